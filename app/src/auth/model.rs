@@ -1,0 +1,86 @@
+//! Account types shared by server and browser.
+
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user as every page and server function sees it. Carries no secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthUser {
+    /// Database id.
+    pub id: i32,
+    /// Lower-cased email.
+    pub email: String,
+    /// Name shown in the UI.
+    pub display_name: String,
+    /// Site administrator.
+    pub is_admin: bool,
+}
+
+/// What the layout needs to know about the visitor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The signed-in user, if any.
+    pub user: Option<AuthUser>,
+    /// True until the first account exists (only `/setup` works then).
+    pub needs_setup: bool,
+}
+
+/// Session key under which the signed-in user's id is stored.
+pub const USER_ID_KEY: &str = "user_id";
+/// Session key under which the browser's user agent is kept (shown in the session list).
+pub const USER_AGENT_KEY: &str = "user_agent";
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_LEN: usize = 10;
+/// Longest password accepted (bounds hashing work).
+pub const MAX_PASSWORD_LEN: usize = 256;
+
+/// Normalises an email for storage and lookup: trimmed and lower-cased.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A deliberately simple check: one `@`, something on both sides, a dot in the domain, no spaces.
+pub fn is_plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !email.chars().any(char::is_whitespace)
+        && email.len() <= 254
+}
+
+/// Returns `next` when it is a safe local path to go to after login, else `/`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(normalize_email("  Ada@Example.COM "), "ada@example.com");
+        assert!(is_plausible_email("ada@example.com"));
+        assert!(!is_plausible_email("ada.example.com"));
+        assert!(!is_plausible_email("ada@localhost"));
+        assert!(!is_plausible_email("a da@example.com"));
+        assert!(!is_plausible_email("@example.com"));
+    }
+
+    #[test]
+    fn next_only_allows_local_paths() {
+        assert_eq!(safe_next(Some("/p/api")), "/p/api");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

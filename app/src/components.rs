@@ -1,0 +1,6 @@
+//! Small components shared by every page.
+
+pub mod error_view;
+pub mod field_error;
+pub mod layout;
+pub mod require_user;

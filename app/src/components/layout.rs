@@ -1,0 +1,43 @@
+use leptos::prelude::*;
+
+use crate::auth::api::Logout;
+use crate::auth::model::SessionInfo;
+use crate::error::AppError;
+
+/// The visitor's session, loaded once per navigation that changes it (login, logout, setup).
+#[derive(Clone, Copy)]
+pub struct SessionResource(pub Resource<Result<SessionInfo, AppError>>);
+
+/// The top bar: product name, and for a signed-in user their name and a sign-out button.
+#[component]
+pub fn Header() -> impl IntoView {
+    let session = expect_context::<SessionResource>().0;
+    let logout = expect_context::<ServerAction<Logout>>();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                "Preflight"
+            </a>
+            <Transition>
+                {move || Suspend::new(async move {
+                    session
+                        .await
+                        .ok()
+                        .and_then(|s| s.user)
+                        .map(|user| {
+                            view! {
+                                <nav class="usernav" aria-label="Account">
+                                    <span class="username">{user.display_name}</span>
+                                    <ActionForm action=logout>
+                                        <button type="submit" class="link-button">
+                                            "Sign out"
+                                        </button>
+                                    </ActionForm>
+                                </nav>
+                            }
+                        })
+                })}
+            </Transition>
+        </header>
+    }
+}

@@ -1,0 +1,7 @@
+//! sea-orm entities, one file per table (plural table names). No logic lives here.
+
+pub mod projects;
+pub mod sessions;
+pub mod team_members;
+pub mod teams;
+pub mod users;

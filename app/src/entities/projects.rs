@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+/// A system whose readiness is tracked; belongs to exactly one team.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "projects")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub team_id: i32,
+    pub name: String,
+    #[sea_orm(unique)]
+    pub slug: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    pub repository_url: Option<String>,
+    pub target_date: Option<Date>,
+    pub threshold: i32,
+    pub archived: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    #[sea_orm(belongs_to, from = "team_id", to = "id")]
+    pub team: BelongsTo<super::teams::Entity>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+/// An account. `password_hash` is an argon2id PHC string; this model is never serialized.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub is_admin: bool,
+    pub is_disabled: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    #[sea_orm(has_many)]
+    pub memberships: HasMany<super::team_members::Entity>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

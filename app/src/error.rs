@@ -1,0 +1,172 @@
+//! The one error type of Preflight: returned by services, server functions and REST handlers,
+//! each kind mapped to one HTTP status.
+
+use serde::{Deserialize, Serialize};
+use server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use std::collections::BTreeMap;
+
+/// Field name → message shown beside that field.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// Every failure a user can see. Messages are safe to show: internal details (SQL, paths, panics)
+/// are logged where they happen and never put in here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum AppError {
+    /// The request itself is malformed (bad arguments, wrong method).
+    #[error("The request could not be understood.")]
+    BadRequest,
+    /// No session, or the session ended.
+    #[error("Please sign in.")]
+    Unauthorized,
+    /// Login failed; the same for an unknown email and a wrong password.
+    #[error("Email or password is incorrect.")]
+    InvalidCredentials,
+    /// Signed in, but the role does not allow this.
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    /// Missing, or not visible to this user (we do not reveal which).
+    #[error("Not found.")]
+    NotFound,
+    /// Input that fails validation, with a message per field.
+    #[error("Please correct the highlighted fields.")]
+    Validation(FieldErrors),
+    /// The change conflicts with the current state (stale version, duplicate).
+    #[error("{0}")]
+    Conflict(String),
+    /// Anything else. Logged in full on the server.
+    #[error("Something went wrong on our side; it has been logged.")]
+    Internal,
+}
+
+impl AppError {
+    /// The HTTP status for this kind of error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::BadRequest => 400,
+            AppError::Unauthorized | AppError::InvalidCredentials => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
+            AppError::Validation(_) => 422,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// A validation error on one field.
+    pub fn field(name: &str, message: impl Into<String>) -> Self {
+        AppError::Validation(FieldErrors::from([(name.to_owned(), message.into())]))
+    }
+
+    /// The message for one field, when this is a validation error that names it.
+    pub fn field_message(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Validation(fields) => fields.get(name).cloned(),
+            _ => None,
+        }
+    }
+
+    /// Logs an unexpected failure in full and returns the generic internal error.
+    #[cfg(feature = "ssr")]
+    pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %err, "{context}");
+        AppError::Internal
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::BadRequest,
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failed");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AppError::internal("database error", err)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(err: tower_sessions::session::Error) -> Self {
+        AppError::internal("session error", err)
+    }
+}
+
+/// Collects field errors while validating a form; `finish` turns them into one error.
+#[derive(Debug, Default)]
+pub struct Validator(FieldErrors);
+
+impl Validator {
+    /// Records `message` for `field` when `failed` (keeps the first message per field).
+    pub fn check(&mut self, failed: bool, field: &str, message: &str) -> &mut Self {
+        if failed {
+            self.0
+                .entry(field.to_owned())
+                .or_insert_with(|| message.to_owned());
+        }
+        self
+    }
+
+    /// `Ok(())` when nothing failed, else the validation error.
+    pub fn finish(&mut self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(std::mem::take(&mut self.0)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_error_round_trips_through_json_with_its_fields() {
+        let err = AppError::field("slug", "This slug is already taken.");
+        let json = serde_json::to_string(&err).unwrap_or_default();
+        let back: AppError = serde_json::from_str(&json).unwrap_or(AppError::Internal);
+        assert_eq!(back.status(), 422);
+        assert_eq!(
+            back.field_message("slug").as_deref(),
+            Some("This slug is already taken.")
+        );
+    }
+
+    #[test]
+    fn malformed_arguments_are_a_bad_request() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field".into()));
+        assert_eq!(err, AppError::BadRequest);
+        assert_eq!(err.status(), 400);
+    }
+
+    #[test]
+    fn validator_keeps_first_message_per_field() {
+        let mut v = Validator::default();
+        v.check(true, "name", "first").check(true, "name", "second");
+        let err = v.finish().err();
+        assert_eq!(
+            err.and_then(|e| e.field_message("name")).as_deref(),
+            Some("first")
+        );
+        assert!(Validator::default().finish().is_ok());
+    }
+}

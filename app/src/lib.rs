@@ -1,0 +1,96 @@
+//! Preflight's application: pages, components and server functions, shared by the server
+//! (feature `ssr`) and the browser (feature `hydrate`).
+
+#![recursion_limit = "256"]
+
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod authz;
+pub mod components;
+#[cfg(feature = "ssr")]
+pub mod entities;
+pub mod error;
+pub mod http_status;
+pub mod projects;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod teams;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+use auth::{
+    api::{Login, Logout, Setup, get_session_info},
+    login_page::LoginPage,
+    setup_page::SetupPage,
+};
+use components::{
+    error_view::NotFoundPage,
+    layout::{Header, SessionResource},
+};
+use projects::{list_page::PortfolioPage, project_page::ProjectPage};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    http_status::set_csp_header();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: session context, layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let login = ServerAction::<Login>::new();
+    let logout = ServerAction::<Logout>::new();
+    let setup = ServerAction::<Setup>::new();
+    let session = Resource::new(
+        move || (login.version().get(), logout.version().get(), setup.version().get()),
+        |_| get_session_info(),
+    );
+    provide_context(login);
+    provide_context(logout);
+    provide_context(setup);
+    provide_context(SessionResource(session));
+    // Effects run only in the browser, after hydration: browser tests wait for this mark.
+    Effect::new(|| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/preflight.css" />
+        <Title text="Preflight" />
+        <Router>
+            <Header />
+            <main id="main">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=PortfolioPage ssr=SsrMode::Async />
+                    <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/p/:slug") view=ProjectPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,56 @@
+//! Server functions for projects. Each authorizes through `authz`.
+
+use leptos::prelude::*;
+
+use super::model::{ProjectSummary, ProjectView};
+use crate::{error::AppError, teams::model::TeamChoice};
+
+/// Projects the signed-in user can see.
+#[server(prefix = "/rpc", endpoint = "list_projects", input = server_fn::codec::GetUrl)]
+pub async fn list_projects() -> Result<Vec<ProjectSummary>, AppError> {
+    use crate::state::{db, require_user};
+    let user = require_user()?;
+    super::service::list_visible(&db()?, &user).await
+}
+
+/// One project by slug; `NotFound` when missing or not visible.
+#[server(prefix = "/rpc", endpoint = "get_project", input = server_fn::codec::GetUrl)]
+pub async fn get_project(slug: String) -> Result<ProjectView, AppError> {
+    use crate::state::{db, require_user};
+    let user = require_user()?;
+    super::service::get_visible(&db()?, &user, &slug).await
+}
+
+/// Teams the signed-in user can create projects in.
+#[server(prefix = "/rpc", endpoint = "list_project_teams", input = server_fn::codec::GetUrl)]
+pub async fn list_project_teams() -> Result<Vec<TeamChoice>, AppError> {
+    use crate::state::{db, require_user};
+    let user = require_user()?;
+    crate::teams::service::teams_where_user_can_create_projects(&db()?, &user).await
+}
+
+/// Creates a project and goes to it.
+#[server(prefix = "/rpc", endpoint = "create_project")]
+pub async fn create_project(
+    name: String,
+    #[server(default)] slug: String,
+    #[server(default)] description: String,
+    team_id: i32,
+) -> Result<String, AppError> {
+    use super::service::{NewProject, create};
+    use crate::state::{db, require_user};
+    let user = require_user()?;
+    let slug = create(
+        &db()?,
+        &user,
+        NewProject {
+            name,
+            slug,
+            description,
+            team_id,
+        },
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/p/{slug}"));
+    Ok(slug)
+}

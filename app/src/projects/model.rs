@@ -1,0 +1,98 @@
+//! Project types shared by server and browser, and the pure rules on them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::teams::model::TeamRole;
+
+/// A project as listed on the portfolio.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectSummary {
+    /// URL slug.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// Owning team's name.
+    pub team_name: String,
+    /// Short description (Markdown source).
+    pub description: String,
+}
+
+/// A project as shown on its own page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectView {
+    /// URL slug.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// Owning team's name.
+    pub team_name: String,
+    /// Description (Markdown source).
+    pub description: String,
+    /// Readiness threshold (0–100).
+    pub threshold: i32,
+    /// The viewer's role for this project.
+    pub role: TeamRole,
+}
+
+/// Longest slug accepted.
+pub const MAX_SLUG_LEN: usize = 64;
+
+/// Derives a URL slug from a name: lower-case ASCII letters and digits separated by single
+/// hyphens ("Payments API v2" → "payments-api-v2"). Non-ASCII letters are dropped.
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let mut slug: String = slug.trim_end_matches('-').chars().take(MAX_SLUG_LEN).collect();
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+/// True for a slug `slugify` could have produced: `[a-z0-9]+(-[a-z0-9]+)*`, at most 64 chars.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= MAX_SLUG_LEN
+        && slug.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugify_makes_url_safe_slugs() {
+        assert_eq!(slugify("Payments API v2"), "payments-api-v2");
+        assert_eq!(slugify("  --Hello,   World!--  "), "hello-world");
+        assert_eq!(slugify("Überwachung"), "berwachung");
+        assert_eq!(slugify("日本"), "");
+        assert_eq!(slugify(&"a".repeat(100)).len(), MAX_SLUG_LEN);
+    }
+
+    #[test]
+    fn every_slugified_name_is_valid_or_empty() {
+        for name in ["x", "A b", "a--b", "-a-", "a 1 2", &"ab ".repeat(40)] {
+            let s = slugify(name);
+            assert!(s.is_empty() || is_valid_slug(&s), "{name:?} -> {s:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_slugs_are_rejected() {
+        for s in ["", "A", "a_b", "a--b", "-a", "a-", "a b", "é"] {
+            assert!(!is_valid_slug(s), "{s:?}");
+        }
+        assert!(is_valid_slug("api-2"));
+    }
+}

@@ -1,0 +1,75 @@
+//! Server-side state shared by every request, and the accessors server functions use to reach it.
+
+use std::sync::Arc;
+
+use http::request::Parts;
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+use tower_sessions::Session;
+
+use crate::{auth::model::AuthUser, error::AppError};
+
+/// Settings the app needs at request time (the server's `Config` fills them).
+#[derive(Clone, Debug, Default)]
+pub struct AppSettings {
+    /// Public origin, e.g. `https://preflight.example.com` (`PREFLIGHT_BASE_URL`); `None` when
+    /// unset, in which case same-origin is judged from the request's `Host`.
+    pub base_url: Option<String>,
+}
+
+/// One per process: the connection pool and settings. Provided to every render and server
+/// function as context.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The database pool (SQLite or PostgreSQL).
+    pub db: DatabaseConnection,
+    /// Request-time settings.
+    pub settings: Arc<AppSettings>,
+    /// Leptos' options (site root, output name).
+    pub leptos_options: LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The application state from context.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| AppError::internal("context", "AppState missing"))
+}
+
+/// The database connection from context.
+pub fn db() -> Result<DatabaseConnection, AppError> {
+    Ok(app_state()?.db)
+}
+
+fn parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| AppError::internal("context", "request parts missing"))
+}
+
+/// The request's session (the session layer puts it in the request extensions).
+pub fn session() -> Result<Session, AppError> {
+    parts()?
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("context", "session layer missing"))
+}
+
+/// The signed-in user, resolved once per request by the server's auth middleware.
+pub fn current_user() -> Option<AuthUser> {
+    use_context::<Parts>().and_then(|p| p.extensions.get::<AuthUser>().cloned())
+}
+
+/// The signed-in user, or `Unauthorized`.
+pub fn require_user() -> Result<AuthUser, AppError> {
+    current_user().ok_or(AppError::Unauthorized)
+}
+
+/// The request header `name`, if present and readable.
+pub fn request_header(name: &str) -> Option<String> {
+    use_context::<Parts>()
+        .and_then(|p| p.headers.get(name).and_then(|v| v.to_str().ok().map(str::to_owned)))
+}

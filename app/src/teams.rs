@@ -1,0 +1,5 @@
+//! Teams and roles.
+
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod service;

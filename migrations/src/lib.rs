@@ -1,0 +1,24 @@
+//! Preflight's schema as sea-orm migrations. The same files run on PostgreSQL and SQLite; every
+//! migration has a real `down`. Never edit a landed migration: add a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_create_users;
+mod m20261124_000002_create_sessions;
+mod m20261124_000003_create_teams;
+mod m20261124_000004_create_projects;
+
+/// Runs Preflight's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_create_users::Migration),
+            Box::new(m20261124_000002_create_sessions::Migration),
+            Box::new(m20261124_000003_create_teams::Migration),
+            Box::new(m20261124_000004_create_projects::Migration),
+        ]
+    }
+}

@@ -1,0 +1,145 @@
+//! The subcommands of the `preflight` binary.
+
+use std::{
+    io::BufRead,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use app::auth::service::{NewUser, create_user};
+use tower_sessions::ExpiredDeletion;
+
+use crate::{
+    app_state,
+    config::{DbArgs, ServeArgs},
+    db, leptos_options,
+    router::build_router,
+    session_store::DbSessionStore,
+};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// `preflight serve`: migrate, then serve until SIGINT/SIGTERM, finishing requests in flight.
+pub async fn serve(dbargs: &DbArgs, args: ServeArgs) -> Result<(), BoxError> {
+    let conn = db::connect(&dbargs.resolve_url()?).await?;
+    db::migrate(&conn).await?;
+    let site_root = args.site_root.clone().unwrap_or_else(default_site_root);
+    if !site_root.join("pkg").is_dir() {
+        tracing::warn!(site_root = %site_root.display(), "no pkg/ in site root: pages will not hydrate (build with `cargo leptos build --release`)");
+    }
+    let state = app_state(
+        conn.clone(),
+        args.base_url.clone(),
+        leptos_options(site_root, args.addr),
+    );
+    let app = build_router(state);
+
+    let store = DbSessionStore::new(conn);
+    let cleanup = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "expired-session cleanup failed");
+            }
+        }
+    });
+
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "Preflight listening");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    cleanup.abort();
+    tracing::info!("shut down");
+    Ok(())
+}
+
+/// `target/site` under the working directory (a source checkout), else `site` beside the binary.
+fn default_site_root() -> PathBuf {
+    let dev = Path::new("target/site");
+    if dev.join("pkg").is_dir() {
+        return dev.to_path_buf();
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("site")))
+        .filter(|p| p.join("pkg").is_dir())
+        .unwrap_or_else(|| dev.to_path_buf())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing requests in flight");
+}
+
+/// `preflight migrate`.
+pub async fn migrate(dbargs: &DbArgs) -> Result<(), BoxError> {
+    let conn = db::connect(&dbargs.resolve_url()?).await?;
+    db::migrate(&conn).await?;
+    tracing::info!("migrations applied");
+    Ok(())
+}
+
+/// `preflight user create`: the password comes from `PREFLIGHT_PASSWORD` or stdin.
+pub async fn create_user_cmd(
+    dbargs: &DbArgs,
+    email: String,
+    name: Option<String>,
+    admin: bool,
+) -> Result<(), BoxError> {
+    let password = match std::env::var("PREFLIGHT_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let display_name =
+        name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
+    let conn = db::connect(&dbargs.resolve_url()?).await?;
+    db::migrate(&conn).await?;
+    match create_user(
+        &conn,
+        NewUser {
+            email,
+            display_name,
+            password,
+            is_admin: admin,
+        },
+    )
+    .await
+    {
+        Ok(user) => {
+            println!("created user {} (id {})", user.email, user.id);
+            Ok(())
+        }
+        Err(app::error::AppError::Validation(fields)) => {
+            let msg = fields
+                .iter()
+                .map(|(f, m)| format!("{f}: {m}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            Err(msg.into())
+        }
+        Err(e) => Err(e.to_string().into()),
+    }
+}

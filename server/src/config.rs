@@ -1,0 +1,139 @@
+//! Command line and environment configuration. Every option has an environment variable; a
+//! command-line flag overrides it.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+/// Preflight: production-readiness reviews kept live.
+#[derive(Debug, Parser)]
+#[command(name = "preflight", version, about)]
+pub struct Cli {
+    /// Database settings shared by every command.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Database URL (`DATABASE_URL`): `postgres://…` or `sqlite://…`. Default: a SQLite file
+    /// `preflight.db` in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Data directory (`PREFLIGHT_DATA_DIR`), created when missing; holds the default SQLite
+    /// database.
+    #[arg(long, env = "PREFLIGHT_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+}
+
+impl DbArgs {
+    /// The database URL to connect to, creating the data directory for the SQLite default.
+    pub fn resolve_url(&self) -> std::io::Result<String> {
+        if let Some(url) = self.database_url.as_deref().filter(|u| !u.is_empty()) {
+            return Ok(url.to_owned());
+        }
+        std::fs::create_dir_all(&self.data_dir)?;
+        let path = std::path::absolute(self.data_dir.join("preflight.db"))?;
+        Ok(format!("sqlite://{}?mode=rwc", path.display()))
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs pending migrations, then serves the web app.
+    Serve(ServeArgs),
+    /// Runs pending migrations and exits.
+    Migrate,
+    /// Manages accounts.
+    User {
+        /// What to do with users.
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+/// Options of `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (`PREFLIGHT_ADDR`).
+    #[arg(long, env = "PREFLIGHT_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// Public origin users reach Preflight at (`PREFLIGHT_BASE_URL`), e.g.
+    /// `https://preflight.example.com`. Used to check the origin of form posts; `https` also
+    /// turns on secure cookies and HSTS.
+    #[arg(long, env = "PREFLIGHT_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Directory with the compiled site (`LEPTOS_SITE_ROOT`): `pkg/` with wasm, JS and CSS.
+    /// Default: `target/site` under the working directory, else `site` beside the binary.
+    #[arg(long, env = "LEPTOS_SITE_ROOT")]
+    pub site_root: Option<PathBuf>,
+}
+
+/// `user` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Creates an account. The password is read from `PREFLIGHT_PASSWORD` or, when that is
+    /// unset, from the first line of standard input; never from the command line.
+    Create {
+        /// Email address (login name).
+        #[arg(long)]
+        email: String,
+        /// Display name; defaults to the part of the email before `@`.
+        #[arg(long)]
+        name: Option<String>,
+        /// Make the account a site administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+/// Normalises a base URL to its origin (`scheme://host[:port]`, no trailing slash).
+pub fn origin_of(base_url: &str) -> Option<String> {
+    let (scheme, rest) = base_url.split_once("://")?;
+    let host = rest.split('/').next()?;
+    if host.is_empty() || !(scheme == "http" || scheme == "https") {
+        return None;
+    }
+    Some(format!("{scheme}://{}", host.to_ascii_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_strips_path_and_lowercases_host() {
+        assert_eq!(
+            origin_of("https://Preflight.Example.com/app/").as_deref(),
+            Some("https://preflight.example.com")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:3000").as_deref(),
+            Some("http://127.0.0.1:3000")
+        );
+        assert_eq!(origin_of("ftp://x"), None);
+        assert_eq!(origin_of("nonsense"), None);
+    }
+
+    #[test]
+    fn cli_parses_serve_with_overrides() {
+        let cli = Cli::try_parse_from([
+            "preflight",
+            "serve",
+            "--addr",
+            "127.0.0.1:4000",
+            "--data-dir",
+            "/tmp/x",
+        ]);
+        let cli = cli.map_err(|e| e.to_string());
+        assert!(
+            matches!(&cli, Ok(Cli { command: Command::Serve(a), .. }) if a.addr.port() == 4000),
+            "{cli:?}"
+        );
+    }
+}

@@ -1,0 +1,41 @@
+//! The Preflight server: configuration, database, sessions, router and commands. The binary in
+//! `main.rs` only parses the command line and calls in here; tests drive the same router.
+
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod middleware;
+pub mod router;
+pub mod session_store;
+
+use std::{path::PathBuf, sync::Arc};
+
+use app::state::{AppSettings, AppState};
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+
+/// Leptos' options for a site root (the directory holding `pkg/`).
+pub fn leptos_options(site_root: PathBuf, addr: std::net::SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("preflight")
+        .site_root(site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .env(leptos::config::Env::PROD)
+        .build()
+}
+
+/// Assembles the per-process state.
+pub fn app_state(
+    db: DatabaseConnection,
+    base_url: Option<String>,
+    leptos_options: LeptosOptions,
+) -> AppState {
+    AppState {
+        db,
+        settings: Arc::new(AppSettings {
+            base_url: base_url.as_deref().and_then(config::origin_of),
+        }),
+        leptos_options,
+    }
+}

@@ -1,0 +1,34 @@
+//! `preflight`: the single binary (serve, migrate, user management).
+
+use clap::Parser;
+use preflight_server::{
+    commands,
+    config::{Cli, Command, UserCommand},
+};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm_migration=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => commands::serve(&cli.db, args).await,
+        Command::Migrate => commands::migrate(&cli.db).await,
+        Command::User {
+            command: UserCommand::Create { email, name, admin },
+        } => commands::create_user_cmd(&cli.db, email, name, admin).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

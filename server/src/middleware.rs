@@ -1,0 +1,201 @@
+//! Request middleware: who is signed in, cross-site request refusal, security headers and the
+//! HTTP status of server-function errors.
+
+use app::{
+    auth::{model::USER_ID_KEY, service::find_active_user},
+    error::AppError,
+    state::AppState,
+};
+use axum::{
+    body::{Body, to_bytes},
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use tower_sessions::Session;
+
+/// Paths that never need the signed-in user (static assets, probes): no session lookup.
+fn skips_auth(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/healthz" || path == "/readyz" || path == "/favicon.ico"
+}
+
+/// Resolves the session's user once per request and puts it in the request extensions, where
+/// pages and server functions find it. A session whose user is gone or disabled is ended.
+pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if !skips_auth(req.uri().path()) {
+        if let Some(session) = req.extensions().get::<Session>().cloned() {
+            match session.get::<i32>(USER_ID_KEY).await {
+                Ok(Some(user_id)) => match find_active_user(&state.db, user_id).await {
+                    Ok(Some(user)) => {
+                        req.extensions_mut().insert(user);
+                    }
+                    Ok(None) => {
+                        if let Err(e) = session.flush().await {
+                            tracing::error!(error = %e, "could not end session of inactive user");
+                        }
+                    }
+                    Err(e) => return error_response(e),
+                },
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "session store failed");
+                    return error_response(AppError::Internal);
+                }
+            }
+        }
+    }
+    next.run(req).await
+}
+
+fn error_response(err: AppError) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, err.to_string()).into_response()
+}
+
+/// Refuses state-changing requests that a browser marks as coming from another site: checks
+/// `Sec-Fetch-Site`, else `Origin` against the configured base URL (or the `Host` header when
+/// none is configured). Requests with neither header are not from a browser form and pass.
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if is_safe_method(req.method()) || is_same_site(&req, state.settings.base_url.as_deref()) {
+        return next.run(req).await;
+    }
+    tracing::warn!(path = %req.uri().path(), "refused cross-site request");
+    (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response()
+}
+
+fn is_safe_method(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
+}
+
+fn is_same_site(req: &Request, base_origin: Option<&str>) -> bool {
+    let headers = req.headers();
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return matches!(site.as_bytes(), b"same-origin" | b"none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let origin = origin.to_ascii_lowercase();
+    match base_origin {
+        Some(base) => origin == base,
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_ascii_lowercase);
+            let origin_host = origin.split_once("://").map(|(_, h)| h.to_owned());
+            host.is_some() && host == origin_host
+        }
+    }
+}
+
+/// The CSP of responses that are not rendered pages (static files, errors, JSON): nothing runs
+/// but our own files.
+const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Adds security headers to every response. Rendered pages bring their own CSP with a nonce;
+/// everything else gets [`DEFAULT_CSP`].
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let set = |h: &mut http::HeaderMap, name: HeaderName, value: &'static str| {
+        if !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(h, header::CONTENT_SECURITY_POLICY, DEFAULT_CSP);
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::REFERRER_POLICY, "same-origin");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(
+        h,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        h,
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=(), payment=()",
+    );
+    if state
+        .settings
+        .base_url
+        .as_deref()
+        .is_some_and(|b| b.starts_with("https://"))
+    {
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    res
+}
+
+/// Server functions answer errors with 500 and the encoded error; this gives each error its
+/// own status (400 malformed, 401, 403, 404, 409, 422) from the one `AppError` mapping.
+pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = match to_bytes(body, 1 << 20).await {
+        Ok(b) => b,
+        Err(_) => return error_response(AppError::Internal),
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(headers: &[(&str, &str)]) -> Request {
+        let mut b = Request::builder().method("POST").uri("/rpc/x");
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(Body::empty()).unwrap_or_default()
+    }
+
+    #[test]
+    fn fetch_metadata_decides_when_present() {
+        assert!(is_same_site(&post(&[("sec-fetch-site", "same-origin")]), None));
+        assert!(!is_same_site(&post(&[("sec-fetch-site", "cross-site")]), None));
+        assert!(!is_same_site(&post(&[("sec-fetch-site", "same-site")]), None));
+    }
+
+    #[test]
+    fn origin_must_match_base_url_or_host() {
+        let base = Some("https://pf.example.com");
+        assert!(is_same_site(&post(&[("origin", "https://pf.example.com")]), base));
+        assert!(!is_same_site(&post(&[("origin", "https://evil.example")]), base));
+        assert!(!is_same_site(&post(&[("origin", "null")]), base));
+        assert!(is_same_site(
+            &post(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]),
+            None
+        ));
+        assert!(!is_same_site(
+            &post(&[("origin", "http://evil.example"), ("host", "127.0.0.1:3000")]),
+            None
+        ));
+    }
+
+    #[test]
+    fn non_browser_clients_without_origin_pass() {
+        assert!(is_same_site(&post(&[]), Some("https://pf.example.com")));
+    }
+}

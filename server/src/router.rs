@@ -1,0 +1,97 @@
+//! The axum router: probes, server functions, pages, static files and the layers around them.
+
+use std::time::Duration;
+
+use app::{App, shell, state::AppState};
+use axum::{
+    Router,
+    extract::{Request, State},
+    http::StatusCode,
+    middleware::{from_fn, from_fn_with_state},
+    routing::get,
+};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::ServiceBuilder;
+use tower_http::{
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+use tower_sessions::{
+    Expiry, SessionManagerLayer,
+    cookie::{SameSite, time::Duration as CookieDuration},
+};
+
+use crate::{middleware, session_store::DbSessionStore};
+
+/// Largest request body accepted (form posts, imports).
+pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "preflight_session";
+
+/// Builds the whole application router over `state`.
+pub fn build_router(state: AppState) -> Router {
+    let leptos_options = state.leptos_options.clone();
+    let routes = generate_route_list(App);
+
+    let ctx_state = state.clone();
+    let context = move || provide_context(ctx_state.clone());
+
+    let secure = state
+        .settings
+        .base_url
+        .as_deref()
+        .is_some_and(|b| b.starts_with("https://"));
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure)
+        .with_expiry(Expiry::OnInactivity(CookieDuration::days(14)));
+
+    let request_id = http::HeaderName::from_static("x-request-id");
+    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {
+        let id = req
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-");
+        tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
+    });
+
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        // Also registers every server function (under `/rpc/`) with the same context.
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(from_fn(middleware::server_fn_error_status))
+        .layer(from_fn_with_state(state.clone(), middleware::resolve_user))
+        .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), middleware::refuse_cross_site))
+        .layer(from_fn_with_state(state.clone(), middleware::security_headers))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(trace)
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+                .layer(CompressionLayer::new()),
+        )
+        .with_state(state)
+}
+
+/// Ready when the database answers.
+async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match tokio::time::timeout(Duration::from_secs(3), state.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready"),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}

@@ -1,0 +1,204 @@
+use app::auth::service::{NewUser, create_user};
+
+use crate::support::{PASSWORD, TestServer, error_kind};
+
+#[tokio::test]
+async fn setup_works_once_then_is_closed() {
+    let s = TestServer::start().await;
+    let c = s.client();
+
+    // A fresh instance sends every page to /setup.
+    let res = s.page(&c, "/").await;
+    assert_eq!(res.status(), 302);
+    let res = s.page(&c, "/login").await;
+    assert_eq!(res.headers()["location"], "/setup");
+    let res = s.page(&c, "/setup").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("Create administrator"));
+
+    let res = s.setup_admin(&c, "ada@example.com").await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+
+    // Signed in right away.
+    let info: serde_json::Value = c
+        .get(s.url("/rpc/session_info"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["user"]["email"], "ada@example.com");
+    assert_eq!(info["user"]["is_admin"], true);
+
+    // Closed for good: another visitor cannot run setup again, and the page is gone.
+    let other = s.client();
+    let (status, body) = error_kind(s.setup_admin(&other, "eve@example.com").await).await;
+    assert_eq!((status, body["kind"].as_str()), (404, Some("not_found")));
+    let res = s.page(&other, "/setup").await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/login");
+}
+
+#[tokio::test]
+async fn setup_rejects_bad_input_field_by_field() {
+    let s = TestServer::start().await;
+    let c = s.client();
+    let res = s
+        .call(
+            &c,
+            "setup",
+            &[
+                ("email", "not-an-email"),
+                ("display_name", " "),
+                ("password", "short"),
+                ("team_name", "Platform"),
+            ],
+        )
+        .await;
+    let (status, body) = error_kind(res).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["kind"], "validation");
+    for field in ["email", "display_name", "password"] {
+        assert!(body["detail"][field].is_string(), "{field}: {body}");
+    }
+    // Nothing was created: setup is still open.
+    let info: serde_json::Value = c
+        .get(s.url("/rpc/session_info"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["needs_setup"], true);
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_answer() {
+    let s = TestServer::start().await;
+    s.setup_admin(&s.client(), "ada@example.com").await;
+
+    let wrong = s.login(&s.client(), "ada@example.com", "wrong password!").await;
+    let wrong = (wrong.status(), wrong.text().await.unwrap());
+    let unknown = s.login(&s.client(), "nobody@example.com", PASSWORD).await;
+    let unknown = (unknown.status(), unknown.text().await.unwrap());
+    assert_eq!(wrong.0, 401);
+    assert_eq!(wrong, unknown);
+
+    // Email is case-insensitive; the right password signs in.
+    let c = s.client();
+    let ok = s.login(&c, "ADA@Example.com", PASSWORD).await;
+    assert_eq!(ok.status(), 200);
+    let res = c.get(s.url("/rpc/list_projects")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn disabled_account_cannot_sign_in() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let s = TestServer::start().await;
+    s.setup_admin(&s.client(), "ada@example.com").await;
+    let bob = create_user(
+        &s.db,
+        NewUser {
+            email: "bob@example.com".into(),
+            display_name: "Bob".into(),
+            password: PASSWORD.into(),
+            is_admin: false,
+        },
+    )
+    .await
+    .unwrap();
+
+    let c = s.client();
+    assert_eq!(s.login(&c, "bob@example.com", PASSWORD).await.status(), 200);
+    let mut active: app::entities::users::ActiveModel = bob.into();
+    active.is_disabled = Set(true);
+    active.update(&s.db).await.unwrap();
+
+    // The existing session ends at once, and a new login is refused.
+    let res = c.get(s.url("/rpc/list_projects")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(s.login(&c, "bob@example.com", PASSWORD).await.status(), 401);
+}
+
+#[tokio::test]
+async fn pages_need_a_session() {
+    let s = TestServer::start().await;
+    s.setup_admin(&s.client(), "ada@example.com").await;
+    let anon = s.client();
+    for path in ["/", "/p/anything"] {
+        let res = s.page(&anon, path).await;
+        assert_eq!(res.status(), 302, "{path}");
+        let location = res.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with("/login?next="), "{path} -> {location}");
+    }
+    let res = anon.get(s.url("/rpc/list_projects")).send().await.unwrap();
+    assert_eq!(error_kind(res).await.0, 401);
+    // The public pages and probes answer without one.
+    for path in ["/login", "/healthz", "/readyz"] {
+        let res = s.page(&anon, path).await;
+        assert_eq!(res.status(), 200, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_the_old_cookie_is_refused() {
+    let s = TestServer::start().await;
+    let c = s.client();
+    s.setup_admin(&c, "ada@example.com").await;
+    let login = s.login(&c, "ada@example.com", PASSWORD).await;
+    let cookie = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("preflight_session="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .expect("session cookie set at login");
+    assert!(cookie.len() > "preflight_session=".len() + 10);
+
+    let res = s.call(&c, "logout", &[]).await;
+    assert_eq!(res.status(), 200);
+
+    let replay = reqwest::Client::new()
+        .get(s.url("/rpc/list_projects"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 401);
+    let page = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(s.url("/"))
+        .header("accept", "text/html")
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 302);
+}
+
+#[tokio::test]
+async fn login_issues_a_new_session_id_and_a_hardened_cookie() {
+    let s = TestServer::start().await;
+    let c = s.client();
+    s.setup_admin(&c, "ada@example.com").await;
+    let set_cookie = |res: &reqwest::Response| {
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .find(|v| v.starts_with("preflight_session="))
+    };
+    let first = set_cookie(&s.login(&c, "ada@example.com", PASSWORD).await).unwrap();
+    let second = set_cookie(&s.login(&c, "ada@example.com", PASSWORD).await).unwrap();
+    assert_ne!(first.split(';').next(), second.split(';').next());
+    let lower = second.to_ascii_lowercase();
+    assert!(lower.contains("httponly"), "{second}");
+    assert!(lower.contains("samesite=lax"), "{second}");
+    assert!(!lower.contains("secure"), "plain http base URL: {second}");
+}

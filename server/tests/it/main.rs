@@ -1,0 +1,11 @@
+//! Integration tests: the real router on 127.0.0.1:0 over a fresh database per test — SQLite by
+//! default, PostgreSQL when `DATABASE_URL` points at a server (each test creates its own
+//! database there).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth_http;
+mod migrations;
+mod projects_http;
+mod security_http;
+mod support;

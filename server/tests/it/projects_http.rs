@@ -1,0 +1,158 @@
+use app::auth::service::{NewUser, create_user};
+
+use crate::support::{PASSWORD, TestServer, error_kind};
+
+async fn team_id(s: &TestServer) -> String {
+    use sea_orm::EntityTrait;
+    app::entities::teams::Entity::find()
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string()
+}
+
+#[tokio::test]
+async fn create_project_then_open_it() {
+    let s = TestServer::start().await;
+    let c = s.client();
+    s.setup_admin(&c, "ada@example.com").await;
+    let team = team_id(&s).await;
+    let res = s
+        .call(
+            &c,
+            "create_project",
+            &[
+                ("name", "Payments API"),
+                ("slug", ""),
+                ("description", "Card payments"),
+                ("team_id", &team),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["location"], "/p/payments-api");
+    assert_eq!(res.json::<String>().await.unwrap(), "payments-api");
+
+    let list: serde_json::Value = c
+        .get(s.url("/rpc/list_projects"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["slug"], "payments-api");
+    assert_eq!(list[0]["team_name"], "Platform");
+
+    let page = s.page(&c, "/p/payments-api").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<h1>Payments API</h1>"), "{html}");
+    assert!(html.contains("Card payments"));
+}
+
+#[tokio::test]
+async fn duplicate_slug_is_a_field_error() {
+    let s = TestServer::start().await;
+    let c = s.client();
+    s.setup_admin(&c, "ada@example.com").await;
+    let team = team_id(&s).await;
+    let create = |name: &'static str, slug: &'static str| {
+        let team = team.clone();
+        let (s, c) = (&s, &c);
+        async move {
+            s.call(
+                c,
+                "create_project",
+                &[("name", name), ("slug", slug), ("team_id", &team)],
+            )
+            .await
+        }
+    };
+    assert_eq!(create("Billing", "billing").await.status(), 200);
+    let (status, body) = error_kind(create("Billing again", "billing").await).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["detail"]["slug"], "This slug is already taken.");
+
+    let (status, body) = error_kind(create("", "Not A Slug").await).await;
+    assert_eq!(status, 422);
+    assert!(body["detail"]["name"].is_string());
+    assert!(body["detail"]["slug"].is_string());
+
+    // The first project is untouched.
+    let list: serde_json::Value = c
+        .get(s.url("/rpc/list_projects"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["name"], "Billing");
+}
+
+#[tokio::test]
+async fn unknown_slug_is_a_real_404_page() {
+    let s = TestServer::start().await;
+    let c = s.client();
+    s.setup_admin(&c, "ada@example.com").await;
+    let res = s.page(&c, "/p/does-not-exist").await;
+    assert_eq!(res.status(), 404);
+    assert!(res.text().await.unwrap().contains("Not found"));
+    let res = s.page(&c, "/no/such/page").await;
+    assert_eq!(res.status(), 404);
+    let res = c
+        .get(s.url("/rpc/get_project?slug=does-not-exist"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_kind(res).await.0, 404);
+}
+
+#[tokio::test]
+async fn another_teams_project_is_not_found_and_cannot_be_created_in() {
+    let s = TestServer::start().await;
+    let admin = s.client();
+    s.setup_admin(&admin, "ada@example.com").await;
+    let team = team_id(&s).await;
+    s.call(
+        &admin,
+        "create_project",
+        &[("name", "Secret"), ("team_id", &team)],
+    )
+    .await;
+    create_user(
+        &s.db,
+        NewUser {
+            email: "mallory@example.com".into(),
+            display_name: "Mallory".into(),
+            password: PASSWORD.into(),
+            is_admin: false,
+        },
+    )
+    .await
+    .unwrap();
+    let m = s.client();
+    s.login(&m, "mallory@example.com", PASSWORD).await;
+
+    assert_eq!(s.page(&m, "/p/secret").await.status(), 404);
+    let list: serde_json::Value = m
+        .get(s.url("/rpc/list_projects"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list, serde_json::json!([]));
+    let (status, body) = error_kind(
+        s.call(&m, "create_project", &[("name", "Sneaky"), ("team_id", &team)])
+            .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body["detail"]["team_id"].is_string());
+}

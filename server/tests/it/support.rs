@@ -1,0 +1,137 @@
+//! Test harness: fresh databases and a running server.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use preflight_server::{app_state, db, leptos_options, router::build_router};
+use reqwest::{Client, Response, redirect::Policy};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+
+/// A new, empty database: a SQLite file in a fresh temp dir, or a new PostgreSQL database on
+/// the server `DATABASE_URL` names.
+pub async fn fresh_db() -> DatabaseConnection {
+    let name = format!("pf_test_{}", uuid::Uuid::new_v4().simple());
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => {
+            let admin = Database::connect(&url).await.expect("connect to postgres");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            admin.close().await.ok();
+            let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
+            db::connect(&format!("{base}/{name}")).await.expect("connect test db")
+        }
+        _ => {
+            let dir = temp_dir(&name);
+            db::connect(&format!("sqlite://{}/test.db?mode=rwc", dir.display()))
+                .await
+                .expect("open sqlite")
+        }
+    }
+}
+
+/// A fresh directory under the system temp dir.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(name);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// The real application router serving on an ephemeral port over a fresh, migrated database.
+pub struct TestServer {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The server's database, for arranging data and checking effects.
+    pub db: DatabaseConnection,
+}
+
+/// Contents of the static file the test site root serves at `/pkg/preflight.css`.
+pub const STATIC_CSS: &str = "body { color: black; }";
+
+impl TestServer {
+    pub async fn start() -> Self {
+        let db = fresh_db().await;
+        db::migrate(&db).await.expect("migrate");
+        let site = temp_dir(&format!("pf_site_{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(site.join("pkg")).unwrap();
+        std::fs::write(site.join("pkg/preflight.css"), STATIC_CSS).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let state = app_state(db.clone(), None, leptos_options(site, addr));
+        let app = build_router(state);
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        TestServer {
+            base: format!("http://{addr}"),
+            db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// GETs a page as a browser does (`Accept: text/html`, so redirects are real 302s).
+    pub async fn page(&self, client: &Client, path: &str) -> Response {
+        client
+            .get(self.url(path))
+            .header("accept", "text/html,application/xhtml+xml")
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// POSTs a form to a server function, as a same-origin browser `fetch` would.
+    pub async fn call(&self, client: &Client, name: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(&format!("/rpc/{name}")))
+            .header("origin", &self.base)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Runs first-run setup with `email` as the admin; the client is then signed in.
+    pub async fn setup_admin(&self, client: &Client, email: &str) -> Response {
+        self.call(
+            client,
+            "setup",
+            &[
+                ("email", email),
+                ("display_name", "Ada Admin"),
+                ("password", PASSWORD),
+                ("team_name", "Platform"),
+            ],
+        )
+        .await
+    }
+
+    /// Signs the client in.
+    pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
+        self.call(
+            client,
+            "login",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+}
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// The JSON error kind of a server function's error response.
+pub async fn error_kind(res: Response) -> (u16, serde_json::Value) {
+    let status = res.status().as_u16();
+    let body: serde_json::Value = res.json().await.unwrap_or(serde_json::Value::Null);
+    (status, body)
+}
