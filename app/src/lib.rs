@@ -46,6 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -64,7 +65,13 @@ pub fn App() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let setup = ServerAction::<Setup>::new();
     let session = Resource::new(
-        move || (login.version().get(), logout.version().get(), setup.version().get()),
+        move || {
+            (
+                login.version().get(),
+                logout.version().get(),
+                setup.version().get(),
+            )
+        },
         |_| get_session_info(),
     );
     provide_context(login);

@@ -70,6 +70,9 @@ pub fn require_user() -> Result<AuthUser, AppError> {
 
 /// The request header `name`, if present and readable.
 pub fn request_header(name: &str) -> Option<String> {
-    use_context::<Parts>()
-        .and_then(|p| p.headers.get(name).and_then(|v| v.to_str().ok().map(str::to_owned)))
+    use_context::<Parts>().and_then(|p| {
+        p.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok().map(str::to_owned))
+    })
 }

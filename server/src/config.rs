@@ -26,7 +26,12 @@ pub struct DbArgs {
     pub database_url: Option<String>,
     /// Data directory (`PREFLIGHT_DATA_DIR`), created when missing; holds the default SQLite
     /// database.
-    #[arg(long, env = "PREFLIGHT_DATA_DIR", default_value = "data", global = true)]
+    #[arg(
+        long,
+        env = "PREFLIGHT_DATA_DIR",
+        default_value = "data",
+        global = true
+    )]
     pub data_dir: PathBuf,
 }
 

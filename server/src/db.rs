@@ -17,8 +17,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if db.get_database_backend() == DbBackend::Sqlite {
         // WAL lets readers proceed during a write; the setting is stored in the file. (sqlx
         // already turns foreign keys on for every SQLite connection.)
-        db.execute_unprepared("PRAGMA journal_mode=WAL;")
-            .await?;
+        db.execute_unprepared("PRAGMA journal_mode=WAL;").await?;
     }
     Ok(db)
 }

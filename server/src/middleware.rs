@@ -17,7 +17,10 @@ use tower_sessions::Session;
 
 /// Paths that never need the signed-in user (static assets, probes): no session lookup.
 fn skips_auth(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/healthz" || path == "/readyz" || path == "/favicon.ico"
+    path.starts_with("/pkg/")
+        || path == "/healthz"
+        || path == "/readyz"
+        || path.starts_with("/favicon.")
 }
 
 /// Resolves the session's user once per request and puts it in the request extensions, where
@@ -69,7 +72,10 @@ pub async fn refuse_cross_site(
 }
 
 fn is_safe_method(m: &Method) -> bool {
-    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
+    matches!(
+        *m,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
 }
 
 fn is_same_site(req: &Request, base_origin: Option<&str>) -> bool {
@@ -173,23 +179,44 @@ mod tests {
 
     #[test]
     fn fetch_metadata_decides_when_present() {
-        assert!(is_same_site(&post(&[("sec-fetch-site", "same-origin")]), None));
-        assert!(!is_same_site(&post(&[("sec-fetch-site", "cross-site")]), None));
-        assert!(!is_same_site(&post(&[("sec-fetch-site", "same-site")]), None));
+        assert!(is_same_site(
+            &post(&[("sec-fetch-site", "same-origin")]),
+            None
+        ));
+        assert!(!is_same_site(
+            &post(&[("sec-fetch-site", "cross-site")]),
+            None
+        ));
+        assert!(!is_same_site(
+            &post(&[("sec-fetch-site", "same-site")]),
+            None
+        ));
     }
 
     #[test]
     fn origin_must_match_base_url_or_host() {
         let base = Some("https://pf.example.com");
-        assert!(is_same_site(&post(&[("origin", "https://pf.example.com")]), base));
-        assert!(!is_same_site(&post(&[("origin", "https://evil.example")]), base));
+        assert!(is_same_site(
+            &post(&[("origin", "https://pf.example.com")]),
+            base
+        ));
+        assert!(!is_same_site(
+            &post(&[("origin", "https://evil.example")]),
+            base
+        ));
         assert!(!is_same_site(&post(&[("origin", "null")]), base));
         assert!(is_same_site(
-            &post(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]),
+            &post(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
             None
         ));
         assert!(!is_same_site(
-            &post(&[("origin", "http://evil.example"), ("host", "127.0.0.1:3000")]),
+            &post(&[
+                ("origin", "http://evil.example"),
+                ("host", "127.0.0.1:3000")
+            ]),
             None
         ));
     }

@@ -50,7 +50,7 @@ pub fn LoginPage() -> impl IntoView {
                                             required
                                         />
                                     </label>
-                                    <input type="hidden" name="next" prop:value=next />
+                                    <input type="hidden" name="next" value=next />
                                     <button type="submit" disabled=move || login.pending().get()>
                                         "Sign in"
                                     </button>

@@ -61,9 +61,14 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify_and_use_argon2id_with_owasp_parameters() {
-        let hash = hash_password("correct horse battery".into()).await.map(|h| h.0);
+        let hash = hash_password("correct horse battery".into())
+            .await
+            .map(|h| h.0);
         let hash = hash.unwrap_or_default();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert_eq!(
             verify_password("correct horse battery".into(), Some(hash.clone())).await,
             Ok(true)

@@ -7,9 +7,7 @@ use sea_orm::{
 };
 
 use super::{
-    model::{
-        AuthUser, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, is_plausible_email, normalize_email,
-    },
+    model::{AuthUser, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, is_plausible_email, normalize_email},
     password::{hash_password, verify_password},
 };
 use crate::{
@@ -57,7 +55,11 @@ pub fn validate_new_user(input: &NewUser) -> Result<(), AppError> {
     let name = input.display_name.trim();
     let pw_len = input.password.chars().count();
     Validator::default()
-        .check(!is_plausible_email(&email), "email", "Enter a valid email address.")
+        .check(
+            !is_plausible_email(&email),
+            "email",
+            "Enter a valid email address.",
+        )
         .check(name.is_empty(), "display_name", "Enter a name.")
         .check(
             name.chars().count() > 120,
@@ -95,7 +97,10 @@ pub async fn create_user(
         .await?
         > 0
     {
-        return Err(AppError::field("email", "An account with this email exists."));
+        return Err(AppError::field(
+            "email",
+            "An account with this email exists.",
+        ));
     }
     let hash = hash_password(input.password).await?;
     let now = Utc::now();

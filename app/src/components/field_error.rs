@@ -36,9 +36,7 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
 }
 
 /// The error of an action's last result, as a signal for the components above.
-pub fn action_error<I, O>(
-    action: leptos::server::ServerAction<I>,
-) -> Signal<Option<AppError>>
+pub fn action_error<I, O>(action: leptos::server::ServerAction<I>) -> Signal<Option<AppError>>
 where
     I: server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,

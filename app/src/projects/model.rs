@@ -48,7 +48,11 @@ pub fn slugify(name: &str) -> String {
             slug.push('-');
         }
     }
-    let mut slug: String = slug.trim_end_matches('-').chars().take(MAX_SLUG_LEN).collect();
+    let mut slug: String = slug
+        .trim_end_matches('-')
+        .chars()
+        .take(MAX_SLUG_LEN)
+        .collect();
     while slug.ends_with('-') {
         slug.pop();
     }

@@ -96,7 +96,11 @@ pub async fn create(
     let description = input.description.trim().to_owned();
     Validator::default()
         .check(name.is_empty(), "name", "Enter a name.")
-        .check(name.chars().count() > 120, "name", "Use at most 120 characters.")
+        .check(
+            name.chars().count() > 120,
+            "name",
+            "Use at most 120 characters.",
+        )
         .check(
             slug.is_empty(),
             "slug",

@@ -36,10 +36,8 @@ pub async fn teams_where_user_can_create_projects(
         team_members::Entity::find()
             .filter(team_members::Column::UserId.eq(user.id))
             .filter(
-                team_members::Column::Role.is_in([
-                    TeamRole::Owner.as_str(),
-                    TeamRole::Editor.as_str(),
-                ]),
+                team_members::Column::Role
+                    .is_in([TeamRole::Owner.as_str(), TeamRole::Editor.as_str()]),
             )
             .all(db)
             .await?

@@ -79,7 +79,9 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let s = TestServer::start().await;
     s.setup_admin(&s.client(), "ada@example.com").await;
 
-    let wrong = s.login(&s.client(), "ada@example.com", "wrong password!").await;
+    let wrong = s
+        .login(&s.client(), "ada@example.com", "wrong password!")
+        .await;
     let wrong = (wrong.status(), wrong.text().await.unwrap());
     let unknown = s.login(&s.client(), "nobody@example.com", PASSWORD).await;
     let unknown = (unknown.status(), unknown.text().await.unwrap());

@@ -26,5 +26,10 @@ async fn migrations_go_up_down_and_up_again() {
 
     Migrator::up(&db, None).await.unwrap();
     assert_eq!(tables_present(&manager).await, vec![true; TABLES.len()]);
-    assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
+    assert!(
+        Migrator::get_pending_migrations(&db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -149,8 +149,12 @@ async fn another_teams_project_is_not_found_and_cannot_be_created_in() {
         .unwrap();
     assert_eq!(list, serde_json::json!([]));
     let (status, body) = error_kind(
-        s.call(&m, "create_project", &[("name", "Sneaky"), ("team_id", &team)])
-            .await,
+        s.call(
+            &m,
+            "create_project",
+            &[("name", "Sneaky"), ("team_id", &team)],
+        )
+        .await,
     )
     .await;
     assert_eq!(status, 422);

@@ -98,10 +98,12 @@ async fn security_headers_on_pages_errors_and_static_files() {
 
     // Each response gets its own nonce.
     let again = s.page(&c, "/").await;
-    assert!(!again.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .contains(&nonce));
+    assert!(
+        !again.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains(&nonce)
+    );
 
     let missing = s.page(&c, "/p/nope").await;
     assert_eq!(missing.status(), 404);

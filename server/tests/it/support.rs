@@ -19,7 +19,9 @@ pub async fn fresh_db() -> DatabaseConnection {
                 .expect("create test database");
             admin.close().await.ok();
             let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
-            db::connect(&format!("{base}/{name}")).await.expect("connect test db")
+            db::connect(&format!("{base}/{name}"))
+                .await
+                .expect("connect test db")
         }
         _ => {
             let dir = temp_dir(&name);
@@ -117,12 +119,8 @@ impl TestServer {
 
     /// Signs the client in.
     pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
-        self.call(
-            client,
-            "login",
-            &[("email", email), ("password", password)],
-        )
-        .await
+        self.call(client, "login", &[("email", email), ("password", password)])
+            .await
     }
 }
 
