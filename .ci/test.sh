@@ -26,7 +26,7 @@ trap stop_pg EXIT
 su postgres -c "$PGBIN/initdb -D $pgdir/data -U postgres --auth=trust -E UTF8 --no-locale" >/dev/null
 su postgres -c "$PGBIN/pg_ctl -D $pgdir/data -l $pgdir/sock/log -o '-p $port -k $pgdir/sock -c listen_addresses=127.0.0.1' -w start" >/dev/null
 DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" \
-  cargo test --release -p preflight --test it
+  cargo test --release --workspace --exclude frontend --features app/ssr --test it
 stop_pg
 trap - EXIT
 

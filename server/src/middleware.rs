@@ -26,25 +26,25 @@ fn skips_auth(path: &str) -> bool {
 /// Resolves the session's user once per request and puts it in the request extensions, where
 /// pages and server functions find it. A session whose user is gone or disabled is ended.
 pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    if !skips_auth(req.uri().path()) {
-        if let Some(session) = req.extensions().get::<Session>().cloned() {
-            match session.get::<i32>(USER_ID_KEY).await {
-                Ok(Some(user_id)) => match find_active_user(&state.db, user_id).await {
-                    Ok(Some(user)) => {
-                        req.extensions_mut().insert(user);
-                    }
-                    Ok(None) => {
-                        if let Err(e) = session.flush().await {
-                            tracing::error!(error = %e, "could not end session of inactive user");
-                        }
-                    }
-                    Err(e) => return error_response(e),
-                },
-                Ok(None) => {}
-                Err(e) => {
-                    tracing::error!(error = %e, "session store failed");
-                    return error_response(AppError::Internal);
+    if !skips_auth(req.uri().path())
+        && let Some(session) = req.extensions().get::<Session>().cloned()
+    {
+        match session.get::<i32>(USER_ID_KEY).await {
+            Ok(Some(user_id)) => match find_active_user(&state.db, user_id).await {
+                Ok(Some(user)) => {
+                    req.extensions_mut().insert(user);
                 }
+                Ok(None) => {
+                    if let Err(e) = session.flush().await {
+                        tracing::error!(error = %e, "could not end session of inactive user");
+                    }
+                }
+                Err(e) => return error_response(e),
+            },
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "session store failed");
+                return error_response(AppError::Internal);
             }
         }
     }

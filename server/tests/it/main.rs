@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth_http;
+mod cli;
 mod migrations;
 mod projects_http;
 mod security_http;

@@ -130,3 +130,37 @@ async fn oversized_bodies_are_refused() {
         .unwrap();
     assert_eq!(res.status(), 413);
 }
+
+#[tokio::test]
+async fn https_base_url_makes_cookies_secure_and_checks_origin_against_it() {
+    let s = TestServer::start_with_base_url(Some("https://preflight.example.com/")).await;
+    let c = s.client();
+    let form = [
+        ("email", "ada@example.com"),
+        ("display_name", "Ada"),
+        ("password", PASSWORD),
+        ("team_name", "Platform"),
+    ];
+    // Our own address is not the configured public origin: refused.
+    let res = s.call(&c, "setup", &form).await;
+    assert_eq!(res.status(), 403);
+
+    let res = c
+        .post(s.url("/rpc/setup"))
+        .header("origin", "https://preflight.example.com")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("preflight_session="))
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(cookie.contains("; secure"), "{cookie}");
+    assert!(res.headers().contains_key("strict-transport-security"));
+}
