@@ -33,9 +33,10 @@ rustup component list --installed | grep -q '^clippy' || rustup component add cl
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   # 0.3.11 --locked needs rustc 1.96 through cargo-util-schemas 0.14.2; pin 0.14.1 instead.
   log "building cargo-leptos $CARGO_LEPTOS_VERSION (about 15 min)"
-  cargo info "cargo-leptos@$CARGO_LEPTOS_VERSION" >/dev/null
-  src=$(ls -d ~/.cargo/registry/src/*/cargo-leptos-$CARGO_LEPTOS_VERSION | head -1)
   work=$(mktemp -d)
+  # `cargo info` unpacks the crate source into the registry cache (run outside the workspace).
+  (cd "$work" && cargo info "cargo-leptos@$CARGO_LEPTOS_VERSION" >/dev/null)
+  src=$(ls -d ~/.cargo/registry/src/*/cargo-leptos-$CARGO_LEPTOS_VERSION | head -1)
   cp -r "$src" "$work/cl"
   (cd "$work/cl" && cargo update -q -p cargo-util-schemas --precise 0.14.1 \
      && cargo install -q --path . --locked --features no_downloads)

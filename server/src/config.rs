@@ -18,7 +18,7 @@ pub struct Cli {
 }
 
 /// Where the data lives.
-#[derive(Debug, Clone, Args)]
+#[derive(Clone, Args)]
 pub struct DbArgs {
     /// Database URL (`DATABASE_URL`): `postgres://…` or `sqlite://…`. Default: a SQLite file
     /// `preflight.db` in the data directory.
@@ -33,6 +33,20 @@ pub struct DbArgs {
         global = true
     )]
     pub data_dir: PathBuf,
+}
+
+impl std::fmt::Debug for DbArgs {
+    /// The URL may carry a password: only its scheme is shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scheme = self
+            .database_url
+            .as_deref()
+            .map(|u| format!("{}://<redacted>", u.split("://").next().unwrap_or_default()));
+        f.debug_struct("DbArgs")
+            .field("database_url", &scheme)
+            .field("data_dir", &self.data_dir)
+            .finish()
+    }
 }
 
 impl DbArgs {
@@ -123,6 +137,17 @@ mod tests {
         );
         assert_eq!(origin_of("ftp://x"), None);
         assert_eq!(origin_of("nonsense"), None);
+    }
+
+    #[test]
+    fn debug_of_database_url_hides_the_password() {
+        let args = DbArgs {
+            database_url: Some("postgres://app:hunter2@db/preflight".into()),
+            data_dir: "data".into(),
+        };
+        let shown = format!("{args:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("postgres://<redacted>"), "{shown}");
     }
 
     #[test]

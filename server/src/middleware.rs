@@ -108,8 +108,13 @@ const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-ev
 /// Adds security headers to every response. Rendered pages bring their own CSP with a nonce;
 /// everything else gets [`DEFAULT_CSP`].
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_static = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if !is_static && !h.contains_key(header::CACHE_CONTROL) {
+        // Pages and server-function answers are per user: never stored by shared caches.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     let set = |h: &mut http::HeaderMap, name: HeaderName, value: &'static str| {
         if !h.contains_key(&name) {
             h.insert(name, HeaderValue::from_static(value));

@@ -82,6 +82,7 @@ async fn security_headers_on_pages_errors_and_static_files() {
     let page = s.page(&c, "/").await;
     assert_eq!(page.status(), 200);
     assert_security_headers(&page, "page");
+    assert_eq!(page.headers()["cache-control"], "no-store");
     // The page's inline hydration script carries the nonce its CSP allows.
     let csp = page.headers()["content-security-policy"]
         .to_str()
