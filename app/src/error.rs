@@ -104,6 +104,18 @@ impl From<sea_orm::DbErr> for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl AppError {
+    /// Maps a failed write: a unique-constraint violation becomes `on_unique()` (a lost race with
+    /// a concurrent duplicate), anything else the logged internal error.
+    pub fn unique_or_internal(err: sea_orm::DbErr, on_unique: impl FnOnce() -> AppError) -> Self {
+        match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => on_unique(),
+            _ => err.into(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<tower_sessions::session::Error> for AppError {
     fn from(err: tower_sessions::session::Error) -> Self {
         AppError::internal("session error", err)

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, SqlErr, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
 use super::{
@@ -91,16 +91,14 @@ pub async fn create_user(
 ) -> Result<users::Model, AppError> {
     validate_new_user(&input)?;
     let email = normalize_email(&input.email);
+    let taken = || AppError::field("email", "An account with this email exists.");
     if users::Entity::find()
         .filter(users::Column::Email.eq(&email))
         .count(db)
         .await?
         > 0
     {
-        return Err(AppError::field(
-            "email",
-            "An account with this email exists.",
-        ));
+        return Err(taken());
     }
     let hash = hash_password(input.password).await?;
     let now = Utc::now();
@@ -116,12 +114,7 @@ pub async fn create_user(
     }
     .insert(db)
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => {
-            AppError::field("email", "An account with this email exists.")
-        }
-        _ => e.into(),
-    })
+    .map_err(|e| AppError::unique_or_internal(e, taken))
 }
 
 /// First run: creates the site admin and their first team, in one transaction. Refused (as not

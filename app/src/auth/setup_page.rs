@@ -4,7 +4,7 @@ use leptos_router::components::Redirect;
 use super::{api::Setup, model::SessionInfo};
 use crate::components::{
     error_view::ErrorView,
-    field_error::{FieldError, FormError, action_error},
+    field_error::{FieldError, FormError, action_error, non_field_error},
     layout::SessionResource,
 };
 
@@ -14,11 +14,7 @@ pub fn SetupPage() -> impl IntoView {
     let session = expect_context::<SessionResource>().0;
     let setup = expect_context::<ServerAction<Setup>>();
     let error = action_error(setup);
-    let form_error = Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, crate::error::AppError::Validation(_)))
-    });
+    let form_error = non_field_error(error);
     view! {
         <Suspense>
             {move || Suspend::new(async move {

@@ -35,6 +35,15 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
     }
 }
 
+/// The part of `error` that belongs to no single field (shown at the top of the form).
+pub fn non_field_error(error: Signal<Option<AppError>>) -> Signal<Option<AppError>> {
+    Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation(_)))
+    })
+}
+
 /// The error of an action's last result, as a signal for the components above.
 pub fn action_error<I, O>(action: leptos::server::ServerAction<I>) -> Signal<Option<AppError>>
 where

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::components::{
     error_view::ErrorView,
-    field_error::{FieldError, FormError, action_error},
+    field_error::{FieldError, FormError, action_error, non_field_error},
     require_user::RequireUser,
 };
 
@@ -63,11 +63,7 @@ fn Portfolio() -> impl IntoView {
 fn NewProjectForm(create: ServerAction<CreateProject>) -> impl IntoView {
     let teams = Resource::new(|| (), |_| list_project_teams());
     let error = action_error(create);
-    let form_error = Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, crate::error::AppError::Validation(_)))
-    });
+    let form_error = non_field_error(error);
     let slug = RwSignal::new(String::new());
     let slug_edited = RwSignal::new(false);
     view! {

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, SqlErr,
+    QueryOrder,
 };
 
 use super::model::{ProjectSummary, ProjectView, is_valid_slug, slugify};
@@ -151,10 +151,6 @@ pub async fn create(
     }
     .insert(db)
     .await
-    .map_err(|e| match e.sql_err() {
-        // Lost a race with another request creating the same slug.
-        Some(SqlErr::UniqueConstraintViolation(_)) => taken(),
-        _ => e.into(),
-    })?;
+    .map_err(|e| AppError::unique_or_internal(e, taken))?;
     Ok(slug)
 }

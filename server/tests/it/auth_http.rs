@@ -1,6 +1,4 @@
-use app::auth::service::{NewUser, create_user};
-
-use crate::support::{PASSWORD, TestServer, error_kind};
+use crate::support::{PASSWORD, TestServer, error_kind, session_set_cookie};
 
 #[tokio::test]
 async fn setup_works_once_then_is_closed() {
@@ -20,14 +18,7 @@ async fn setup_works_once_then_is_closed() {
     assert_eq!(res.status(), 200, "{:?}", res.text().await);
 
     // Signed in right away.
-    let info: serde_json::Value = c
-        .get(s.url("/rpc/session_info"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let info: serde_json::Value = s.get_json(&c, "/rpc/session_info").await;
     assert_eq!(info["user"]["email"], "ada@example.com");
     assert_eq!(info["user"]["is_admin"], true);
 
@@ -63,14 +54,7 @@ async fn setup_rejects_bad_input_field_by_field() {
         assert!(body["detail"][field].is_string(), "{field}: {body}");
     }
     // Nothing was created: setup is still open.
-    let info: serde_json::Value = c
-        .get(s.url("/rpc/session_info"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let info: serde_json::Value = s.get_json(&c, "/rpc/session_info").await;
     assert_eq!(info["needs_setup"], true);
 }
 
@@ -101,17 +85,7 @@ async fn disabled_account_cannot_sign_in() {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let s = TestServer::start().await;
     s.setup_admin(&s.client(), "ada@example.com").await;
-    let bob = create_user(
-        &s.db,
-        NewUser {
-            email: "bob@example.com".into(),
-            display_name: "Bob".into(),
-            password: PASSWORD.into(),
-            is_admin: false,
-        },
-    )
-    .await
-    .unwrap();
+    let bob = s.add_user("bob@example.com", false).await;
 
     let c = s.client();
     assert_eq!(s.login(&c, "bob@example.com", PASSWORD).await.status(), 200);
@@ -151,12 +125,7 @@ async fn logout_ends_the_session_and_the_old_cookie_is_refused() {
     let c = s.client();
     s.setup_admin(&c, "ada@example.com").await;
     let login = s.login(&c, "ada@example.com", PASSWORD).await;
-    let cookie = login
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("preflight_session="))
+    let cookie = session_set_cookie(&login)
         .map(|v| v.split(';').next().unwrap().to_owned())
         .expect("session cookie set at login");
     assert!(cookie.len() > "preflight_session=".len() + 10);
@@ -189,15 +158,8 @@ async fn login_issues_a_new_session_id_and_a_hardened_cookie() {
     let s = TestServer::start().await;
     let c = s.client();
     s.setup_admin(&c, "ada@example.com").await;
-    let set_cookie = |res: &reqwest::Response| {
-        res.headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok().map(str::to_owned))
-            .find(|v| v.starts_with("preflight_session="))
-    };
-    let first = set_cookie(&s.login(&c, "ada@example.com", PASSWORD).await).unwrap();
-    let second = set_cookie(&s.login(&c, "ada@example.com", PASSWORD).await).unwrap();
+    let first = session_set_cookie(&s.login(&c, "ada@example.com", PASSWORD).await).unwrap();
+    let second = session_set_cookie(&s.login(&c, "ada@example.com", PASSWORD).await).unwrap();
     assert_ne!(first.split(';').next(), second.split(';').next());
     let lower = second.to_ascii_lowercase();
     assert!(lower.contains("httponly"), "{second}");

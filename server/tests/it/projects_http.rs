@@ -1,5 +1,3 @@
-use app::auth::service::{NewUser, create_user};
-
 use crate::support::{PASSWORD, TestServer, error_kind};
 
 async fn team_id(s: &TestServer) -> String {
@@ -35,14 +33,7 @@ async fn create_project_then_open_it() {
     assert_eq!(res.headers()["location"], "/p/payments-api");
     assert_eq!(res.json::<String>().await.unwrap(), "payments-api");
 
-    let list: serde_json::Value = c
-        .get(s.url("/rpc/list_projects"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: serde_json::Value = s.get_json(&c, "/rpc/list_projects").await;
     assert_eq!(list[0]["slug"], "payments-api");
     assert_eq!(list[0]["team_name"], "Platform");
 
@@ -82,14 +73,7 @@ async fn duplicate_slug_is_a_field_error() {
     assert!(body["detail"]["slug"].is_string());
 
     // The first project is untouched.
-    let list: serde_json::Value = c
-        .get(s.url("/rpc/list_projects"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: serde_json::Value = s.get_json(&c, "/rpc/list_projects").await;
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["name"], "Billing");
 }
@@ -124,29 +108,12 @@ async fn another_teams_project_is_not_found_and_cannot_be_created_in() {
         &[("name", "Secret"), ("team_id", &team)],
     )
     .await;
-    create_user(
-        &s.db,
-        NewUser {
-            email: "mallory@example.com".into(),
-            display_name: "Mallory".into(),
-            password: PASSWORD.into(),
-            is_admin: false,
-        },
-    )
-    .await
-    .unwrap();
+    s.add_user("mallory@example.com", false).await;
     let m = s.client();
     s.login(&m, "mallory@example.com", PASSWORD).await;
 
     assert_eq!(s.page(&m, "/p/secret").await.status(), 404);
-    let list: serde_json::Value = m
-        .get(s.url("/rpc/list_projects"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: serde_json::Value = s.get_json(&m, "/rpc/list_projects").await;
     assert_eq!(list, serde_json::json!([]));
     let (status, body) = error_kind(
         s.call(

@@ -1,4 +1,4 @@
-use crate::support::{PASSWORD, STATIC_CSS, TestServer};
+use crate::support::{PASSWORD, STATIC_CSS, TestServer, session_set_cookie};
 
 #[tokio::test]
 async fn cross_site_posts_are_refused() {
@@ -154,14 +154,7 @@ async fn https_base_url_makes_cookies_secure_and_checks_origin_against_it() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let cookie = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("preflight_session="))
-        .unwrap()
-        .to_ascii_lowercase();
+    let cookie = session_set_cookie(&res).unwrap().to_ascii_lowercase();
     assert!(cookie.contains("; secure"), "{cookie}");
     assert!(res.headers().contains_key("strict-transport-security"));
 }

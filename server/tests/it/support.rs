@@ -126,6 +126,33 @@ impl TestServer {
         .await
     }
 
+    /// GETs a server function or API path and parses the JSON answer.
+    pub async fn get_json(&self, client: &Client, path: &str) -> serde_json::Value {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Creates an account directly in the database (no team).
+    pub async fn add_user(&self, email: &str, is_admin: bool) -> app::entities::users::Model {
+        app::auth::service::create_user(
+            &self.db,
+            app::auth::service::NewUser {
+                email: email.into(),
+                display_name: email.split('@').next().unwrap().into(),
+                password: PASSWORD.into(),
+                is_admin,
+            },
+        )
+        .await
+        .unwrap()
+    }
+
     /// Signs the client in.
     pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
         self.call(client, "login", &[("email", email), ("password", password)])
@@ -141,4 +168,14 @@ pub async fn error_kind(res: Response) -> (u16, serde_json::Value) {
     let status = res.status().as_u16();
     let body: serde_json::Value = res.json().await.unwrap_or(serde_json::Value::Null);
     (status, body)
+}
+
+/// The `Set-Cookie` header that sets the session cookie, if the response has one.
+pub fn session_set_cookie(res: &Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("preflight_session="))
+        .map(str::to_owned)
 }
