@@ -10,11 +10,25 @@ use tower_sessions::Session;
 use crate::{auth::model::AuthUser, error::AppError};
 
 /// Settings the app needs at request time (the server's `Config` fills them).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct AppSettings {
     /// Public origin, e.g. `https://preflight.example.com` (`PREFLIGHT_BASE_URL`); `None` when
     /// unset, in which case same-origin is judged from the request's `Host`.
     pub base_url: Option<String>,
+    /// A session ends after this long without a request (`PREFLIGHT_SESSION_IDLE_MINUTES`).
+    pub session_idle: std::time::Duration,
+    /// A session ends this long after sign-in, active or not (`PREFLIGHT_SESSION_MAX_HOURS`).
+    pub session_max: std::time::Duration,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            session_idle: std::time::Duration::from_secs(30 * 60),
+            session_max: std::time::Duration::from_secs(12 * 3600),
+        }
+    }
 }
 
 /// One per process: the connection pool and settings. Provided to every render and server

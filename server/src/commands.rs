@@ -29,7 +29,7 @@ pub async fn serve(dbargs: &DbArgs, args: ServeArgs) -> Result<(), BoxError> {
     }
     let state = app_state(
         conn.clone(),
-        args.base_url.clone(),
+        args.settings(),
         leptos_options(site_root, args.addr),
     );
     let app = build_router(state);

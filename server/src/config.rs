@@ -87,10 +87,28 @@ pub struct ServeArgs {
     /// turns on secure cookies and HSTS.
     #[arg(long, env = "PREFLIGHT_BASE_URL")]
     pub base_url: Option<String>,
+    /// Minutes without a request after which a session ends (`PREFLIGHT_SESSION_IDLE_MINUTES`).
+    #[arg(long, env = "PREFLIGHT_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_idle_minutes: u64,
+    /// Hours after sign-in after which a session ends however active
+    /// (`PREFLIGHT_SESSION_MAX_HOURS`).
+    #[arg(long, env = "PREFLIGHT_SESSION_MAX_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_max_hours: u64,
     /// Directory with the compiled site (`LEPTOS_SITE_ROOT`): `pkg/` with wasm, JS and CSS.
     /// Default: `target/site` under the working directory, else `site` beside the binary.
     #[arg(long, env = "LEPTOS_SITE_ROOT")]
     pub site_root: Option<PathBuf>,
+}
+
+impl ServeArgs {
+    /// The request-time settings these options describe.
+    pub fn settings(&self) -> app::state::AppSettings {
+        app::state::AppSettings {
+            base_url: self.base_url.as_deref().and_then(origin_of),
+            session_idle: std::time::Duration::from_secs(self.session_idle_minutes * 60),
+            session_max: std::time::Duration::from_secs(self.session_max_hours * 3600),
+        }
+    }
 }
 
 /// `user` subcommands.

@@ -28,14 +28,12 @@ pub fn leptos_options(site_root: PathBuf, addr: std::net::SocketAddr) -> LeptosO
 /// Assembles the per-process state.
 pub fn app_state(
     db: DatabaseConnection,
-    base_url: Option<String>,
+    settings: AppSettings,
     leptos_options: LeptosOptions,
 ) -> AppState {
     AppState {
         db,
-        settings: Arc::new(AppSettings {
-            base_url: base_url.as_deref().and_then(config::origin_of),
-        }),
+        settings: Arc::new(settings),
         leptos_options,
     }
 }

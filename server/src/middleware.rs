@@ -2,9 +2,12 @@
 //! HTTP status of server-function errors.
 
 use app::{
-    auth::{model::USER_ID_KEY, service::find_active_user},
+    auth::{
+        model::{LOGIN_AT_KEY, SEEN_AT_KEY, USER_ID_KEY},
+        service::find_active_user,
+    },
     error::AppError,
-    state::AppState,
+    state::{AppSettings, AppState},
 };
 use axum::{
     body::{Body, to_bytes},
@@ -29,7 +32,7 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
     if !skips_auth(req.uri().path())
         && let Some(session) = req.extensions().get::<Session>().cloned()
     {
-        match session.get::<i32>(USER_ID_KEY).await {
+        match signed_in_user_id(&session, &state.settings).await {
             Ok(Some(user_id)) => match find_active_user(&state.db, user_id).await {
                 Ok(Some(user)) => {
                     req.extensions_mut().insert(user);
@@ -49,6 +52,34 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
         }
     }
     next.run(req).await
+}
+
+/// The session's user id, unless the session is past its absolute lifetime (then it is ended).
+/// Activity extends the idle timeout: at most once per minute (or per half idle period) the
+/// session is marked changed, which re-saves it with a fresh expiry.
+async fn signed_in_user_id(
+    session: &Session,
+    settings: &AppSettings,
+) -> Result<Option<i32>, tower_sessions::session::Error> {
+    let Some(user_id) = session.get::<i32>(USER_ID_KEY).await? else {
+        return Ok(None);
+    };
+    let now = chrono::Utc::now().timestamp();
+    let login_at = session.get::<i64>(LOGIN_AT_KEY).await?;
+    let seen_at = session.get::<i64>(SEEN_AT_KEY).await?;
+    let age = |t: Option<i64>| t.map_or(i64::MAX, |t| now.saturating_sub(t));
+    let max = i64::try_from(settings.session_max.as_secs()).unwrap_or(i64::MAX);
+    if age(login_at) >= max {
+        session.flush().await?;
+        return Ok(None);
+    }
+    let touch_every = i64::try_from((settings.session_idle / 2).as_secs())
+        .unwrap_or(i64::MAX)
+        .min(60);
+    if age(seen_at) >= touch_every {
+        session.insert(SEEN_AT_KEY, now).await?;
+    }
+    Ok(Some(user_id))
 }
 
 fn error_response(err: AppError) -> Response {

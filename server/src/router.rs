@@ -49,7 +49,9 @@ pub fn build_router(state: AppState) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure)
-        .with_expiry(Expiry::OnInactivity(CookieDuration::days(14)));
+        .with_expiry(Expiry::OnInactivity(CookieDuration::seconds(
+            i64::try_from(state.settings.session_idle.as_secs()).unwrap_or(i64::MAX),
+        )));
 
     let request_id = http::HeaderName::from_static("x-request-id");
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {

@@ -66,7 +66,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::{
-        auth::model::{USER_AGENT_KEY, USER_ID_KEY},
+        auth::model::{LOGIN_AT_KEY, SEEN_AT_KEY, USER_AGENT_KEY, USER_ID_KEY},
         error::AppError,
         state::{request_header, session},
     };
@@ -76,6 +76,9 @@ mod ssr {
         let session = session()?;
         session.cycle_id().await?;
         session.insert(USER_ID_KEY, user_id).await?;
+        let now = chrono::Utc::now().timestamp();
+        session.insert(LOGIN_AT_KEY, now).await?;
+        session.insert(SEEN_AT_KEY, now).await?;
         if let Some(ua) = request_header("user-agent") {
             let ua: String = ua.chars().take(500).collect();
             session.insert(USER_AGENT_KEY, ua).await?;

@@ -26,6 +26,10 @@ pub struct SessionInfo {
 
 /// Session key under which the signed-in user's id is stored.
 pub const USER_ID_KEY: &str = "user_id";
+/// Session key: when the user signed in (unix seconds), for the absolute session lifetime.
+pub const LOGIN_AT_KEY: &str = "login_at";
+/// Session key: when activity last extended the session (unix seconds).
+pub const SEEN_AT_KEY: &str = "seen_at";
 /// Session key under which the browser's user agent is kept (shown in the session list).
 pub const USER_AGENT_KEY: &str = "user_agent";
 

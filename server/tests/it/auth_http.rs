@@ -166,3 +166,58 @@ async fn login_issues_a_new_session_id_and_a_hardened_cookie() {
     assert!(lower.contains("samesite=lax"), "{second}");
     assert!(!lower.contains("secure"), "plain http base URL: {second}");
 }
+
+async fn signed_in_status(s: &TestServer, c: &reqwest::Client) -> u16 {
+    c.get(s.url("/rpc/list_projects"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn idle_sessions_expire_and_activity_extends_them() {
+    use std::time::Duration;
+    let s = TestServer::start_with(app::state::AppSettings {
+        session_idle: Duration::from_secs(2),
+        ..Default::default()
+    })
+    .await;
+    let c = s.client();
+    let setup = s.setup_admin(&c, "ada@example.com").await;
+    let cookie = session_set_cookie(&setup).unwrap();
+    // Requests every second keep a 2-second idle session alive well past 2 seconds...
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        assert_eq!(signed_in_status(&s, &c).await, 200);
+    }
+    // ...and a pause longer than the idle timeout ends it, in the store too (the old cookie
+    // replayed by another client is refused).
+    tokio::time::sleep(Duration::from_millis(3100)).await;
+    let replay = reqwest::Client::new()
+        .get(s.url("/rpc/list_projects"))
+        .header("cookie", cookie.split(';').next().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 401);
+    assert_eq!(signed_in_status(&s, &c).await, 401);
+}
+
+#[tokio::test]
+async fn sessions_end_at_their_absolute_lifetime_however_active() {
+    use std::time::Duration;
+    let s = TestServer::start_with(app::state::AppSettings {
+        session_max: Duration::from_secs(2),
+        ..Default::default()
+    })
+    .await;
+    let c = s.client();
+    s.setup_admin(&c, "ada@example.com").await;
+    assert_eq!(signed_in_status(&s, &c).await, 200);
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(signed_in_status(&s, &c).await, 200);
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(signed_in_status(&s, &c).await, 401);
+}

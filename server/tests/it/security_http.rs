@@ -134,7 +134,11 @@ async fn oversized_bodies_are_refused() {
 
 #[tokio::test]
 async fn https_base_url_makes_cookies_secure_and_checks_origin_against_it() {
-    let s = TestServer::start_with_base_url(Some("https://preflight.example.com/")).await;
+    let s = TestServer::start_with(app::state::AppSettings {
+        base_url: Some("https://preflight.example.com".into()),
+        ..Default::default()
+    })
+    .await;
     let c = s.client();
     let form = [
         ("email", "ada@example.com"),

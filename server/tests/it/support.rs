@@ -2,6 +2,7 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
+use app::state::AppSettings;
 use preflight_server::{app_state, db, leptos_options, router::build_router};
 use reqwest::{Client, Response, redirect::Policy};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -52,11 +53,11 @@ pub const STATIC_CSS: &str = "body { color: black; }";
 
 impl TestServer {
     pub async fn start() -> Self {
-        Self::start_with_base_url(None).await
+        Self::start_with(AppSettings::default()).await
     }
 
-    /// As [`TestServer::start`], with `PREFLIGHT_BASE_URL` set to `base_url`.
-    pub async fn start_with_base_url(base_url: Option<&str>) -> Self {
+    /// As [`TestServer::start`], with other settings.
+    pub async fn start_with(settings: AppSettings) -> Self {
         let db = fresh_db().await;
         db::migrate(&db).await.expect("migrate");
         let site = temp_dir(&format!("pf_site_{}", uuid::Uuid::new_v4().simple()));
@@ -64,11 +65,7 @@ impl TestServer {
         std::fs::write(site.join("pkg/preflight.css"), STATIC_CSS).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
-        let state = app_state(
-            db.clone(),
-            base_url.map(str::to_owned),
-            leptos_options(site, addr),
-        );
+        let state = app_state(db.clone(), settings, leptos_options(site, addr));
         let app = build_router(state);
         tokio::spawn(async move { axum::serve(listener, app).await });
         TestServer {
