@@ -8,3 +8,5 @@ pub mod password;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod setup_page;
+#[cfg(feature = "ssr")]
+pub mod throttle;

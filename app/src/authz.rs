@@ -1,13 +1,16 @@
 //! The one place that decides who may do what. Every server function, page loader and REST
 //! handler calls one of these; none decides access by itself.
 //!
-//! Another team's project answers `NotFound` (its existence is not revealed); a missing role
-//! inside one's own team answers `Forbidden`.
+//! Another team's project or team answers `NotFound` (its existence is not revealed); a missing
+//! role inside one's own team answers `Forbidden`. Site admins act as owners everywhere.
 
 use sea_orm::ConnectionTrait;
 
 use crate::{
-    auth::model::AuthUser, entities::projects, error::AppError, teams::model::TeamRole,
+    auth::model::AuthUser,
+    entities::{projects, sessions},
+    error::AppError,
+    teams::model::{Permissions, TeamRole},
     teams::service::role_in_team,
 };
 
@@ -23,15 +26,57 @@ pub async fn effective_team_role(
     role_in_team(db, user.id, team_id).await
 }
 
+/// What a role allows, for the UI to show only the controls the server will accept.
+pub fn permissions(role: TeamRole) -> Permissions {
+    Permissions {
+        role,
+        can_edit: role >= TeamRole::Editor,
+        can_manage: role >= TeamRole::Owner,
+    }
+}
+
+/// May see the team (member or admin); returns the role it is seen with.
+pub async fn can_view_team(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    team_id: i32,
+) -> Result<TeamRole, AppError> {
+    effective_team_role(db, user, team_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// May manage the team: rename, members and roles, moving projects (owner or admin).
+pub async fn can_manage_team(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    team_id: i32,
+) -> Result<(), AppError> {
+    require_at_least(can_view_team(db, user, team_id).await?, TeamRole::Owner)
+}
+
+/// May remove `member_id` from the team: owners remove anyone, a member may leave.
+pub async fn can_remove_member(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    team_id: i32,
+    member_id: i32,
+) -> Result<(), AppError> {
+    let role = can_view_team(db, user, team_id).await?;
+    if member_id == user.id {
+        Ok(())
+    } else {
+        require_at_least(role, TeamRole::Owner)
+    }
+}
+
 /// May see the project; returns the role it is seen with.
 pub async fn can_view_project(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     project: &projects::Model,
 ) -> Result<TeamRole, AppError> {
-    effective_team_role(db, user, project.team_id)
-        .await?
-        .ok_or(AppError::NotFound)
+    can_view_team(db, user, project.team_id).await
 }
 
 /// May change the project's content (editor or owner).
@@ -43,16 +88,45 @@ pub async fn can_edit_project(
     require_at_least(can_view_project(db, user, project).await?, TeamRole::Editor)
 }
 
+/// May manage the project itself: settings, moving it to another team (owner).
+pub async fn can_manage_project(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    project: &projects::Model,
+) -> Result<(), AppError> {
+    require_at_least(can_view_project(db, user, project).await?, TeamRole::Owner)
+}
+
 /// May create a project in the team (editor or owner there).
 pub async fn can_create_project_in_team(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     team_id: i32,
 ) -> Result<(), AppError> {
-    let role = effective_team_role(db, user, team_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    require_at_least(role, TeamRole::Editor)
+    require_at_least(can_view_team(db, user, team_id).await?, TeamRole::Editor)
+}
+
+/// May create teams: every signed-in user (they become its owner).
+pub fn can_create_team(_user: &AuthUser) -> Result<(), AppError> {
+    Ok(())
+}
+
+/// May administer the site: users, the audit log.
+pub fn require_admin(user: &AuthUser) -> Result<(), AppError> {
+    if user.is_admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// May end this session: only one's own (another user's answers `NotFound`).
+pub fn can_end_session(user: &AuthUser, session: &sessions::Model) -> Result<(), AppError> {
+    if session.user_id == Some(user.id) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 fn require_at_least(role: TeamRole, needed: TeamRole) -> Result<(), AppError> {
@@ -75,5 +149,30 @@ mod tests {
         );
         assert_eq!(require_at_least(TeamRole::Editor, TeamRole::Editor), Ok(()));
         assert_eq!(require_at_least(TeamRole::Owner, TeamRole::Editor), Ok(()));
+    }
+
+    #[test]
+    fn permissions_follow_the_role() {
+        let p = |r| {
+            let p = permissions(r);
+            (p.can_edit, p.can_manage)
+        };
+        assert_eq!(p(TeamRole::Viewer), (false, false));
+        assert_eq!(p(TeamRole::Editor), (true, false));
+        assert_eq!(p(TeamRole::Owner), (true, true));
+    }
+
+    #[test]
+    fn only_admins_administer() {
+        let mut user = AuthUser {
+            id: 1,
+            email: "a@example.com".into(),
+            display_name: "A".into(),
+            is_admin: false,
+            must_change_password: false,
+        };
+        assert_eq!(require_admin(&user), Err(AppError::Forbidden));
+        user.is_admin = true;
+        assert_eq!(require_admin(&user), Ok(()));
     }
 }

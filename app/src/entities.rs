@@ -1,5 +1,7 @@
 //! sea-orm entities, one file per table (plural table names). No logic lives here.
 
+pub mod audit_events;
+pub mod login_throttle;
 pub mod projects;
 pub mod sessions;
 pub mod team_members;

@@ -37,6 +37,10 @@ pub enum AppError {
     /// The change conflicts with the current state (stale version, duplicate).
     #[error("{0}")]
     Conflict(String),
+    /// Too many failed sign-ins from this address or for this account; retry after the seconds
+    /// given.
+    #[error("Too many failed sign-in attempts. Try again in {}.", wait_text(*.0))]
+    TooManyAttempts(u64),
     /// Anything else. Logged in full on the server.
     #[error("Something went wrong on our side; it has been logged.")]
     Internal,
@@ -52,6 +56,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::Validation(_) => 422,
+            AppError::TooManyAttempts(_) => 429,
             AppError::Internal => 500,
         }
     }
@@ -122,6 +127,15 @@ impl From<tower_sessions::session::Error> for AppError {
     }
 }
 
+/// "45 seconds", "3 minutes": how long to wait, rounded up to whole minutes past one minute.
+fn wait_text(secs: u64) -> String {
+    match secs {
+        0..=1 => "a second".to_owned(),
+        2..=60 => format!("{secs} seconds"),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
+}
+
 /// Collects field errors while validating a form; `finish` turns them into one error.
 #[derive(Debug, Default)]
 pub struct Validator(FieldErrors);
@@ -160,6 +174,19 @@ mod tests {
         assert_eq!(
             back.field_message("slug").as_deref(),
             Some("This slug is already taken.")
+        );
+    }
+
+    #[test]
+    fn too_many_attempts_says_how_long_to_wait() {
+        assert_eq!(AppError::TooManyAttempts(30).status(), 429);
+        assert_eq!(
+            AppError::TooManyAttempts(30).to_string(),
+            "Too many failed sign-in attempts. Try again in 30 seconds."
+        );
+        assert_eq!(
+            AppError::TooManyAttempts(61).to_string(),
+            "Too many failed sign-in attempts. Try again in 2 minutes."
         );
     }
 

@@ -3,6 +3,9 @@
 
 #![recursion_limit = "256"]
 
+pub mod account;
+pub mod admin;
+pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod authz;
@@ -33,7 +36,10 @@ use components::{
     error_view::NotFoundPage,
     layout::{Header, SessionResource},
 };
+use account::page::AccountPage;
+use admin::users_page::{AdminAuditPage, AdminUsersPage};
 use projects::{list_page::PortfolioPage, project_page::ProjectPage};
+use teams::pages::{TeamPage, TeamsPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -96,6 +102,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug") view=ProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
+                    <Route path=path!("/teams/:id") view=TeamPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -19,6 +19,10 @@ pub struct AppSettings {
     pub session_idle: std::time::Duration,
     /// A session ends this long after sign-in, active or not (`PREFLIGHT_SESSION_MAX_HOURS`).
     pub session_max: std::time::Duration,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`PREFLIGHT_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Login throttling limits.
+    pub throttle: crate::auth::throttle::ThrottlePolicy,
 }
 
 impl Default for AppSettings {
@@ -27,6 +31,8 @@ impl Default for AppSettings {
             base_url: None,
             session_idle: std::time::Duration::from_secs(30 * 60),
             session_max: std::time::Duration::from_secs(12 * 3600),
+            trusted_proxies: Vec::new(),
+            throttle: Default::default(),
         }
     }
 }
@@ -80,6 +86,21 @@ pub fn current_user() -> Option<AuthUser> {
 /// The signed-in user, or `Unauthorized`.
 pub fn require_user() -> Result<AuthUser, AppError> {
     current_user().ok_or(AppError::Unauthorized)
+}
+
+/// The client's address as the server's middleware determined it (the socket peer, or the
+/// address a trusted proxy forwarded).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+/// The client's address, when known.
+pub fn client_ip() -> Option<std::net::IpAddr> {
+    use_context::<Parts>().and_then(|p| p.extensions.get::<ClientIp>().map(|c| c.0))
+}
+
+/// The request's session id, when it has one (to spare the current session when ending others).
+pub fn current_session_id() -> Option<String> {
+    session().ok().and_then(|s| s.id()).map(|id| id.to_string())
 }
 
 /// The request header `name`, if present and readable.

@@ -7,6 +7,7 @@ mod m20261124_000001_create_users;
 mod m20261124_000002_create_sessions;
 mod m20261124_000003_create_teams;
 mod m20261124_000004_create_projects;
+mod m20261124_000005_accounts_audit_throttle;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_create_sessions::Migration),
             Box::new(m20261124_000003_create_teams::Migration),
             Box::new(m20261124_000004_create_projects::Migration),
+            Box::new(m20261124_000005_accounts_audit_throttle::Migration),
         ]
     }
 }

@@ -6,7 +6,10 @@ use std::{
     time::Duration,
 };
 
-use app::auth::service::{NewUser, create_user};
+use app::{
+    audit::service::Actor,
+    auth::service::{NewUser, register_user},
+};
 use tower_sessions::ExpiredDeletion;
 
 use crate::{
@@ -47,8 +50,11 @@ pub async fn serve(dbargs: &DbArgs, args: ServeArgs) -> Result<(), BoxError> {
 
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "Preflight listening");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
         .await?;
     cleanup.abort();
     tracing::info!("shut down");
@@ -117,14 +123,16 @@ pub async fn create_user_cmd(
         name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
     let conn = db::connect(&dbargs.resolve_url()?).await?;
     db::migrate(&conn).await?;
-    match create_user(
+    match register_user(
         &conn,
+        &Actor::system(),
         NewUser {
             email,
             display_name,
             password,
             is_admin: admin,
         },
+        false,
     )
     .await
     {

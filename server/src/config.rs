@@ -94,6 +94,12 @@ pub struct ServeArgs {
     /// (`PREFLIGHT_SESSION_MAX_HOURS`).
     #[arg(long, env = "PREFLIGHT_SESSION_MAX_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..))]
     pub session_max_hours: u64,
+    /// Reverse proxies whose `X-Forwarded-For` header names the client
+    /// (`PREFLIGHT_TRUSTED_PROXIES`): comma-separated addresses or CIDR ranges, e.g.
+    /// `127.0.0.1,10.0.0.0/8`. Without it the client is the socket's peer and the header is
+    /// ignored.
+    #[arg(long, env = "PREFLIGHT_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_net)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Directory with the compiled site (`LEPTOS_SITE_ROOT`): `pkg/` with wasm, JS and CSS.
     /// Default: `target/site` under the working directory, else `site` beside the binary.
     #[arg(long, env = "LEPTOS_SITE_ROOT")]
@@ -107,8 +113,18 @@ impl ServeArgs {
             base_url: self.base_url.as_deref().and_then(origin_of),
             session_idle: std::time::Duration::from_secs(self.session_idle_minutes * 60),
             session_max: std::time::Duration::from_secs(self.session_max_hours * 3600),
+            trusted_proxies: self.trusted_proxies.clone(),
+            throttle: Default::default(),
         }
     }
+}
+
+/// An address (`10.0.0.1`) or range (`10.0.0.0/8`).
+fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{s}` is not an IP address or CIDR range"))
 }
 
 /// `user` subcommands.

@@ -1,17 +1,19 @@
 //! Request middleware: who is signed in, cross-site request refusal, security headers and the
 //! HTTP status of server-function errors.
 
+use std::net::{IpAddr, SocketAddr};
+
 use app::{
     auth::{
         model::{LOGIN_AT_KEY, SEEN_AT_KEY, USER_ID_KEY},
         service::find_active_user,
     },
     error::AppError,
-    state::{AppSettings, AppState},
+    state::{AppSettings, AppState, ClientIp},
 };
 use axum::{
     body::{Body, to_bytes},
-    extract::{Request, State},
+    extract::{ConnectInfo, Request, State},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -80,6 +82,48 @@ async fn signed_in_user_id(
         session.insert(SEEN_AT_KEY, now).await?;
     }
     Ok(Some(user_id))
+}
+
+/// Determines the client's address and puts it in the request extensions as [`ClientIp`]: the
+/// socket's peer, unless that peer is a trusted proxy, in which case `X-Forwarded-For` is read
+/// from the right, skipping trusted proxies, and the first other address is the client.
+pub async fn client_ip(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(peer) = peer {
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect::<Vec<_>>();
+        let ip = resolve_client_ip(peer, &forwarded, &state.settings.trusted_proxies);
+        req.extensions_mut().insert(ClientIp(ip));
+    }
+    next.run(req).await
+}
+
+fn resolve_client_ip(peer: IpAddr, forwarded: &[&str], trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for hop in forwarded.iter().rev() {
+        let Ok(ip) = hop.parse::<IpAddr>() else {
+            // A malformed hop: stop believing the header here.
+            break;
+        };
+        client = ip;
+        if !is_trusted(&ip) {
+            break;
+        }
+    }
+    client
 }
 
 fn error_response(err: AppError) -> Response {
@@ -197,6 +241,9 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let AppError::TooManyAttempts(secs) = err {
+            parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -255,6 +302,34 @@ mod tests {
             ]),
             None
         ));
+    }
+
+    #[test]
+    fn client_ip_believes_only_trusted_proxies() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap_or_default()];
+        // Untrusted peer: the header is ignored.
+        assert_eq!(
+            resolve_client_ip(ip("203.0.113.9"), &["1.2.3.4"], &trusted),
+            ip("203.0.113.9")
+        );
+        // Trusted peer: the rightmost untrusted hop is the client (a spoofed left part is not).
+        assert_eq!(
+            resolve_client_ip(ip("10.0.0.2"), &["6.6.6.6", "198.51.100.7", "10.0.0.5"], &trusted),
+            ip("198.51.100.7")
+        );
+        // Trusted peer without a header: the peer.
+        assert_eq!(resolve_client_ip(ip("10.0.0.2"), &[], &trusted), ip("10.0.0.2"));
+        // Garbage stops the walk at the last good hop.
+        assert_eq!(
+            resolve_client_ip(ip("10.0.0.2"), &["nonsense"], &trusted),
+            ip("10.0.0.2")
+        );
+        // No trusted proxies configured: always the peer.
+        assert_eq!(
+            resolve_client_ip(ip("10.0.0.2"), &["1.2.3.4"], &[]),
+            ip("10.0.0.2")
+        );
     }
 
     #[test]

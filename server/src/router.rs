@@ -78,6 +78,7 @@ pub fn build_router(state: AppState) -> Router {
         .layer(from_fn(middleware::server_fn_error_status))
         .layer(from_fn_with_state(state.clone(), middleware::resolve_user))
         .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), middleware::client_ip))
         .layer(from_fn_with_state(
             state.clone(),
             middleware::refuse_cross_site,

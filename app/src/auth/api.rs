@@ -48,8 +48,16 @@ pub async fn login(
     password: String,
     #[server(default)] next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::state::db;
-    let user = super::service::authenticate(&db()?, &email, password).await?;
+    use crate::state::{app_state, client_ip};
+    let state = app_state()?;
+    let user = super::service::authenticate(
+        &state.db,
+        &state.settings.throttle,
+        &email,
+        password,
+        client_ip(),
+    )
+    .await?;
     ssr::start_session(user.id).await?;
     leptos_axum::redirect(&super::model::safe_next(next.as_deref()));
     Ok(())

@@ -13,6 +13,8 @@ pub struct AuthUser {
     pub display_name: String,
     /// Site administrator.
     pub is_admin: bool,
+    /// Signed in with an admin-issued password: must choose their own before anything else.
+    pub must_change_password: bool,
 }
 
 /// What the layout needs to know about the visitor.

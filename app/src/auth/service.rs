@@ -3,18 +3,41 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, TransactionSession,
+    TransactionTrait,
 };
 
 use super::{
     model::{AuthUser, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, is_plausible_email, normalize_email},
     password::{hash_password, verify_password},
+    throttle::{self, AttemptKeys, ThrottlePolicy},
 };
 use crate::{
-    entities::{team_members, teams, users},
+    audit::service::{Actor, Event, record},
+    entities::{sessions, team_members, teams, users},
     error::{AppError, Validator},
     teams::model::TeamRole,
 };
+
+/// A user as the audit log records it (never the password hash).
+#[derive(Debug, serde::Serialize)]
+pub struct UserState<'a> {
+    email: &'a str,
+    display_name: &'a str,
+    is_admin: bool,
+    is_disabled: bool,
+}
+
+impl<'a> From<&'a users::Model> for UserState<'a> {
+    fn from(u: &'a users::Model) -> Self {
+        UserState {
+            email: &u.email,
+            display_name: &u.display_name,
+            is_admin: u.is_admin,
+            is_disabled: u.is_disabled,
+        }
+    }
+}
 
 /// Input for a new account.
 #[derive(Clone)]
@@ -40,43 +63,58 @@ impl std::fmt::Debug for NewUser {
     }
 }
 
-fn to_auth_user(u: users::Model) -> AuthUser {
+pub(crate) fn to_auth_user(u: users::Model) -> AuthUser {
     AuthUser {
         id: u.id,
         email: u.email,
         display_name: u.display_name,
         is_admin: u.is_admin,
+        must_change_password: u.must_change_password,
     }
 }
 
 /// Checks a new account's fields, returning every problem at once.
 pub fn validate_new_user(input: &NewUser) -> Result<(), AppError> {
     let email = normalize_email(&input.email);
-    let name = input.display_name.trim();
-    let pw_len = input.password.chars().count();
-    Validator::default()
-        .check(
-            !is_plausible_email(&email),
-            "email",
-            "Enter a valid email address.",
-        )
-        .check(name.is_empty(), "display_name", "Enter a name.")
-        .check(
-            name.chars().count() > 120,
-            "display_name",
-            "Use at most 120 characters.",
-        )
-        .check(
-            pw_len < MIN_PASSWORD_LEN,
-            "password",
-            "Use at least 10 characters.",
-        )
-        .check(
-            pw_len > MAX_PASSWORD_LEN,
-            "password",
-            "Use at most 256 characters.",
-        )
-        .finish()
+    let mut v = Validator::default();
+    v.check(
+        !is_plausible_email(&email),
+        "email",
+        "Enter a valid email address.",
+    );
+    check_display_name(&mut v, &input.display_name);
+    check_password(&mut v, "password", &input.password);
+    v.finish()
+}
+
+/// Adds the display-name rules to `v`.
+pub fn check_display_name(v: &mut Validator, name: &str) {
+    let name = name.trim();
+    v.check(name.is_empty(), "display_name", "Enter a name.").check(
+        name.chars().count() > 120,
+        "display_name",
+        "Use at most 120 characters.",
+    );
+}
+
+/// Adds the password rules for `field` to `v`.
+pub fn check_password(v: &mut Validator, field: &str, password: &str) {
+    let len = password.chars().count();
+    v.check(len < MIN_PASSWORD_LEN, field, "Use at least 10 characters.")
+        .check(len > MAX_PASSWORD_LEN, field, "Use at most 256 characters.");
+}
+
+/// Ends every session of `user_id`, except the one with id `except`. Returns how many ended.
+pub async fn end_sessions(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    except: Option<&str>,
+) -> Result<u64, AppError> {
+    let mut query = sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(user_id));
+    if let Some(id) = except {
+        query = query.filter(sessions::Column::Id.ne(id));
+    }
+    Ok(query.exec(db).await?.rows_affected)
 }
 
 /// Number of accounts.
@@ -108,6 +146,7 @@ pub async fn create_user(
         password_hash: Set(hash.0),
         is_admin: Set(input.is_admin),
         is_disabled: Set(false),
+        must_change_password: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -115,6 +154,31 @@ pub async fn create_user(
     .insert(db)
     .await
     .map_err(|e| AppError::unique_or_internal(e, taken))
+}
+
+/// Creates an account and audits it as done by `actor`, in one transaction. With
+/// `must_change_password` the user chooses a new password at first sign-in.
+pub async fn register_user(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    input: NewUser,
+    must_change_password: bool,
+) -> Result<users::Model, AppError> {
+    let txn = db.begin().await?;
+    let mut user = create_user(&txn, input).await?;
+    if must_change_password {
+        let mut active = user.into_active_model();
+        active.must_change_password = Set(true);
+        user = active.update(&txn).await?;
+    }
+    record(
+        &txn,
+        actor,
+        Event::new("user", user.id, "created").after(&UserState::from(&user)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(user)
 }
 
 /// First run: creates the site admin and their first team, in one transaction. Refused (as not
@@ -167,26 +231,78 @@ pub async fn setup_first_admin(
     }
     .insert(&txn)
     .await?;
+    let actor = Actor::from(&to_auth_user(user.clone()));
+    record(
+        &txn,
+        &actor,
+        Event::new("user", user.id, "created").after(&UserState::from(&user)),
+    )
+    .await?;
+    record(
+        &txn,
+        &actor,
+        Event::new("team", team.id, "created")
+            .team(team.id)
+            .after(&serde_json::json!({ "name": team.name, "owner": user.email })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(to_auth_user(user))
 }
 
-/// Checks credentials. Unknown email, wrong password and disabled account all give
-/// `InvalidCredentials` after the same amount of hashing work.
+/// Checks credentials, throttled per account and per client `address`. Unknown email, wrong
+/// password and disabled account all give `InvalidCredentials` after the same amount of hashing
+/// work and count the same; a locked account or address gives `TooManyAttempts` without
+/// checking the password.
 pub async fn authenticate(
     db: &DatabaseConnection,
+    policy: &ThrottlePolicy,
     email: &str,
     password: String,
+    address: Option<std::net::IpAddr>,
 ) -> Result<AuthUser, AppError> {
+    let email = normalize_email(email);
+    let keys = AttemptKeys::new(&email, address);
+    throttle::check(db, &keys, Utc::now()).await?;
     let user = users::Entity::find()
-        .filter(users::Column::Email.eq(normalize_email(email)))
+        .filter(users::Column::Email.eq(&email))
         .one(db)
         .await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let ok = verify_password(password, hash).await?;
     match user {
-        Some(u) if ok && !u.is_disabled => Ok(to_auth_user(u)),
-        _ => Err(AppError::InvalidCredentials),
+        Some(u) if ok && !u.is_disabled => {
+            let txn = db.begin().await?;
+            throttle::record_success(&txn, &keys).await?;
+            let user = to_auth_user(u);
+            record(
+                &txn,
+                &Actor::from(&user),
+                Event::new("user", user.id, "signed_in").after(&serde_json::json!({
+                    "address": address.map(|a| a.to_string()),
+                })),
+            )
+            .await?;
+            txn.commit().await?;
+            Ok(user)
+        }
+        _ => {
+            let txn = db.begin().await?;
+            let locked = throttle::record_failure(&txn, policy, &keys, Utc::now()).await?;
+            if let Some(secs) = locked {
+                record(
+                    &txn,
+                    &Actor::system(),
+                    Event::new("login", &email, "locked").after(&serde_json::json!({
+                        "address": address.map(|a| a.to_string()),
+                        "seconds": secs,
+                    })),
+                )
+                .await?;
+            }
+            txn.commit().await?;
+            Err(locked.map_or(AppError::InvalidCredentials, AppError::TooManyAttempts))
+        }
     }
 }
 

@@ -8,7 +8,8 @@ use crate::error::AppError;
 #[derive(Clone, Copy)]
 pub struct SessionResource(pub Resource<Result<SessionInfo, AppError>>);
 
-/// The top bar: product name, and for a signed-in user their name and a sign-out button.
+/// The top bar: product name, and for a signed-in user the sections they may use, their name
+/// (linking to the account page) and a sign-out button.
 #[component]
 pub fn Header() -> impl IntoView {
     let session = expect_context::<SessionResource>().0;
@@ -26,8 +27,22 @@ pub fn Header() -> impl IntoView {
                         .and_then(|s| s.user)
                         .map(|user| {
                             view! {
+                                <nav class="mainnav" aria-label="Main">
+                                    <a href="/">"Projects"</a>
+                                    <a href="/teams">"Teams"</a>
+                                    {user
+                                        .is_admin
+                                        .then(|| {
+                                            view! {
+                                                <a href="/admin/users">"Users"</a>
+                                                <a href="/admin/audit">"Audit"</a>
+                                            }
+                                        })}
+                                </nav>
                                 <nav class="usernav" aria-label="Account">
-                                    <span class="username">{user.display_name}</span>
+                                    <a class="username" href="/account">
+                                        {user.display_name}
+                                    </a>
                                     <ActionForm action=logout>
                                         <button type="submit" class="link-button">
                                             "Sign out"

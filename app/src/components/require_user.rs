@@ -5,7 +5,8 @@ use super::{error_view::ErrorView, layout::SessionResource};
 use crate::auth::model::SessionInfo;
 
 /// Renders `children` for a signed-in user; otherwise redirects to `/login?next=…` (or to
-/// `/setup` on a fresh instance). The server functions behind the page check again.
+/// `/setup` on a fresh instance). A user still on an admin-issued password goes to `/account`
+/// to choose their own. The server functions behind the page check again.
 #[component]
 pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
     let session = expect_context::<SessionResource>().0;
@@ -15,6 +16,12 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match session.await {
+                    Ok(SessionInfo { user: Some(user), .. })
+                        if user.must_change_password
+                            && location.pathname.get_untracked() != "/account" =>
+                    {
+                        view! { <Redirect path="/account" /> }.into_any()
+                    }
                     Ok(SessionInfo { user: Some(_), .. }) => {
                         children.read_value()().into_any()
                     }

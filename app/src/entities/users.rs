@@ -13,6 +13,7 @@ pub struct Model {
     pub password_hash: String,
     pub is_admin: bool,
     pub is_disabled: bool,
+    pub must_change_password: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(has_many)]

@@ -54,3 +54,33 @@ pub async fn create_project(
     leptos_axum::redirect(&format!("/p/{slug}"));
     Ok(slug)
 }
+
+/// Moves the project to another team; the user must own both teams.
+#[server(prefix = "/rpc", endpoint = "move_project")]
+pub async fn move_project(slug: String, team_id: i32) -> Result<(), AppError> {
+    use crate::state::{db, require_user};
+    super::service::move_to_team(&db()?, &require_user()?, &slug, team_id).await
+}
+
+/// Changes the project's name, description and readiness threshold (editors).
+#[server(prefix = "/rpc", endpoint = "update_project")]
+pub async fn update_project(
+    slug: String,
+    name: String,
+    #[server(default)] description: String,
+    threshold: i32,
+) -> Result<(), AppError> {
+    use super::service::{ProjectEdit, update};
+    use crate::state::{db, require_user};
+    update(
+        &db()?,
+        &require_user()?,
+        &slug,
+        ProjectEdit {
+            name,
+            description,
+            threshold,
+        },
+    )
+    .await
+}

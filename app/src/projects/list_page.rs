@@ -67,49 +67,59 @@ fn NewProjectForm(create: ServerAction<CreateProject>) -> impl IntoView {
     let slug = RwSignal::new(String::new());
     let slug_edited = RwSignal::new(false);
     view! {
-        <section class="card">
-            <h2>"New project"</h2>
-            <ActionForm action=create attr:class="stack">
-                <FormError error=form_error />
-                <label>
-                    "Name"
-                    <input
-                        type="text"
-                        name="name"
-                        required
-                        maxlength="120"
-                        on:input=move |ev| {
-                            if !slug_edited.get_untracked() {
-                                slug.set(slugify(&event_target_value(&ev)));
-                            }
-                        }
-                    />
-                </label>
-                <FieldError error field="name" />
-                <label>
-                    "Slug (used in the URL; derived from the name when left blank)"
-                    <input
-                        type="text"
-                        name="slug"
-                        maxlength="64"
-                        pattern="[a-z0-9]+(-[a-z0-9]+)*"
-                        prop:value=move || slug.get()
-                        on:input=move |ev| {
-                            slug_edited.set(true);
-                            slug.set(event_target_value(&ev));
-                        }
-                    />
-                </label>
-                <FieldError error field="slug" />
-                <label>
-                    "Description"
-                    <textarea name="description" rows="3" maxlength="10000"></textarea>
-                </label>
-                <FieldError error field="description" />
-                <Transition>
-                    {move || Suspend::new(async move {
-                        let teams = teams.await.unwrap_or_default();
-                        view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                let teams = teams.await.unwrap_or_default();
+                if teams.is_empty() {
+                    return view! {
+                        <p class="muted">
+                            "To create projects you need the editor or owner role in a team. "
+                            <a href="/teams">"Create a team"</a>
+                            " or ask a team owner to add you."
+                        </p>
+                    }
+                        .into_any();
+                }
+                view! {
+                    <section class="card">
+                        <h2>"New project"</h2>
+                        <ActionForm action=create attr:class="stack">
+                            <FormError error=form_error />
+                            <label>
+                                "Name"
+                                <input
+                                    type="text"
+                                    name="name"
+                                    required
+                                    maxlength="120"
+                                    on:input=move |ev| {
+                                        if !slug_edited.get_untracked() {
+                                            slug.set(slugify(&event_target_value(&ev)));
+                                        }
+                                    }
+                                />
+                            </label>
+                            <FieldError error field="name" />
+                            <label>
+                                "Slug (used in the URL; derived from the name when left blank)"
+                                <input
+                                    type="text"
+                                    name="slug"
+                                    maxlength="64"
+                                    pattern="[a-z0-9]+(-[a-z0-9]+)*"
+                                    prop:value=move || slug.get()
+                                    on:input=move |ev| {
+                                        slug_edited.set(true);
+                                        slug.set(event_target_value(&ev));
+                                    }
+                                />
+                            </label>
+                            <FieldError error field="slug" />
+                            <label>
+                                "Description"
+                                <textarea name="description" rows="3" maxlength="10000"></textarea>
+                            </label>
+                            <FieldError error field="description" />
                             <label>
                                 "Team"
                                 <select name="team_id" required>
@@ -119,14 +129,15 @@ fn NewProjectForm(create: ServerAction<CreateProject>) -> impl IntoView {
                                         .collect_view()}
                                 </select>
                             </label>
-                        }
-                    })}
-                </Transition>
-                <FieldError error field="team_id" />
-                <button type="submit" disabled=move || create.pending().get()>
-                    "Create project"
-                </button>
-            </ActionForm>
-        </section>
+                            <FieldError error field="team_id" />
+                            <button type="submit" disabled=move || create.pending().get()>
+                                "Create project"
+                            </button>
+                        </ActionForm>
+                    </section>
+                }
+                    .into_any()
+            })}
+        </Transition>
     }
 }

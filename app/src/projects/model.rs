@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::teams::model::TeamRole;
+use crate::teams::model::{Permissions, TeamChoice};
 
 /// A project as listed on the portfolio.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,8 +30,12 @@ pub struct ProjectView {
     pub description: String,
     /// Readiness threshold (0–100).
     pub threshold: i32,
-    /// The viewer's role for this project.
-    pub role: TeamRole,
+    /// Owning team's id.
+    pub team_id: i32,
+    /// What the viewer may do here.
+    pub permissions: Permissions,
+    /// Teams the project may be moved to (owners: the other teams they own).
+    pub move_targets: Vec<TeamChoice>,
 }
 
 /// Longest slug accepted.

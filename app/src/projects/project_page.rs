@@ -1,8 +1,15 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::api::get_project;
-use crate::components::{error_view::ErrorView, require_user::RequireUser};
+use super::{
+    api::{MoveProject, UpdateProject, get_project},
+    model::ProjectView,
+};
+use crate::components::{
+    error_view::ErrorView,
+    field_error::{FieldError, FormError, action_error, non_field_error},
+    require_user::RequireUser,
+};
 
 /// `/p/{slug}`: one project. Missing or another team's project is a 404.
 #[component]
@@ -17,30 +24,113 @@ pub fn ProjectPage() -> impl IntoView {
 #[component]
 fn ProjectOverview() -> impl IntoView {
     let params = use_params_map();
+    let update = ServerAction::<UpdateProject>::new();
+    let move_to = ServerAction::<MoveProject>::new();
     let project = Resource::new(
-        move || params.read().get("slug").unwrap_or_default(),
-        get_project,
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                update.version().get(),
+                move_to.version().get(),
+            )
+        },
+        |(slug, ..)| get_project(slug),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match project.await {
                     Ok(p) => {
+                        let edit = p
+                            .permissions
+                            .can_edit
+                            .then(|| view! { <EditProjectForm p=p.clone() action=update /> });
+                        let manage = (p.permissions.can_manage && !p.move_targets.is_empty())
+                            .then(|| view! { <MoveProjectForm p=p.clone() action=move_to /> });
                         view! {
                             <article class="project">
                                 <h1>{p.name.clone()}</h1>
                                 <p class="muted">
-                                    "Team " {p.team_name.clone()} " · readiness threshold "
-                                    {p.threshold} "%"
+                                    "Team " <a href=format!("/teams/{}", p.team_id)>{p.team_name.clone()}</a>
+                                    " · readiness threshold " {p.threshold} "% · your role: "
+                                    {p.permissions.role.label()}
                                 </p>
                                 <p class="description">{p.description.clone()}</p>
                             </article>
+                            {edit}
+                            {manage}
                         }
                             .into_any()
                     }
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+#[component]
+fn EditProjectForm(p: ProjectView, action: ServerAction<UpdateProject>) -> impl IntoView {
+    let error = action_error(action);
+    view! {
+        <details class="card" id="edit-project">
+            <summary>"Edit project"</summary>
+            <ActionForm action attr:class="stack">
+                <FormError error=non_field_error(error) />
+                <input type="hidden" name="slug" value=p.slug />
+                <label>
+                    "Name" <input type="text" name="name" required maxlength="120" value=p.name />
+                </label>
+                <FieldError error field="name" />
+                <label>
+                    "Description"
+                    <textarea name="description" rows="4" maxlength="10000">
+                        {p.description}
+                    </textarea>
+                </label>
+                <FieldError error field="description" />
+                <label>
+                    "Readiness threshold (%)"
+                    <input
+                        type="number"
+                        name="threshold"
+                        min="0"
+                        max="100"
+                        required
+                        value=p.threshold
+                    />
+                </label>
+                <FieldError error field="threshold" />
+                <button type="submit" disabled=move || action.pending().get()>
+                    "Save project"
+                </button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn MoveProjectForm(p: ProjectView, action: ServerAction<MoveProject>) -> impl IntoView {
+    let error = action_error(action);
+    view! {
+        <details class="card" id="move-project">
+            <summary>"Move to another team"</summary>
+            <ActionForm action attr:class="stack">
+                <FormError error=non_field_error(error) />
+                <input type="hidden" name="slug" value=p.slug />
+                <label>
+                    "Team you own"
+                    <select name="team_id">
+                        {p
+                            .move_targets
+                            .into_iter()
+                            .map(|t| view! { <option value=t.id>{t.name}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <FieldError error field="team_id" />
+                <button type="submit">"Move project"</button>
+            </ActionForm>
+        </details>
     }
 }

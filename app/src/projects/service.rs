@@ -2,17 +2,145 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
 
 use super::model::{ProjectSummary, ProjectView, is_valid_slug, slugify};
 use crate::{
+    audit::service::{Actor, Event, record},
     auth::model::AuthUser,
     authz,
     entities::{projects, team_members, teams},
     error::{AppError, Validator},
+    teams::{model::TeamRole, service::teams_with_role},
 };
+
+/// A project as the audit log records it.
+fn audit_state(p: &projects::Model) -> serde_json::Value {
+    serde_json::json!({
+        "team_id": p.team_id,
+        "name": p.name,
+        "slug": p.slug,
+        "description": p.description,
+        "threshold": p.threshold,
+        "archived": p.archived,
+    })
+}
+
+/// Finds a project by slug, without any access check (callers check through `authz`).
+pub async fn find_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<projects::Model, AppError> {
+    projects::Entity::find()
+        .filter(projects::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Input for editing a project's settings, as typed.
+#[derive(Clone, Debug)]
+pub struct ProjectEdit {
+    /// Display name.
+    pub name: String,
+    /// Description (Markdown).
+    pub description: String,
+    /// Readiness threshold, 0–100.
+    pub threshold: i32,
+}
+
+/// Changes a project's name, description and threshold (editors and owners).
+pub async fn update(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    slug: &str,
+    input: ProjectEdit,
+) -> Result<(), AppError> {
+    let project = find_by_slug(db, slug).await?;
+    authz::can_edit_project(db, user, &project).await?;
+    let name = input.name.trim().to_owned();
+    let description = input.description.trim().to_owned();
+    Validator::default()
+        .check(name.is_empty(), "name", "Enter a name.")
+        .check(
+            name.chars().count() > 120,
+            "name",
+            "Use at most 120 characters.",
+        )
+        .check(
+            description.chars().count() > 10_000,
+            "description",
+            "Use at most 10,000 characters.",
+        )
+        .check(
+            !(0..=100).contains(&input.threshold),
+            "threshold",
+            "Use a whole number from 0 to 100.",
+        )
+        .finish()?;
+    let txn = db.begin().await?;
+    let before = audit_state(&project);
+    let mut active = project.into_active_model();
+    active.name = Set(name);
+    active.description = Set(description);
+    active.threshold = Set(input.threshold);
+    active.updated_at = Set(Utc::now());
+    let after = active.update(&txn).await?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("project", after.id, "updated")
+            .team(after.team_id)
+            .project(after.id)
+            .before(&before)
+            .after(&audit_state(&after)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Moves a project to another team. The user must own both the project's team and the target.
+pub async fn move_to_team(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    slug: &str,
+    team_id: i32,
+) -> Result<(), AppError> {
+    let project = find_by_slug(db, slug).await?;
+    authz::can_manage_project(db, user, &project).await?;
+    authz::can_manage_team(db, user, team_id)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound | AppError::Forbidden => {
+                AppError::field("team_id", "Choose a team you own.")
+            }
+            other => other,
+        })?;
+    if project.team_id == team_id {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    let before = audit_state(&project);
+    let mut active = project.into_active_model();
+    active.team_id = Set(team_id);
+    active.updated_at = Set(Utc::now());
+    let after = active.update(&txn).await?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("project", after.id, "moved")
+            .team(team_id)
+            .project(after.id)
+            .before(&before)
+            .after(&audit_state(&after)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
 
 /// Input for a new project, as typed.
 #[derive(Clone, Debug)]
@@ -72,19 +200,31 @@ pub async fn get_visible(
         .await?
         .ok_or(AppError::NotFound)?;
     let role = authz::can_view_project(db, user, &project).await?;
+    let permissions = authz::permissions(role);
+    let move_targets = if permissions.can_manage {
+        teams_with_role(db, user, TeamRole::Owner)
+            .await?
+            .into_iter()
+            .filter(|t| t.id != project.team_id)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(ProjectView {
         slug: project.slug,
         name: project.name,
         team_name: team.map(|t| t.name).unwrap_or_default(),
+        team_id: project.team_id,
         description: project.description,
         threshold: project.threshold,
-        role,
+        permissions,
+        move_targets,
     })
 }
 
 /// Creates a project in a team where the user is editor or owner. Returns its slug.
 pub async fn create(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     user: &AuthUser,
     input: NewProject,
 ) -> Result<String, AppError> {
@@ -136,7 +276,8 @@ pub async fn create(
         return Err(taken());
     }
     let now = Utc::now();
-    projects::ActiveModel {
+    let txn = db.begin().await?;
+    let project = projects::ActiveModel {
         team_id: Set(input.team_id),
         name: Set(name),
         slug: Set(slug.clone()),
@@ -149,8 +290,18 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await
     .map_err(|e| AppError::unique_or_internal(e, taken))?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("project", project.id, "created")
+            .team(project.team_id)
+            .project(project.id)
+            .after(&audit_state(&project)),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(slug)
 }

@@ -35,6 +35,32 @@ impl TeamRole {
     }
 }
 
+/// What the signed-in user may do in a team or project, computed by `authz::permissions` so the
+/// UI shows only controls the server will accept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Permissions {
+    /// The role (site admins act as owners).
+    pub role: TeamRole,
+    /// Edit content (editor or owner).
+    pub can_edit: bool,
+    /// Manage members, roles and projects (owner).
+    pub can_manage: bool,
+}
+
+impl TeamRole {
+    /// Every role, most powerful first (for pickers).
+    pub const ALL: [TeamRole; 3] = [TeamRole::Owner, TeamRole::Editor, TeamRole::Viewer];
+
+    /// Label for the UI.
+    pub fn label(self) -> &'static str {
+        match self {
+            TeamRole::Owner => "Owner",
+            TeamRole::Editor => "Editor",
+            TeamRole::Viewer => "Viewer",
+        }
+    }
+}
+
 /// A team offered in a picker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamChoice {
@@ -42,6 +68,62 @@ pub struct TeamChoice {
     pub id: i32,
     /// Team name.
     pub name: String,
+}
+
+/// A team on `/teams`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamSummary {
+    /// Database id.
+    pub id: i32,
+    /// Team name.
+    pub name: String,
+    /// The viewer's own role (`None` for a site admin who is not a member).
+    pub my_role: Option<TeamRole>,
+    /// Number of members.
+    pub members: u64,
+    /// Number of projects.
+    pub projects: u64,
+}
+
+/// A member as the team page lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    /// The member's user id.
+    pub user_id: i32,
+    /// Email.
+    pub email: String,
+    /// Display name.
+    pub display_name: String,
+    /// Role in the team.
+    pub role: TeamRole,
+    /// The account is disabled (still listed, cannot sign in).
+    pub disabled: bool,
+}
+
+/// A project linked from the team page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectLink {
+    /// URL slug.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// `/teams/{id}`: the team, its members and projects, and what the viewer may do there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamDetail {
+    /// Database id.
+    pub id: i32,
+    /// Team name.
+    pub name: String,
+    /// What the viewer may do.
+    pub permissions: Permissions,
+    /// The viewer's user id (to offer "leave" on their own row).
+    pub me: i32,
+    /// Members by role, then name.
+    pub members: Vec<MemberView>,
+    /// The team's projects by name.
+    pub projects: Vec<ProjectLink>,
 }
 
 #[cfg(test)]

@@ -3,7 +3,15 @@ use sea_orm_migration::SchemaManager;
 
 use crate::support::fresh_db;
 
-const TABLES: [&str; 5] = ["users", "sessions", "teams", "team_members", "projects"];
+const TABLES: [&str; 7] = [
+    "users",
+    "sessions",
+    "teams",
+    "team_members",
+    "projects",
+    "audit_events",
+    "login_throttle",
+];
 
 async fn tables_present(manager: &SchemaManager<'_>) -> Vec<bool> {
     let mut present = Vec::new();

@@ -67,7 +67,13 @@ impl TestServer {
         let addr: SocketAddr = listener.local_addr().unwrap();
         let state = app_state(db.clone(), settings, leptos_options(site, addr));
         let app = build_router(state);
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+        });
         TestServer {
             base: format!("http://{addr}"),
             db,

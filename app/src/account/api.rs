@@ -1,0 +1,47 @@
+//! Server functions for the signed-in user's own account.
+
+use leptos::prelude::*;
+
+use super::model::SessionView;
+use crate::error::AppError;
+
+/// The user's live sessions.
+#[server(prefix = "/rpc", endpoint = "list_my_sessions", input = server_fn::codec::GetUrl)]
+pub async fn list_my_sessions() -> Result<Vec<SessionView>, AppError> {
+    use crate::state::{current_session_id, db, require_user};
+    let user = require_user()?;
+    super::service::list_sessions(&db()?, &user, current_session_id().as_deref()).await
+}
+
+/// Changes the display name.
+#[server(prefix = "/rpc", endpoint = "update_profile")]
+pub async fn update_profile(display_name: String) -> Result<(), AppError> {
+    use crate::state::{db, require_user};
+    super::service::update_profile(&db()?, &require_user()?, &display_name).await
+}
+
+/// Changes the password (needs the current one); ends every other session. Answers how many
+/// sessions ended.
+#[server(prefix = "/rpc", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<u64, AppError> {
+    use crate::state::{current_session_id, db, require_user};
+    let user = require_user()?;
+    super::service::change_password(
+        &db()?,
+        &user,
+        current_password,
+        new_password,
+        current_session_id().as_deref(),
+    )
+    .await
+}
+
+/// Ends one of the user's sessions (signs that browser out).
+#[server(prefix = "/rpc", endpoint = "end_session")]
+pub async fn end_session(handle: String) -> Result<(), AppError> {
+    use crate::state::{db, require_user};
+    super::service::end_session(&db()?, &require_user()?, &handle).await
+}

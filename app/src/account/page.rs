@@ -1,0 +1,219 @@
+//! `/account`: display name, password, sessions.
+
+use leptos::prelude::*;
+
+use super::api::{ChangePassword, EndSession, UpdateProfile, list_my_sessions};
+use crate::components::{
+    error_view::ErrorView,
+    field_error::{FieldError, FormError, action_error, non_field_error},
+    layout::SessionResource,
+    require_user::RequireUser,
+};
+
+/// `/account`.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    view! {
+        <RequireUser>
+            <Account />
+        </RequireUser>
+    }
+}
+
+#[component]
+fn Account() -> impl IntoView {
+    let session = expect_context::<SessionResource>().0;
+    let profile = ServerAction::<UpdateProfile>::new();
+    let password = ServerAction::<ChangePassword>::new();
+    let end = ServerAction::<EndSession>::new();
+    // The header's name and the temporary-password notice come from the session: reload it.
+    Effect::new(move |_| {
+        if profile.version().get() + password.version().get() > 0 {
+            session.refetch();
+        }
+    });
+    view! {
+        <h1>"Your account"</h1>
+        <Transition>
+            {move || Suspend::new(async move {
+                let user = session.await.ok().and_then(|s| s.user);
+                user.map(|u| {
+                    view! {
+                        {u
+                            .must_change_password
+                            .then(|| {
+                                view! {
+                                    <p class="notice" role="status">
+                                        "You signed in with a temporary password. Choose your own password to continue."
+                                    </p>
+                                }
+                            })}
+                        <ProfileForm action=profile display_name=u.display_name email=u.email />
+                    }
+                })
+            })}
+        </Transition>
+        <PasswordForm action=password />
+        <Sessions end password />
+    }
+}
+
+#[component]
+fn ProfileForm(
+    action: ServerAction<UpdateProfile>,
+    display_name: String,
+    email: String,
+) -> impl IntoView {
+    let error = action_error(action);
+    let saved = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <section class="card">
+            <h2>"Profile"</h2>
+            <p class="muted">"Signed in as " {email}</p>
+            <ActionForm action attr:class="stack">
+                <FormError error=non_field_error(error) />
+                <label>
+                    "Display name"
+                    <input
+                        type="text"
+                        name="display_name"
+                        required
+                        maxlength="120"
+                        value=display_name
+                    />
+                </label>
+                <FieldError error field="display_name" />
+                <button type="submit">"Save name"</button>
+                {move || saved().then(|| view! { <p role="status">"Saved."</p> })}
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordForm(action: ServerAction<ChangePassword>) -> impl IntoView {
+    let error = action_error(action);
+    let done = move || {
+        action.value().get().and_then(Result::ok).map(|ended| {
+            view! {
+                <p role="status">
+                    "Password changed. " {ended} " other session(s) signed out."
+                </p>
+            }
+        })
+    };
+    view! {
+        <section class="card">
+            <h2>"Password"</h2>
+            <ActionForm action attr:class="stack">
+                <FormError error=non_field_error(error) />
+                <label>
+                    "Current password"
+                    <input
+                        type="password"
+                        name="current_password"
+                        autocomplete="current-password"
+                        required
+                    />
+                </label>
+                <FieldError error field="current_password" />
+                <label>
+                    "New password (at least 10 characters)"
+                    <input
+                        type="password"
+                        name="new_password"
+                        autocomplete="new-password"
+                        minlength="10"
+                        required
+                    />
+                </label>
+                <FieldError error field="new_password" />
+                <button type="submit" disabled=move || action.pending().get()>
+                    "Change password"
+                </button>
+                {done}
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn Sessions(end: ServerAction<EndSession>, password: ServerAction<ChangePassword>) -> impl IntoView {
+    let sessions = Resource::new(
+        move || (end.version().get(), password.version().get()),
+        |_| list_my_sessions(),
+    );
+    let error = action_error(end);
+    view! {
+        <section class="card">
+            <h2>"Signed-in sessions"</h2>
+            <FormError error />
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Ok(list) => {
+                            view! {
+                                <table class="table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Browser"</th>
+                                            <th scope="col">"Signed in"</th>
+                                            <th scope="col">"Last active"</th>
+                                            <th scope="col">
+                                                <span class="visually-hidden">"Actions"</span>
+                                            </th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list
+                                            .into_iter()
+                                            .map(|s| {
+                                                view! {
+                                                    <tr>
+                                                        <td class="wrap">
+                                                            {if s.user_agent.is_empty() {
+                                                                "Unknown".to_owned()
+                                                            } else {
+                                                                s.user_agent
+                                                            }}
+                                                        </td>
+                                                        <td>
+                                                            <time datetime=s.created_at.clone()>{s.created_at.clone()}</time>
+                                                        </td>
+                                                        <td>
+                                                            <time datetime=s
+                                                                .last_seen_at
+                                                                .clone()>{s.last_seen_at.clone()}</time>
+                                                        </td>
+                                                        <td>
+                                                            {if s.current {
+                                                                view! { <span class="badge">"This browser"</span> }
+                                                                    .into_any()
+                                                            } else {
+                                                                view! {
+                                                                    <ActionForm action=end attr:class="inline">
+                                                                        <input type="hidden" name="handle" value=s.handle />
+                                                                        <button type="submit" class="danger">
+                                                                            "Sign out"
+                                                                        </button>
+                                                                    </ActionForm>
+                                                                }
+                                                                    .into_any()
+                                                            }}
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
