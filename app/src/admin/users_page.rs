@@ -322,10 +322,13 @@ fn AuditTable(page: AuditPage) -> impl IntoView {
                                             .changes
                                             .into_iter()
                                             .map(|c| {
+                                                let before = (!c.before.is_empty())
+                                                    .then(|| view! { <del>{c.before}</del> " → " });
+                                                let after = (!c.after.is_empty())
+                                                    .then(|| view! { <ins>{c.after}</ins> });
                                                 view! {
                                                     <li>
-                                                        <code>{c.field}</code> ": "
-                                                        <del>{c.before}</del> " → " <ins>{c.after}</ins>
+                                                        <code>{c.field}</code> ": " {before} {after}
                                                     </li>
                                                 }
                                             })

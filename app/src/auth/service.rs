@@ -63,7 +63,8 @@ impl std::fmt::Debug for NewUser {
     }
 }
 
-pub(crate) fn to_auth_user(u: users::Model) -> AuthUser {
+/// The view of an account that sessions and services carry.
+pub fn to_auth_user(u: users::Model) -> AuthUser {
     AuthUser {
         id: u.id,
         email: u.email,

@@ -257,15 +257,8 @@ pub async fn create(
             "Use at most 10,000 characters.",
         )
         .finish()?;
-    authz::can_create_project_in_team(db, user, input.team_id)
-        .await
-        .map_err(|e| match e {
-            // The picker only offers allowed teams; anything else is a bad choice, not a leak.
-            AppError::NotFound | AppError::Forbidden => {
-                AppError::field("team_id", "Choose one of your teams.")
-            }
-            other => other,
-        })?;
+    // Another team answers 404, a viewer's own team 403 (the picker offers neither).
+    authz::can_create_project_in_team(db, user, input.team_id).await?;
     let taken = || AppError::field("slug", "This slug is already taken.");
     if projects::Entity::find()
         .filter(projects::Column::Slug.eq(&slug))

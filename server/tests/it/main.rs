@@ -4,9 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts_http;
+mod audit;
 mod auth_http;
+mod authz_matrix;
 mod cli;
 mod migrations;
 mod projects_http;
 mod security_http;
+mod teams_http;
+mod throttle_http;
 mod support;

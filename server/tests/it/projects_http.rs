@@ -124,6 +124,6 @@ async fn another_teams_project_is_not_found_and_cannot_be_created_in() {
         .await,
     )
     .await;
-    assert_eq!(status, 422);
-    assert!(body["detail"]["team_id"].is_string());
+    assert_eq!(status, 404);
+    assert_eq!(body["kind"], "not_found");
 }

@@ -60,6 +60,11 @@ impl TestServer {
     pub async fn start_with(settings: AppSettings) -> Self {
         let db = fresh_db().await;
         db::migrate(&db).await.expect("migrate");
+        Self::start_on(db, settings).await
+    }
+
+    /// A server over an existing (migrated) database: a restart, or a second instance.
+    pub async fn start_on(db: DatabaseConnection, settings: AppSettings) -> Self {
         let site = temp_dir(&format!("pf_site_{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(site.join("pkg")).unwrap();
         std::fs::write(site.join("pkg/preflight.css"), STATIC_CSS).unwrap();
@@ -91,6 +96,44 @@ impl TestServer {
             .redirect(Policy::none())
             .build()
             .unwrap()
+    }
+
+    /// A client whose requests arrive through a proxy saying they come from `ip`
+    /// (`X-Forwarded-For`; believed when the server trusts 127.0.0.1 as a proxy).
+    pub fn client_at(&self, ip: &str) -> Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", ip.parse().unwrap());
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap()
+    }
+
+    /// The account's session-facing view, for calling services directly.
+    pub async fn auth_user(&self, email: &str) -> app::auth::model::AuthUser {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let u = app::entities::users::Entity::find()
+            .filter(app::entities::users::Column::Email.eq(email))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no account {email}"));
+        app::auth::service::to_auth_user(u)
+    }
+
+    /// Audit events as (entity, action) pairs, oldest first.
+    pub async fn audit_trail(&self) -> Vec<(String, String)> {
+        use sea_orm::{EntityTrait, QueryOrder};
+        app::entities::audit_events::Entity::find()
+            .order_by_asc(app::entities::audit_events::Column::Id)
+            .all(&self.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.entity, e.action))
+            .collect()
     }
 
     /// GETs a page as a browser does (`Accept: text/html`, so redirects are real 302s).

@@ -1,0 +1,454 @@
+//! The authorization matrix: every server function and every page route, generated from the
+//! server-function registry and the router, requested by each kind of principal, with the exact
+//! status asserted. An endpoint without a row here fails the test.
+
+use std::collections::BTreeSet;
+
+use app::{
+    audit::service::Actor,
+    auth::service::{NewUser, register_user},
+    teams::model::TeamRole,
+};
+use reqwest::{Client, Method};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+
+use crate::support::{PASSWORD, TestServer};
+
+/// The principals, in the column order of every row.
+const PRINCIPALS: [&str; 7] = [
+    "anonymous",
+    "disabled",
+    "viewer",
+    "editor",
+    "owner",
+    "other team",
+    "admin",
+];
+const ANON: usize = 0;
+const DISABLED: usize = 1;
+
+/// Emails of the signed-in principals (index = column).
+fn email_of(principal: usize) -> Option<&'static str> {
+    [
+        None,
+        Some("disabled@example.com"),
+        Some("viewer@example.com"),
+        Some("editor@example.com"),
+        Some("owner@example.com"),
+        Some("other@example.com"),
+        Some("admin@example.com"),
+    ][principal]
+}
+
+/// The arranged world: team Alpha (owner, editor, viewer and the disabled user as editor) with
+/// project `alpha-app`; team Alpha Two also owned by the owner (a move target); team Beta
+/// (owned by "other") with `beta-app`; the site admin.
+struct World {
+    s: TestServer,
+    alpha: i32,
+    alpha_two: i32,
+    other_session_handle: String,
+}
+
+async fn user(s: &TestServer, email: &str, admin: bool) -> app::auth::model::AuthUser {
+    let u = register_user(
+        &s.db,
+        &Actor::system(),
+        NewUser {
+            email: email.into(),
+            display_name: email.split('@').next().unwrap_or_default().into(),
+            password: PASSWORD.into(),
+            is_admin: admin,
+        },
+        false,
+    )
+    .await
+    .unwrap();
+    app::auth::service::to_auth_user(u)
+}
+
+async fn arrange() -> World {
+    use app::{projects::service as projects, teams::service as teams};
+    let s = TestServer::start().await;
+    let admin = user(&s, "admin@example.com", true).await;
+    let owner = user(&s, "owner@example.com", false).await;
+    let other = user(&s, "other@example.com", false).await;
+    for e in ["editor", "viewer", "disabled"] {
+        user(&s, &format!("{e}@example.com"), false).await;
+    }
+    let alpha = teams::create_team(&s.db, &owner, "Alpha").await.unwrap();
+    let alpha_two = teams::create_team(&s.db, &owner, "Alpha Two").await.unwrap();
+    let beta = teams::create_team(&s.db, &other, "Beta").await.unwrap();
+    for (email, role) in [
+        ("editor@example.com", TeamRole::Editor),
+        ("viewer@example.com", TeamRole::Viewer),
+        ("disabled@example.com", TeamRole::Editor),
+    ] {
+        teams::add_member(&s.db, &admin, alpha, email, role)
+            .await
+            .unwrap();
+    }
+    for (name, team, by) in [("Alpha App", alpha, &owner), ("Beta App", beta, &other)] {
+        projects::create(
+            &s.db,
+            by,
+            projects::NewProject {
+                name: name.into(),
+                slug: String::new(),
+                description: String::new(),
+                team_id: team,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    // A live session of "other", whose handle nobody else may use.
+    let c = s.client();
+    assert_eq!(s.login(&c, "other@example.com", PASSWORD).await.status(), 200);
+    let sessions = s.get_json(&c, "/rpc/list_my_sessions").await;
+    let other_session_handle = sessions[0]["handle"].as_str().unwrap().to_owned();
+    World {
+        s,
+        alpha,
+        alpha_two,
+        other_session_handle,
+    }
+}
+
+/// A signed-in client for the principal (fresh session per cell). The disabled principal signs
+/// in while enabled and is then disabled behind its back, keeping the session row.
+async fn client_for(w: &World, principal: usize) -> Client {
+    let c = w.s.client();
+    let Some(email) = email_of(principal) else {
+        return c;
+    };
+    let set_disabled = |flag: bool| async move {
+        let u = app::entities::users::Entity::find_by_id(w.s.auth_user(email).await.id)
+            .one(&w.s.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut u = u.into_active_model();
+        u.is_disabled = Set(flag);
+        u.update(&w.s.db).await.unwrap();
+    };
+    if principal == DISABLED {
+        set_disabled(false).await;
+    }
+    let res = w.s.login(&c, email, PASSWORD).await;
+    assert_eq!(res.status(), 200, "login of {email}");
+    if principal == DISABLED {
+        set_disabled(true).await;
+    }
+    c
+}
+
+/// One request: method, path (with query for GETs) and form fields for POSTs.
+struct Req {
+    method: Method,
+    path: String,
+    form: Vec<(String, String)>,
+}
+
+fn get(path: impl Into<String>) -> Req {
+    Req {
+        method: Method::GET,
+        path: path.into(),
+        form: vec![],
+    }
+}
+
+fn post(name: &str, form: &[(&str, String)]) -> Req {
+    Req {
+        method: Method::POST,
+        path: format!("/rpc/{name}"),
+        form: form.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
+    }
+}
+
+/// Status per principal: anonymous, disabled, viewer, editor, owner, other team, admin.
+type Row = [u16; 7];
+/// Pages for signed-in members; anonymous and disabled are sent to sign in.
+const PAGE_MEMBER: Row = [302, 302, 200, 200, 200, 404, 200];
+const PAGE_ANY_USER: Row = [302, 302, 200, 200, 200, 200, 200];
+const PAGE_ADMIN: Row = [302, 302, 403, 403, 403, 403, 200];
+const FN_ANY_USER: Row = [401, 401, 200, 200, 200, 200, 200];
+const FN_VIEW: Row = [401, 401, 200, 200, 200, 404, 200];
+const FN_EDIT: Row = [401, 401, 403, 200, 200, 404, 200];
+const FN_MANAGE: Row = [401, 401, 403, 403, 200, 404, 200];
+const FN_ADMIN: Row = [401, 401, 403, 403, 403, 403, 200];
+
+/// The expected statuses and the request for `endpoint` in cell number `n` (unique per cell,
+/// for fresh names). Creates whatever the request needs to change, so cells are independent.
+async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
+    let s = &w.s;
+    let fresh_email = format!("fresh{n}@example.com");
+    let fresh_user = || async { user(s, &fresh_email, false).await };
+    let owner = || async { s.auth_user("owner@example.com").await };
+    let (alpha, alpha_two) = (w.alpha.to_string(), w.alpha_two.to_string());
+    match endpoint {
+        // Pages.
+        "GET /" | "GET /teams" | "GET /account" => (PAGE_ANY_USER, get(&endpoint[4..])),
+        "GET /login" => ([200, 200, 302, 302, 302, 302, 302], get("/login")),
+        // Set up already: the page sends everyone on (to sign in, or home).
+        "GET /setup" => ([302; 7], get("/setup")),
+        "GET /p/{slug}" => (PAGE_MEMBER, get("/p/alpha-app")),
+        "GET /teams/{id}" => (PAGE_MEMBER, get(format!("/teams/{alpha}"))),
+        "GET /admin/users" | "GET /admin/audit" => (PAGE_ADMIN, get(&endpoint[4..])),
+
+        // Sessions.
+        "GET /rpc/session_info" => ([200; 7], get("/rpc/session_info")),
+        "POST /rpc/setup" => (
+            [404; 7],
+            post(
+                "setup",
+                &[
+                    ("email", fresh_email.clone()),
+                    ("display_name", "Late".into()),
+                    ("password", PASSWORD.into()),
+                    ("team_name", format!("Late {n}")),
+                ],
+            ),
+        ),
+        "POST /rpc/login" => {
+            fresh_user().await;
+            (
+                [200; 7],
+                post(
+                    "login",
+                    &[("email", fresh_email.clone()), ("password", PASSWORD.into())],
+                ),
+            )
+        }
+        "POST /rpc/logout" => ([200; 7], post("logout", &[])),
+
+        // Projects.
+        "GET /rpc/list_projects" | "GET /rpc/list_project_teams" | "GET /rpc/list_teams" => {
+            (FN_ANY_USER, get(&endpoint[4..]))
+        }
+        "GET /rpc/get_project" => (FN_VIEW, get("/rpc/get_project?slug=alpha-app")),
+        "POST /rpc/create_project" => (
+            FN_EDIT,
+            post(
+                "create_project",
+                &[("name", format!("New {n}")), ("team_id", alpha.clone())],
+            ),
+        ),
+        "POST /rpc/update_project" => (
+            FN_EDIT,
+            post(
+                "update_project",
+                &[
+                    ("slug", "alpha-app".into()),
+                    ("name", "Alpha App".into()),
+                    ("threshold", "80".into()),
+                ],
+            ),
+        ),
+        "POST /rpc/move_project" => {
+            let slug = format!("movable-{n}");
+            app::projects::service::create(
+                &s.db,
+                &owner().await,
+                app::projects::service::NewProject {
+                    name: slug.clone(),
+                    slug: slug.clone(),
+                    description: String::new(),
+                    team_id: w.alpha,
+                },
+            )
+            .await
+            .unwrap();
+            (
+                FN_MANAGE,
+                post("move_project", &[("slug", slug), ("team_id", alpha_two)]),
+            )
+        }
+
+        // Teams.
+        "GET /rpc/get_team" => (FN_VIEW, get(format!("/rpc/get_team?team_id={alpha}"))),
+        "POST /rpc/create_team" => (
+            FN_ANY_USER,
+            post("create_team", &[("name", format!("Team {n}"))]),
+        ),
+        "POST /rpc/rename_team" => (
+            FN_MANAGE,
+            post(
+                "rename_team",
+                &[("team_id", alpha.clone()), ("name", "Alpha".into())],
+            ),
+        ),
+        "POST /rpc/add_member" => {
+            fresh_user().await;
+            (
+                FN_MANAGE,
+                post(
+                    "add_member",
+                    &[
+                        ("team_id", alpha.clone()),
+                        ("email", fresh_email.clone()),
+                        ("role", "viewer".into()),
+                    ],
+                ),
+            )
+        }
+        "POST /rpc/change_member_role" | "POST /rpc/remove_member" => {
+            let member = fresh_user().await;
+            app::teams::service::add_member(
+                &s.db,
+                &owner().await,
+                w.alpha,
+                &member.email,
+                TeamRole::Viewer,
+            )
+            .await
+            .unwrap();
+            let mut form = vec![
+                ("team_id", alpha.clone()),
+                ("user_id", member.id.to_string()),
+            ];
+            if endpoint.ends_with("change_member_role") {
+                form.push(("role", "editor".into()));
+            }
+            (FN_MANAGE, post(&endpoint[10..], &form))
+        }
+
+        // Administration.
+        "GET /rpc/list_users" | "GET /rpc/list_audit" => (FN_ADMIN, get(&endpoint[4..])),
+        "POST /rpc/admin_create_user" => (
+            FN_ADMIN,
+            post(
+                "admin_create_user",
+                &[
+                    ("email", fresh_email.clone()),
+                    ("display_name", "Fresh".into()),
+                ],
+            ),
+        ),
+        "POST /rpc/set_user_disabled" | "POST /rpc/set_user_admin" | "POST /rpc/reset_user_password" => {
+            let target = fresh_user().await;
+            let mut form = vec![("user_id", target.id.to_string())];
+            match &endpoint[10..] {
+                "set_user_disabled" => form.push(("disabled", "true".into())),
+                "set_user_admin" => form.push(("is_admin", "true".into())),
+                _ => {}
+            }
+            (FN_ADMIN, post(&endpoint[10..], &form))
+        }
+
+        // Own account.
+        "GET /rpc/list_my_sessions" => (FN_ANY_USER, get("/rpc/list_my_sessions")),
+        "POST /rpc/update_profile" => (
+            FN_ANY_USER,
+            post("update_profile", &[("display_name", format!("Name {n}"))]),
+        ),
+        "POST /rpc/change_password" => (
+            FN_ANY_USER,
+            post(
+                "change_password",
+                &[
+                    ("current_password", PASSWORD.into()),
+                    ("new_password", format!("{PASSWORD} {n}")),
+                ],
+            ),
+        ),
+        // Another user's session: not found for everyone, admins included.
+        "POST /rpc/end_session" => (
+            [401, 401, 404, 404, 404, 404, 404],
+            post("end_session", &[("handle", w.other_session_handle.clone())]),
+        ),
+        other => panic!(
+            "no authorization-matrix row for `{other}`: add one (expected status per principal)"
+        ),
+    }
+}
+
+/// Every endpoint: server functions from the registry, page routes from the router.
+fn endpoints() -> BTreeSet<String> {
+    let mut all: BTreeSet<String> = server_fn::axum::server_fn_paths()
+        .map(|(path, method)| format!("{method} {path}"))
+        .collect();
+    for route in leptos_axum::generate_route_list(app::App) {
+        for method in route.methods() {
+            let method = format!("{method:?}").to_uppercase();
+            all.insert(format!("{method} {}", route.path()));
+        }
+    }
+    all
+}
+
+/// Puts the principal's password back after a cell changed it.
+async fn restore_password(w: &World, principal: usize, hash: &str) {
+    let Some(email) = email_of(principal) else {
+        return;
+    };
+    let id = w.s.auth_user(email).await.id;
+    let u = app::entities::users::Entity::find_by_id(id)
+        .one(&w.s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut u = u.into_active_model();
+    u.password_hash = Set(hash.to_owned());
+    u.update(&w.s.db).await.unwrap();
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_each_principal_exactly() {
+    let w = arrange().await;
+    let hash = app::entities::users::Entity::find_by_id(w.s.auth_user("owner@example.com").await.id)
+        .one(&w.s.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    let endpoints = endpoints();
+    assert!(
+        endpoints.len() > 30,
+        "registry looks incomplete: {endpoints:?}"
+    );
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    for endpoint in &endpoints {
+        for (p, name) in PRINCIPALS.iter().enumerate() {
+            cells += 1;
+            let (expect, req) = row(&w, endpoint, cells).await;
+            let client = client_for(&w, p).await;
+            let mut builder = client.request(req.method.clone(), w.s.url(&req.path));
+            if req.method == Method::POST {
+                builder = builder.header("origin", &w.s.base).form(&req.form);
+            } else if !req.path.starts_with("/rpc/") {
+                builder = builder.header("accept", "text/html");
+            }
+            let res = builder.send().await.unwrap();
+            let status = res.status().as_u16();
+            if status != expect[p] {
+                let body = res.text().await.unwrap_or_default();
+                let body: String = body.chars().take(160).collect();
+                failures.push(format!(
+                    "{endpoint} as {name}: expected {}, got {status} ({body})",
+                    expect[p]
+                ));
+            }
+            if endpoint.ends_with("change_password") {
+                // All signed-in principals share one password (and hash).
+                for q in 0..PRINCIPALS.len() {
+                    if q != ANON {
+                        restore_password(&w, q, &hash).await;
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "authorization matrix: {} endpoints × {} principals = {cells} cells checked",
+        endpoints.len(),
+        PRINCIPALS.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {cells} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
