@@ -27,6 +27,8 @@ use leptos_router::{
     path,
 };
 
+use account::page::AccountPage;
+use admin::users_page::{AdminAuditPage, AdminUsersPage};
 use auth::{
     api::{Login, Logout, Setup, get_session_info},
     login_page::LoginPage,
@@ -36,8 +38,6 @@ use components::{
     error_view::NotFoundPage,
     layout::{Header, SessionResource},
 };
-use account::page::AccountPage;
-use admin::users_page::{AdminAuditPage, AdminUsersPage};
 use projects::{list_page::PortfolioPage, project_page::ProjectPage};
 use teams::pages::{TeamPage, TeamsPage};
 

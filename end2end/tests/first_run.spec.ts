@@ -56,7 +56,7 @@ test('first run: setup, sign out, sign in, create a project and open it', async 
 
   await expect(page).toHaveURL(/\/p\/payments-api-v2$/);
   await expect(page.getByRole('heading', { name: 'Payments API v2' })).toBeVisible();
-  await expect(page.getByText('Card payments for the shop')).toBeVisible();
+  await expect(page.getByRole('article').getByText('Card payments for the shop')).toBeVisible();
 
   // Back on the list, the project is there; a duplicate slug is a field error in the form.
   await page.getByRole('link', { name: 'Preflight' }).click();

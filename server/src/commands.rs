@@ -55,7 +55,7 @@ pub async fn serve(dbargs: &DbArgs, args: ServeArgs) -> Result<(), BoxError> {
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    .await?;
     cleanup.abort();
     tracing::info!("shut down");
     Ok(())

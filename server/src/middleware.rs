@@ -242,7 +242,9 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
         parts.status =
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if let AppError::TooManyAttempts(secs) = err {
-            parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
     }
     Response::from_parts(parts, Body::from(bytes))
@@ -315,11 +317,18 @@ mod tests {
         );
         // Trusted peer: the rightmost untrusted hop is the client (a spoofed left part is not).
         assert_eq!(
-            resolve_client_ip(ip("10.0.0.2"), &["6.6.6.6", "198.51.100.7", "10.0.0.5"], &trusted),
+            resolve_client_ip(
+                ip("10.0.0.2"),
+                &["6.6.6.6", "198.51.100.7", "10.0.0.5"],
+                &trusted
+            ),
             ip("198.51.100.7")
         );
         // Trusted peer without a header: the peer.
-        assert_eq!(resolve_client_ip(ip("10.0.0.2"), &[], &trusted), ip("10.0.0.2"));
+        assert_eq!(
+            resolve_client_ip(ip("10.0.0.2"), &[], &trusted),
+            ip("10.0.0.2")
+        );
         // Garbage stops the walk at the last good hop.
         assert_eq!(
             resolve_client_ip(ip("10.0.0.2"), &["nonsense"], &trusted),

@@ -13,15 +13,8 @@ use crate::components::{
 /// `/account`.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    view! {
-        <RequireUser>
-            <Account />
-        </RequireUser>
-    }
-}
-
-#[component]
-fn Account() -> impl IntoView {
+    // The actions live above `RequireUser`: reloading the session after a change re-renders the
+    // page under it, and their results (the "changed" messages) must survive that.
     let session = expect_context::<SessionResource>().0;
     let profile = ServerAction::<UpdateProfile>::new();
     let password = ServerAction::<ChangePassword>::new();
@@ -32,6 +25,20 @@ fn Account() -> impl IntoView {
             session.refetch();
         }
     });
+    view! {
+        <RequireUser>
+            <Account profile password end />
+        </RequireUser>
+    }
+}
+
+#[component]
+fn Account(
+    profile: ServerAction<UpdateProfile>,
+    password: ServerAction<ChangePassword>,
+    end: ServerAction<EndSession>,
+) -> impl IntoView {
+    let session = expect_context::<SessionResource>().0;
     view! {
         <h1>"Your account"</h1>
         <Transition>
@@ -138,7 +145,10 @@ fn PasswordForm(action: ServerAction<ChangePassword>) -> impl IntoView {
 }
 
 #[component]
-fn Sessions(end: ServerAction<EndSession>, password: ServerAction<ChangePassword>) -> impl IntoView {
+fn Sessions(
+    end: ServerAction<EndSession>,
+    password: ServerAction<ChangePassword>,
+) -> impl IntoView {
     let sessions = Resource::new(
         move || (end.version().get(), password.version().get()),
         |_| list_my_sessions(),

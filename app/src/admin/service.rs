@@ -4,9 +4,8 @@
 use chrono::Utc;
 use rand::{Rng, distr::Alphanumeric};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
-    sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionSession, TransactionTrait, sea_query::Expr,
 };
 
 use super::model::{IssuedPassword, UserRow};
@@ -113,7 +112,10 @@ async fn find_user(db: &impl ConnectionTrait, id: i32) -> Result<users::Model, A
 /// in, so two admins cannot demote or disable each other at once and leave none.
 async fn active_admins_locked(db: &impl ConnectionTrait) -> Result<u64, AppError> {
     users::Entity::update_many()
-        .col_expr(users::Column::IsAdmin, Expr::col(users::Column::IsAdmin).into())
+        .col_expr(
+            users::Column::IsAdmin,
+            Expr::col(users::Column::IsAdmin).into(),
+        )
         .filter(users::Column::IsAdmin.eq(true))
         .exec(db)
         .await?;
@@ -126,8 +128,7 @@ async fn active_admins_locked(db: &impl ConnectionTrait) -> Result<u64, AppError
 
 fn last_admin() -> AppError {
     AppError::Conflict(
-        "This is the last site administrator: make someone else an administrator first."
-            .to_owned(),
+        "This is the last site administrator: make someone else an administrator first.".to_owned(),
     )
 }
 

@@ -171,7 +171,9 @@ fn to_entry(e: audit_events::Model) -> AuditEntry {
     };
     AuditEntry {
         id: e.id,
-        at: e.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        at: e
+            .created_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         actor: e.actor_email,
         entity: e.entity,
         entity_id: e.entity_id,

@@ -91,11 +91,12 @@ pub fn validate_new_user(input: &NewUser) -> Result<(), AppError> {
 /// Adds the display-name rules to `v`.
 pub fn check_display_name(v: &mut Validator, name: &str) {
     let name = name.trim();
-    v.check(name.is_empty(), "display_name", "Enter a name.").check(
-        name.chars().count() > 120,
-        "display_name",
-        "Use at most 120 characters.",
-    );
+    v.check(name.is_empty(), "display_name", "Enter a name.")
+        .check(
+            name.chars().count() > 120,
+            "display_name",
+            "Use at most 120 characters.",
+        );
 }
 
 /// Adds the password rules for `field` to `v`.

@@ -7,9 +7,7 @@
 use std::{net::IpAddr, time::Duration};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
 
 use crate::{entities::login_throttle, error::AppError};
 
@@ -75,7 +73,9 @@ impl AttemptKeys {
 }
 
 fn retry_after(until: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
-    u64::try_from((until - now).num_seconds()).unwrap_or(0).max(1)
+    u64::try_from((until - now).num_seconds())
+        .unwrap_or(0)
+        .max(1)
 }
 
 /// `TooManyAttempts` when the account or the address is locked now.

@@ -125,7 +125,10 @@ fn Team() -> impl IntoView {
     let team = Resource::new(
         move || {
             (
-                params.read().get("id").and_then(|id| id.parse::<i32>().ok()),
+                params
+                    .read()
+                    .get("id")
+                    .and_then(|id| id.parse::<i32>().ok()),
                 actions.add.version().get(),
                 actions.change.version().get(),
                 actions.remove.version().get(),
@@ -252,7 +255,7 @@ fn MemberRow(
                 </button>
             </ActionForm>
         }
-            .into_any()
+        .into_any()
     } else {
         view! { {m.role.label()} }.into_any()
     };
@@ -294,14 +297,12 @@ fn AddMemberForm(team_id: i32, action: ServerAction<AddMember>) -> impl IntoView
                     <input type="email" name="email" required autocomplete="off" />
                 </label>
                 <FieldError error field="email" />
-                <label>
-                    "Role"
-                    <select name="role">
+                <label for="new-member-role">"Role"</label>
+                <select name="role" id="new-member-role">
                         <option value="viewer">"Viewer — reads and comments"</option>
                         <option value="editor">"Editor — edits the team's projects"</option>
                         <option value="owner">"Owner — manages members and projects"</option>
-                    </select>
-                </label>
+                </select>
                 <button type="submit" disabled=move || action.pending().get()>
                     "Add member"
                 </button>

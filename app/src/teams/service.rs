@@ -3,9 +3,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
-    sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionSession, TransactionTrait, sea_query::Expr,
 };
 
 use super::model::{MemberView, ProjectLink, TeamChoice, TeamDetail, TeamRole, TeamSummary};
@@ -352,9 +351,7 @@ async fn find_member(
 }
 
 fn last_owner() -> AppError {
-    AppError::Conflict(
-        "A team needs at least one owner: make someone else owner first.".to_owned(),
-    )
+    AppError::Conflict("A team needs at least one owner: make someone else owner first.".to_owned())
 }
 
 /// Changes a member's role (owners). The last owner cannot be demoted.
@@ -381,10 +378,14 @@ pub async fn change_role(
     record(
         &txn,
         &Actor::from(user),
-        Event::new("team_member", format!("{team_id}:{member_id}"), "role_changed")
-            .team(team_id)
-            .before(&member_state(&member, old))
-            .after(&member_state(&member, role)),
+        Event::new(
+            "team_member",
+            format!("{team_id}:{member_id}"),
+            "role_changed",
+        )
+        .team(team_id)
+        .before(&member_state(&member, old))
+        .after(&member_state(&member, role)),
     )
     .await?;
     txn.commit().await?;

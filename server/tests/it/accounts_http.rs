@@ -93,7 +93,10 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
     assert_eq!(res.status(), 200);
     assert_eq!(live_sessions(&s, "bob@example.com").await, 0);
     assert_eq!(s.page(&bob, "/").await.status(), 302);
-    assert_eq!(s.login(&bob, "bob@example.com", PASSWORD).await.status(), 401);
+    assert_eq!(
+        s.login(&bob, "bob@example.com", PASSWORD).await.status(),
+        401
+    );
 
     let res = s
         .call(
@@ -103,7 +106,10 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
         )
         .await;
     assert_eq!(res.status(), 200);
-    assert_eq!(s.login(&bob, "bob@example.com", PASSWORD).await.status(), 200);
+    assert_eq!(
+        s.login(&bob, "bob@example.com", PASSWORD).await.status(),
+        200
+    );
     let trail = s.audit_trail().await;
     assert!(trail.contains(&("user".into(), "disabled".into())));
     assert!(trail.contains(&("user".into(), "enabled".into())));
@@ -116,8 +122,12 @@ async fn the_last_admin_cannot_be_removed_or_disabled() {
     s.setup_admin(&admin, "ada@example.com").await;
     let ada = s.auth_user("ada@example.com").await.id.to_string();
     let (status, _) = error_kind(
-        s.call(&admin, "set_user_admin", &[("user_id", &ada), ("is_admin", "false")])
-            .await,
+        s.call(
+            &admin,
+            "set_user_admin",
+            &[("user_id", &ada), ("is_admin", "false")],
+        )
+        .await,
     )
     .await;
     assert_eq!(status, 409);
@@ -135,21 +145,42 @@ async fn the_last_admin_cannot_be_removed_or_disabled() {
 
     // A second admin, disabled, does not count: Ada is still the last one who can sign in.
     let bea = s.add_user("bea@example.com", true).await.id.to_string();
-    s.call(&admin, "set_user_disabled", &[("user_id", &bea), ("disabled", "true")])
-        .await;
+    s.call(
+        &admin,
+        "set_user_disabled",
+        &[("user_id", &bea), ("disabled", "true")],
+    )
+    .await;
     let (status, body) = error_kind(
-        s.call(&admin, "set_user_admin", &[("user_id", &ada), ("is_admin", "false")])
-            .await,
+        s.call(
+            &admin,
+            "set_user_admin",
+            &[("user_id", &ada), ("is_admin", "false")],
+        )
+        .await,
     )
     .await;
     assert_eq!(status, 409);
-    assert!(body["detail"].as_str().unwrap().contains("last site administrator"));
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("last site administrator")
+    );
 
     // Once Bea is enabled again, Ada may step down.
-    s.call(&admin, "set_user_disabled", &[("user_id", &bea), ("disabled", "false")])
-        .await;
+    s.call(
+        &admin,
+        "set_user_disabled",
+        &[("user_id", &bea), ("disabled", "false")],
+    )
+    .await;
     let res = s
-        .call(&admin, "set_user_admin", &[("user_id", &ada), ("is_admin", "false")])
+        .call(
+            &admin,
+            "set_user_admin",
+            &[("user_id", &ada), ("is_admin", "false")],
+        )
         .await;
     assert_eq!(res.status(), 200);
     assert!(!s.auth_user("ada@example.com").await.is_admin);
@@ -172,7 +203,10 @@ async fn reset_password_issues_a_new_one_and_ends_sessions() {
         .unwrap()
         .to_owned();
     assert_eq!(live_sessions(&s, "bob@example.com").await, 0);
-    assert_eq!(s.login(&bob, "bob@example.com", PASSWORD).await.status(), 401);
+    assert_eq!(
+        s.login(&bob, "bob@example.com", PASSWORD).await.status(),
+        401
+    );
     assert_eq!(s.login(&bob, "bob@example.com", &temp).await.status(), 200);
     assert!(s.auth_user("bob@example.com").await.must_change_password);
 }
@@ -192,7 +226,10 @@ async fn password_change_ends_every_other_session() {
         s.call(
             &laptop,
             "change_password",
-            &[("current_password", "wrong password"), ("new_password", "another secret 1")],
+            &[
+                ("current_password", "wrong password"),
+                ("new_password", "another secret 1"),
+            ],
         )
         .await,
     )
@@ -208,20 +245,33 @@ async fn password_change_ends_every_other_session() {
         .call(
             &laptop,
             "change_password",
-            &[("current_password", PASSWORD), ("new_password", "another secret 1")],
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "another secret 1"),
+            ],
         )
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<u64>().await.unwrap(), 2);
     assert_eq!(live_sessions(&s, "ada@example.com").await, 1);
-    assert_eq!(s.page(&laptop, "/").await.status(), 200, "this session stays");
-    assert_eq!(s.page(&phone, "/").await.status(), 302, "the other one ended");
+    assert_eq!(
+        s.page(&laptop, "/").await.status(),
+        200,
+        "this session stays"
+    );
+    assert_eq!(
+        s.page(&phone, "/").await.status(),
+        302,
+        "the other one ended"
+    );
     assert_eq!(
         s.login(&phone, "ada@example.com", PASSWORD).await.status(),
         401
     );
     assert_eq!(
-        s.login(&phone, "ada@example.com", "another secret 1").await.status(),
+        s.login(&phone, "ada@example.com", "another secret 1")
+            .await
+            .status(),
         200
     );
 }

@@ -7,7 +7,10 @@ use crate::support::{PASSWORD, TestServer};
 
 async fn counts(s: &TestServer) -> (u64, u64) {
     (
-        app::entities::teams::Entity::find().count(&s.db).await.unwrap(),
+        app::entities::teams::Entity::find()
+            .count(&s.db)
+            .await
+            .unwrap(),
         app::entities::audit_events::Entity::find()
             .count(&s.db)
             .await
@@ -30,7 +33,11 @@ async fn the_event_is_written_with_the_change_and_rolled_back_with_it() {
         .all(&txn)
         .await
         .unwrap();
-    assert!(inside.iter().any(|e| e.entity == "team" && e.after.as_deref().unwrap_or("").contains("Doomed")));
+    assert!(
+        inside
+            .iter()
+            .any(|e| e.entity == "team" && e.after.as_deref().unwrap_or("").contains("Doomed"))
+    );
     txn.rollback().await.unwrap();
     assert_eq!(counts(&s).await, before);
 
@@ -46,16 +53,17 @@ async fn a_change_whose_event_cannot_be_written_is_not_saved() {
     s.setup_admin(&c, "ada@example.com").await;
     s.login(&c, "ada@example.com", PASSWORD).await;
     let before = counts(&s).await;
-    s.db
-        .execute_unprepared("ALTER TABLE audit_events RENAME TO audit_events_away")
+    s.db.execute_unprepared("ALTER TABLE audit_events RENAME TO audit_events_away")
         .await
         .unwrap();
     let res = s.call(&c, "create_team", &[("name", "Unaudited")]).await;
     assert_eq!(res.status(), 500);
     let body = res.text().await.unwrap();
-    assert!(!body.to_lowercase().contains("audit_events"), "no SQL in the answer: {body}");
-    s.db
-        .execute_unprepared("ALTER TABLE audit_events_away RENAME TO audit_events")
+    assert!(
+        !body.to_lowercase().contains("audit_events"),
+        "no SQL in the answer: {body}"
+    );
+    s.db.execute_unprepared("ALTER TABLE audit_events_away RENAME TO audit_events")
         .await
         .unwrap();
     assert_eq!(counts(&s).await, before, "the team was not created");
@@ -68,26 +76,36 @@ async fn admins_read_the_log_filtered_and_paginated() {
     s.setup_admin(&c, "ada@example.com").await;
     let ada = s.auth_user("ada@example.com").await;
     for i in 0..60 {
-        create_team(&s.db, &ada, &format!("Team {i:02}")).await.unwrap();
+        create_team(&s.db, &ada, &format!("Team {i:02}"))
+            .await
+            .unwrap();
     }
     let page1 = s.get_json(&c, "/rpc/list_audit?entity=team").await;
     // 60 new teams plus setup's first team.
     assert_eq!(page1["total"], 61);
     assert_eq!(page1["entries"].as_array().unwrap().len(), 50);
     assert_eq!(page1["entries"][0]["entity_id"].as_str().unwrap(), {
-        let last = app::entities::teams::Entity::find().all(&s.db).await.unwrap();
+        let last = app::entities::teams::Entity::find()
+            .all(&s.db)
+            .await
+            .unwrap();
         last.iter().map(|t| t.id).max().unwrap().to_string()
     });
     let page2 = s.get_json(&c, "/rpc/list_audit?entity=team&page=2").await;
     assert_eq!(page2["entries"].as_array().unwrap().len(), 11);
 
-    let by_nobody = s.get_json(&c, "/rpc/list_audit?actor=nobody@example.com").await;
+    let by_nobody = s
+        .get_json(&c, "/rpc/list_audit?actor=nobody@example.com")
+        .await;
     assert_eq!(by_nobody["total"], 0);
     let future = s.get_json(&c, "/rpc/list_audit?from=2999-01-01").await;
     assert_eq!(future["total"], 0);
     let today = chrono::Utc::now().date_naive().to_string();
     let todays = s
-        .get_json(&c, &format!("/rpc/list_audit?from={today}&to={today}&actor=ADA@example.com"))
+        .get_json(
+            &c,
+            &format!("/rpc/list_audit?from={today}&to={today}&actor=ADA@example.com"),
+        )
         .await;
     assert!(todays["total"].as_u64().unwrap() >= 61);
 

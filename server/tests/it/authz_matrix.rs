@@ -77,7 +77,9 @@ async fn arrange() -> World {
         user(&s, &format!("{e}@example.com"), false).await;
     }
     let alpha = teams::create_team(&s.db, &owner, "Alpha").await.unwrap();
-    let alpha_two = teams::create_team(&s.db, &owner, "Alpha Two").await.unwrap();
+    let alpha_two = teams::create_team(&s.db, &owner, "Alpha Two")
+        .await
+        .unwrap();
     let beta = teams::create_team(&s.db, &other, "Beta").await.unwrap();
     for (email, role) in [
         ("editor@example.com", TeamRole::Editor),
@@ -104,7 +106,10 @@ async fn arrange() -> World {
     }
     // A live session of "other", whose handle nobody else may use.
     let c = s.client();
-    assert_eq!(s.login(&c, "other@example.com", PASSWORD).await.status(), 200);
+    assert_eq!(
+        s.login(&c, "other@example.com", PASSWORD).await.status(),
+        200
+    );
     let sessions = s.get_json(&c, "/rpc/list_my_sessions").await;
     let other_session_handle = sessions[0]["handle"].as_str().unwrap().to_owned();
     World {
@@ -162,7 +167,10 @@ fn post(name: &str, form: &[(&str, String)]) -> Req {
     Req {
         method: Method::POST,
         path: format!("/rpc/{name}"),
-        form: form.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
+        form: form
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
     }
 }
 
@@ -216,7 +224,10 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                 [200; 7],
                 post(
                     "login",
-                    &[("email", fresh_email.clone()), ("password", PASSWORD.into())],
+                    &[
+                        ("email", fresh_email.clone()),
+                        ("password", PASSWORD.into()),
+                    ],
                 ),
             )
         }
@@ -325,7 +336,9 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                 ],
             ),
         ),
-        "POST /rpc/set_user_disabled" | "POST /rpc/set_user_admin" | "POST /rpc/reset_user_password" => {
+        "POST /rpc/set_user_disabled"
+        | "POST /rpc/set_user_admin"
+        | "POST /rpc/reset_user_password" => {
             let target = fresh_user().await;
             let mut form = vec![("user_id", target.id.to_string())];
             match &endpoint[10..] {
@@ -396,12 +409,13 @@ async fn restore_password(w: &World, principal: usize, hash: &str) {
 #[tokio::test]
 async fn every_endpoint_answers_each_principal_exactly() {
     let w = arrange().await;
-    let hash = app::entities::users::Entity::find_by_id(w.s.auth_user("owner@example.com").await.id)
-        .one(&w.s.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .password_hash;
+    let hash =
+        app::entities::users::Entity::find_by_id(w.s.auth_user("owner@example.com").await.id)
+            .one(&w.s.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash;
     let endpoints = endpoints();
     assert!(
         endpoints.len() > 30,

@@ -12,6 +12,6 @@ mod cli;
 mod migrations;
 mod projects_http;
 mod security_http;
+mod support;
 mod teams_http;
 mod throttle_http;
-mod support;

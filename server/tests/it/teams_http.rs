@@ -38,7 +38,11 @@ async fn owner_builds_a_team_and_members_see_only_their_teams() {
         s.call(
             &owner,
             "add_member",
-            &[("team_id", &team), ("email", "VERA@example.com"), ("role", "viewer")],
+            &[
+                ("team_id", &team),
+                ("email", "VERA@example.com"),
+                ("role", "viewer"),
+            ],
         )
         .await,
     )
@@ -49,29 +53,49 @@ async fn owner_builds_a_team_and_members_see_only_their_teams() {
         s.call(
             &owner,
             "add_member",
-            &[("team_id", &team), ("email", "nobody@example.com"), ("role", "viewer")],
+            &[
+                ("team_id", &team),
+                ("email", "nobody@example.com"),
+                ("role", "viewer"),
+            ],
         )
         .await,
     )
     .await;
     assert_eq!(status, 422);
-    assert!(body["detail"]["email"].as_str().unwrap().contains("No account"));
+    assert!(
+        body["detail"]["email"]
+            .as_str()
+            .unwrap()
+            .contains("No account")
+    );
     // A role that does not exist is a bad request, not a 500.
     let res = s
         .call(
             &owner,
             "add_member",
-            &[("team_id", &team), ("email", "ed@example.com"), ("role", "god")],
+            &[
+                ("team_id", &team),
+                ("email", "ed@example.com"),
+                ("role", "god"),
+            ],
         )
         .await;
     assert_eq!(res.status(), 400);
 
-    let detail = s.get_json(&owner, &format!("/rpc/get_team?team_id={team}")).await;
+    let detail = s
+        .get_json(&owner, &format!("/rpc/get_team?team_id={team}"))
+        .await;
     let roles: Vec<(String, String)> = detail["members"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| (m["email"].as_str().unwrap().into(), m["role"].as_str().unwrap().into()))
+        .map(|m| {
+            (
+                m["email"].as_str().unwrap().into(),
+                m["role"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert_eq!(
         roles,
@@ -100,14 +124,21 @@ async fn owner_builds_a_team_and_members_see_only_their_teams() {
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("vera@example.com"));
-    assert!(!html.contains("Add a member"), "viewer sees no management form");
+    assert!(
+        !html.contains("Add a member"),
+        "viewer sees no management form"
+    );
     assert!(html.contains("Leave team"), "a member may leave");
 
     // The admin sees every team.
     let admin = s.client();
     s.login(&admin, "ada@example.com", PASSWORD).await;
     assert_eq!(
-        s.get_json(&admin, "/rpc/list_teams").await.as_array().unwrap().len(),
+        s.get_json(&admin, "/rpc/list_teams")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
         2
     );
 }
@@ -120,17 +151,36 @@ async fn a_team_always_keeps_an_owner() {
     s.call(
         &owner,
         "add_member",
-        &[("team_id", &team), ("email", "ed@example.com"), ("role", "editor")],
+        &[
+            ("team_id", &team),
+            ("email", "ed@example.com"),
+            ("role", "editor"),
+        ],
     )
     .await;
 
     for (name, form) in [
-        ("change_member_role", vec![("team_id", team.as_str()), ("user_id", &me), ("role", "editor")]),
-        ("remove_member", vec![("team_id", team.as_str()), ("user_id", &me)]),
+        (
+            "change_member_role",
+            vec![
+                ("team_id", team.as_str()),
+                ("user_id", &me),
+                ("role", "editor"),
+            ],
+        ),
+        (
+            "remove_member",
+            vec![("team_id", team.as_str()), ("user_id", &me)],
+        ),
     ] {
         let (status, body) = error_kind(s.call(&owner, name, &form).await).await;
         assert_eq!(status, 409, "{name}");
-        assert!(body["detail"].as_str().unwrap().contains("at least one owner"));
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("at least one owner")
+        );
     }
 
     // With a second owner, the first may step down, and then lose management.
@@ -187,7 +237,11 @@ async fn owners_move_projects_between_teams_they_own() {
     let res = s.call(&owner, "create_team", &[("name", "Ops Two")]).await;
     let ops_two: i32 = res.json().await.unwrap();
     let res = s
-        .call(&owner, "create_project", &[("name", "Pager"), ("team_id", &ops)])
+        .call(
+            &owner,
+            "create_project",
+            &[("name", "Pager"), ("team_id", &ops)],
+        )
         .await;
     assert_eq!(res.status(), 200);
     let project = s.get_json(&owner, "/rpc/get_project?slug=pager").await;
@@ -204,8 +258,12 @@ async fn owners_move_projects_between_teams_they_own() {
         .id
         .to_string();
     let (status, body) = error_kind(
-        s.call(&owner, "move_project", &[("slug", "pager"), ("team_id", &platform)])
-            .await,
+        s.call(
+            &owner,
+            "move_project",
+            &[("slug", "pager"), ("team_id", &platform)],
+        )
+        .await,
     )
     .await;
     assert_eq!(status, 422);
@@ -221,5 +279,9 @@ async fn owners_move_projects_between_teams_they_own() {
     assert_eq!(res.status(), 200);
     let project = s.get_json(&owner, "/rpc/get_project?slug=pager").await;
     assert_eq!(project["team_name"], "Ops Two");
-    assert!(s.audit_trail().await.contains(&("project".into(), "moved".into())));
+    assert!(
+        s.audit_trail()
+            .await
+            .contains(&("project".into(), "moved".into()))
+    );
 }

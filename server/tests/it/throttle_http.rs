@@ -22,36 +22,53 @@ fn settings() -> AppSettings {
 }
 
 async fn attempt(s: &TestServer, ip: &str, email: &str, password: &str) -> u16 {
-    s.login(&s.client_at(ip), email, password).await.status().as_u16()
+    s.login(&s.client_at(ip), email, password)
+        .await
+        .status()
+        .as_u16()
 }
 
 #[tokio::test]
 async fn an_account_locks_after_repeated_failures_from_any_address() {
     let s = TestServer::start_with(settings()).await;
     s.setup_admin(&s.client(), "ada@example.com").await;
-    assert_eq!(attempt(&s, "198.51.100.1", "ada@example.com", "wrong 1").await, 401);
-    assert_eq!(attempt(&s, "198.51.100.1", "ada@example.com", "wrong 2").await, 401);
+    assert_eq!(
+        attempt(&s, "198.51.100.1", "ada@example.com", "wrong 1").await,
+        401
+    );
+    assert_eq!(
+        attempt(&s, "198.51.100.1", "ada@example.com", "wrong 2").await,
+        401
+    );
     let res = s
         .login(&s.client_at("198.51.100.1"), "ada@example.com", "wrong 3")
         .await;
     assert_eq!(res.status(), 429, "the third failure locks the account");
-    let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((50..=60).contains(&retry), "{retry}");
     let (_, body) = error_kind(res).await;
     assert_eq!(body["kind"], "too_many_attempts");
 
     // Locked: even the right password from another address is refused, without a check.
-    assert_eq!(attempt(&s, "203.0.113.7", "ada@example.com", PASSWORD).await, 429);
+    assert_eq!(
+        attempt(&s, "203.0.113.7", "ada@example.com", PASSWORD).await,
+        429
+    );
 
     // An unknown email behaves exactly the same way.
     for (i, expected) in [401, 401, 429, 429].into_iter().enumerate() {
         let status = attempt(&s, "192.0.2.9", "ghost@example.com", &format!("guess {i}")).await;
         assert_eq!(status, expected, "attempt {i} on an unknown account");
     }
-    assert!(s
-        .audit_trail()
-        .await
-        .contains(&("login".into(), "locked".into())));
+    assert!(
+        s.audit_trail()
+            .await
+            .contains(&("login".into(), "locked".into()))
+    );
 }
 
 #[tokio::test]
@@ -63,11 +80,20 @@ async fn an_address_locks_after_failures_across_accounts_but_others_still_sign_i
         let email = format!("user{i}@example.com");
         assert_eq!(attempt(&s, attacker, &email, "guess").await, 401);
     }
-    assert_eq!(attempt(&s, attacker, "user4@example.com", "guess").await, 429);
+    assert_eq!(
+        attempt(&s, attacker, "user4@example.com", "guess").await,
+        429
+    );
     // The address is locked, whatever account it tries…
-    assert_eq!(attempt(&s, attacker, "ada@example.com", PASSWORD).await, 429);
+    assert_eq!(
+        attempt(&s, attacker, "ada@example.com", PASSWORD).await,
+        429
+    );
     // …but Ada's account is not: from her own address her password works.
-    assert_eq!(attempt(&s, "203.0.113.20", "ada@example.com", PASSWORD).await, 200);
+    assert_eq!(
+        attempt(&s, "203.0.113.20", "ada@example.com", PASSWORD).await,
+        200
+    );
 }
 
 #[tokio::test]
@@ -111,7 +137,16 @@ async fn without_trusted_proxies_the_forwarded_header_is_ignored() {
     // Five failures on different accounts claiming five different addresses: all come from
     // 127.0.0.1 really, so that address locks.
     for i in 0..5 {
-        attempt(&s, &format!("198.51.100.{i}"), &format!("u{i}@example.com"), "x").await;
+        attempt(
+            &s,
+            &format!("198.51.100.{i}"),
+            &format!("u{i}@example.com"),
+            "x",
+        )
+        .await;
     }
-    assert_eq!(attempt(&s, "203.0.113.99", "ada@example.com", PASSWORD).await, 429);
+    assert_eq!(
+        attempt(&s, "203.0.113.99", "ada@example.com", PASSWORD).await,
+        429
+    );
 }
