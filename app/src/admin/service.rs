@@ -112,10 +112,7 @@ async fn find_user(db: &impl ConnectionTrait, id: i32) -> Result<users::Model, A
 /// in, so two admins cannot demote or disable each other at once and leave none.
 async fn active_admins_locked(db: &impl ConnectionTrait) -> Result<u64, AppError> {
     users::Entity::update_many()
-        .col_expr(
-            users::Column::IsAdmin,
-            Expr::col(users::Column::IsAdmin).into(),
-        )
+        .col_expr(users::Column::IsAdmin, Expr::col(users::Column::IsAdmin))
         .filter(users::Column::IsAdmin.eq(true))
         .exec(db)
         .await?;

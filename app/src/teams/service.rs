@@ -258,7 +258,7 @@ pub async fn rename_team(
 /// check after it cannot race another change of the same team.
 async fn lock_team(db: &impl ConnectionTrait, team_id: i32) -> Result<(), AppError> {
     let res = teams::Entity::update_many()
-        .col_expr(teams::Column::Name, Expr::col(teams::Column::Name).into())
+        .col_expr(teams::Column::Name, Expr::col(teams::Column::Name))
         .filter(teams::Column::Id.eq(team_id))
         .exec(db)
         .await?;
