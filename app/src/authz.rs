@@ -11,7 +11,7 @@ use crate::{
     entities::{projects, sessions},
     error::AppError,
     teams::model::{Permissions, TeamRole},
-    teams::service::role_in_team,
+    teams::service::{memberships, role_in_team},
 };
 
 /// The user's effective role for a team: site admins act as owners everywhere.
@@ -24,6 +24,45 @@ pub async fn effective_team_role(
         return Ok(Some(TeamRole::Owner));
     }
     role_in_team(db, user.id, team_id).await
+}
+
+/// A set of teams: every team (site admins) or only some.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TeamScope {
+    /// Every team.
+    All,
+    /// Only these team ids.
+    Only(Vec<i32>),
+}
+
+impl TeamScope {
+    /// True when the team is in the scope.
+    pub fn contains(&self, team_id: i32) -> bool {
+        match self {
+            TeamScope::All => true,
+            TeamScope::Only(ids) => ids.contains(&team_id),
+        }
+    }
+}
+
+/// The teams in which the user has at least `min`: what lists of teams and projects show.
+/// Site admins: every team.
+pub async fn teams_with_at_least(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    min: TeamRole,
+) -> Result<TeamScope, AppError> {
+    if user.is_admin {
+        return Ok(TeamScope::All);
+    }
+    Ok(TeamScope::Only(
+        memberships(db, user.id)
+            .await?
+            .into_iter()
+            .filter(|(_, role)| *role >= min)
+            .map(|(id, _)| id)
+            .collect(),
+    ))
 }
 
 /// What a role allows, for the UI to show only the controls the server will accept.

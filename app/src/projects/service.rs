@@ -11,7 +11,7 @@ use crate::{
     audit::service::{Actor, Event, record},
     auth::model::AuthUser,
     authz,
-    entities::{projects, team_members, teams},
+    entities::{projects, teams},
     error::{AppError, Validator},
     teams::{model::TeamRole, service::teams_with_role},
 };
@@ -164,14 +164,9 @@ pub async fn list_visible(
         .find_also_related(teams::Entity)
         .filter(projects::Column::Archived.eq(false))
         .order_by_asc(projects::Column::Name);
-    if !user.is_admin {
-        let team_ids: Vec<i32> = team_members::Entity::find()
-            .filter(team_members::Column::UserId.eq(user.id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|m| m.team_id)
-            .collect();
+    if let authz::TeamScope::Only(team_ids) =
+        authz::teams_with_at_least(db, user, TeamRole::Viewer).await?
+    {
         query = query.filter(projects::Column::TeamId.is_in(team_ids));
     }
     Ok(query

@@ -29,7 +29,7 @@ pub async fn role_in_team(
 }
 
 /// The user's memberships: team id → role.
-async fn memberships(
+pub async fn memberships(
     db: &impl ConnectionTrait,
     user_id: i32,
 ) -> Result<Vec<(i32, TeamRole)>, AppError> {
@@ -48,14 +48,14 @@ pub async fn teams_with_role(
     user: &AuthUser,
     min: TeamRole,
 ) -> Result<Vec<TeamChoice>, AppError> {
-    let mine = memberships(db, user.id).await?;
+    let scope = authz::teams_with_at_least(db, user, min).await?;
     let all = teams::Entity::find()
         .order_by_asc(teams::Column::Name)
         .all(db)
         .await?;
     Ok(all
         .into_iter()
-        .filter(|t| user.is_admin || mine.iter().any(|(id, r)| *id == t.id && *r >= min))
+        .filter(|t| scope.contains(t.id))
         .map(|t| TeamChoice {
             id: t.id,
             name: t.name,
