@@ -1,6 +1,9 @@
 //! sea-orm entities, one file per table (plural table names). No logic lives here.
 
 pub mod audit_events;
+pub mod categories;
+pub mod item_comments;
+pub mod items;
 pub mod login_throttle;
 pub mod projects;
 pub mod sessions;

@@ -15,6 +15,7 @@ pub mod entities;
 pub mod error;
 pub mod http_status;
 pub mod projects;
+pub mod scoring;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod teams;

@@ -8,6 +8,7 @@ mod m20261124_000002_create_sessions;
 mod m20261124_000003_create_teams;
 mod m20261124_000004_create_projects;
 mod m20261124_000005_accounts_audit_throttle;
+mod m20261124_000006_checklists;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_create_teams::Migration),
             Box::new(m20261124_000004_create_projects::Migration),
             Box::new(m20261124_000005_accounts_audit_throttle::Migration),
+            Box::new(m20261124_000006_checklists::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ pub struct Model {
     pub target_date: Option<Date>,
     pub threshold: i32,
     pub archived: bool,
+    pub evidence_required: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "team_id", to = "id")]

@@ -274,6 +274,7 @@ pub async fn create(
         target_date: Set(None),
         threshold: Set(80),
         archived: Set(false),
+        evidence_required: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

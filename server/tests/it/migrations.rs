@@ -3,7 +3,7 @@ use sea_orm_migration::SchemaManager;
 
 use crate::support::fresh_db;
 
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 10] = [
     "users",
     "sessions",
     "teams",
@@ -11,6 +11,9 @@ const TABLES: [&str; 7] = [
     "projects",
     "audit_events",
     "login_throttle",
+    "categories",
+    "items",
+    "item_comments",
 ];
 
 async fn tables_present(manager: &SchemaManager<'_>) -> Vec<bool> {
