@@ -127,6 +127,15 @@ pub async fn can_edit_project(
     require_at_least(can_view_project(db, user, project).await?, TeamRole::Editor)
 }
 
+/// May comment on the project's items (every role, viewers included).
+pub async fn can_comment_project(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    project: &projects::Model,
+) -> Result<(), AppError> {
+    can_view_project(db, user, project).await.map(|_| ())
+}
+
 /// May manage the project itself: settings, moving it to another team (owner).
 pub async fn can_manage_project(
     db: &impl ConnectionTrait,

@@ -9,11 +9,14 @@ pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod authz;
+pub mod checklist;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod entities;
 pub mod error;
 pub mod http_status;
+#[cfg(feature = "ssr")]
+pub mod markdown;
 pub mod projects;
 pub mod scoring;
 #[cfg(feature = "ssr")]
@@ -35,6 +38,7 @@ use auth::{
     login_page::LoginPage,
     setup_page::SetupPage,
 };
+use checklist::page::{ChecklistPage, ItemPage};
 use components::{
     error_view::NotFoundPage,
     layout::{Header, SessionResource},
@@ -103,6 +107,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug") view=ProjectPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/p/:slug/checklist")
+                        view=ChecklistPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/p/:slug/items/:id") view=ItemPage ssr=SsrMode::Async />
                     <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:id") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />

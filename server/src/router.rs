@@ -5,6 +5,7 @@ use std::time::Duration;
 use app::{App, shell, state::AppState};
 use axum::{
     Router,
+    extract::DefaultBodyLimit,
     extract::{Request, State},
     http::StatusCode,
     middleware::{from_fn, from_fn_with_state},
@@ -26,8 +27,9 @@ use tower_sessions::{
 
 use crate::{middleware, session_store::DbSessionStore};
 
-/// Largest request body accepted (form posts, imports).
-pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// Largest request body accepted (form posts, imports). Generous on purpose: an oversized
+/// field inside it gets a field error from validation rather than a bare 413.
+pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "preflight_session";
 
@@ -93,6 +95,8 @@ pub fn build_router(state: AppState) -> Router {
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+                // axum's own extractors default to 2 MB; let them read what the limit allows.
+                .layer(DefaultBodyLimit::max(BODY_LIMIT))
                 .layer(CompressionLayer::new()),
         )
         .with_state(state)

@@ -164,6 +164,24 @@ pub async fn list(
     })
 }
 
+/// Every event of one entity, newest first (an item's history).
+pub async fn history(
+    db: &impl ConnectionTrait,
+    entity: &str,
+    entity_id: &str,
+) -> Result<Vec<AuditEntry>, AppError> {
+    Ok(audit_events::Entity::find()
+        .filter(audit_events::Column::Entity.eq(entity))
+        .filter(audit_events::Column::EntityId.eq(entity_id))
+        .order_by_desc(audit_events::Column::Id)
+        .limit(200)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_entry)
+        .collect())
+}
+
 fn to_entry(e: audit_events::Model) -> AuditEntry {
     let parse = |s: &Option<String>| {
         s.as_deref()

@@ -12,6 +12,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub body: String,
     pub created_at: DateTimeUtc,
+    #[sea_orm(belongs_to, from = "author_id", to = "id")]
+    pub author: HasOne<super::users::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

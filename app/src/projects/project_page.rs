@@ -5,6 +5,11 @@ use super::{
     api::{MoveProject, UpdateProject, get_project},
     model::ProjectView,
 };
+use crate::checklist::{
+    api::get_checklist,
+    model::ItemFilter,
+    page::{OverviewPanel, ProjectTabs},
+};
 use crate::components::{
     error_view::ErrorView,
     field_error::{FieldError, FormError, action_error, non_field_error},
@@ -36,6 +41,10 @@ fn ProjectOverview() -> impl IntoView {
         },
         |(slug, ..)| get_project(slug),
     );
+    let readiness = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        |slug| get_checklist(slug, ItemFilter::default()),
+    );
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -57,6 +66,12 @@ fn ProjectOverview() -> impl IntoView {
                                 </p>
                                 <p class="description">{p.description.clone()}</p>
                             </article>
+                            <ProjectTabs slug=p.slug.clone() current="Overview" />
+                            <Transition>
+                                {move || Suspend::new(async move {
+                                    readiness.await.ok().map(|view| view! { <OverviewPanel view /> })
+                                })}
+                            </Transition>
                             {edit}
                             {manage}
                         }

@@ -180,21 +180,22 @@ async fn signed_in_status(s: &TestServer, c: &reqwest::Client) -> u16 {
 async fn idle_sessions_expire_and_activity_extends_them() {
     use std::time::Duration;
     let s = TestServer::start_with(app::state::AppSettings {
-        session_idle: Duration::from_secs(2),
+        session_idle: Duration::from_secs(3),
         ..Default::default()
     })
     .await;
     let c = s.client();
     let setup = s.setup_admin(&c, "ada@example.com").await;
     let cookie = session_set_cookie(&setup).unwrap();
-    // Requests every second keep a 2-second idle session alive well past 2 seconds...
+    // Requests every second keep a 3-second idle session alive well past 3 seconds (with a
+    // margin for a loaded machine)...
     for _ in 0..4 {
         tokio::time::sleep(Duration::from_millis(1000)).await;
         assert_eq!(signed_in_status(&s, &c).await, 200);
     }
     // ...and a pause longer than the idle timeout ends it, in the store too (the old cookie
     // replayed by another client is refused).
-    tokio::time::sleep(Duration::from_millis(3100)).await;
+    tokio::time::sleep(Duration::from_millis(4200)).await;
     let replay = reqwest::Client::new()
         .get(s.url("/rpc/list_projects"))
         .header("cookie", cookie.split(';').next().unwrap())
@@ -207,17 +208,28 @@ async fn idle_sessions_expire_and_activity_extends_them() {
 
 #[tokio::test]
 async fn sessions_end_at_their_absolute_lifetime_however_active() {
-    use std::time::Duration;
+    use std::time::{Duration, Instant};
+    // Sign-in time is kept in whole seconds, so an age can read up to a second long: check
+    // well inside and well past the 3-second lifetime, timed from just after sign-in.
     let s = TestServer::start_with(app::state::AppSettings {
-        session_max: Duration::from_secs(2),
+        session_max: Duration::from_secs(3),
         ..Default::default()
     })
     .await;
     let c = s.client();
     s.setup_admin(&c, "ada@example.com").await;
+    let signed_in = Instant::now();
     assert_eq!(signed_in_status(&s, &c).await, 200);
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    assert_eq!(signed_in_status(&s, &c).await, 200);
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    assert_eq!(signed_in_status(&s, &c).await, 401);
+    tokio::time::sleep_until((signed_in + Duration::from_millis(1000)).into()).await;
+    assert_eq!(
+        signed_in_status(&s, &c).await,
+        200,
+        "active and young: still signed in"
+    );
+    tokio::time::sleep_until((signed_in + Duration::from_millis(3200)).into()).await;
+    assert_eq!(
+        signed_in_status(&s, &c).await,
+        401,
+        "past the lifetime despite activity"
+    );
 }

@@ -48,6 +48,42 @@ struct World {
     alpha: i32,
     alpha_two: i32,
     other_session_handle: String,
+    /// A category of `alpha-app`, and an item in it.
+    category: i32,
+    item: i32,
+}
+
+/// A new category in `alpha-app`, created by the owner.
+async fn fresh_category(s: &TestServer, n: usize) -> i32 {
+    use app::checklist::service::{CategoryInput, create_category};
+    let owner = s.auth_user("owner@example.com").await;
+    let input = CategoryInput {
+        name: format!("Category {n}"),
+        ..Default::default()
+    };
+    create_category(&s.db, &owner, "alpha-app", input)
+        .await
+        .unwrap()
+}
+
+/// A new item (version 1) in the category, created by the owner.
+async fn fresh_item(s: &TestServer, category: i32, n: usize) -> i32 {
+    use app::checklist::service::{ItemInput, create_item};
+    let owner = s.auth_user("owner@example.com").await;
+    let input = ItemInput {
+        title: format!("Item {n}"),
+        priority: "high".into(),
+        ..Default::default()
+    };
+    create_item(
+        &s.db,
+        &owner,
+        category,
+        input,
+        chrono::Utc::now().date_naive(),
+    )
+    .await
+    .unwrap()
 }
 
 async fn user(s: &TestServer, email: &str, admin: bool) -> app::auth::model::AuthUser {
@@ -112,11 +148,15 @@ async fn arrange() -> World {
     );
     let sessions = s.get_json(&c, "/rpc/list_my_sessions").await;
     let other_session_handle = sessions[0]["handle"].as_str().unwrap().to_owned();
+    let category = fresh_category(&s, 0).await;
+    let item = fresh_item(&s, category, 0).await;
     World {
         s,
         alpha,
         alpha_two,
         other_session_handle,
+        category,
+        item,
     }
 }
 
@@ -203,6 +243,81 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
         "GET /p/{slug}" => (PAGE_MEMBER, get("/p/alpha-app")),
         "GET /teams/{id}" => (PAGE_MEMBER, get(format!("/teams/{alpha}"))),
         "GET /admin/users" | "GET /admin/audit" => (PAGE_ADMIN, get(&endpoint[4..])),
+        "GET /p/{slug}/checklist" => (PAGE_MEMBER, get("/p/alpha-app/checklist?status=open")),
+        "GET /p/{slug}/items/{id}" => (PAGE_MEMBER, get(format!("/p/alpha-app/items/{}", w.item))),
+
+        // Checklists.
+        "GET /rpc/get_checklist" => (FN_VIEW, get("/rpc/get_checklist?slug=alpha-app")),
+        "GET /rpc/get_item" => (FN_VIEW, get(format!("/rpc/get_item?item_id={}", w.item))),
+        "POST /rpc/create_category" => (
+            FN_EDIT,
+            post(
+                "create_category",
+                &[("slug", "alpha-app".into()), ("name", format!("New {n}"))],
+            ),
+        ),
+        "POST /rpc/update_category" | "POST /rpc/move_category" | "POST /rpc/delete_category" => {
+            let id = fresh_category(s, n).await.to_string();
+            let mut form = vec![("category_id", id)];
+            match &endpoint[10..] {
+                "update_category" => {
+                    form.push(("version", "1".into()));
+                    form.push(("name", format!("Renamed {n}")));
+                }
+                "move_category" => form.push(("up", "true".into())),
+                _ => {}
+            }
+            (FN_EDIT, post(&endpoint[10..], &form))
+        }
+        "POST /rpc/create_item" => (
+            FN_EDIT,
+            post(
+                "create_item",
+                &[
+                    ("category_id", w.category.to_string()),
+                    ("title", format!("Added {n}")),
+                ],
+            ),
+        ),
+        "POST /rpc/update_item"
+        | "POST /rpc/set_item_status"
+        | "POST /rpc/set_item_assignee"
+        | "POST /rpc/set_item_priority"
+        | "POST /rpc/delete_item" => {
+            let id = fresh_item(s, w.category, n).await.to_string();
+            let mut form = vec![("item_id", id), ("version", "1".into())];
+            match &endpoint[10..] {
+                "update_item" => {
+                    form.push(("title", format!("Edited {n}")));
+                    form.push(("priority", "low".into()));
+                }
+                "set_item_status" => form.push(("status", "done".into())),
+                "set_item_assignee" => form.push(("assignee", String::new())),
+                "set_item_priority" => form.push(("priority", "critical".into())),
+                _ => {
+                    form.pop();
+                }
+            }
+            (FN_EDIT, post(&endpoint[10..], &form))
+        }
+        // Viewers may comment.
+        "POST /rpc/add_comment" => (
+            FN_VIEW,
+            post(
+                "add_comment",
+                &[
+                    ("item_id", w.item.to_string()),
+                    ("body", format!("Comment {n}")),
+                ],
+            ),
+        ),
+        "POST /rpc/set_evidence_required" => (
+            FN_MANAGE,
+            post(
+                "set_evidence_required",
+                &[("slug", "alpha-app".into()), ("required", "false".into())],
+            ),
+        ),
 
         // Sessions.
         "GET /rpc/session_info" => ([200; 7], get("/rpc/session_info")),

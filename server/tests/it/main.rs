@@ -8,6 +8,7 @@ mod accounts_http;
 mod audit;
 mod auth_http;
 mod authz_matrix;
+mod checklist_http;
 mod cli;
 mod migrations;
 mod projects_http;

@@ -94,6 +94,7 @@ impl TestServer {
         Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())
+            .timeout(REQUEST_TIMEOUT)
             .build()
             .unwrap()
     }
@@ -107,6 +108,7 @@ impl TestServer {
             .cookie_store(true)
             .redirect(Policy::none())
             .default_headers(headers)
+            .timeout(REQUEST_TIMEOUT)
             .build()
             .unwrap()
     }
@@ -205,6 +207,9 @@ impl TestServer {
             .await
     }
 }
+
+/// No test request should take this long: a hung response fails its test instead of the run.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// The password every test account uses.
 pub const PASSWORD: &str = "correct horse battery";

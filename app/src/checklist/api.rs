@@ -1,0 +1,291 @@
+//! Server functions for checklists. Each authorizes through `authz` (in the service); every
+//! item change carries the version the user saw.
+// A server function takes one parameter per form field, and item forms have many fields.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+
+use super::model::{ChecklistView, CommentView, ItemFilter, ItemView};
+use crate::{audit::model::AuditEntry, error::AppError};
+
+#[cfg(feature = "ssr")]
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// The project's checklist, filtered (every filter field optional; see [`ItemFilter`]).
+#[server(prefix = "/rpc", endpoint = "get_checklist", input = server_fn::codec::GetUrl)]
+pub async fn get_checklist(
+    slug: String,
+    #[server(default)] filter: ItemFilter,
+) -> Result<ChecklistView, AppError> {
+    use crate::state::{db, require_user};
+    super::service::load(&db()?, &require_user()?, &slug, &filter, today()).await
+}
+
+/// An item with its comments and history.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ItemDetail {
+    /// Project slug.
+    pub slug: String,
+    /// Project name.
+    pub project_name: String,
+    /// The item's category name.
+    pub category_name: String,
+    /// What the viewer may do.
+    pub permissions: crate::teams::model::Permissions,
+    /// Team members (assignee choices).
+    pub members: Vec<super::model::Person>,
+    /// The item.
+    pub item: ItemView,
+    /// Comments, oldest first.
+    pub comments: Vec<CommentView>,
+    /// Audit events of the item, newest first.
+    pub history: Vec<AuditEntry>,
+}
+
+/// One item with comments and history.
+#[server(prefix = "/rpc", endpoint = "get_item", input = server_fn::codec::GetUrl)]
+pub async fn get_item(item_id: i32) -> Result<ItemDetail, AppError> {
+    use crate::state::{db, require_user};
+    use sea_orm::EntityTrait;
+    let db = db()?;
+    let user = require_user()?;
+    let (item, project) = super::service::item_for(&db, &user, item_id).await?;
+    let role = crate::authz::can_view_project(&db, &user, &project).await?;
+    let category_name = crate::entities::categories::Entity::find_by_id(item.category_id)
+        .one(&db)
+        .await?
+        .map(|c| c.name)
+        .unwrap_or_default();
+    let view = super::service::item_detail_view(&db, item, today()).await?;
+    Ok(ItemDetail {
+        slug: project.slug,
+        project_name: project.name,
+        category_name,
+        permissions: crate::authz::permissions(role),
+        members: super::service::members(&db, project.team_id).await?,
+        item: view,
+        comments: super::service::comments(&db, item_id).await?,
+        history: crate::audit::service::history(&db, "item", &item_id.to_string()).await?,
+    })
+}
+
+/// Adds a category at the end.
+#[server(prefix = "/rpc", endpoint = "create_category")]
+pub async fn create_category(
+    slug: String,
+    name: String,
+    #[server(default)] weight: String,
+) -> Result<i32, AppError> {
+    use super::service::{CategoryInput, create_category};
+    use crate::state::{db, require_user};
+    let input = CategoryInput {
+        name,
+        weight,
+        ..Default::default()
+    };
+    create_category(&db()?, &require_user()?, &slug, input).await
+}
+
+/// Renames a category, sets its weight and the assessor's score and note.
+#[server(prefix = "/rpc", endpoint = "update_category")]
+pub async fn update_category(
+    category_id: i32,
+    version: i32,
+    name: String,
+    #[server(default)] weight: String,
+    #[server(default)] assessor_score: String,
+    #[server(default)] assessor_note: String,
+) -> Result<(), AppError> {
+    use super::service::{CategoryInput, update_category};
+    use crate::state::{db, require_user};
+    let input = CategoryInput {
+        name,
+        weight,
+        assessor_score,
+        assessor_note,
+    };
+    update_category(&db()?, &require_user()?, category_id, version, input).await
+}
+
+/// Moves a category up (`up=true`) or down one place.
+#[server(prefix = "/rpc", endpoint = "move_category")]
+pub async fn move_category(category_id: i32, up: bool) -> Result<(), AppError> {
+    use crate::state::{db, require_user};
+    super::service::move_category(&db()?, &require_user()?, category_id, up).await
+}
+
+/// Deletes a category and its items.
+#[server(prefix = "/rpc", endpoint = "delete_category")]
+pub async fn delete_category(category_id: i32) -> Result<(), AppError> {
+    use crate::state::{db, require_user};
+    super::service::delete_category(&db()?, &require_user()?, category_id).await
+}
+
+/// Adds an item to a category.
+#[server(prefix = "/rpc", endpoint = "create_item")]
+pub async fn create_item(
+    category_id: i32,
+    title: String,
+    #[server(default)] priority: String,
+    #[server(default)] blocking: String,
+    #[server(default)] description: String,
+    #[server(default)] assignee: String,
+    #[server(default)] due_date: String,
+    #[server(default)] effort_hours: String,
+) -> Result<i32, AppError> {
+    use super::service::{ItemInput, create_item};
+    use crate::state::{db, require_user};
+    let input = ItemInput {
+        title,
+        description,
+        priority: if priority.is_empty() {
+            "medium".into()
+        } else {
+            priority
+        },
+        blocking,
+        assignee,
+        due_date,
+        effort_hours,
+        ..Default::default()
+    };
+    create_item(&db()?, &require_user()?, category_id, input, today()).await
+}
+
+/// Edits an item's details. Answers the new version.
+#[server(prefix = "/rpc", endpoint = "update_item")]
+pub async fn update_item(
+    item_id: i32,
+    version: i32,
+    title: String,
+    #[server(default)] description: String,
+    priority: String,
+    #[server(default)] blocking: String,
+    #[server(default)] assignee: String,
+    #[server(default)] due_date: String,
+    #[server(default)] effort_hours: String,
+) -> Result<i32, AppError> {
+    use crate::state::{db, require_user};
+    super::service::update_item(
+        &db()?,
+        &require_user()?,
+        item_id,
+        version,
+        |i| {
+            i.title = title;
+            i.description = description;
+            i.priority = priority;
+            i.blocking = if blocking.is_empty() {
+                "false".into()
+            } else {
+                blocking
+            };
+            i.assignee = assignee;
+            i.due_date = due_date;
+            i.effort_hours = effort_hours;
+        },
+        today(),
+    )
+    .await
+}
+
+/// Changes an item's status, with the reason, expiry or evidence the status needs.
+#[server(prefix = "/rpc", endpoint = "set_item_status")]
+pub async fn set_item_status(
+    item_id: i32,
+    version: i32,
+    status: String,
+    #[server(default)] status_reason: Option<String>,
+    #[server(default)] accepted_until: Option<String>,
+    #[server(default)] evidence_url: Option<String>,
+    #[server(default)] evidence_text: Option<String>,
+) -> Result<i32, AppError> {
+    use crate::state::{db, require_user};
+    super::service::update_item(
+        &db()?,
+        &require_user()?,
+        item_id,
+        version,
+        |i| {
+            i.status = status;
+            // Fields not sent keep their values.
+            if let Some(r) = status_reason {
+                i.status_reason = r;
+            }
+            if let Some(a) = accepted_until {
+                i.accepted_until = a;
+            }
+            if let Some(u) = evidence_url {
+                i.evidence_url = u;
+            }
+            if let Some(t) = evidence_text {
+                i.evidence_text = t;
+            }
+        },
+        today(),
+    )
+    .await
+}
+
+/// Assigns an item to a team member (blank: nobody).
+#[server(prefix = "/rpc", endpoint = "set_item_assignee")]
+pub async fn set_item_assignee(
+    item_id: i32,
+    version: i32,
+    #[server(default)] assignee: String,
+) -> Result<i32, AppError> {
+    use crate::state::{db, require_user};
+    let user = require_user()?;
+    super::service::update_item(
+        &db()?,
+        &user,
+        item_id,
+        version,
+        |i| i.assignee = assignee,
+        today(),
+    )
+    .await
+}
+
+/// Changes an item's priority.
+#[server(prefix = "/rpc", endpoint = "set_item_priority")]
+pub async fn set_item_priority(
+    item_id: i32,
+    version: i32,
+    priority: String,
+) -> Result<i32, AppError> {
+    use crate::state::{db, require_user};
+    let user = require_user()?;
+    super::service::update_item(
+        &db()?,
+        &user,
+        item_id,
+        version,
+        |i| i.priority = priority,
+        today(),
+    )
+    .await
+}
+
+/// Deletes an item.
+#[server(prefix = "/rpc", endpoint = "delete_item")]
+pub async fn delete_item(item_id: i32) -> Result<(), AppError> {
+    use crate::state::{db, require_user};
+    super::service::delete_item(&db()?, &require_user()?, item_id).await
+}
+
+/// Comments on an item (viewers may comment).
+#[server(prefix = "/rpc", endpoint = "add_comment")]
+pub async fn add_comment(item_id: i32, body: String) -> Result<i32, AppError> {
+    use crate::state::{db, require_user};
+    super::service::add_comment(&db()?, &require_user()?, item_id, &body).await
+}
+
+/// Whether marking an item done needs evidence (owners).
+#[server(prefix = "/rpc", endpoint = "set_evidence_required")]
+pub async fn set_evidence_required(slug: String, required: bool) -> Result<(), AppError> {
+    use crate::state::{db, require_user};
+    super::service::set_evidence_required(&db()?, &require_user()?, &slug, required).await
+}

@@ -1,0 +1,170 @@
+//! Checklist types shared by server and browser.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    scoring::{Counts, Priority, ProjectScore, Status},
+    teams::model::Permissions,
+};
+
+/// A person items can be assigned to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// User id.
+    pub id: i32,
+    /// Display name.
+    pub name: String,
+}
+
+/// A category with its scores.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryView {
+    /// Database id.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// Weight in the overall score.
+    pub weight: u32,
+    /// Assessor's score, when set.
+    pub assessor_score: Option<u8>,
+    /// Assessor's note.
+    pub assessor_note: String,
+    /// Computed from the items.
+    pub computed: Option<u8>,
+    /// Assessor's score when set, else computed.
+    pub effective: Option<u8>,
+    /// Items by status.
+    pub counts: Counts,
+    /// For optimistic concurrency.
+    pub version: i32,
+}
+
+/// An item as the checklist shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemView {
+    /// Database id.
+    pub id: i32,
+    /// Its category.
+    pub category_id: i32,
+    /// Title.
+    pub title: String,
+    /// Description as sanitized HTML (from Markdown).
+    pub description_html: String,
+    /// Description source (Markdown), for editing.
+    pub description: String,
+    /// Priority.
+    pub priority: Priority,
+    /// Blocks the release while a gap.
+    pub blocking: bool,
+    /// Stored status.
+    pub status: Status,
+    /// An accepted risk past its expiry (counts as open).
+    pub expired: bool,
+    /// Why not applicable / accepted.
+    pub status_reason: String,
+    /// Accepted until (accepted risks).
+    pub accepted_until: Option<NaiveDate>,
+    /// Assignee.
+    pub assignee: Option<Person>,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// Past due and still a gap.
+    pub overdue: bool,
+    /// Estimated hours.
+    pub effort_hours: Option<f64>,
+    /// Evidence link.
+    pub evidence_url: String,
+    /// Evidence text.
+    pub evidence_text: String,
+    /// For optimistic concurrency.
+    pub version: i32,
+    /// Who changed it last.
+    pub updated_by: Option<String>,
+}
+
+/// Which items the checklist shows; every field comes from the URL query.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemFilter {
+    /// Only this status (stored word), or all.
+    #[serde(default)]
+    pub status: String,
+    /// Only this priority, or all.
+    #[serde(default)]
+    pub priority: String,
+    /// `me`, `none`, a user id, or all.
+    #[serde(default)]
+    pub assignee: String,
+    /// `yes` / `no`, or all.
+    #[serde(default)]
+    pub blocking: String,
+    /// `yes`: only overdue gaps.
+    #[serde(default)]
+    pub overdue: String,
+    /// Words that must all appear in the title or description.
+    #[serde(default)]
+    pub q: String,
+}
+
+impl ItemFilter {
+    /// True when nothing is filtered.
+    pub fn is_empty(&self) -> bool {
+        *self == ItemFilter::default()
+    }
+
+    /// The filter as a URL query string (without `?`), skipping blank fields.
+    pub fn to_query(&self) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("status", &self.status),
+            ("priority", &self.priority),
+            ("assignee", &self.assignee),
+            ("blocking", &self.blocking),
+            ("overdue", &self.overdue),
+            ("q", &self.q),
+        ] {
+            if !v.is_empty() {
+                s.append_pair(k, v);
+            }
+        }
+        s.finish()
+    }
+}
+
+/// `/p/{slug}/checklist`: the project's categories with scores and the (filtered) items.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChecklistView {
+    /// Project slug.
+    pub slug: String,
+    /// Project name.
+    pub name: String,
+    /// What the viewer may do.
+    pub permissions: Permissions,
+    /// Marking done needs evidence.
+    pub evidence_required: bool,
+    /// Every category in order, with scores over all its items (not just the filtered ones).
+    pub categories: Vec<CategoryView>,
+    /// The items that pass the filter, in category and position order.
+    pub items: Vec<ItemView>,
+    /// Items in all (before filtering).
+    pub total_items: usize,
+    /// Team members, for assignee pickers.
+    pub members: Vec<Person>,
+    /// The whole project's score and verdict.
+    pub score: ProjectScore,
+    /// The viewer's user id (for "assigned to me").
+    pub me: i32,
+}
+
+/// A comment with its rendered body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    /// Database id.
+    pub id: i32,
+    /// Author's name (or "deleted user").
+    pub author: String,
+    /// When (UTC, RFC 3339).
+    pub at: String,
+    /// Sanitized HTML.
+    pub body_html: String,
+}

@@ -1,0 +1,1170 @@
+//! `/p/{slug}/checklist` (filterable checklist with inline changes) and
+//! `/p/{slug}/items/{id}` (one item: details, status, comments, history).
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{
+    api::{
+        AddComment, CreateCategory, CreateItem, DeleteCategory, DeleteItem, MoveCategory,
+        SetItemAssignee, SetItemPriority, SetItemStatus, UpdateCategory, UpdateItem, get_checklist,
+        get_item,
+    },
+    model::{CategoryView, ChecklistView, ItemFilter, ItemView, Person},
+};
+use crate::{
+    components::{
+        error_view::ErrorView,
+        field_error::{FieldError, FormError, action_error, non_field_error},
+        require_user::RequireUser,
+    },
+    error::AppError,
+    scoring::{Priority, ProjectScore, Status, Verdict},
+};
+
+/// The filter in the page's URL.
+fn filter_from_query() -> Memo<ItemFilter> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        let q = query.read();
+        let get = |k: &str| q.get(k).unwrap_or_default();
+        ItemFilter {
+            status: get("status"),
+            priority: get("priority"),
+            assignee: get("assignee"),
+            blocking: get("blocking"),
+            overdue: get("overdue"),
+            q: get("q"),
+        }
+    })
+}
+
+fn slug_param() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("slug").unwrap_or_default())
+}
+
+/// Every action of the checklist page: created once, above the re-rendered parts, so results
+/// and errors survive a reload of the data.
+#[derive(Clone, Copy)]
+struct Actions {
+    create_category: ServerAction<CreateCategory>,
+    update_category: ServerAction<UpdateCategory>,
+    move_category: ServerAction<MoveCategory>,
+    delete_category: ServerAction<DeleteCategory>,
+    create_item: ServerAction<CreateItem>,
+    status: ServerAction<SetItemStatus>,
+    assignee: ServerAction<SetItemAssignee>,
+    priority: ServerAction<SetItemPriority>,
+}
+
+impl Actions {
+    fn new() -> Self {
+        Actions {
+            create_category: ServerAction::new(),
+            update_category: ServerAction::new(),
+            move_category: ServerAction::new(),
+            delete_category: ServerAction::new(),
+            create_item: ServerAction::new(),
+            status: ServerAction::new(),
+            assignee: ServerAction::new(),
+            priority: ServerAction::new(),
+        }
+    }
+
+    fn versions(&self) -> usize {
+        self.create_category.version().get()
+            + self.update_category.version().get()
+            + self.move_category.version().get()
+            + self.delete_category.version().get()
+            + self.create_item.version().get()
+            + self.status.version().get()
+            + self.assignee.version().get()
+            + self.priority.version().get()
+    }
+
+    /// The error of whichever inline change failed last.
+    fn row_error(&self) -> Signal<Option<AppError>> {
+        let errors = [
+            action_error(self.status),
+            action_error(self.assignee),
+            action_error(self.priority),
+            action_error(self.update_category),
+            action_error(self.move_category),
+            action_error(self.delete_category),
+        ];
+        Signal::derive(move || errors.iter().find_map(|e| e.get()))
+    }
+}
+
+/// Project tabs.
+#[component]
+pub fn ProjectTabs(slug: String, current: &'static str) -> impl IntoView {
+    let tab = |href: String, label: &'static str| {
+        let here = label == current;
+        view! {
+            <a href=href aria-current=here.then_some("page") class:current=here>
+                {label}
+            </a>
+        }
+    };
+    view! {
+        <nav class="tabs" aria-label="Project">
+            {tab(format!("/p/{slug}"), "Overview")}
+            {tab(format!("/p/{slug}/checklist"), "Checklist")}
+        </nav>
+    }
+}
+
+/// The verdict as a badge with text (not colour alone).
+#[component]
+pub fn VerdictBadge(verdict: Verdict) -> impl IntoView {
+    view! {
+        <span class=format!("verdict verdict-{}", verdict.as_str())>{verdict.label()}</span>
+    }
+}
+
+/// A 0–100 score as a labelled bar.
+#[component]
+pub fn ScoreBar(score: Option<u8>, label: String) -> impl IntoView {
+    match score {
+        Some(s) => view! {
+            <span class="scorebar" role="img" aria-label=format!("{label}: {s} of 100")>
+                <span class="scorebar-fill" style=format!("width: {s}%")></span>
+            </span>
+            <span class="score-num">{s}</span>
+        }
+        .into_any(),
+        None => view! { <span class="muted">"—"</span> }.into_any(),
+    }
+}
+
+/// The score line over the checklist.
+#[component]
+fn ScoreSummary(score: ProjectScore) -> impl IntoView {
+    let c = score.counts;
+    view! {
+        <section class="summary" aria-label="Readiness">
+            <VerdictBadge verdict=score.verdict />
+            <span class="overall">
+                "Overall " <strong>{score.overall.map_or("—".to_owned(), |o| o.to_string())}</strong>
+            </span>
+            <span>{c.blocking_gaps} " blocking"</span>
+            <span>{c.open} " open"</span>
+            <span>{c.in_progress} " in progress"</span>
+            <span>{c.done} " done"</span>
+            <span>{c.accepted} " accepted"</span>
+            <span>{c.not_applicable} " n/a"</span>
+        </section>
+    }
+}
+
+/// `/p/{slug}/checklist`.
+#[component]
+pub fn ChecklistPage() -> impl IntoView {
+    let actions = Actions::new();
+    view! {
+        <RequireUser>
+            <Checklist actions />
+        </RequireUser>
+    }
+}
+
+#[component]
+fn Checklist(actions: Actions) -> impl IntoView {
+    let slug = slug_param();
+    let filter = filter_from_query();
+    let data = Resource::new(
+        move || (slug.get(), filter.get(), actions.versions()),
+        |(slug, filter, _)| get_checklist(slug, filter),
+    );
+    let row_error = actions.row_error();
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => {
+                        view! { <ChecklistBody view actions row_error filter=filter.get() /> }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ChecklistBody(
+    view: ChecklistView,
+    actions: Actions,
+    row_error: Signal<Option<AppError>>,
+    filter: ItemFilter,
+) -> impl IntoView {
+    let edit = view.permissions.can_edit;
+    let members = StoredValue::new(view.members.clone());
+    let shown = view.items.len();
+    let total = view.total_items;
+    let slug = view.slug.clone();
+    let categories = view.categories.clone();
+    let items = StoredValue::new(view.items);
+    let filtered = !filter.is_empty();
+    view! {
+        <h1>{view.name.clone()}</h1>
+        <ProjectTabs slug=slug.clone() current="Checklist" />
+        <ScoreSummary score=view.score.clone() />
+        <FilterForm slug=slug.clone() filter members=view.members.clone() />
+        <p class="muted" role="status">
+            {if filtered {
+                format!("{shown} of {total} items match the filter.")
+            } else {
+                format!("{total} items.")
+            }}
+        </p>
+        <FormError error=row_error />
+        {move || {
+            row_error
+                .get()
+                .filter(|e| matches!(e, AppError::Conflict(_)))
+                .map(|_| {
+                    view! {
+                        <p>
+                            <a href="" class="button-link">
+                                "Reload the checklist"
+                            </a>
+                        </p>
+                    }
+                })
+        }}
+        {categories
+            .into_iter()
+            .map(|c| {
+                let cat_items: Vec<ItemView> = items
+                    .read_value()
+                    .iter()
+                    .filter(|i| i.category_id == c.id)
+                    .cloned()
+                    .collect();
+                let hide = filtered && cat_items.is_empty();
+                (!hide)
+                    .then(|| {
+                        view! {
+                            <CategorySection
+                                c
+                                items=cat_items
+                                edit
+                                members=members.get_value()
+                                actions
+                                slug=slug.clone()
+                            />
+                        }
+                    })
+            })
+            .collect_view()}
+        {edit.then(|| view! { <NewCategoryForm slug=slug.clone() action=actions.create_category /> })}
+    }
+}
+
+#[component]
+fn FilterForm(slug: String, filter: ItemFilter, members: Vec<Person>) -> impl IntoView {
+    let option = |value: String, label: String, current: &str| {
+        let selected = value == current;
+        view! {
+            <option value=value selected=selected>
+                {label}
+            </option>
+        }
+    };
+    let statuses = Status::ALL
+        .into_iter()
+        .map(|s| option(s.as_str().into(), s.label().into(), &filter.status))
+        .collect_view();
+    let priorities = Priority::ALL
+        .into_iter()
+        .map(|p| option(p.as_str().into(), p.label().into(), &filter.priority))
+        .collect_view();
+    let people = members
+        .into_iter()
+        .map(|m| option(m.id.to_string(), m.name, &filter.assignee))
+        .collect_view();
+    view! {
+        <form method="get" action=format!("/p/{slug}/checklist") class="filters" role="search">
+            <label>
+                "Status"
+                <select name="status">
+                    <option value="">"Any"</option>
+                    {statuses}
+                </select>
+            </label>
+            <label>
+                "Priority"
+                <select name="priority">
+                    <option value="">"Any"</option>
+                    {priorities}
+                </select>
+            </label>
+            <label>
+                "Assignee"
+                <select name="assignee">
+                    <option value="">"Anyone"</option>
+                    {option("me".into(), "Me".into(), &filter.assignee)}
+                    {option("none".into(), "Unassigned".into(), &filter.assignee)}
+                    {people}
+                </select>
+            </label>
+            <label>
+                "Blocking"
+                <select name="blocking">
+                    <option value="">"Any"</option>
+                    {option("yes".into(), "Blocking".into(), &filter.blocking)}
+                    {option("no".into(), "Not blocking".into(), &filter.blocking)}
+                </select>
+            </label>
+            <label class="checkbox">
+                <input type="checkbox" name="overdue" value="yes" checked=filter.overdue == "yes" />
+                "Overdue"
+            </label>
+            <label>
+                "Search" <input type="search" name="q" value=filter.q.clone() />
+            </label>
+            <button type="submit">"Filter"</button>
+            <a href=format!("/p/{slug}/checklist")>"Clear"</a>
+        </form>
+    }
+}
+
+#[component]
+fn CategorySection(
+    c: CategoryView,
+    items: Vec<ItemView>,
+    edit: bool,
+    members: Vec<Person>,
+    actions: Actions,
+    slug: String,
+) -> impl IntoView {
+    let heading_id = format!("category-{}", c.id);
+    let label_id = heading_id.clone();
+    let counts = c.counts;
+    let category_id = c.id;
+    let assessor = c.assessor_score.map(|s| {
+        view! { <span class="muted">" · assessor " {s}</span> }
+    });
+    view! {
+        <section class="category card" aria-labelledby=label_id>
+            <header class="category-head">
+                <h2 id=heading_id>{c.name.clone()}</h2>
+                <span class="category-score">
+                    <ScoreBar score=c.effective label=format!("{} score", c.name) />
+                    {assessor}
+                    <span class="muted">
+                        " · " {counts.done + counts.accepted} " of "
+                        {counts.total() - counts.not_applicable} " closed"
+                    </span>
+                </span>
+            </header>
+            {if items.is_empty() {
+                view! { <p class="empty">"No items yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table items">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Item"</th>
+                                <th scope="col">"Priority"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Assignee"</th>
+                                <th scope="col">"Due"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {items
+                                .into_iter()
+                                .map(|i| {
+                                    view! {
+                                        <ItemRow i edit members=members.clone() actions slug=slug.clone() />
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                    .into_any()
+            }}
+            {edit
+                .then(|| {
+                    view! {
+                        <NewItemForm category_id members=members.clone() action=actions.create_item />
+                        <CategoryEditor c actions />
+                    }
+                })}
+        </section>
+    }
+}
+
+#[component]
+fn ItemRow(
+    i: ItemView,
+    edit: bool,
+    members: Vec<Person>,
+    actions: Actions,
+    slug: String,
+) -> impl IntoView {
+    let id = i.id;
+    let version = i.version;
+    let (t1, t2, t3) = (i.title.clone(), i.title.clone(), i.title.clone());
+    let hidden = move || {
+        view! {
+            <input type="hidden" name="item_id" value=id />
+            <input type="hidden" name="version" value=version />
+        }
+    };
+    let title = view! {
+        <a href=format!("/p/{slug}/items/{id}") class="item-title">{i.title.clone()}</a>
+        {i.blocking.then(|| view! { <span class="badge blocking">"blocking"</span> })}
+        {i.expired.then(|| view! { <span class="badge expired">"acceptance expired"</span> })}
+    };
+    let current_status = i.status;
+    let status_cell = if edit {
+        view! {
+            <ActionForm action=actions.status attr:class="inline">
+                {hidden()}
+                <label class="visually-hidden" for=format!("status-{id}")>
+                    "Status of " {t1}
+                </label>
+                <select name="status" id=format!("status-{id}")>
+                    {Status::ALL
+                        .into_iter()
+                        .map(|s| {
+                            view! {
+                                <option value=s.as_str() selected=s == current_status>
+                                    {s.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="secondary">
+                    "Set"
+                </button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! { <span class=format!("status status-{}", i.status.as_str())>{i.status.label()}</span> }
+            .into_any()
+    };
+    let current_priority = i.priority;
+    let priority_cell = if edit {
+        view! {
+            <ActionForm action=actions.priority attr:class="inline">
+                {hidden()}
+                <label class="visually-hidden" for=format!("priority-{id}")>
+                    "Priority of " {t2}
+                </label>
+                <select name="priority" id=format!("priority-{id}")>
+                    {Priority::ALL
+                        .into_iter()
+                        .map(|p| {
+                            view! {
+                                <option value=p.as_str() selected=p == current_priority>
+                                    {p.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="secondary">
+                    "Set"
+                </button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! { <span class=format!("priority priority-{}", i.priority.as_str())>{i.priority.label()}</span> }
+            .into_any()
+    };
+    let current_assignee = i.assignee.as_ref().map(|a| a.id);
+    let assignee_name = i
+        .assignee
+        .as_ref()
+        .map(|a| a.name.clone())
+        .unwrap_or_default();
+    let assignee_cell = if edit {
+        view! {
+            <ActionForm action=actions.assignee attr:class="inline">
+                {hidden()}
+                <label class="visually-hidden" for=format!("assignee-{id}")>
+                    "Assignee of " {t3}
+                </label>
+                <select name="assignee" id=format!("assignee-{id}")>
+                    <option value="" selected=current_assignee.is_none()>
+                        "Nobody"
+                    </option>
+                    {members
+                        .into_iter()
+                        .map(|m| {
+                            view! {
+                                <option value=m.id selected=current_assignee == Some(m.id)>
+                                    {m.name}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="secondary">
+                    "Set"
+                </button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! { {assignee_name} }.into_any()
+    };
+    view! {
+        <tr class:overdue=i.overdue data-item=id>
+            <td>{title}</td>
+            <td>{priority_cell}</td>
+            <td>{status_cell}</td>
+            <td>{assignee_cell}</td>
+            <td>
+                {i.due_date.map(|d| d.to_string())}
+                {i.overdue.then(|| view! { <span class="badge overdue">"overdue"</span> })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn NewItemForm(
+    category_id: i32,
+    members: Vec<Person>,
+    action: ServerAction<CreateItem>,
+) -> impl IntoView {
+    let error = action_error(action);
+    // Only this category's form shows the errors of its last submission.
+    let mine = Signal::derive(move || {
+        action
+            .input()
+            .get()
+            .is_none_or(|i| i.category_id == category_id)
+    });
+    let error = Signal::derive(move || error.get().filter(|_| mine.get()));
+    view! {
+        <details class="add-item">
+            <summary>"Add an item"</summary>
+            <ActionForm action attr:class="stack">
+                <FormError error=non_field_error(error) />
+                <input type="hidden" name="category_id" value=category_id />
+                <label>
+                    "Title" <input type="text" name="title" required maxlength="200" />
+                </label>
+                <FieldError error field="title" />
+                <div class="row">
+                    <label>
+                        "Priority"
+                        <select name="priority">
+                            {Priority::ALL
+                                .into_iter()
+                                .map(|p| {
+                                    view! {
+                                        <option value=p.as_str() selected=p == Priority::Medium>
+                                            {p.label()}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        "Blocking"
+                        <select name="blocking">
+                            <option value="">"Critical items only"</option>
+                            <option value="true">"Yes"</option>
+                            <option value="false">"No"</option>
+                        </select>
+                    </label>
+                    <label>
+                        "Assignee"
+                        <select name="assignee">
+                            <option value="">"Nobody"</option>
+                            {members
+                                .into_iter()
+                                .map(|m| view! { <option value=m.id>{m.name}</option> })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <label>"Due" <input type="date" name="due_date" /></label>
+                    <label>
+                        "Effort (hours)"
+                        <input type="number" name="effort_hours" min="0" step="0.5" />
+                    </label>
+                </div>
+                <FieldError error field="due_date" />
+                <FieldError error field="effort_hours" />
+                <FieldError error field="assignee" />
+                <label>
+                    "Description (Markdown)"
+                    <textarea name="description" rows="3" maxlength="20000"></textarea>
+                </label>
+                <FieldError error field="description" />
+                <button type="submit">"Add item"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn CategoryEditor(c: CategoryView, actions: Actions) -> impl IntoView {
+    let id = c.id;
+    let error = action_error(actions.update_category);
+    let n = c.counts.total();
+    let delete_label = format!("Delete “{}” and its {n} item(s)", c.name);
+    view! {
+        <details class="category-edit">
+            <summary>"Category settings"</summary>
+            <div class="row">
+                <ActionForm action=actions.move_category attr:class="inline">
+                    <input type="hidden" name="category_id" value=id />
+                    <input type="hidden" name="up" value="true" />
+                    <button type="submit" class="secondary">
+                        "Move up"
+                    </button>
+                </ActionForm>
+                <ActionForm action=actions.move_category attr:class="inline">
+                    <input type="hidden" name="category_id" value=id />
+                    <input type="hidden" name="up" value="false" />
+                    <button type="submit" class="secondary">
+                        "Move down"
+                    </button>
+                </ActionForm>
+            </div>
+            <ActionForm action=actions.update_category attr:class="stack">
+                <input type="hidden" name="category_id" value=id />
+                <input type="hidden" name="version" value=c.version />
+                <label>
+                    "Name" <input type="text" name="name" required maxlength="120" value=c.name.clone() />
+                </label>
+                <FieldError error field="name" />
+                <div class="row">
+                    <label>
+                        "Weight"
+                        <input type="number" name="weight" min="0" max="100" value=c.weight />
+                    </label>
+                    <label>
+                        "Assessor score (0–100, blank for none)"
+                        <input
+                            type="number"
+                            name="assessor_score"
+                            min="0"
+                            max="100"
+                            value=c.assessor_score.map(|s| s.to_string()).unwrap_or_default()
+                        />
+                    </label>
+                </div>
+                <FieldError error field="weight" />
+                <FieldError error field="assessor_score" />
+                <label>
+                    "Assessor's note"
+                    <textarea name="assessor_note" rows="2">{c.assessor_note.clone()}</textarea>
+                </label>
+                <button type="submit">"Save category"</button>
+            </ActionForm>
+            <ActionForm action=actions.delete_category attr:class="stack danger-zone">
+                <input type="hidden" name="category_id" value=id />
+                <label class="checkbox">
+                    <input type="checkbox" required />
+                    {delete_label}
+                </label>
+                <button type="submit" class="danger">
+                    "Delete category"
+                </button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn NewCategoryForm(slug: String, action: ServerAction<CreateCategory>) -> impl IntoView {
+    let error = action_error(action);
+    view! {
+        <section class="card">
+            <h2>"New category"</h2>
+            <ActionForm action attr:class="stack">
+                <FormError error=non_field_error(error) />
+                <input type="hidden" name="slug" value=slug />
+                <label>
+                    "Name" <input type="text" name="name" required maxlength="120" />
+                </label>
+                <FieldError error field="name" />
+                <label>
+                    "Weight" <input type="number" name="weight" min="0" max="100" value="1" />
+                </label>
+                <FieldError error field="weight" />
+                <button type="submit">"Add category"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `/p/{slug}/items/{id}`: one item with its details, status, comments and history.
+#[component]
+pub fn ItemPage() -> impl IntoView {
+    let update = ServerAction::<UpdateItem>::new();
+    let status = ServerAction::<SetItemStatus>::new();
+    let comment = ServerAction::<AddComment>::new();
+    let delete = ServerAction::<DeleteItem>::new();
+    view! {
+        <RequireUser>
+            <ItemDetailView update status comment delete />
+        </RequireUser>
+    }
+}
+
+#[component]
+fn ItemDetailView(
+    update: ServerAction<UpdateItem>,
+    status: ServerAction<SetItemStatus>,
+    comment: ServerAction<AddComment>,
+    delete: ServerAction<DeleteItem>,
+) -> impl IntoView {
+    let params = use_params_map();
+    let slug = slug_param();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i32>().ok())
+    });
+    let detail = Resource::new(
+        move || {
+            (
+                id.get(),
+                update.version().get(),
+                status.version().get(),
+                comment.version().get(),
+            )
+        },
+        |(id, ..)| async move {
+            match id {
+                Some(id) => get_item(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    Effect::new(move |_| {
+        if matches!(delete.value().get(), Some(Ok(()))) {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(
+                &format!("/p/{}/checklist", slug.get_untracked()),
+                Default::default(),
+            );
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <ItemBody d update status comment delete /> }.into_any(),
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ItemBody(
+    d: super::api::ItemDetail,
+    update: ServerAction<UpdateItem>,
+    status: ServerAction<SetItemStatus>,
+    comment: ServerAction<AddComment>,
+    delete: ServerAction<DeleteItem>,
+) -> impl IntoView {
+    let i = d.item;
+    let edit = d.permissions.can_edit;
+    let category = d.category_name.clone();
+    let members = d.members.clone();
+    let update_error = action_error(update);
+    let status_error = action_error(status);
+    let comment_error = action_error(comment);
+    let current = i.status;
+    view! {
+        <p>
+            <a href=format!("/p/{}/checklist", d.slug)>"← " {d.project_name.clone()} " checklist"</a>
+        </p>
+        <article class="item-detail">
+            <h1>{i.title.clone()}</h1>
+            <p class="muted">
+                {category} " · " {i.priority.label()} {i.blocking.then_some(" · blocking")} " · "
+                {i.status.label()} {i.expired.then_some(" (acceptance expired)")}
+                {i.assignee.as_ref().map(|a| format!(" · assigned to {}", a.name))}
+                {i.due_date.map(|d| format!(" · due {d}"))}
+                {i.effort_hours.map(|h| format!(" · {h} h"))}
+            </p>
+            <div class="markdown" inner_html=i.description_html.clone()></div>
+            {(!i.status_reason.is_empty())
+                .then(|| view! { <p><strong>"Reason: "</strong> {i.status_reason.clone()}</p> })}
+            {i.accepted_until.map(|d| view! { <p><strong>"Accepted until: "</strong> {d.to_string()}</p> })}
+            {(!i.evidence_url.is_empty())
+                .then(|| {
+                    view! {
+                        <p>
+                            <strong>"Evidence: "</strong>
+                            <a href=i.evidence_url.clone() rel="noopener noreferrer nofollow">
+                                {i.evidence_url.clone()}
+                            </a>
+                        </p>
+                    }
+                })}
+            {(!i.evidence_text.is_empty())
+                .then(|| view! { <p><strong>"Evidence note: "</strong> {i.evidence_text.clone()}</p> })}
+        </article>
+        {edit
+            .then(|| {
+                view! {
+                    <section class="card">
+                        <h2>"Status"</h2>
+                        <ActionForm action=status attr:class="stack">
+                            <FormError error=non_field_error(status_error) />
+                            <input type="hidden" name="item_id" value=i.id />
+                            <input type="hidden" name="version" value=i.version />
+                            <label>
+                                "Status"
+                                <select name="status">
+                                    {Status::ALL
+                                        .into_iter()
+                                        .map(|s| {
+                                            view! {
+                                                <option value=s.as_str() selected=s == current>
+                                                    {s.label()}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                            <FieldError error=status_error field="status" />
+                            <label>
+                                "Reason (needed for not applicable and accepted risk)"
+                                <textarea name="status_reason" rows="2">{i.status_reason.clone()}</textarea>
+                            </label>
+                            <FieldError error=status_error field="status_reason" />
+                            <label>
+                                "Accepted until"
+                                <input
+                                    type="date"
+                                    name="accepted_until"
+                                    value=i.accepted_until.map(|d| d.to_string()).unwrap_or_default()
+                                />
+                            </label>
+                            <FieldError error=status_error field="accepted_until" />
+                            <label>
+                                "Evidence link"
+                                <input type="url" name="evidence_url" value=i.evidence_url.clone() />
+                            </label>
+                            <FieldError error=status_error field="evidence_url" />
+                            <label>
+                                "Evidence note"
+                                <textarea name="evidence_text" rows="2">{i.evidence_text.clone()}</textarea>
+                            </label>
+                            <button type="submit">"Save status"</button>
+                        </ActionForm>
+                    </section>
+                    <details class="card">
+                        <summary>"Edit item"</summary>
+                        <ActionForm action=update attr:class="stack">
+                            <FormError error=non_field_error(update_error) />
+                            <input type="hidden" name="item_id" value=i.id />
+                            <input type="hidden" name="version" value=i.version />
+                            <label>
+                                "Title"
+                                <input type="text" name="title" required maxlength="200" value=i.title.clone() />
+                            </label>
+                            <FieldError error=update_error field="title" />
+                            <label>
+                                "Priority"
+                                <select name="priority">
+                                    {Priority::ALL
+                                        .into_iter()
+                                        .map(|pr| {
+                                            view! {
+                                                <option value=pr.as_str() selected=pr == i.priority>
+                                                    {pr.label()}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                            <label class="checkbox">
+                                <input type="checkbox" name="blocking" value="true" checked=i.blocking />
+                                "Blocking"
+                            </label>
+                            <label>
+                                "Assignee"
+                                <select name="assignee">
+                                    <option value="">"Nobody"</option>
+                                    {members
+                                        .iter()
+                                        .map(|m| {
+                                            let selected = i.assignee.as_ref().is_some_and(|a| a.id == m.id);
+                                            view! {
+                                                <option value=m.id selected=selected>
+                                                    {m.name.clone()}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                            <FieldError error=update_error field="assignee" />
+                            <label>
+                                "Due"
+                                <input
+                                    type="date"
+                                    name="due_date"
+                                    value=i.due_date.map(|d| d.to_string()).unwrap_or_default()
+                                />
+                            </label>
+                            <FieldError error=update_error field="due_date" />
+                            <label>
+                                "Effort (hours)"
+                                <input
+                                    type="number"
+                                    name="effort_hours"
+                                    min="0"
+                                    step="0.5"
+                                    value=i.effort_hours.map(|h| h.to_string()).unwrap_or_default()
+                                />
+                            </label>
+                            <FieldError error=update_error field="effort_hours" />
+                            <label>
+                                "Description (Markdown)"
+                                <textarea name="description" rows="6" maxlength="20000">
+                                    {i.description.clone()}
+                                </textarea>
+                            </label>
+                            <FieldError error=update_error field="description" />
+                            <button type="submit">"Save item"</button>
+                        </ActionForm>
+                        <ActionForm action=delete attr:class="stack danger-zone">
+                            <input type="hidden" name="item_id" value=i.id />
+                            <label class="checkbox">
+                                <input type="checkbox" required />
+                                "Delete this item"
+                            </label>
+                            <button type="submit" class="danger">
+                                "Delete item"
+                            </button>
+                        </ActionForm>
+                    </details>
+                }
+            })}
+        <section class="card">
+            <h2>"Comments"</h2>
+            {if d.comments.is_empty() {
+                view! { <p class="empty">"No comments yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="comments">
+                        {d
+                            .comments
+                            .into_iter()
+                            .map(|c| {
+                                view! {
+                                    <li>
+                                        <p class="muted">
+                                            <strong>{c.author}</strong> " · "
+                                            <time datetime=c.at.clone()>{c.at.clone()}</time>
+                                        </p>
+                                        <div class="markdown" inner_html=c.body_html></div>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+                    .into_any()
+            }}
+            <ActionForm action=comment attr:class="stack">
+                <input type="hidden" name="item_id" value=i.id />
+                <label>
+                    "Add a comment (Markdown)"
+                    <textarea name="body" rows="3" required maxlength="20000"></textarea>
+                </label>
+                <FieldError error=comment_error field="body" />
+                <button type="submit">"Comment"</button>
+            </ActionForm>
+        </section>
+        <section class="card">
+            <h2>"History"</h2>
+            <ul class="history">
+                {d
+                    .history
+                    .into_iter()
+                    .map(|e| {
+                        let changes = e
+                            .changes
+                            .iter()
+                            .filter(|c| c.field != "description")
+                            .map(|c| format!("{}: {} → {}", c.field, c.before, c.after))
+                            .collect::<Vec<_>>()
+                            .join("; ");
+                        view! {
+                            <li>
+                                <time datetime=e.at.clone()>{e.at.clone()}</time> " · " {e.actor}
+                                " · " <strong>{e.action}</strong> " " <span class="muted">{changes}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// The overview's readiness part: verdict with its reason, scores, effort, who has what.
+#[component]
+pub fn OverviewPanel(view: ChecklistView) -> impl IntoView {
+    let score = view.score.clone();
+    let slug = view.slug.clone();
+    let blocking: Vec<ItemView> = view
+        .items
+        .iter()
+        .filter(|i| i.blocking && (i.status.is_gap() || i.expired))
+        .cloned()
+        .collect();
+    let overdue: Vec<ItemView> = view.items.iter().filter(|i| i.overdue).cloned().collect();
+    let mut by_assignee: Vec<(String, usize)> = Vec::new();
+    for i in view.items.iter().filter(|i| i.status.is_gap() || i.expired) {
+        let name = i
+            .assignee
+            .as_ref()
+            .map_or_else(|| "Unassigned".to_owned(), |a| a.name.clone());
+        match by_assignee.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, count)) => *count += 1,
+            None => by_assignee.push((name, 1)),
+        }
+    }
+    by_assignee.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let reason = match score.verdict {
+        Verdict::NotReady => format!(
+            "{} blocking item(s) still open or in progress.",
+            score.counts.blocking_gaps
+        ),
+        Verdict::ReadyWithGaps => {
+            "No blocking gaps, but the overall score is below the threshold.".to_owned()
+        }
+        Verdict::Ready => {
+            "No blocking gaps and the overall score reaches the threshold.".to_owned()
+        }
+    };
+    let link = |i: &ItemView| {
+        view! { <a href=format!("/p/{slug}/items/{}", i.id)>{i.title.clone()}</a> }
+    };
+    view! {
+        <section class="card verdict-card" aria-label="Verdict">
+            <p class="verdict-line">
+                <VerdictBadge verdict=score.verdict />
+                <span class="overall">
+                    "Overall score "
+                    <strong>{score.overall.map_or("—".to_owned(), |o| o.to_string())}</strong>
+                </span>
+            </p>
+            <p>{reason}</p>
+            {(!blocking.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="blocking-list">
+                            {blocking
+                                .iter()
+                                .map(|i| {
+                                    view! {
+                                        <li>
+                                            {link(i)} " · " {i.priority.label()}
+                                            {i.assignee.as_ref().map(|a| format!(" · {}", a.name))}
+                                            {i.due_date.map(|d| format!(" · due {d}"))}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
+            <p class="muted">
+                "Effort to ready: " {format!("{} h", score.effort_to_ready)}
+                " · effort remaining: " {format!("{} h", score.effort_remaining)}
+            </p>
+        </section>
+        <section class="card">
+            <h2>"Categories"</h2>
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Category"</th>
+                        <th scope="col">"Computed"</th>
+                        <th scope="col" class="num">"Assessor"</th>
+                        <th scope="col">"Effective"</th>
+                        <th scope="col" class="num">"Weight"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {view
+                        .categories
+                        .iter()
+                        .map(|c| {
+                            view! {
+                                <tr>
+                                    <td>{c.name.clone()}</td>
+                                    <td>
+                                        <ScoreBar score=c.computed label=format!("{} computed", c.name) />
+                                    </td>
+                                    <td class="num">
+                                        {c.assessor_score.map_or("—".to_owned(), |s| s.to_string())}
+                                    </td>
+                                    <td>
+                                        <ScoreBar score=c.effective label=format!("{} effective", c.name) />
+                                    </td>
+                                    <td class="num">{c.weight}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+        <div class="two-col">
+            <section class="card">
+                <h2>"Open items by assignee"</h2>
+                <ul class="plain-list">
+                    {by_assignee
+                        .into_iter()
+                        .map(|(name, n)| view! { <li>{name} ": " {n}</li> })
+                        .collect_view()}
+                </ul>
+            </section>
+            <section class="card">
+                <h2>"Overdue"</h2>
+                {if overdue.is_empty() {
+                    view! { <p class="empty">"Nothing overdue."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list">
+                            {overdue
+                                .iter()
+                                .map(|i| {
+                                    view! {
+                                        <li>
+                                            {link(i)} " · due " {i.due_date.map(|d| d.to_string())}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }}
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,1096 @@
+//! Checklist reads and changes. Reads use a constant number of queries whatever the number of
+//! items; every change is authorized through `authz`, versioned, and audited in its transaction.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, TransactionSession, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+};
+
+use super::model::{CategoryView, ChecklistView, CommentView, ItemFilter, ItemView, Person};
+use crate::{
+    audit::service::{Actor, Event, record},
+    auth::model::AuthUser,
+    authz,
+    entities::{categories, item_comments, items, projects, team_members, users},
+    error::{AppError, Validator},
+    markdown::to_safe_html,
+    projects::service::find_by_slug,
+    scoring::{CategoryFacts, ItemFacts, Priority, Status, score_project},
+};
+
+/// Longest item title.
+pub const MAX_TITLE: usize = 200;
+/// Longest description or comment (characters).
+pub const MAX_TEXT: usize = 20_000;
+
+fn priority_of(s: &str) -> Priority {
+    Priority::parse(s).unwrap_or(Priority::Medium)
+}
+
+fn status_of(s: &str) -> Status {
+    Status::parse(s).unwrap_or(Status::Open)
+}
+
+fn facts(i: &items::Model) -> ItemFacts {
+    ItemFacts {
+        priority: priority_of(&i.priority),
+        status: status_of(&i.status),
+        blocking: i.blocking,
+        effort_hours: i.effort_hours,
+        accepted_until: i.accepted_until,
+    }
+}
+
+/// The team members of a project's team, as people (one query).
+pub async fn members(db: &impl ConnectionTrait, team_id: i32) -> Result<Vec<Person>, AppError> {
+    let mut people: Vec<Person> = team_members::Entity::find()
+        .filter(team_members::Column::TeamId.eq(team_id))
+        .find_also_related(users::Entity)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(_, u)| u)
+        .map(|u| Person {
+            id: u.id,
+            name: u.display_name,
+        })
+        .collect();
+    people.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(people)
+}
+
+fn matches(filter: &ItemFilter, item: &ItemView, me: i32, today: NaiveDate) -> bool {
+    let _ = today;
+    let status_ok = filter.status.is_empty() || filter.status == item.status.as_str();
+    let priority_ok = filter.priority.is_empty() || filter.priority == item.priority.as_str();
+    let assignee_ok = match filter.assignee.as_str() {
+        "" => true,
+        "me" => item.assignee.as_ref().is_some_and(|a| a.id == me),
+        "none" => item.assignee.is_none(),
+        id => item
+            .assignee
+            .as_ref()
+            .is_some_and(|a| a.id.to_string() == id),
+    };
+    let blocking_ok = match filter.blocking.as_str() {
+        "yes" => item.blocking,
+        "no" => !item.blocking,
+        _ => true,
+    };
+    let overdue_ok = filter.overdue != "yes" || item.overdue;
+    let q = filter.q.to_lowercase();
+    let text_ok = q.split_whitespace().all(|word| {
+        item.title.to_lowercase().contains(word) || item.description.to_lowercase().contains(word)
+    });
+    status_ok && priority_ok && assignee_ok && blocking_ok && overdue_ok && text_ok
+}
+
+fn item_view(i: items::Model, names: &HashMap<i32, String>, today: NaiveDate) -> ItemView {
+    let f = facts(&i);
+    let effective = f.effective_status(today);
+    let person = |id: Option<i32>| {
+        id.map(|id| Person {
+            id,
+            name: names
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| "deleted user".into()),
+        })
+    };
+    ItemView {
+        id: i.id,
+        category_id: i.category_id,
+        description_html: to_safe_html(&i.description),
+        title: i.title,
+        description: i.description,
+        priority: f.priority,
+        blocking: i.blocking,
+        status: f.status,
+        expired: f.status == Status::AcceptedRisk && effective == Status::Open,
+        status_reason: i.status_reason,
+        accepted_until: i.accepted_until,
+        assignee: person(i.assignee_id),
+        due_date: i.due_date,
+        overdue: effective.is_gap() && i.due_date.is_some_and(|d| d < today),
+        effort_hours: i.effort_hours,
+        evidence_url: i.evidence_url,
+        evidence_text: i.evidence_text,
+        version: i.version,
+        updated_by: i.updated_by.and_then(|id| names.get(&id).cloned()),
+    }
+}
+
+/// The checklist of the project `slug` as `user` sees it on `today`, filtered.
+pub async fn load(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    slug: &str,
+    filter: &ItemFilter,
+    today: NaiveDate,
+) -> Result<ChecklistView, AppError> {
+    let project = find_by_slug(db, slug).await?;
+    let role = authz::can_view_project(db, user, &project).await?;
+    let cats = categories::Entity::find()
+        .filter(categories::Column::ProjectId.eq(project.id))
+        .order_by_asc(categories::Column::Position)
+        .order_by_asc(categories::Column::Id)
+        .all(db)
+        .await?;
+    let rows = items::Entity::find()
+        .filter(items::Column::ProjectId.eq(project.id))
+        .order_by_asc(items::Column::Position)
+        .order_by_asc(items::Column::Id)
+        .all(db)
+        .await?;
+    let members = members(db, project.team_id).await?;
+    // Names of everyone an item mentions (assignees, last editors), members or not.
+    let mut names: HashMap<i32, String> = members.iter().map(|p| (p.id, p.name.clone())).collect();
+    let unknown: Vec<i32> = rows
+        .iter()
+        .flat_map(|i| [i.assignee_id, i.updated_by])
+        .flatten()
+        .filter(|id| !names.contains_key(id))
+        .collect();
+    if !unknown.is_empty() {
+        for u in users::Entity::find()
+            .filter(users::Column::Id.is_in(unknown))
+            .all(db)
+            .await?
+        {
+            names.insert(u.id, u.display_name);
+        }
+    }
+
+    let mut by_category: HashMap<i32, Vec<ItemFacts>> = HashMap::new();
+    for i in &rows {
+        by_category.entry(i.category_id).or_default().push(facts(i));
+    }
+    let category_facts: Vec<CategoryFacts> = cats
+        .iter()
+        .map(|c| CategoryFacts {
+            weight: u32::try_from(c.weight).unwrap_or(0),
+            assessor_score: c.assessor_score.and_then(|s| u8::try_from(s).ok()),
+            items: by_category.remove(&c.id).unwrap_or_default(),
+        })
+        .collect();
+    let score = score_project(
+        &category_facts,
+        u8::try_from(project.threshold).unwrap_or(80),
+        today,
+    );
+    let categories = cats
+        .into_iter()
+        .zip(&score.categories)
+        .zip(&category_facts)
+        .map(|((c, s), f)| CategoryView {
+            id: c.id,
+            name: c.name,
+            weight: f.weight,
+            assessor_score: f.assessor_score,
+            assessor_note: c.assessor_note,
+            computed: s.computed,
+            effective: s.effective,
+            counts: s.counts,
+            version: c.version,
+        })
+        .collect::<Vec<_>>();
+    // Items in category order, then position.
+    let order: HashMap<i32, usize> = categories
+        .iter()
+        .enumerate()
+        .map(|(n, c)| (c.id, n))
+        .collect();
+    let total_items = rows.len();
+    let mut views: Vec<ItemView> = rows
+        .into_iter()
+        .map(|i| item_view(i, &names, today))
+        .filter(|i| matches(filter, i, user.id, today))
+        .collect();
+    views.sort_by_key(|i| order.get(&i.category_id).copied().unwrap_or(usize::MAX));
+    Ok(ChecklistView {
+        slug: project.slug,
+        name: project.name,
+        permissions: authz::permissions(role),
+        evidence_required: project.evidence_required,
+        categories,
+        items: views,
+        total_items,
+        members,
+        score,
+        me: user.id,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Categories
+
+/// A category as typed in a form.
+#[derive(Clone, Debug, Default)]
+pub struct CategoryInput {
+    /// Name.
+    pub name: String,
+    /// Weight, as typed ("1" when blank).
+    pub weight: String,
+    /// Assessor score 0–100, blank for none.
+    pub assessor_score: String,
+    /// Assessor's note.
+    pub assessor_note: String,
+}
+
+struct CategoryValues {
+    name: String,
+    weight: i32,
+    assessor_score: Option<i32>,
+    assessor_note: String,
+}
+
+fn check_category(input: &CategoryInput) -> Result<CategoryValues, AppError> {
+    let name = input.name.trim().to_owned();
+    let weight = match input.weight.trim() {
+        "" => Ok(1),
+        w => w.parse::<i32>().map_err(|_| ()).and_then(|w| {
+            if (0..=100).contains(&w) {
+                Ok(w)
+            } else {
+                Err(())
+            }
+        }),
+    };
+    let score = match input.assessor_score.trim() {
+        "" => Ok(None),
+        s => s.parse::<i32>().map_err(|_| ()).and_then(|s| {
+            if (0..=100).contains(&s) {
+                Ok(Some(s))
+            } else {
+                Err(())
+            }
+        }),
+    };
+    let note = input.assessor_note.trim().to_owned();
+    Validator::default()
+        .check(name.is_empty(), "name", "Enter a name.")
+        .check(
+            name.chars().count() > 120,
+            "name",
+            "Use at most 120 characters.",
+        )
+        .check(
+            weight.is_err(),
+            "weight",
+            "Use a whole number from 0 to 100.",
+        )
+        .check(
+            score.is_err(),
+            "assessor_score",
+            "Use a whole number from 0 to 100, or leave it blank.",
+        )
+        .check(
+            note.chars().count() > MAX_TEXT,
+            "assessor_note",
+            "Use at most 20,000 characters.",
+        )
+        .finish()?;
+    Ok(CategoryValues {
+        name,
+        weight: weight.unwrap_or(1),
+        assessor_score: score.unwrap_or(None),
+        assessor_note: note,
+    })
+}
+
+fn category_state(c: &categories::Model) -> serde_json::Value {
+    serde_json::json!({
+        "name": c.name,
+        "position": c.position,
+        "weight": c.weight,
+        "assessor_score": c.assessor_score,
+        "assessor_note": c.assessor_note,
+    })
+}
+
+/// Adds a category at the end of the project's list (editors).
+pub async fn create_category(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    slug: &str,
+    input: CategoryInput,
+) -> Result<i32, AppError> {
+    let project = find_by_slug(db, slug).await?;
+    authz::can_edit_project(db, user, &project).await?;
+    let v = check_category(&input)?;
+    let txn = db.begin().await?;
+    let last = categories::Entity::find()
+        .filter(categories::Column::ProjectId.eq(project.id))
+        .order_by_desc(categories::Column::Position)
+        .one(&txn)
+        .await?
+        .map_or(0, |c| c.position);
+    let now = Utc::now();
+    let c = categories::ActiveModel {
+        project_id: Set(project.id),
+        name: Set(v.name),
+        position: Set(last + 1),
+        weight: Set(v.weight),
+        assessor_score: Set(v.assessor_score),
+        assessor_note: Set(v.assessor_note),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("category", c.id, "created")
+            .team(project.team_id)
+            .project(project.id)
+            .after(&category_state(&c)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(c.id)
+}
+
+/// A category and its project, if the user may see the project.
+async fn category_for(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    id: i32,
+) -> Result<(categories::Model, projects::Model), AppError> {
+    let category = categories::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let project = projects::Entity::find_by_id(category.project_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authz::can_view_project(db, user, &project).await?;
+    Ok((category, project))
+}
+
+fn stale(what: &str, by: Option<String>) -> AppError {
+    AppError::Conflict(format!(
+        "This {what} was changed by {} since you loaded it. Reload to see the change, then \
+         try again.",
+        by.unwrap_or_else(|| "someone else".to_owned())
+    ))
+}
+
+/// Changes a category (editors); `version` must be the one the user saw.
+pub async fn update_category(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    id: i32,
+    version: i32,
+    input: CategoryInput,
+) -> Result<(), AppError> {
+    let (category, project) = category_for(db, user, id).await?;
+    authz::can_edit_project(db, user, &project).await?;
+    let v = check_category(&input)?;
+    let txn = db.begin().await?;
+    let res = categories::Entity::update_many()
+        .col_expr(categories::Column::Name, Expr::value(v.name))
+        .col_expr(categories::Column::Weight, Expr::value(v.weight))
+        .col_expr(
+            categories::Column::AssessorScore,
+            Expr::value(v.assessor_score),
+        )
+        .col_expr(
+            categories::Column::AssessorNote,
+            Expr::value(v.assessor_note),
+        )
+        .col_expr(categories::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(
+            categories::Column::Version,
+            Expr::col(categories::Column::Version).add(1),
+        )
+        .filter(categories::Column::Id.eq(id))
+        .filter(categories::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(stale("category", None));
+    }
+    let after = categories::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("category", id, "updated")
+            .team(project.team_id)
+            .project(project.id)
+            .before(&category_state(&category))
+            .after(&category_state(&after)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Moves a category one place up (`up = true`) or down (editors).
+pub async fn move_category(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    id: i32,
+    up: bool,
+) -> Result<(), AppError> {
+    let (category, project) = category_for(db, user, id).await?;
+    authz::can_edit_project(db, user, &project).await?;
+    let txn = db.begin().await?;
+    let all = categories::Entity::find()
+        .filter(categories::Column::ProjectId.eq(project.id))
+        .order_by_asc(categories::Column::Position)
+        .order_by_asc(categories::Column::Id)
+        .all(&txn)
+        .await?;
+    let Some(at) = all.iter().position(|c| c.id == id) else {
+        return Err(AppError::NotFound);
+    };
+    let other = if up { at.checked_sub(1) } else { Some(at + 1) };
+    let Some(other) = other.and_then(|o| all.get(o)) else {
+        return Ok(()); // already first / last
+    };
+    // Renumber densely with the two swapped, so equal positions cannot stick.
+    let mut order: Vec<i32> = all.iter().map(|c| c.id).collect();
+    let o = order.iter().position(|c| *c == other.id).unwrap_or(at);
+    order.swap(at, o);
+    for (n, cid) in order.iter().enumerate() {
+        categories::Entity::update_many()
+            .col_expr(
+                categories::Column::Position,
+                Expr::value(i32::try_from(n).unwrap_or(i32::MAX)),
+            )
+            .filter(categories::Column::Id.eq(*cid))
+            .exec(&txn)
+            .await?;
+    }
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("category", id, if up { "moved_up" } else { "moved_down" })
+            .team(project.team_id)
+            .project(project.id)
+            .before(&serde_json::json!({ "position": category.position })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Deletes a category with all its items (editors; the UI asks first).
+pub async fn delete_category(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    id: i32,
+) -> Result<(), AppError> {
+    let (category, project) = category_for(db, user, id).await?;
+    authz::can_edit_project(db, user, &project).await?;
+    let txn = db.begin().await?;
+    let titles: Vec<String> = items::Entity::find()
+        .filter(items::Column::CategoryId.eq(id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|i| i.title)
+        .collect();
+    items::Entity::delete_many()
+        .filter(items::Column::CategoryId.eq(id))
+        .exec(&txn)
+        .await?;
+    categories::Entity::delete_by_id(id).exec(&txn).await?;
+    let mut before = category_state(&category);
+    before["items"] = serde_json::json!(titles);
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("category", id, "deleted")
+            .team(project.team_id)
+            .project(project.id)
+            .before(&before),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Items
+
+/// An item as typed in a form; every field a string so bad input becomes a field error.
+#[derive(Clone, Debug, Default)]
+pub struct ItemInput {
+    /// Title.
+    pub title: String,
+    /// Description (Markdown).
+    pub description: String,
+    /// `critical` | `high` | `medium` | `low`.
+    pub priority: String,
+    /// `true` / `false`; blank: true for critical, else false.
+    pub blocking: String,
+    /// Status word; blank: open.
+    pub status: String,
+    /// Reason (needed for not applicable and accepted risk).
+    pub status_reason: String,
+    /// `YYYY-MM-DD` (needed for accepted risk).
+    pub accepted_until: String,
+    /// User id, or blank.
+    pub assignee: String,
+    /// `YYYY-MM-DD`, or blank.
+    pub due_date: String,
+    /// Hours, or blank.
+    pub effort_hours: String,
+    /// Evidence URL (http or https), or blank.
+    pub evidence_url: String,
+    /// Evidence text.
+    pub evidence_text: String,
+}
+
+/// The checked values of an [`ItemInput`].
+#[derive(Clone, Debug)]
+struct ItemValues {
+    title: String,
+    description: String,
+    priority: Priority,
+    blocking: bool,
+    status: Status,
+    status_reason: String,
+    accepted_until: Option<NaiveDate>,
+    assignee_id: Option<i32>,
+    due_date: Option<NaiveDate>,
+    effort_hours: Option<f64>,
+    evidence_url: String,
+    evidence_text: String,
+}
+
+fn parse_date(s: &str) -> Result<Option<NaiveDate>, ()> {
+    match s.trim() {
+        "" => Ok(None),
+        d => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| ()),
+    }
+}
+
+/// Checks every field (all problems at once); `members` are the team's user ids.
+fn check_item(
+    input: &ItemInput,
+    members: &[i32],
+    evidence_required: bool,
+    today: NaiveDate,
+) -> Result<ItemValues, AppError> {
+    let title = input.title.trim().to_owned();
+    let description = input.description.trim().to_owned();
+    let priority = Priority::parse(input.priority.trim());
+    let status = match input.status.trim() {
+        "" => Some(Status::Open),
+        s => Status::parse(s),
+    };
+    let blocking = match input.blocking.trim() {
+        "" => Ok(priority == Some(Priority::Critical)),
+        "true" | "on" | "yes" => Ok(true),
+        "false" | "off" | "no" => Ok(false),
+        _ => Err(()),
+    };
+    let accepted_until = parse_date(&input.accepted_until);
+    let due_date = parse_date(&input.due_date);
+    let assignee = match input.assignee.trim() {
+        "" => Ok(None),
+        a => a
+            .parse::<i32>()
+            .ok()
+            .filter(|id| members.contains(id))
+            .map(Some)
+            .ok_or(()),
+    };
+    let effort = match input.effort_hours.trim() {
+        "" => Ok(None),
+        e => e
+            .parse::<f64>()
+            .ok()
+            .filter(|h| h.is_finite() && (0.0..=100_000.0).contains(h))
+            .map(Some)
+            .ok_or(()),
+    };
+    let evidence_url = input.evidence_url.trim().to_owned();
+    let evidence_text = input.evidence_text.trim().to_owned();
+    let reason = input.status_reason.trim().to_owned();
+    let needs_reason = matches!(status, Some(Status::NotApplicable | Status::AcceptedRisk));
+    let mut v = Validator::default();
+    v.check(title.is_empty(), "title", "Enter a title.")
+        .check(
+            title.chars().count() > MAX_TITLE,
+            "title",
+            "Use at most 200 characters.",
+        )
+        .check(
+            description.chars().count() > MAX_TEXT,
+            "description",
+            "Use at most 20,000 characters.",
+        )
+        .check(
+            priority.is_none(),
+            "priority",
+            "Choose critical, high, medium or low.",
+        )
+        .check(status.is_none(), "status", "Choose a status.")
+        .check(blocking.is_err(), "blocking", "Choose yes or no.")
+        .check(
+            assignee.is_err(),
+            "assignee",
+            "Choose a member of the project's team.",
+        )
+        .check(due_date.is_err(), "due_date", "Use a date like 2026-12-31.")
+        .check(
+            effort.is_err(),
+            "effort_hours",
+            "Use a number of hours (for example 2 or 1.5).",
+        )
+        .check(
+            !(evidence_url.is_empty()
+                || evidence_url.starts_with("https://")
+                || evidence_url.starts_with("http://")),
+            "evidence_url",
+            "Use a link starting with https:// or http://.",
+        )
+        .check(
+            evidence_url.chars().count() > 2000,
+            "evidence_url",
+            "Use at most 2,000 characters.",
+        )
+        .check(
+            evidence_text.chars().count() > MAX_TEXT,
+            "evidence_text",
+            "Use at most 20,000 characters.",
+        )
+        .check(
+            needs_reason && reason.is_empty(),
+            "status_reason",
+            "Say why this does not apply or why the risk is accepted.",
+        )
+        .check(
+            reason.chars().count() > MAX_TEXT,
+            "status_reason",
+            "Use at most 20,000 characters.",
+        )
+        .check(
+            accepted_until.is_err(),
+            "accepted_until",
+            "Use a date like 2026-12-31.",
+        )
+        .check(
+            status == Some(Status::AcceptedRisk)
+                && accepted_until
+                    .as_ref()
+                    .is_ok_and(|d| d.is_none_or(|d| d < today)),
+            "accepted_until",
+            "Accepted risks need an expiry date, today or later.",
+        )
+        .check(
+            status == Some(Status::Done)
+                && evidence_required
+                && evidence_url.is_empty()
+                && evidence_text.is_empty(),
+            "evidence_url",
+            "This project needs evidence (a link or a note) to mark an item done.",
+        );
+    v.finish()?;
+    let status = status.unwrap_or(Status::Open);
+    Ok(ItemValues {
+        title,
+        description,
+        priority: priority.unwrap_or(Priority::Medium),
+        blocking: blocking.unwrap_or(false),
+        status,
+        status_reason: if needs_reason { reason } else { String::new() },
+        accepted_until: if status == Status::AcceptedRisk {
+            accepted_until.ok().flatten()
+        } else {
+            None
+        },
+        assignee_id: assignee.ok().flatten(),
+        due_date: due_date.ok().flatten(),
+        effort_hours: effort.ok().flatten(),
+        evidence_url,
+        evidence_text,
+    })
+}
+
+/// The item as the audit log records it.
+fn item_state(i: &items::Model) -> serde_json::Value {
+    serde_json::json!({
+        "title": i.title,
+        "category_id": i.category_id,
+        "priority": i.priority,
+        "blocking": i.blocking,
+        "status": i.status,
+        "status_reason": i.status_reason,
+        "accepted_until": i.accepted_until,
+        "assignee_id": i.assignee_id,
+        "due_date": i.due_date,
+        "effort_hours": i.effort_hours,
+        "evidence_url": i.evidence_url,
+        "evidence_text": i.evidence_text,
+        "description": i.description,
+    })
+}
+
+async fn member_ids(db: &impl ConnectionTrait, team_id: i32) -> Result<Vec<i32>, AppError> {
+    Ok(team_members::Entity::find()
+        .filter(team_members::Column::TeamId.eq(team_id))
+        .select_only()
+        .column(team_members::Column::UserId)
+        .into_tuple::<i32>()
+        .all(db)
+        .await?)
+}
+
+fn is_closed(s: Status) -> bool {
+    matches!(
+        s,
+        Status::Done | Status::NotApplicable | Status::AcceptedRisk
+    )
+}
+
+/// Adds an item at the end of a category (editors). Returns its id.
+pub async fn create_item(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    category_id: i32,
+    input: ItemInput,
+    today: NaiveDate,
+) -> Result<i32, AppError> {
+    let (category, project) = category_for(db, user, category_id).await?;
+    authz::can_edit_project(db, user, &project).await?;
+    let members = member_ids(db, project.team_id).await?;
+    let v = check_item(&input, &members, project.evidence_required, today)?;
+    let txn = db.begin().await?;
+    let last = items::Entity::find()
+        .filter(items::Column::CategoryId.eq(category.id))
+        .order_by_desc(items::Column::Position)
+        .one(&txn)
+        .await?
+        .map_or(0, |i| i.position);
+    let now = Utc::now();
+    let closed = is_closed(v.status);
+    let item = items::ActiveModel {
+        project_id: Set(project.id),
+        category_id: Set(category.id),
+        title: Set(v.title),
+        description: Set(v.description),
+        priority: Set(v.priority.as_str().to_owned()),
+        blocking: Set(v.blocking),
+        status: Set(v.status.as_str().to_owned()),
+        status_reason: Set(v.status_reason),
+        accepted_until: Set(v.accepted_until),
+        assignee_id: Set(v.assignee_id),
+        due_date: Set(v.due_date),
+        effort_hours: Set(v.effort_hours),
+        evidence_url: Set(v.evidence_url),
+        evidence_text: Set(v.evidence_text),
+        closed_by: Set(closed.then_some(user.id)),
+        closed_at: Set(closed.then_some(now)),
+        position: Set(last + 1),
+        version: Set(1),
+        updated_by: Set(Some(user.id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("item", item.id, "created")
+            .team(project.team_id)
+            .project(project.id)
+            .after(&item_state(&item)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(item.id)
+}
+
+/// An item and its project, if the user may see the project.
+pub async fn item_for(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    id: i32,
+) -> Result<(items::Model, projects::Model), AppError> {
+    let item = items::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let project = projects::Entity::find_by_id(item.project_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authz::can_view_project(db, user, &project).await?;
+    Ok((item, project))
+}
+
+/// The input that leaves `item` as it is (the base for partial changes).
+pub fn input_of(item: &items::Model) -> ItemInput {
+    ItemInput {
+        title: item.title.clone(),
+        description: item.description.clone(),
+        priority: item.priority.clone(),
+        blocking: item.blocking.to_string(),
+        status: item.status.clone(),
+        status_reason: item.status_reason.clone(),
+        accepted_until: item
+            .accepted_until
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        assignee: item.assignee_id.map(|a| a.to_string()).unwrap_or_default(),
+        due_date: item.due_date.map(|d| d.to_string()).unwrap_or_default(),
+        effort_hours: item.effort_hours.map(|h| h.to_string()).unwrap_or_default(),
+        evidence_url: item.evidence_url.clone(),
+        evidence_text: item.evidence_text.clone(),
+    }
+}
+
+/// Changes an item (editors): `change` edits the current values as typed; `version` must be
+/// the one the user saw, else `Conflict` naming who changed it, and nothing is written.
+pub async fn update_item(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    id: i32,
+    version: i32,
+    change: impl FnOnce(&mut ItemInput),
+    today: NaiveDate,
+) -> Result<i32, AppError> {
+    let (item, project) = item_for(db, user, id).await?;
+    authz::can_edit_project(db, user, &project).await?;
+    let mut input = input_of(&item);
+    change(&mut input);
+    let members = member_ids(db, project.team_id).await?;
+    // An assignee who has left the team may stay, but nobody new from outside.
+    let mut allowed = members;
+    allowed.extend(item.assignee_id);
+    let v = check_item(&input, &allowed, project.evidence_required, today)?;
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let was_closed = is_closed(status_of(&item.status));
+    let closed = is_closed(v.status);
+    let (closed_by, closed_at) = match (was_closed, closed) {
+        (false, true) => (Some(user.id), Some(now)),
+        (true, true) if item.status != v.status.as_str() => (Some(user.id), Some(now)),
+        (_, true) => (item.closed_by, item.closed_at),
+        (_, false) => (None, None),
+    };
+    let res = items::Entity::update_many()
+        .col_expr(items::Column::Title, Expr::value(v.title))
+        .col_expr(items::Column::Description, Expr::value(v.description))
+        .col_expr(items::Column::Priority, Expr::value(v.priority.as_str()))
+        .col_expr(items::Column::Blocking, Expr::value(v.blocking))
+        .col_expr(items::Column::Status, Expr::value(v.status.as_str()))
+        .col_expr(items::Column::StatusReason, Expr::value(v.status_reason))
+        .col_expr(items::Column::AcceptedUntil, Expr::value(v.accepted_until))
+        .col_expr(items::Column::AssigneeId, Expr::value(v.assignee_id))
+        .col_expr(items::Column::DueDate, Expr::value(v.due_date))
+        .col_expr(items::Column::EffortHours, Expr::value(v.effort_hours))
+        .col_expr(items::Column::EvidenceUrl, Expr::value(v.evidence_url))
+        .col_expr(items::Column::EvidenceText, Expr::value(v.evidence_text))
+        .col_expr(items::Column::ClosedBy, Expr::value(closed_by))
+        .col_expr(items::Column::ClosedAt, Expr::value(closed_at))
+        .col_expr(items::Column::UpdatedBy, Expr::value(Some(user.id)))
+        .col_expr(items::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            items::Column::Version,
+            Expr::col(items::Column::Version).add(1),
+        )
+        .filter(items::Column::Id.eq(id))
+        .filter(items::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        drop(txn);
+        let current = items::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let by = match current.updated_by {
+            Some(uid) => users::Entity::find_by_id(uid)
+                .one(db)
+                .await?
+                .map(|u| u.display_name),
+            None => None,
+        };
+        return Err(stale("item", by));
+    }
+    let after = items::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let action = if after.status != item.status {
+        "status_changed"
+    } else {
+        "updated"
+    };
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("item", id, action)
+            .team(project.team_id)
+            .project(project.id)
+            .before(&item_state(&item))
+            .after(&item_state(&after)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after.version)
+}
+
+/// Deletes an item (editors).
+pub async fn delete_item(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    id: i32,
+) -> Result<(), AppError> {
+    let (item, project) = item_for(db, user, id).await?;
+    authz::can_edit_project(db, user, &project).await?;
+    let txn = db.begin().await?;
+    items::Entity::delete_by_id(id).exec(&txn).await?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("item", id, "deleted")
+            .team(project.team_id)
+            .project(project.id)
+            .before(&item_state(&item)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// One item as the checklist shows it (one query for the names it mentions).
+pub async fn item_detail_view(
+    db: &impl ConnectionTrait,
+    item: items::Model,
+    today: NaiveDate,
+) -> Result<ItemView, AppError> {
+    let ids: Vec<i32> = [item.assignee_id, item.updated_by]
+        .into_iter()
+        .flatten()
+        .collect();
+    let names: HashMap<i32, String> = users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    Ok(item_view(item, &names, today))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comments
+
+/// Adds a comment (anyone who can see the project, viewers included).
+pub async fn add_comment(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    item_id: i32,
+    body: &str,
+) -> Result<i32, AppError> {
+    let (_, project) = item_for(db, user, item_id).await?;
+    authz::can_comment_project(db, user, &project).await?;
+    let body = body.trim().to_owned();
+    Validator::default()
+        .check(body.is_empty(), "body", "Write a comment.")
+        .check(
+            body.chars().count() > MAX_TEXT,
+            "body",
+            "Use at most 20,000 characters.",
+        )
+        .finish()?;
+    let txn = db.begin().await?;
+    let c = item_comments::ActiveModel {
+        item_id: Set(item_id),
+        author_id: Set(Some(user.id)),
+        body: Set(body),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("item", item_id, "commented")
+            .team(project.team_id)
+            .project(project.id)
+            .after(&serde_json::json!({ "comment": c.body })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(c.id)
+}
+
+/// An item's comments, oldest first.
+pub async fn comments(
+    db: &impl ConnectionTrait,
+    item_id: i32,
+) -> Result<Vec<CommentView>, AppError> {
+    Ok(item_comments::Entity::find()
+        .filter(item_comments::Column::ItemId.eq(item_id))
+        .order_by_asc(item_comments::Column::Id)
+        .find_also_related(users::Entity)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(c, u)| CommentView {
+            id: c.id,
+            author: u.map_or_else(|| "deleted user".to_owned(), |u| u.display_name),
+            at: c
+                .created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            body_html: to_safe_html(&c.body),
+        })
+        .collect())
+}
+
+/// Sets the projects' `evidence_required` rule (owners).
+pub async fn set_evidence_required(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    slug: &str,
+    required: bool,
+) -> Result<(), AppError> {
+    let project = find_by_slug(db, slug).await?;
+    authz::can_manage_project(db, user, &project).await?;
+    if project.evidence_required == required {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    let (id, team) = (project.id, project.team_id);
+    let mut active = project.into_active_model();
+    active.evidence_required = Set(required);
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("project", id, "updated")
+            .team(team)
+            .project(id)
+            .before(&serde_json::json!({ "evidence_required": !required }))
+            .after(&serde_json::json!({ "evidence_required": required })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

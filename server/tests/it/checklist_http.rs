@@ -1,0 +1,517 @@
+//! Checklists over HTTP: categories, items, scores, filters, bad input, concurrency, and the
+//! constant number of queries per checklist read.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+
+use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait};
+
+use crate::support::{TestServer, error_kind};
+
+/// Setup, a project `shop`, and a client signed in as the admin (owner everywhere).
+async fn shop(s: &TestServer) -> reqwest::Client {
+    let c = s.client();
+    s.setup_admin(&c, "ada@example.com").await;
+    let team = app::entities::teams::Entity::find()
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let res = s
+        .call(
+            &c,
+            "create_project",
+            &[("name", "Shop"), ("team_id", &team)],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    c
+}
+
+async fn category(s: &TestServer, c: &reqwest::Client, name: &str) -> String {
+    let res = s
+        .call(c, "create_category", &[("slug", "shop"), ("name", name)])
+        .await;
+    assert_eq!(res.status(), 200, "create category {name}");
+    res.json::<i32>().await.unwrap().to_string()
+}
+
+async fn item(
+    s: &TestServer,
+    c: &reqwest::Client,
+    category: &str,
+    title: &str,
+    priority: &str,
+) -> String {
+    let res = s
+        .call(
+            c,
+            "create_item",
+            &[
+                ("category_id", category),
+                ("title", title),
+                ("priority", priority),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "create item {title}");
+    res.json::<i32>().await.unwrap().to_string()
+}
+
+async fn checklist(s: &TestServer, c: &reqwest::Client, query: &str) -> serde_json::Value {
+    s.get_json(c, &format!("/rpc/get_checklist?slug=shop{query}"))
+        .await
+}
+
+async fn set_status(
+    s: &TestServer,
+    c: &reqwest::Client,
+    id: &str,
+    version: &str,
+    status: &str,
+) -> reqwest::Response {
+    s.call(
+        c,
+        "set_item_status",
+        &[("item_id", id), ("version", version), ("status", status)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn scores_and_verdict_follow_the_items() {
+    let s = TestServer::start().await;
+    let c = shop(&s).await;
+    let security = category(&s, &c, "Security").await;
+    let ops = category(&s, &c, "Operations").await;
+    let tls = item(&s, &c, &security, "TLS everywhere", "critical").await;
+    item(&s, &c, &security, "Rotate secrets", "medium").await;
+    let runbook = item(&s, &c, &ops, "Runbook", "low").await;
+
+    let v = checklist(&s, &c, "").await;
+    assert_eq!(
+        v["score"]["verdict"], "not_ready",
+        "critical items block by default"
+    );
+    assert_eq!(v["score"]["counts"]["blocking_gaps"], 1);
+    assert_eq!(v["score"]["overall"], 0);
+
+    assert_eq!(set_status(&s, &c, &tls, "1", "done").await.status(), 200);
+    assert_eq!(
+        set_status(&s, &c, &runbook, "1", "done").await.status(),
+        200
+    );
+    let v = checklist(&s, &c, "").await;
+    // Security: 8 of 10 → 80; Operations: 100; overall (80 + 100) / 2 = 90.
+    assert_eq!(v["categories"][0]["computed"], 80);
+    assert_eq!(v["categories"][1]["computed"], 100);
+    assert_eq!(v["score"]["overall"], 90);
+    assert_eq!(v["score"]["verdict"], "ready");
+
+    // An assessor score replaces the computed one; the threshold then is not reached.
+    let res = s
+        .call(
+            &c,
+            "update_category",
+            &[
+                ("category_id", &security),
+                ("version", "1"),
+                ("name", "Security"),
+                ("weight", "3"),
+                ("assessor_score", "40"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let v = checklist(&s, &c, "").await;
+    assert_eq!(v["categories"][0]["effective"], 40);
+    // (3 × 40 + 1 × 100) / 4 = 55.
+    assert_eq!(v["score"]["overall"], 55);
+    assert_eq!(v["score"]["verdict"], "ready_with_gaps");
+
+    // Every change is in the audit log, with the item's history readable on its page.
+    let detail = s
+        .get_json(&c, &format!("/rpc/get_item?item_id={tls}"))
+        .await;
+    let actions: Vec<&str> = detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, vec!["status_changed", "created"]);
+    let page = s.page(&c, "/p/shop/checklist").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("TLS everywhere") && html.contains("Ready with gaps"),
+        "{html}"
+    );
+    let overview = s.page(&c, "/p/shop").await.text().await.unwrap();
+    assert!(overview.contains("Ready with gaps"));
+}
+
+#[tokio::test]
+async fn status_rules_need_reasons_expiries_and_evidence() {
+    let s = TestServer::start().await;
+    let c = shop(&s).await;
+    let cat = category(&s, &c, "Ops").await;
+    let id = item(&s, &c, &cat, "Backups", "high").await;
+
+    let (status, body) = error_kind(set_status(&s, &c, &id, "1", "not_applicable").await).await;
+    assert_eq!(status, 422);
+    assert!(body["detail"]["status_reason"].is_string());
+    let (status, body) = error_kind(
+        s.call(
+            &c,
+            "set_item_status",
+            &[
+                ("item_id", id.as_str()),
+                ("version", "1"),
+                ("status", "accepted_risk"),
+                ("status_reason", "Vendor handles it"),
+                ("accepted_until", "2000-01-01"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body["detail"]["accepted_until"].is_string());
+
+    let res = s
+        .call(
+            &c,
+            "set_evidence_required",
+            &[("slug", "shop"), ("required", "true")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let (status, body) = error_kind(set_status(&s, &c, &id, "1", "done").await).await;
+    assert_eq!(status, 422);
+    assert!(
+        body["detail"]["evidence_url"]
+            .as_str()
+            .unwrap()
+            .contains("evidence")
+    );
+    let res = s
+        .call(
+            &c,
+            "set_item_status",
+            &[
+                ("item_id", id.as_str()),
+                ("version", "1"),
+                ("status", "done"),
+                ("evidence_url", "https://ci.example.com/run/42"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<i32>().await.unwrap(), 2, "the new version");
+    let row = app::entities::items::Entity::find()
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, "done");
+    assert!(row.closed_at.is_some() && row.closed_by.is_some());
+}
+
+#[tokio::test]
+async fn bad_input_is_a_field_error_and_changes_nothing() {
+    let s = TestServer::start().await;
+    let c = shop(&s).await;
+    let cat = category(&s, &c, "Ops").await;
+    let id = item(&s, &c, &cat, "Backups", "high").await;
+    s.add_user("stranger@example.com", false).await;
+    let stranger = s.auth_user("stranger@example.com").await.id.to_string();
+    let huge = "x".repeat(10 * 1024 * 1024);
+    // (server function, fields besides id and version, the field that must be named)
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            "update_item",
+            vec![("title", "   "), ("priority", "high")],
+            "title",
+        ),
+        ("set_item_status", vec![("status", "closed")], "status"),
+        (
+            "set_item_assignee",
+            vec![("assignee", stranger.as_str())],
+            "assignee",
+        ),
+        (
+            "update_item",
+            vec![
+                ("title", "Backups"),
+                ("priority", "high"),
+                ("due_date", "next tuesday"),
+            ],
+            "due_date",
+        ),
+        (
+            "update_item",
+            vec![
+                ("title", "Backups"),
+                ("priority", "high"),
+                ("description", huge.as_str()),
+            ],
+            "description",
+        ),
+        (
+            "set_item_priority",
+            vec![("priority", "urgent")],
+            "priority",
+        ),
+        (
+            "update_item",
+            vec![
+                ("title", "Backups"),
+                ("priority", "high"),
+                ("effort_hours", "-3"),
+            ],
+            "effort_hours",
+        ),
+    ];
+    for (name, fields, field) in cases {
+        let mut form = vec![("item_id", id.as_str()), ("version", "1")];
+        form.extend(fields);
+        let (status, body) = error_kind(s.call(&c, name, &form).await).await;
+        assert_eq!(status, 422, "{name} {field}: {body}");
+        assert!(body["detail"][field].is_string(), "{name} {field}: {body}");
+    }
+    let (status, body) = error_kind(
+        s.call(
+            &c,
+            "create_item",
+            &[("category_id", cat.as_str()), ("title", "")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body["detail"]["title"].is_string());
+    let (status, _) = error_kind(
+        s.call(
+            &c,
+            "create_category",
+            &[("slug", "shop"), ("name", "X"), ("weight", "heavy")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+
+    let row = app::entities::items::Entity::find()
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            row.title.as_str(),
+            row.status.as_str(),
+            row.version,
+            row.assignee_id
+        ),
+        ("Backups", "open", 1, None)
+    );
+    assert_eq!(
+        app::entities::items::Entity::find()
+            .count(&s.db)
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn concurrent_writers_on_one_version_exactly_one_wins() {
+    let s = TestServer::start().await;
+    let c = shop(&s).await;
+    let cat = category(&s, &c, "Ops").await;
+    let id = item(&s, &c, &cat, "Backups", "high").await;
+    let priorities = [
+        "critical", "high", "medium", "low", "critical", "high", "medium", "low",
+    ];
+    let tasks = (0..8).map(|n| {
+        let (s, c, id) = (&s, c.clone(), id.clone());
+        async move {
+            let res = s
+                .call(
+                    &c,
+                    "update_item",
+                    &[
+                        ("item_id", id.as_str()),
+                        ("version", "1"),
+                        ("title", &format!("Writer {n}")),
+                        ("priority", priorities[n]),
+                    ],
+                )
+                .await;
+            (
+                n,
+                res.status().as_u16(),
+                res.text().await.unwrap_or_default(),
+            )
+        }
+    });
+    let results = futures::future::join_all(tasks).await;
+    let winners: Vec<usize> = results
+        .iter()
+        .filter(|(_, st, _)| *st == 200)
+        .map(|(n, ..)| *n)
+        .collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    for (_, status, body) in results.iter().filter(|(_, st, _)| *st != 200) {
+        assert_eq!(*status, 409, "{body}");
+        assert!(body.contains("changed by Ada Admin"), "{body}");
+    }
+    let row = app::entities::items::Entity::find()
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let w = winners[0];
+    assert_eq!(row.title, format!("Writer {w}"));
+    assert_eq!(row.priority, priorities[w]);
+    assert_eq!(row.version, 2);
+}
+
+#[tokio::test]
+async fn filters_come_from_the_query() {
+    let s = TestServer::start().await;
+    let c = shop(&s).await;
+    let cat = category(&s, &c, "Ops").await;
+    let a = item(&s, &c, &cat, "Backups tested", "critical").await;
+    item(&s, &c, &cat, "Dashboards", "low").await;
+    item(&s, &c, &cat, "Alert on backups", "medium").await;
+    let me = s.auth_user("ada@example.com").await.id.to_string();
+    s.call(
+        &c,
+        "set_item_assignee",
+        &[
+            ("item_id", a.as_str()),
+            ("version", "1"),
+            ("assignee", me.as_str()),
+        ],
+    )
+    .await;
+    let titles = |v: serde_json::Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        titles(checklist(&s, &c, "&filter[q]=BACKUPS").await),
+        vec!["Backups tested", "Alert on backups"]
+    );
+    assert_eq!(
+        titles(checklist(&s, &c, "&filter[priority]=low").await),
+        vec!["Dashboards"]
+    );
+    assert_eq!(
+        titles(checklist(&s, &c, "&filter[assignee]=me").await),
+        vec!["Backups tested"]
+    );
+    assert_eq!(
+        titles(checklist(&s, &c, "&filter[blocking]=yes").await),
+        vec!["Backups tested"]
+    );
+    let v = checklist(&s, &c, "&filter[assignee]=none&filter[q]=backups").await;
+    assert_eq!(titles(v.clone()), vec!["Alert on backups"]);
+    assert_eq!(v["total_items"], 3, "scores still cover every item");
+
+    // The page reads the same filter from its own URL.
+    let html = s
+        .page(&c, "/p/shop/checklist?priority=low")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Dashboards"));
+    assert!(!html.contains("Backups tested"), "filtered out");
+    assert!(html.contains("1 of 3 items match"));
+}
+
+#[tokio::test]
+async fn a_checklist_read_costs_the_same_queries_for_10_and_1000_items() {
+    let s = TestServer::start().await;
+    let _c = shop(&s).await;
+    let ada = s.auth_user("ada@example.com").await;
+    let project = app::entities::projects::Entity::find()
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let count = Arc::new(AtomicUsize::new(0));
+    let mut counted = s.db.clone();
+    let counter = count.clone();
+    counted.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let today = chrono::Utc::now().date_naive();
+    let mut per_size = Vec::new();
+    for size in [10usize, 1000] {
+        let cat = app::checklist::service::create_category(
+            &s.db,
+            &ada,
+            "shop",
+            app::checklist::service::CategoryInput {
+                name: format!("Size {size}"),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let now = chrono::Utc::now();
+        let rows: Vec<app::entities::items::ActiveModel> = (0..size)
+            .map(|n| app::entities::items::ActiveModel {
+                project_id: Set(project.id),
+                category_id: Set(cat),
+                title: Set(format!("Item {n}")),
+                description: Set("Some *text*".into()),
+                priority: Set(["critical", "high", "medium", "low"][n % 4].into()),
+                blocking: Set(n % 7 == 0),
+                status: Set(["open", "in_progress", "done", "not_applicable"][n % 4].into()),
+                status_reason: Set(String::new()),
+                assignee_id: Set(Some(ada.id)),
+                evidence_url: Set(String::new()),
+                evidence_text: Set(String::new()),
+                position: Set(i32::try_from(n).unwrap()),
+                version: Set(1),
+                updated_by: Set(Some(ada.id)),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        for chunk in rows.chunks(200) {
+            app::entities::items::Entity::insert_many(chunk.to_vec())
+                .exec(&s.db)
+                .await
+                .unwrap();
+        }
+        count.store(0, Ordering::SeqCst);
+        let view =
+            app::checklist::service::load(&counted, &ada, "shop", &Default::default(), today)
+                .await
+                .unwrap();
+        assert!(view.items.len() >= size);
+        per_size.push(count.load(Ordering::SeqCst));
+    }
+    println!(
+        "queries per checklist read: 10 items → {}, 1000 items → {}",
+        per_size[0], per_size[1]
+    );
+    assert_eq!(per_size[0], per_size[1]);
+    assert!(per_size[0] <= 6, "{per_size:?}");
+}
