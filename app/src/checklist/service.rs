@@ -65,6 +65,28 @@ pub async fn members(db: &impl ConnectionTrait, team_id: i32) -> Result<Vec<Pers
     Ok(people)
 }
 
+/// The scoring input of a project's categories and items (items of other categories ignored).
+pub fn category_facts(cats: &[categories::Model], rows: &[items::Model]) -> Vec<CategoryFacts> {
+    let mut by_category: HashMap<i32, Vec<ItemFacts>> = HashMap::new();
+    for i in rows {
+        by_category.entry(i.category_id).or_default().push(facts(i));
+    }
+    cats.iter()
+        .map(|c| CategoryFacts {
+            weight: u32::try_from(c.weight).unwrap_or(0),
+            assessor_score: c.assessor_score.and_then(|s| u8::try_from(s).ok()),
+            items: by_category.remove(&c.id).unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Whether the item is a gap on `today` (open, in progress, or an expired acceptance), and
+/// whether it is overdue.
+pub fn gap_state(i: &items::Model, today: NaiveDate) -> (bool, bool) {
+    let gap = facts(i).effective_status(today).is_gap();
+    (gap, gap && i.due_date.is_some_and(|d| d < today))
+}
+
 fn matches(filter: &ItemFilter, item: &ItemView, me: i32, today: NaiveDate) -> bool {
     let _ = today;
     let status_ok = filter.status.is_empty() || filter.status == item.status.as_str();
@@ -167,18 +189,7 @@ pub async fn load(
         }
     }
 
-    let mut by_category: HashMap<i32, Vec<ItemFacts>> = HashMap::new();
-    for i in &rows {
-        by_category.entry(i.category_id).or_default().push(facts(i));
-    }
-    let category_facts: Vec<CategoryFacts> = cats
-        .iter()
-        .map(|c| CategoryFacts {
-            weight: u32::try_from(c.weight).unwrap_or(0),
-            assessor_score: c.assessor_score.and_then(|s| u8::try_from(s).ok()),
-            items: by_category.remove(&c.id).unwrap_or_default(),
-        })
-        .collect();
+    let category_facts = category_facts(&cats, &rows);
     let score = score_project(
         &category_facts,
         u8::try_from(project.threshold).unwrap_or(80),

@@ -2,15 +2,21 @@
 
 use leptos::prelude::*;
 
-use super::model::{ProjectSummary, ProjectView};
+use super::model::{Portfolio, ProjectSummary, ProjectView};
 use crate::{error::AppError, teams::model::TeamChoice};
 
-/// Projects the signed-in user can see.
+/// Projects the signed-in user can see, with their readiness.
 #[server(prefix = "/rpc", endpoint = "list_projects", input = server_fn::codec::GetUrl)]
 pub async fn list_projects() -> Result<Vec<ProjectSummary>, AppError> {
+    Ok(get_portfolio().await?.projects)
+}
+
+/// The portfolio: visible projects with readiness, and the user's own open items.
+#[server(prefix = "/rpc", endpoint = "get_portfolio", input = server_fn::codec::GetUrl)]
+pub async fn get_portfolio() -> Result<Portfolio, AppError> {
     use crate::state::{db, require_user};
     let user = require_user()?;
-    super::service::list_visible(&db()?, &user).await
+    super::service::portfolio(&db()?, &user, chrono::Utc::now().date_naive()).await
 }
 
 /// One project by slug; `NotFound` when missing or not visible.

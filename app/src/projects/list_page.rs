@@ -1,13 +1,18 @@
 use leptos::prelude::*;
 
+use leptos_router::hooks::use_query_map;
+
 use super::{
-    api::{CreateProject, list_project_teams, list_projects},
-    model::slugify,
+    api::{CreateProject, get_portfolio, list_project_teams},
+    model::{MyGap, ProjectSummary, slugify},
 };
-use crate::components::{
-    error_view::ErrorView,
-    field_error::{FieldError, FormError, action_error, non_field_error},
-    require_user::RequireUser,
+use crate::{
+    checklist::page::VerdictBadge,
+    components::{
+        error_view::ErrorView,
+        field_error::{FieldError, FormError, action_error, non_field_error},
+        require_user::RequireUser,
+    },
 };
 
 /// `/`: the projects the user can see, and a form to create one.
@@ -23,29 +28,25 @@ pub fn PortfolioPage() -> impl IntoView {
 #[component]
 fn Portfolio() -> impl IntoView {
     let create = ServerAction::<CreateProject>::new();
-    let projects = Resource::new(move || create.version().get(), |_| list_projects());
+    let portfolio = Resource::new(move || create.version().get(), |_| get_portfolio());
+    let query = use_query_map();
+    let sort = Memo::new(move |_| query.read().get("sort").unwrap_or_default());
     view! {
         <section>
             <h1>"Projects"</h1>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match projects.await {
-                        Ok(list) if list.is_empty() => {
+                    match portfolio.await {
+                        Ok(p) if p.projects.is_empty() => {
                             view! {
                                 <p class="empty">"No projects yet. Create the first one below."</p>
                             }
                                 .into_any()
                         }
-                        Ok(list) => {
+                        Ok(p) => {
                             view! {
-                                <ul class="project-list">
-                                    <For each=move || list.clone() key=|p| p.slug.clone() let:p>
-                                        <li>
-                                            <a href=format!("/p/{}", p.slug)>{p.name}</a>
-                                            <span class="muted">{p.team_name}</span>
-                                        </li>
-                                    </For>
-                                </ul>
+                                <ProjectTable projects=p.projects sort=sort.get() />
+                                <MyGaps gaps=p.my_gaps />
                             }
                                 .into_any()
                         }
@@ -55,6 +56,110 @@ fn Portfolio() -> impl IntoView {
             </Transition>
         </section>
         <NewProjectForm create />
+    }
+}
+
+/// Sorts the portfolio by the `sort` key of the URL (name when unknown).
+fn sort_projects(projects: &mut [ProjectSummary], sort: &str) {
+    use crate::scoring::Verdict;
+    let rank = |v: Verdict| match v {
+        Verdict::NotReady => 0,
+        Verdict::ReadyWithGaps => 1,
+        Verdict::Ready => 2,
+    };
+    match sort {
+        "score" => projects.sort_by_key(|p| p.overall.map_or(-1, i16::from)),
+        "verdict" => projects.sort_by_key(|p| rank(p.verdict)),
+        "blocking" => projects.sort_by_key(|p| std::cmp::Reverse(p.blocking_gaps)),
+        "overdue" => projects.sort_by_key(|p| std::cmp::Reverse(p.overdue)),
+        "team" => projects.sort_by(|a, b| a.team_name.cmp(&b.team_name)),
+        _ => projects.sort_by_key(|p| p.name.to_lowercase()),
+    }
+}
+
+#[component]
+fn ProjectTable(mut projects: Vec<ProjectSummary>, sort: String) -> impl IntoView {
+    sort_projects(&mut projects, &sort);
+    let header = move |key: &'static str, label: &'static str, num: bool| {
+        let current = sort == key || (sort.is_empty() && key == "name");
+        view! {
+            <th
+                scope="col"
+                class:num=num
+                aria-sort=if current { "ascending" } else { "none" }
+            >
+                <a href=format!("/?sort={key}")>{label}</a>
+            </th>
+        }
+    };
+    view! {
+        <table class="table portfolio">
+            <thead>
+                <tr>
+                    {header("name", "Project", false)}
+                    {header("team", "Team", false)}
+                    {header("verdict", "Verdict", false)}
+                    {header("score", "Score", true)}
+                    {header("blocking", "Blocking", true)}
+                    {header("overdue", "Overdue", true)}
+                </tr>
+            </thead>
+            <tbody>
+                {projects
+                    .into_iter()
+                    .map(|p| {
+                        view! {
+                            <tr>
+                                <td>
+                                    <a href=format!("/p/{}", p.slug)>{p.name}</a>
+                                </td>
+                                <td>{p.team_name}</td>
+                                <td>
+                                    <VerdictBadge verdict=p.verdict />
+                                </td>
+                                <td class="num">
+                                    {p.overall.map_or("—".to_owned(), |o| o.to_string())}
+                                </td>
+                                <td class="num">{p.blocking_gaps}</td>
+                                <td class="num">{p.overdue}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn MyGaps(gaps: Vec<MyGap>) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>"My gaps"</h2>
+            {if gaps.is_empty() {
+                view! { <p class="empty">"Nothing open is assigned to you."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list my-gaps">
+                        {gaps
+                            .into_iter()
+                            .map(|g| {
+                                view! {
+                                    <li class:overdue=g.overdue>
+                                        <a href=format!("/p/{}/items/{}", g.slug, g.item_id)>{g.title}</a>
+                                        " · " {g.project} " · " {g.priority.label()}
+                                        {g.blocking.then_some(" · blocking")}
+                                        {g.due_date.map(|d| format!(" · due {d}"))}
+                                        {g.overdue.then(|| view! { <span class="badge overdue">"overdue"</span> })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
     }
 }
 

@@ -2,9 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::teams::model::{Permissions, TeamChoice};
+use crate::{
+    scoring::{Priority, Verdict},
+    teams::model::{Permissions, TeamChoice},
+};
 
-/// A project as listed on the portfolio.
+/// A project as listed on the portfolio, with its readiness.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectSummary {
     /// URL slug.
@@ -15,6 +18,44 @@ pub struct ProjectSummary {
     pub team_name: String,
     /// Short description (Markdown source).
     pub description: String,
+    /// The go/no-go verdict.
+    pub verdict: Verdict,
+    /// Overall score, when there is one.
+    pub overall: Option<u8>,
+    /// Blocking items still open or in progress.
+    pub blocking_gaps: u32,
+    /// Gaps past their due date.
+    pub overdue: u32,
+}
+
+/// An open item assigned to the signed-in user ("my gaps" on the portfolio).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyGap {
+    /// Project slug.
+    pub slug: String,
+    /// Project name.
+    pub project: String,
+    /// Item id.
+    pub item_id: i32,
+    /// Item title.
+    pub title: String,
+    /// Priority.
+    pub priority: Priority,
+    /// Blocking.
+    pub blocking: bool,
+    /// Due date (`YYYY-MM-DD`), if any.
+    pub due_date: Option<String>,
+    /// Past due.
+    pub overdue: bool,
+}
+
+/// The portfolio: every visible project and the user's own gaps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Portfolio {
+    /// Projects by name.
+    pub projects: Vec<ProjectSummary>,
+    /// Gaps assigned to the user, by due date (undated last).
+    pub my_gaps: Vec<MyGap>,
 }
 
 /// A project as shown on its own page.

@@ -6,7 +6,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
 
-use super::model::{ProjectSummary, ProjectView, is_valid_slug, slugify};
+use super::model::{MyGap, Portfolio, ProjectSummary, ProjectView, is_valid_slug, slugify};
 use crate::{
     audit::service::{Actor, Event, record},
     auth::model::AuthUser,
@@ -155,11 +155,18 @@ pub struct NewProject {
     pub team_id: i32,
 }
 
-/// Projects the user can see, by name.
-pub async fn list_visible(
+/// Projects the user can see, by name, each scored; and the user's open items across them.
+/// Four queries whatever the number of projects and items.
+pub async fn portfolio(
     db: &impl ConnectionTrait,
     user: &AuthUser,
-) -> Result<Vec<ProjectSummary>, AppError> {
+    today: chrono::NaiveDate,
+) -> Result<Portfolio, AppError> {
+    use crate::{
+        checklist::service::{category_facts, gap_state},
+        entities::{categories, items},
+        scoring::{Priority, score_project},
+    };
     let mut query = projects::Entity::find()
         .find_also_related(teams::Entity)
         .filter(projects::Column::Archived.eq(false))
@@ -169,17 +176,80 @@ pub async fn list_visible(
     {
         query = query.filter(projects::Column::TeamId.is_in(team_ids));
     }
-    Ok(query
+    let rows = query.all(db).await?;
+    let ids: Vec<i32> = rows.iter().map(|(p, _)| p.id).collect();
+    let cats = categories::Entity::find()
+        .filter(categories::Column::ProjectId.is_in(ids.clone()))
+        .order_by_asc(categories::Column::Position)
+        .order_by_asc(categories::Column::Id)
         .all(db)
-        .await?
-        .into_iter()
-        .map(|(p, t)| ProjectSummary {
+        .await?;
+    let all_items = items::Entity::find()
+        .filter(items::Column::ProjectId.is_in(ids))
+        .order_by_asc(items::Column::Position)
+        .order_by_asc(items::Column::Id)
+        .all(db)
+        .await?;
+    let mut my_gaps = Vec::new();
+    let mut projects = Vec::with_capacity(rows.len());
+    for (p, t) in rows {
+        let p_cats: Vec<_> = cats
+            .iter()
+            .filter(|c| c.project_id == p.id)
+            .cloned()
+            .collect();
+        let p_items: Vec<_> = all_items
+            .iter()
+            .filter(|i| i.project_id == p.id)
+            .cloned()
+            .collect();
+        let score = score_project(
+            &category_facts(&p_cats, &p_items),
+            u8::try_from(p.threshold).unwrap_or(80),
+            today,
+        );
+        let mut overdue = 0;
+        for i in &p_items {
+            let (gap, late) = gap_state(i, today);
+            overdue += u32::from(late);
+            if gap && i.assignee_id == Some(user.id) {
+                my_gaps.push(MyGap {
+                    slug: p.slug.clone(),
+                    project: p.name.clone(),
+                    item_id: i.id,
+                    title: i.title.clone(),
+                    priority: Priority::parse(&i.priority).unwrap_or(Priority::Medium),
+                    blocking: i.blocking,
+                    due_date: i.due_date.map(|d| d.to_string()),
+                    overdue: late,
+                });
+            }
+        }
+        projects.push(ProjectSummary {
             slug: p.slug,
             name: p.name,
             team_name: t.map(|t| t.name).unwrap_or_default(),
             description: p.description,
-        })
-        .collect())
+            verdict: score.verdict,
+            overall: score.overall,
+            blocking_gaps: score.counts.blocking_gaps,
+            overdue,
+        });
+    }
+    // By due date, undated last; then most severe first.
+    my_gaps.sort_by(|a, b| {
+        (
+            a.due_date.is_none(),
+            &a.due_date,
+            std::cmp::Reverse(a.priority),
+        )
+            .cmp(&(
+                b.due_date.is_none(),
+                &b.due_date,
+                std::cmp::Reverse(b.priority),
+            ))
+    });
+    Ok(Portfolio { projects, my_gaps })
 }
 
 /// The project with this slug, if the user may see it; `NotFound` otherwise.

@@ -349,9 +349,10 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
         "POST /rpc/logout" => ([200; 7], post("logout", &[])),
 
         // Projects.
-        "GET /rpc/list_projects" | "GET /rpc/list_project_teams" | "GET /rpc/list_teams" => {
-            (FN_ANY_USER, get(&endpoint[4..]))
-        }
+        "GET /rpc/list_projects"
+        | "GET /rpc/get_portfolio"
+        | "GET /rpc/list_project_teams"
+        | "GET /rpc/list_teams" => (FN_ANY_USER, get(&endpoint[4..])),
         "GET /rpc/get_project" => (FN_VIEW, get("/rpc/get_project?slug=alpha-app")),
         "POST /rpc/create_project" => (
             FN_EDIT,

@@ -515,3 +515,66 @@ async fn a_checklist_read_costs_the_same_queries_for_10_and_1000_items() {
     assert_eq!(per_size[0], per_size[1]);
     assert!(per_size[0] <= 6, "{per_size:?}");
 }
+
+#[tokio::test]
+async fn the_portfolio_shows_each_projects_readiness_and_my_gaps() {
+    let s = TestServer::start().await;
+    let c = shop(&s).await;
+    let cat = category(&s, &c, "Ops").await;
+    let blocker = item(&s, &c, &cat, "Restore drill", "critical").await;
+    let later = item(&s, &c, &cat, "Dashboards", "low").await;
+    let done = item(&s, &c, &cat, "Alerts", "high").await;
+    set_status(&s, &c, &done, "1", "done").await;
+    let me = s.auth_user("ada@example.com").await.id.to_string();
+    for (id, due) in [(&blocker, "2001-01-01"), (&later, "")] {
+        let res = s
+            .call(
+                &c,
+                "update_item",
+                &[
+                    ("item_id", id.as_str()),
+                    ("version", "1"),
+                    (
+                        "title",
+                        if *id == blocker {
+                            "Restore drill"
+                        } else {
+                            "Dashboards"
+                        },
+                    ),
+                    ("priority", if *id == blocker { "critical" } else { "low" }),
+                    ("blocking", if *id == blocker { "true" } else { "false" }),
+                    ("assignee", me.as_str()),
+                    ("due_date", due),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    let p = s.get_json(&c, "/rpc/get_portfolio").await;
+    let shop = &p["projects"][0];
+    assert_eq!(shop["verdict"], "not_ready");
+    assert_eq!(shop["blocking_gaps"], 1);
+    assert_eq!(shop["overdue"], 1);
+    // Alerts (4) done of 8 + 4 + 1 → 4/13 → 31.
+    assert_eq!(shop["overall"], 31);
+    let gaps: Vec<(&str, bool)> = p["my_gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["title"].as_str().unwrap(),
+                g["overdue"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(gaps, vec![("Restore drill", true), ("Dashboards", false)]);
+
+    let html = s.page(&c, "/?sort=score").await.text().await.unwrap();
+    assert!(
+        html.contains("Not ready") && html.contains("My gaps"),
+        "{html}"
+    );
+    assert!(html.contains("Restore drill"));
+}
