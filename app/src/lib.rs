@@ -12,6 +12,8 @@ pub mod authz;
 pub mod checklist;
 pub mod components;
 #[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
 pub mod entities;
 pub mod error;
 pub mod http_status;

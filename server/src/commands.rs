@@ -151,3 +151,33 @@ pub async fn create_user_cmd(
         Err(e) => Err(e.to_string().into()),
     }
 }
+
+/// `preflight demo`: loads the demo data set and prints how to sign in.
+pub async fn demo(dbargs: &DbArgs) -> Result<(), BoxError> {
+    use rand::{Rng, distr::Alphanumeric};
+    let password = match std::env::var("PREFLIGHT_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => rand::rng()
+            .sample_iter(&Alphanumeric)
+            .take(16)
+            .map(char::from)
+            .collect(),
+    };
+    let conn = db::connect(&dbargs.resolve_url()?).await?;
+    db::migrate(&conn).await?;
+    let loaded = app::demo::load(&conn, password, chrono::Utc::now().date_naive())
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Loaded team \"{}\": {} projects ({}), {} items.",
+        app::demo::DEMO_TEAM,
+        loaded.projects.len(),
+        loaded.projects.join(", "),
+        loaded.items
+    );
+    println!("Accounts (password for all: {}):", loaded.password);
+    for (email, role) in &loaded.accounts {
+        println!("  {email} ({role})");
+    }
+    Ok(())
+}

@@ -68,6 +68,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Runs pending migrations and exits.
     Migrate,
+    /// Loads a demo team, four accounts and three projects (categories, items in every state,
+    /// assignees, due dates). The accounts share one password: `PREFLIGHT_PASSWORD`, else a
+    /// generated one, printed. On a fresh instance the team owner is also site administrator.
+    Demo,
     /// Manages accounts.
     User {
         /// What to do with users.

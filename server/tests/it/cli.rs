@@ -95,3 +95,70 @@ fn migrate_then_create_users_from_stdin_and_env() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
 }
+
+#[test]
+fn demo_loads_a_team_and_projects_in_every_state_once() {
+    let dir = temp_dir(&format!("pf_demo_{}", uuid::Uuid::new_v4().simple()));
+    let out = preflight(&dir, &["demo"], "", Some("demo password 1"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("3 projects"), "{stdout}");
+    assert!(
+        stdout.contains("maya.owner@example.com (owner)"),
+        "{stdout}"
+    );
+
+    // Every status appears, and the projects score differently.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use sea_orm::EntityTrait;
+        let db = preflight_server::db::connect(&format!(
+            "sqlite://{}?mode=rw",
+            dir.join("preflight.db").display()
+        ))
+        .await
+        .unwrap();
+        let items = app::entities::items::Entity::find().all(&db).await.unwrap();
+        for status in [
+            "open",
+            "in_progress",
+            "done",
+            "not_applicable",
+            "accepted_risk",
+        ] {
+            assert!(items.iter().any(|i| i.status == status), "no {status} item");
+        }
+        assert!(
+            items
+                .iter()
+                .any(|i| i.assignee_id.is_some() && i.due_date.is_some())
+        );
+        let owner = app::auth::service::to_auth_user(
+            app::entities::users::Entity::find()
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|u| u.email == "maya.owner@example.com")
+                .unwrap(),
+        );
+        assert!(owner.is_admin, "fresh instance: the owner can administer");
+        let p = app::projects::service::portfolio(&db, &owner, chrono::Utc::now().date_naive())
+            .await
+            .unwrap();
+        let verdicts: Vec<&str> = p.projects.iter().map(|p| p.verdict.as_str()).collect();
+        assert_eq!(
+            verdicts,
+            vec!["not_ready", "ready_with_gaps", "ready"],
+            "{p:?}"
+        );
+    });
+
+    let again = preflight(&dir, &["demo"], "", Some("demo password 1"));
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already loaded"));
+}

@@ -1,0 +1,469 @@
+//! `preflight demo`: a realistic team, its people and three projects written for Preflight,
+//! loaded through the same services as the UI (so everything is audited and valid).
+
+use chrono::{Duration, NaiveDate};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::{
+    audit::service::Actor,
+    auth::service::{NewUser, register_user, to_auth_user},
+    checklist::service::{CategoryInput, ItemInput, create_category, create_item, update_item},
+    entities::{teams, users},
+    error::AppError,
+    projects::service::{NewProject, create},
+    teams::{model::TeamRole, service as team_service},
+};
+
+/// The team the demo creates; its presence means the demo is loaded.
+pub const DEMO_TEAM: &str = "Demo: Storefront";
+
+/// What the demo created, for the command to print.
+#[derive(Debug)]
+pub struct DemoLoaded {
+    /// `(email, role)` of each demo account.
+    pub accounts: Vec<(String, &'static str)>,
+    /// The password every demo account shares.
+    pub password: String,
+    /// Project slugs.
+    pub projects: Vec<String>,
+    /// Items created in all.
+    pub items: usize,
+}
+
+/// (title, priority, status, assignee index, due in days from today, effort hours)
+type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<usize>,
+    Option<i64>,
+    f64,
+);
+
+/// (project name, description, [(category, weight, assessor score, items)])
+type Project = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, i32, Option<i32>, &'static [Row])],
+);
+
+const PEOPLE: [(&str, &str, TeamRole); 4] = [
+    ("maya.owner@example.com", "Maya Okafor", TeamRole::Owner),
+    ("liam.editor@example.com", "Liam Chen", TeamRole::Editor),
+    ("sofia.editor@example.com", "Sofia Ruiz", TeamRole::Editor),
+    ("noah.viewer@example.com", "Noah Berg", TeamRole::Viewer),
+];
+
+const PROJECTS: [Project; 3] = [
+    (
+        "Checkout API",
+        "Payment and order service behind the storefront. Launch gate for the holiday release.",
+        &[
+            (
+                "Security",
+                3,
+                None,
+                &[
+                    (
+                        "TLS 1.2+ on every public endpoint",
+                        "critical",
+                        "done",
+                        Some(1),
+                        None,
+                        4.0,
+                    ),
+                    (
+                        "Secrets moved out of environment files",
+                        "critical",
+                        "in_progress",
+                        Some(2),
+                        Some(5),
+                        12.0,
+                    ),
+                    (
+                        "Rate limiting on login and payment endpoints",
+                        "high",
+                        "open",
+                        Some(1),
+                        Some(-3),
+                        8.0,
+                    ),
+                    (
+                        "Dependency audit in CI",
+                        "medium",
+                        "done",
+                        Some(2),
+                        None,
+                        2.0,
+                    ),
+                    (
+                        "Penetration test by external firm",
+                        "high",
+                        "accepted_risk",
+                        Some(0),
+                        None,
+                        40.0,
+                    ),
+                ],
+            ),
+            (
+                "Reliability",
+                2,
+                None,
+                &[
+                    (
+                        "Health and readiness probes",
+                        "high",
+                        "done",
+                        Some(1),
+                        None,
+                        2.0,
+                    ),
+                    (
+                        "Graceful shutdown drains in-flight requests",
+                        "high",
+                        "done",
+                        Some(1),
+                        None,
+                        3.0,
+                    ),
+                    (
+                        "Database failover rehearsed",
+                        "critical",
+                        "open",
+                        Some(2),
+                        Some(10),
+                        16.0,
+                    ),
+                    (
+                        "Idempotency keys on payment requests",
+                        "high",
+                        "in_progress",
+                        Some(1),
+                        Some(2),
+                        10.0,
+                    ),
+                ],
+            ),
+            (
+                "Observability",
+                1,
+                Some(70),
+                &[
+                    (
+                        "Structured logs with request ids",
+                        "medium",
+                        "done",
+                        Some(2),
+                        None,
+                        3.0,
+                    ),
+                    (
+                        "Dashboards for latency and error rate",
+                        "medium",
+                        "open",
+                        Some(2),
+                        Some(7),
+                        6.0,
+                    ),
+                    (
+                        "Alerts routed to the on-call rotation",
+                        "high",
+                        "open",
+                        None,
+                        Some(-1),
+                        4.0,
+                    ),
+                    (
+                        "Distributed tracing",
+                        "low",
+                        "not_applicable",
+                        None,
+                        None,
+                        0.0,
+                    ),
+                ],
+            ),
+            (
+                "Testing",
+                2,
+                None,
+                &[
+                    (
+                        "Load test at twice the expected peak",
+                        "high",
+                        "open",
+                        Some(1),
+                        Some(14),
+                        12.0,
+                    ),
+                    (
+                        "Contract tests with the payment gateway",
+                        "medium",
+                        "done",
+                        Some(2),
+                        None,
+                        6.0,
+                    ),
+                    (
+                        "Chaos test: kill a node under load",
+                        "low",
+                        "open",
+                        None,
+                        None,
+                        8.0,
+                    ),
+                ],
+            ),
+        ],
+    ),
+    (
+        "Ledger Pipeline",
+        "Nightly reconciliation of orders against the bank's settlement files.",
+        &[
+            (
+                "Data quality",
+                2,
+                None,
+                &[
+                    (
+                        "Schema checks on every input file",
+                        "critical",
+                        "done",
+                        Some(2),
+                        None,
+                        6.0,
+                    ),
+                    (
+                        "Row-count reconciliation alerts",
+                        "high",
+                        "done",
+                        Some(2),
+                        None,
+                        4.0,
+                    ),
+                    (
+                        "Late-file detection",
+                        "medium",
+                        "in_progress",
+                        Some(1),
+                        Some(3),
+                        3.0,
+                    ),
+                ],
+            ),
+            (
+                "Operations",
+                1,
+                Some(55),
+                &[
+                    ("Backfill runbook", "medium", "done", Some(1), None, 2.0),
+                    ("Re-run is idempotent", "high", "done", Some(2), None, 5.0),
+                    ("Cost budget and alert", "low", "open", None, Some(30), 1.0),
+                ],
+            ),
+        ],
+    ),
+    (
+        "Mobile App",
+        "iOS and Android shopping app, first public release.",
+        &[
+            (
+                "Release",
+                1,
+                None,
+                &[
+                    (
+                        "Crash reporting wired up",
+                        "high",
+                        "done",
+                        Some(2),
+                        None,
+                        2.0,
+                    ),
+                    ("Staged rollout plan", "medium", "done", Some(0), None, 1.0),
+                    (
+                        "Store listing reviewed by legal",
+                        "medium",
+                        "done",
+                        Some(0),
+                        None,
+                        1.0,
+                    ),
+                ],
+            ),
+            (
+                "Privacy",
+                1,
+                None,
+                &[
+                    (
+                        "Consent screen before analytics",
+                        "critical",
+                        "done",
+                        Some(1),
+                        None,
+                        4.0,
+                    ),
+                    (
+                        "Data deletion request flow",
+                        "high",
+                        "done",
+                        Some(1),
+                        None,
+                        8.0,
+                    ),
+                ],
+            ),
+        ],
+    ),
+];
+
+/// Loads the demo into `db`. When the instance has no accounts yet, the owner is made a site
+/// administrator so the demo can be signed into at once. Refused when already loaded.
+pub async fn load(
+    db: &DatabaseConnection,
+    password: String,
+    today: NaiveDate,
+) -> Result<DemoLoaded, AppError> {
+    if teams::Entity::find()
+        .filter(teams::Column::Name.eq(DEMO_TEAM))
+        .count(db)
+        .await?
+        > 0
+    {
+        return Err(AppError::Conflict("The demo is already loaded.".to_owned()));
+    }
+    let first_run = users::Entity::find().count(db).await? == 0;
+    let mut people = Vec::new();
+    for (n, (email, name, _)) in PEOPLE.iter().enumerate() {
+        let user = register_user(
+            db,
+            &Actor::system(),
+            NewUser {
+                email: (*email).to_owned(),
+                display_name: (*name).to_owned(),
+                password: password.clone(),
+                is_admin: first_run && n == 0,
+            },
+            false,
+        )
+        .await?;
+        people.push(to_auth_user(user));
+    }
+    let owner = people[0].clone();
+    let team = team_service::create_team(db, &owner, DEMO_TEAM).await?;
+    for ((email, _, role), _) in PEOPLE.iter().zip(&people).skip(1) {
+        team_service::add_member(db, &owner, team, email, *role).await?;
+    }
+    let mut slugs = Vec::new();
+    let mut count = 0;
+    for (name, description, categories) in PROJECTS {
+        let slug = create(
+            db,
+            &owner,
+            NewProject {
+                name: name.to_owned(),
+                slug: String::new(),
+                description: description.to_owned(),
+                team_id: team,
+            },
+        )
+        .await?;
+        for (category, weight, assessor, rows) in categories {
+            let category_id = create_category(
+                db,
+                &owner,
+                &slug,
+                CategoryInput {
+                    name: (*category).to_owned(),
+                    weight: weight.to_string(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            if let Some(score) = assessor {
+                crate::checklist::service::update_category(
+                    db,
+                    &owner,
+                    category_id,
+                    1,
+                    CategoryInput {
+                        name: (*category).to_owned(),
+                        weight: weight.to_string(),
+                        assessor_score: score.to_string(),
+                        assessor_note: "Judged in the last review meeting.".to_owned(),
+                    },
+                )
+                .await?;
+            }
+            for (title, priority, status, assignee, due, effort) in rows.iter() {
+                let by = assignee.map_or(&owner, |i| &people[i]);
+                let id = create_item(
+                    db,
+                    by,
+                    category_id,
+                    ItemInput {
+                        title: (*title).to_owned(),
+                        priority: (*priority).to_owned(),
+                        assignee: assignee
+                            .map(|i| people[i].id.to_string())
+                            .unwrap_or_default(),
+                        due_date: due
+                            .map(|d| (today + Duration::days(d)).to_string())
+                            .unwrap_or_default(),
+                        effort_hours: if *effort > 0.0 {
+                            effort.to_string()
+                        } else {
+                            String::new()
+                        },
+                        description: format!("Part of the **{category}** review for {name}."),
+                        ..Default::default()
+                    },
+                    today,
+                )
+                .await?;
+                if *status != "open" {
+                    let status = status.to_string();
+                    update_item(
+                        db,
+                        by,
+                        id,
+                        1,
+                        |i| {
+                            i.status = status.clone();
+                            match status.as_str() {
+                                "not_applicable" => {
+                                    i.status_reason =
+                                        "Single service; nothing to trace across.".into()
+                                }
+                                "accepted_risk" => {
+                                    i.status_reason =
+                                        "Scheduled for Q1; compensated by a bug bounty.".into();
+                                    i.accepted_until = (today + Duration::days(60)).to_string();
+                                }
+                                "done" => {
+                                    i.evidence_url = "https://ci.example.com/runs/1842".into()
+                                }
+                                _ => {}
+                            }
+                        },
+                        today,
+                    )
+                    .await?;
+                }
+                count += 1;
+            }
+        }
+        slugs.push(slug);
+    }
+    Ok(DemoLoaded {
+        accounts: PEOPLE
+            .iter()
+            .map(|(e, _, r)| ((*e).to_owned(), r.as_str()))
+            .collect(),
+        password,
+        projects: slugs,
+        items: count,
+    })
+}
