@@ -154,14 +154,9 @@ pub async fn create_user_cmd(
 
 /// `preflight demo`: loads the demo data set and prints how to sign in.
 pub async fn demo(dbargs: &DbArgs) -> Result<(), BoxError> {
-    use rand::{Rng, distr::Alphanumeric};
     let password = match std::env::var("PREFLIGHT_PASSWORD") {
         Ok(p) if !p.is_empty() => p,
-        _ => rand::rng()
-            .sample_iter(&Alphanumeric)
-            .take(16)
-            .map(char::from)
-            .collect(),
+        _ => app::admin::service::temporary_password(),
     };
     let conn = db::connect(&dbargs.resolve_url()?).await?;
     db::migrate(&conn).await?;

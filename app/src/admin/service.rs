@@ -22,7 +22,7 @@ use crate::{
 };
 
 /// A random 16-character password (about 95 bits) for an admin to hand over.
-fn temporary_password() -> String {
+pub fn temporary_password() -> String {
     rand::rng()
         .sample_iter(&Alphanumeric)
         .take(16)

@@ -74,6 +74,11 @@ impl Event {
         self
     }
 
+    /// Scopes the event to `project` and its team.
+    pub fn in_project(self, project: &crate::entities::projects::Model) -> Self {
+        self.team(project.team_id).project(project.id)
+    }
+
     /// State before the change.
     pub fn before(mut self, state: &impl Serialize) -> Self {
         self.before = serde_json::to_value(state).ok();

@@ -361,13 +361,26 @@ pub async fn create_category(
         &txn,
         &Actor::from(user),
         Event::new("category", c.id, "created")
-            .team(project.team_id)
-            .project(project.id)
+            .in_project(&project)
             .after(&category_state(&c)),
     )
     .await?;
     txn.commit().await?;
     Ok(c.id)
+}
+
+/// The project with this id, if the user may see it (`NotFound` otherwise).
+async fn visible_project(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    project_id: i32,
+) -> Result<projects::Model, AppError> {
+    let project = projects::Entity::find_by_id(project_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authz::can_view_project(db, user, &project).await?;
+    Ok(project)
 }
 
 /// A category and its project, if the user may see the project.
@@ -380,11 +393,7 @@ async fn category_for(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let project = projects::Entity::find_by_id(category.project_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    authz::can_view_project(db, user, &project).await?;
+    let project = visible_project(db, user, category.project_id).await?;
     Ok((category, project))
 }
 
@@ -439,8 +448,7 @@ pub async fn update_category(
         &txn,
         &Actor::from(user),
         Event::new("category", id, "updated")
-            .team(project.team_id)
-            .project(project.id)
+            .in_project(&project)
             .before(&category_state(&category))
             .after(&category_state(&after)),
     )
@@ -490,8 +498,7 @@ pub async fn move_category(
         &txn,
         &Actor::from(user),
         Event::new("category", id, if up { "moved_up" } else { "moved_down" })
-            .team(project.team_id)
-            .project(project.id)
+            .in_project(&project)
             .before(&serde_json::json!({ "position": category.position })),
     )
     .await?;
@@ -526,8 +533,7 @@ pub async fn delete_category(
         &txn,
         &Actor::from(user),
         Event::new("category", id, "deleted")
-            .team(project.team_id)
-            .project(project.id)
+            .in_project(&project)
             .before(&before),
     )
     .await?;
@@ -824,8 +830,7 @@ pub async fn create_item(
         &txn,
         &Actor::from(user),
         Event::new("item", item.id, "created")
-            .team(project.team_id)
-            .project(project.id)
+            .in_project(&project)
             .after(&item_state(&item)),
     )
     .await?;
@@ -843,11 +848,7 @@ pub async fn item_for(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let project = projects::Entity::find_by_id(item.project_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    authz::can_view_project(db, user, &project).await?;
+    let project = visible_project(db, user, item.project_id).await?;
     Ok((item, project))
 }
 
@@ -954,8 +955,7 @@ pub async fn update_item(
         &txn,
         &Actor::from(user),
         Event::new("item", id, action)
-            .team(project.team_id)
-            .project(project.id)
+            .in_project(&project)
             .before(&item_state(&item))
             .after(&item_state(&after)),
     )
@@ -978,8 +978,7 @@ pub async fn delete_item(
         &txn,
         &Actor::from(user),
         Event::new("item", id, "deleted")
-            .team(project.team_id)
-            .project(project.id)
+            .in_project(&project)
             .before(&item_state(&item)),
     )
     .await?;
@@ -1042,8 +1041,7 @@ pub async fn add_comment(
         &txn,
         &Actor::from(user),
         Event::new("item", item_id, "commented")
-            .team(project.team_id)
-            .project(project.id)
+            .in_project(&project)
             .after(&serde_json::json!({ "comment": c.body })),
     )
     .await?;
@@ -1087,17 +1085,15 @@ pub async fn set_evidence_required(
         return Ok(());
     }
     let txn = db.begin().await?;
-    let (id, team) = (project.id, project.team_id);
     let mut active = project.into_active_model();
     active.evidence_required = Set(required);
     active.updated_at = Set(Utc::now());
-    active.update(&txn).await?;
+    let after = active.update(&txn).await?;
     record(
         &txn,
         &Actor::from(user),
-        Event::new("project", id, "updated")
-            .team(team)
-            .project(id)
+        Event::new("project", after.id, "updated")
+            .in_project(&after)
             .before(&serde_json::json!({ "evidence_required": !required }))
             .after(&serde_json::json!({ "evidence_required": required })),
     )

@@ -92,8 +92,7 @@ pub async fn update(
         &txn,
         &Actor::from(user),
         Event::new("project", after.id, "updated")
-            .team(after.team_id)
-            .project(after.id)
+            .in_project(&after)
             .before(&before)
             .after(&audit_state(&after)),
     )
@@ -356,8 +355,7 @@ pub async fn create(
         &txn,
         &Actor::from(user),
         Event::new("project", project.id, "created")
-            .team(project.team_id)
-            .project(project.id)
+            .in_project(&project)
             .after(&audit_state(&project)),
     )
     .await?;
