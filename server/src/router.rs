@@ -7,6 +7,7 @@ use axum::{
     Router,
     extract::DefaultBodyLimit,
     extract::{Request, State},
+    handler::Handler,
     http::StatusCode,
     middleware::{from_fn, from_fn_with_state},
     routing::get,
@@ -18,6 +19,7 @@ use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
     trace::TraceLayer,
 };
 use tower_sessions::{
@@ -65,6 +67,16 @@ pub fn build_router(state: AppState) -> Router {
         tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
     });
 
+    // Static files are served by `ServeDir` directly. leptos_axum's own file handler builds a
+    // reactive owner that can inherit the thread's previous request context, and was seen
+    // answering a CSS file with the 404 status of the page rendered just before it.
+    let not_found =
+        leptos_axum::file_and_error_handler_with_context::<AppState, _>(context.clone(), shell)
+            .with_state(state.clone());
+    let static_files = ServeDir::new(&*leptos_options.site_root)
+        .call_fallback_on_method_not_allowed(true)
+        .fallback(not_found);
+
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -73,10 +85,7 @@ pub fn build_router(state: AppState) -> Router {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        .fallback_service(static_files)
         .layer(from_fn(middleware::server_fn_error_status))
         .layer(from_fn_with_state(state.clone(), middleware::resolve_user))
         .layer(sessions)
