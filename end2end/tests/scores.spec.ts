@@ -58,6 +58,59 @@ test('categories and items change the score and verdict without a reload', async
   expect(errors).toEqual([]);
 });
 
+test('bulk changes set one priority on every selected item', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(page);
+  await page.goto(checklist);
+  await hydrated(page);
+  const security = page.getByRole('region', { name: 'Security' });
+  const addItem = security.locator('details.add-item');
+  for (const title of ['HSTS header', 'Certificate rotation']) {
+    if ((await addItem.getAttribute('open')) === null) await security.getByText('Add an item').click();
+    await security.getByLabel('Title').fill(title);
+    await security.locator('details.add-item select[name="priority"]').selectOption('low');
+    await security.getByRole('button', { name: 'Add item' }).click();
+    await expect(security.getByRole('link', { name: title })).toBeVisible();
+  }
+  const bulk = page.getByRole('form', { name: 'Change selected items' });
+  await page.getByLabel('Select HSTS header').check();
+  await page.getByLabel('Select Certificate rotation').check();
+  await bulk.getByLabel('Set priority').selectOption('high');
+  await bulk.getByRole('button', { name: 'Apply to selected' }).click();
+  await expect(bulk.getByRole('status')).toHaveText('Updated 2 items.');
+  await expect(security.getByLabel('Priority of HSTS header')).toHaveValue('high');
+  await expect(security.getByLabel('Priority of Certificate rotation')).toHaveValue('high');
+  await expect(security.getByLabel('Priority of TLS everywhere')).toHaveValue('critical');
+  // The page was rebuilt from the new data: nothing stays selected.
+  await expect(page.getByLabel('Select HSTS header')).not.toBeChecked();
+  expect(errors).toEqual([]);
+});
+
+test('a change made elsewhere first is a conflict, shown with a way to reload', async ({ browser }) => {
+  const first = await browser.newPage();
+  const second = await browser.newPage();
+  for (const page of [first, second]) {
+    await signIn(page);
+    await page.goto(checklist);
+    await hydrated(page);
+  }
+  // The first tab moves the item on; the second still shows the old version.
+  const row = (page: Page) => page.getByRole('row', { name: /HSTS header/ });
+  await first.getByLabel('Status of HSTS header').selectOption('in_progress');
+  await row(first).getByRole('button', { name: 'Set' }).nth(1).click();
+  await expect(first.getByLabel('Status of HSTS header')).toHaveValue('in_progress');
+
+  await second.getByLabel('Priority of HSTS header').selectOption('medium');
+  await row(second).getByRole('button', { name: 'Set' }).nth(0).click();
+  await expect(second.getByRole('alert')).toContainText('changed by Ada Admin since you loaded it');
+  await second.getByRole('link', { name: 'Reload the checklist' }).click();
+  await expect(second.getByLabel('Status of HSTS header')).toHaveValue('in_progress');
+  await expect(second.getByLabel('Priority of HSTS header')).toHaveValue('high');
+  await first.close();
+  await second.close();
+});
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
@@ -70,5 +123,20 @@ test.describe('without JavaScript', () => {
     await expect(page).toHaveURL(/\/checklist\??$/);
     await expect(page.getByRole('region', { name: 'Readiness' }).getByText('Not ready')).toBeVisible();
     await expect(security.getByLabel('Status of TLS everywhere')).toHaveValue('in_progress');
+  });
+
+  test('bulk changes work as a plain form post too', async ({ page }) => {
+    await signIn(page);
+    await page.goto(checklist);
+    await page.getByLabel('Select HSTS header').check();
+    await page.getByLabel('Select Certificate rotation').check();
+    const bulk = page.getByRole('form', { name: 'Change selected items' });
+    await bulk.getByLabel('Set assignee').selectOption({ label: 'Ada Admin' });
+    await bulk.getByRole('button', { name: 'Apply to selected' }).click();
+    await expect(page).toHaveURL(/\/checklist\??$/);
+    const security = page.getByRole('region', { name: 'Security' });
+    await expect(security.getByLabel('Assignee of HSTS header')).toHaveValue(/\d+/);
+    await expect(security.getByLabel('Assignee of Certificate rotation')).toHaveValue(/\d+/);
+    await expect(security.getByLabel('Assignee of TLS everywhere')).toHaveValue('');
   });
 });

@@ -269,6 +269,40 @@ pub async fn set_item_priority(
     .await
 }
 
+/// Sets one status, assignee and/or priority on many items of project `slug` at once. Each
+/// selected item comes as `id:version` (the version the user saw); all or nothing.
+#[server(prefix = "/rpc", endpoint = "bulk_update_items")]
+pub async fn bulk_update_items(
+    slug: String,
+    #[server(default)] items: Vec<String>,
+    #[server(default)] status: String,
+    #[server(default)] status_reason: String,
+    #[server(default)] accepted_until: String,
+    #[server(default)] assignee: String,
+    #[server(default)] priority: String,
+) -> Result<usize, AppError> {
+    use crate::state::{db, require_user};
+    let user = require_user()?;
+    let selected = items
+        .iter()
+        .map(|s| {
+            let (id, version) = s.split_once(':').ok_or(AppError::BadRequest)?;
+            Ok((
+                id.parse().map_err(|_| AppError::BadRequest)?,
+                version.parse().map_err(|_| AppError::BadRequest)?,
+            ))
+        })
+        .collect::<Result<Vec<(i32, i32)>, AppError>>()?;
+    let change = super::service::BulkChange {
+        status,
+        status_reason,
+        accepted_until,
+        assignee,
+        priority,
+    };
+    super::service::bulk_update_items(&db()?, &user, &slug, &selected, &change, today()).await
+}
+
 /// Deletes an item.
 #[server(prefix = "/rpc", endpoint = "delete_item")]
 pub async fn delete_item(item_id: i32) -> Result<(), AppError> {

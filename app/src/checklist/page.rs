@@ -6,9 +6,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     api::{
-        AddComment, CreateCategory, CreateItem, DeleteCategory, DeleteItem, MoveCategory,
-        SetItemAssignee, SetItemPriority, SetItemStatus, UpdateCategory, UpdateItem, get_checklist,
-        get_item,
+        AddComment, BulkUpdateItems, CreateCategory, CreateItem, DeleteCategory, DeleteItem,
+        MoveCategory, SetItemAssignee, SetItemPriority, SetItemStatus, UpdateCategory, UpdateItem,
+        get_checklist, get_item,
     },
     model::{CategoryView, ChecklistView, ItemFilter, ItemView, Person},
 };
@@ -56,6 +56,7 @@ struct Actions {
     status: ServerAction<SetItemStatus>,
     assignee: ServerAction<SetItemAssignee>,
     priority: ServerAction<SetItemPriority>,
+    bulk: ServerAction<BulkUpdateItems>,
 }
 
 impl Actions {
@@ -69,6 +70,7 @@ impl Actions {
             status: ServerAction::new(),
             assignee: ServerAction::new(),
             priority: ServerAction::new(),
+            bulk: ServerAction::new(),
         }
     }
 
@@ -81,6 +83,7 @@ impl Actions {
             + self.status.version().get()
             + self.assignee.version().get()
             + self.priority.version().get()
+            + self.bulk.version().get()
     }
 
     /// The error of whichever inline change failed last.
@@ -209,6 +212,7 @@ fn ChecklistBody(
     let categories = view.categories.clone();
     let items = StoredValue::new(view.items);
     let filtered = !filter.is_empty();
+    let select_all = RwSignal::new(false);
     view! {
         <h1>{view.name.clone()}</h1>
         <ProjectTabs slug=slug.clone() current="Checklist" />
@@ -221,6 +225,10 @@ fn ChecklistBody(
                 format!("{total} items.")
             }}
         </p>
+        {edit
+            .then(|| {
+                view! { <BulkBar slug=slug.clone() members=view.members.clone() actions select_all /> }
+            })}
         <FormError error=row_error />
         {move || {
             row_error
@@ -229,7 +237,7 @@ fn ChecklistBody(
                 .map(|_| {
                     view! {
                         <p>
-                            <a href="" class="button-link">
+                            <a href="" rel="external" class="button-link">
                                 "Reload the checklist"
                             </a>
                         </p>
@@ -253,8 +261,9 @@ fn ChecklistBody(
                                 c
                                 items=cat_items
                                 edit
-                                members=members.get_value()
+                                members
                                 actions
+                                select_all
                                 slug=slug.clone()
                             />
                         }
@@ -338,9 +347,10 @@ fn CategorySection(
     c: CategoryView,
     items: Vec<ItemView>,
     edit: bool,
-    members: Vec<Person>,
+    members: StoredValue<Vec<Person>>,
     actions: Actions,
     slug: String,
+    select_all: RwSignal<bool>,
 ) -> impl IntoView {
     let heading_id = format!("category-{}", c.id);
     let label_id = heading_id.clone();
@@ -369,6 +379,14 @@ fn CategorySection(
                     <table class="table items">
                         <thead>
                             <tr>
+                                {edit
+                                    .then(|| {
+                                        view! {
+                                            <th scope="col">
+                                                <span class="visually-hidden">"Select"</span>
+                                            </th>
+                                        }
+                                    })}
                                 <th scope="col">"Item"</th>
                                 <th scope="col">"Priority"</th>
                                 <th scope="col">"Status"</th>
@@ -381,7 +399,7 @@ fn CategorySection(
                                 .into_iter()
                                 .map(|i| {
                                     view! {
-                                        <ItemRow i edit members=members.clone() actions slug=slug.clone() />
+                                        <ItemRow i edit members actions slug=slug.clone() select_all />
                                     }
                                 })
                                 .collect_view()}
@@ -393,7 +411,7 @@ fn CategorySection(
             {edit
                 .then(|| {
                     view! {
-                        <NewItemForm category_id members=members.clone() action=actions.create_item />
+                        <NewItemForm category_id members=members.get_value() action=actions.create_item />
                         <CategoryEditor c actions />
                     }
                 })}
@@ -401,136 +419,265 @@ fn CategorySection(
     }
 }
 
+/// The inside of one inline change form: which item at which version, a labelled select and
+/// a submit button (so it works without wasm).
+fn inline_select(
+    id: i32,
+    version: i32,
+    name: &'static str,
+    label: String,
+    options: Vec<(String, String)>,
+    selected: String,
+) -> impl IntoView {
+    let input_id = format!("{name}-{id}");
+    view! {
+        <input type="hidden" name="item_id" value=id />
+        <input type="hidden" name="version" value=version />
+        <label class="visually-hidden" for=input_id.clone()>
+            {label}
+        </label>
+        <select name=name id=input_id>
+            {options
+                .into_iter()
+                .map(|(value, text)| {
+                    let on = value == selected;
+                    view! {
+                        <option value=value selected=on>
+                            {text}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
+        <button type="submit" class="secondary">
+            "Set"
+        </button>
+    }
+}
+
+fn status_options() -> Vec<(String, String)> {
+    Status::ALL
+        .into_iter()
+        .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
+        .collect()
+}
+
+fn priority_options() -> Vec<(String, String)> {
+    Priority::ALL
+        .into_iter()
+        .map(|p| (p.as_str().to_owned(), p.label().to_owned()))
+        .collect()
+}
+
+fn member_options(members: &[Person]) -> Vec<(String, String)> {
+    members
+        .iter()
+        .map(|m| (m.id.to_string(), m.name.clone()))
+        .collect()
+}
+
 #[component]
 fn ItemRow(
     i: ItemView,
     edit: bool,
-    members: Vec<Person>,
+    members: StoredValue<Vec<Person>>,
     actions: Actions,
     slug: String,
+    select_all: RwSignal<bool>,
 ) -> impl IntoView {
     let id = i.id;
     let version = i.version;
-    let (t1, t2, t3) = (i.title.clone(), i.title.clone(), i.title.clone());
-    let hidden = move || {
-        view! {
-            <input type="hidden" name="item_id" value=id />
-            <input type="hidden" name="version" value=version />
-        }
-    };
     let title = view! {
         <a href=format!("/p/{slug}/items/{id}") class="item-title">{i.title.clone()}</a>
         {i.blocking.then(|| view! { <span class="badge blocking">"blocking"</span> })}
         {i.expired.then(|| view! { <span class="badge expired">"acceptance expired"</span> })}
     };
-    let current_status = i.status;
-    let status_cell = if edit {
+    let cells = if edit {
+        let mut people = vec![(String::new(), "Nobody".to_owned())];
+        people.extend(members.with_value(|m| member_options(m)));
+        let assignee = i
+            .assignee
+            .as_ref()
+            .map(|a| a.id.to_string())
+            .unwrap_or_default();
+        let priority_label = format!("Priority of {}", i.title);
+        let status_label = format!("Status of {}", i.title);
+        let assignee_label = format!("Assignee of {}", i.title);
+        let (priority, status) = (i.priority.as_str().to_owned(), i.status.as_str().to_owned());
         view! {
-            <ActionForm action=actions.status attr:class="inline">
-                {hidden()}
-                <label class="visually-hidden" for=format!("status-{id}")>
-                    "Status of " {t1}
-                </label>
-                <select name="status" id=format!("status-{id}")>
-                    {Status::ALL
-                        .into_iter()
-                        .map(|s| {
-                            view! {
-                                <option value=s.as_str() selected=s == current_status>
-                                    {s.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-                <button type="submit" class="secondary">
-                    "Set"
-                </button>
-            </ActionForm>
+            <td>
+                <ActionForm action=actions.priority attr:class="inline">
+                    {inline_select(
+                        id,
+                        version,
+                        "priority",
+                        priority_label,
+                        priority_options(),
+                        priority,
+                    )}
+                </ActionForm>
+            </td>
+            <td>
+                <ActionForm action=actions.status attr:class="inline">
+                    {inline_select(
+                        id,
+                        version,
+                        "status",
+                        status_label,
+                        status_options(),
+                        status,
+                    )}
+                </ActionForm>
+            </td>
+            <td>
+                <ActionForm action=actions.assignee attr:class="inline">
+                    {inline_select(
+                        id,
+                        version,
+                        "assignee",
+                        assignee_label,
+                        people,
+                        assignee,
+                    )}
+                </ActionForm>
+            </td>
         }
         .into_any()
     } else {
-        view! { <span class=format!("status status-{}", i.status.as_str())>{i.status.label()}</span> }
-            .into_any()
-    };
-    let current_priority = i.priority;
-    let priority_cell = if edit {
         view! {
-            <ActionForm action=actions.priority attr:class="inline">
-                {hidden()}
-                <label class="visually-hidden" for=format!("priority-{id}")>
-                    "Priority of " {t2}
-                </label>
-                <select name="priority" id=format!("priority-{id}")>
-                    {Priority::ALL
-                        .into_iter()
-                        .map(|p| {
-                            view! {
-                                <option value=p.as_str() selected=p == current_priority>
-                                    {p.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-                <button type="submit" class="secondary">
-                    "Set"
-                </button>
-            </ActionForm>
+            <td>
+                <span class=format!(
+                    "priority priority-{}",
+                    i.priority.as_str(),
+                )>{i.priority.label()}</span>
+            </td>
+            <td>
+                <span class=format!("status status-{}", i.status.as_str())>{i.status.label()}</span>
+            </td>
+            <td>{i.assignee.as_ref().map(|a| a.name.clone())}</td>
         }
         .into_any()
-    } else {
-        view! { <span class=format!("priority priority-{}", i.priority.as_str())>{i.priority.label()}</span> }
-            .into_any()
     };
-    let current_assignee = i.assignee.as_ref().map(|a| a.id);
-    let assignee_name = i
-        .assignee
-        .as_ref()
-        .map(|a| a.name.clone())
-        .unwrap_or_default();
-    let assignee_cell = if edit {
+    let select = edit.then(|| {
         view! {
-            <ActionForm action=actions.assignee attr:class="inline">
-                {hidden()}
-                <label class="visually-hidden" for=format!("assignee-{id}")>
-                    "Assignee of " {t3}
+            <td class="select">
+                <input
+                    type="checkbox"
+                    name="items[]"
+                    value=format!("{id}:{version}")
+                    form=BULK_FORM
+                    id=format!("select-{id}")
+                    prop:checked=move || select_all.get()
+                />
+                <label class="visually-hidden" for=format!("select-{id}")>
+                    "Select " {i.title.clone()}
                 </label>
-                <select name="assignee" id=format!("assignee-{id}")>
-                    <option value="" selected=current_assignee.is_none()>
-                        "Nobody"
-                    </option>
-                    {members
-                        .into_iter()
-                        .map(|m| {
-                            view! {
-                                <option value=m.id selected=current_assignee == Some(m.id)>
-                                    {m.name}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-                <button type="submit" class="secondary">
-                    "Set"
-                </button>
-            </ActionForm>
+            </td>
         }
-        .into_any()
-    } else {
-        view! { {assignee_name} }.into_any()
-    };
+    });
     view! {
         <tr class:overdue=i.overdue data-item=id>
+            {select}
             <td>{title}</td>
-            <td>{priority_cell}</td>
-            <td>{status_cell}</td>
-            <td>{assignee_cell}</td>
+            {cells}
             <td>
                 {i.due_date.map(|d| d.to_string())}
                 {i.overdue.then(|| view! { <span class="badge overdue">"overdue"</span> })}
             </td>
         </tr>
+    }
+}
+
+/// The id of the bulk-change form; row checkboxes join it through their `form` attribute, so
+/// the rows' own inline forms need not nest inside it.
+const BULK_FORM: &str = "bulk-form";
+
+/// Sets one status, assignee or priority on every selected item.
+#[component]
+fn BulkBar(
+    slug: String,
+    members: Vec<Person>,
+    actions: Actions,
+    select_all: RwSignal<bool>,
+) -> impl IntoView {
+    let result = actions.bulk.value();
+    let hydrated = RwSignal::new(false);
+    Effect::new(move || hydrated.set(true));
+    let keep = || view! { <option value="">"Keep"</option> };
+    let options = |opts: Vec<(String, String)>| {
+        opts.into_iter()
+            .map(|(value, text)| view! { <option value=value>{text}</option> })
+            .collect_view()
+    };
+    view! {
+        <ActionForm action=actions.bulk attr:id=BULK_FORM attr:class="bulk card" attr:aria-label="Change selected items">
+            <input type="hidden" name="slug" value=slug />
+            {move || {
+                hydrated
+                    .get()
+                    .then(|| {
+                        view! {
+                            <label class="checkbox">
+                                <input
+                                    type="checkbox"
+                                    prop:checked=move || select_all.get()
+                                    on:change=move |ev| select_all.set(event_target_checked(&ev))
+                                />
+                                "Select all shown"
+                            </label>
+                        }
+                    })
+            }}
+            <label>
+                "Set status" <select name="status">{keep()} {options(status_options())}</select>
+            </label>
+            <label>
+                "Reason" <input type="text" name="status_reason" placeholder="for n/a or accepted risk" />
+            </label>
+            <label>
+                "Accepted until" <input type="date" name="accepted_until" />
+            </label>
+            <label>
+                "Set assignee"
+                <select name="assignee">
+                    {keep()} <option value="none">"Nobody"</option>
+                    {options(member_options(&members))}
+                </select>
+            </label>
+            <label>
+                "Set priority" <select name="priority">{keep()} {options(priority_options())}</select>
+            </label>
+            <button type="submit">"Apply to selected"</button>
+            {move || match result.get() {
+                Some(Ok(n)) => {
+                    view! {
+                        <p role="status" class="ok">
+                            {format!("Updated {n} item{}.", if n == 1 { "" } else { "s" })}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Err(AppError::Validation(errors))) => {
+                    view! {
+                        <ul class="form-error" role="alert">
+                            {errors.into_values().map(|m| view! { <li>{m}</li> }).collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
+                Some(Err(e)) => {
+                    view! {
+                        <p class="form-error" role="alert">
+                            {e.to_string()}
+                            " "
+                            <a href="" rel="external">"Reload the checklist"</a>
+                        </p>
+                    }
+                        .into_any()
+                }
+                None => ().into_any(),
+            }}
+        </ActionForm>
     }
 }
 

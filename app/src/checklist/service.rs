@@ -18,7 +18,7 @@ use crate::{
     auth::model::AuthUser,
     authz,
     entities::{categories, item_comments, items, projects, team_members, users},
-    error::{AppError, Validator},
+    error::{AppError, FieldErrors, Validator},
     markdown::to_safe_html,
     projects::service::find_by_slug,
     scoring::{CategoryFacts, ItemFacts, Priority, Status, score_project},
@@ -873,8 +873,7 @@ pub fn input_of(item: &items::Model) -> ItemInput {
     }
 }
 
-/// Changes an item (editors): `change` edits the current values as typed; `version` must be
-/// the one the user saw, else `Conflict` naming who changed it, and nothing is written.
+/// Changes an item (editors), if it is still at `version`; returns the new version.
 pub async fn update_item(
     db: &(impl ConnectionTrait + TransactionTrait),
     user: &AuthUser,
@@ -885,14 +884,61 @@ pub async fn update_item(
 ) -> Result<i32, AppError> {
     let (item, project) = item_for(db, user, id).await?;
     authz::can_edit_project(db, user, &project).await?;
+    let members = member_ids(db, project.team_id).await?;
     let mut input = input_of(&item);
     change(&mut input);
-    let members = member_ids(db, project.team_id).await?;
-    // An assignee who has left the team may stay, but nobody new from outside.
-    let mut allowed = members;
-    allowed.extend(item.assignee_id);
-    let v = check_item(&input, &allowed, project.evidence_required, today)?;
+    let v = check_item(
+        &input,
+        &allowed_assignees(&members, &item),
+        project.evidence_required,
+        today,
+    )?;
     let txn = db.begin().await?;
+    match write_item(&txn, user, &project, item, version, v).await? {
+        Some(after) => {
+            txn.commit().await?;
+            Ok(after)
+        }
+        None => {
+            drop(txn);
+            Err(stale("item", last_editor(db, id).await?))
+        }
+    }
+}
+
+/// Who may be assigned `item`: the team's members, and whoever it is assigned to already
+/// (an assignee who has left the team may stay, but nobody new from outside).
+fn allowed_assignees(members: &[i32], item: &items::Model) -> Vec<i32> {
+    let mut allowed = members.to_vec();
+    allowed.extend(item.assignee_id);
+    allowed
+}
+
+/// The display name of whoever changed item `id` last.
+async fn last_editor(db: &impl ConnectionTrait, id: i32) -> Result<Option<String>, AppError> {
+    let Some(current) = items::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(match current.updated_by {
+        Some(uid) => users::Entity::find_by_id(uid)
+            .one(db)
+            .await?
+            .map(|u| u.display_name),
+        None => None,
+    })
+}
+
+/// Writes checked values over `item` if it is still at `version`, with its audit event;
+/// `None` when someone changed it first. The caller owns the transaction.
+async fn write_item(
+    txn: &impl ConnectionTrait,
+    user: &AuthUser,
+    project: &projects::Model,
+    item: items::Model,
+    version: i32,
+    v: ItemValues,
+) -> Result<Option<i32>, AppError> {
+    let id = item.id;
     let now = Utc::now();
     let was_closed = is_closed(status_of(&item.status));
     let closed = is_closed(v.status);
@@ -925,25 +971,13 @@ pub async fn update_item(
         )
         .filter(items::Column::Id.eq(id))
         .filter(items::Column::Version.eq(version))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if res.rows_affected == 0 {
-        drop(txn);
-        let current = items::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let by = match current.updated_by {
-            Some(uid) => users::Entity::find_by_id(uid)
-                .one(db)
-                .await?
-                .map(|u| u.display_name),
-            None => None,
-        };
-        return Err(stale("item", by));
+        return Ok(None);
     }
     let after = items::Entity::find_by_id(id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(AppError::NotFound)?;
     let action = if after.status != item.status {
@@ -952,16 +986,169 @@ pub async fn update_item(
         "updated"
     };
     record(
-        &txn,
+        txn,
         &Actor::from(user),
         Event::new("item", id, action)
-            .in_project(&project)
+            .in_project(project)
             .before(&item_state(&item))
             .after(&item_state(&after)),
     )
     .await?;
+    Ok(Some(after.version))
+}
+
+/// Most items one bulk change may touch.
+pub const MAX_BULK: usize = 2000;
+
+/// One change applied to many items: blank fields are left as they are.
+#[derive(Debug, Clone, Default)]
+pub struct BulkChange {
+    /// New status word, or blank.
+    pub status: String,
+    /// Reason for not applicable / accepted risk.
+    pub status_reason: String,
+    /// Expiry for accepted risk.
+    pub accepted_until: String,
+    /// `none` for nobody, a user id, or blank.
+    pub assignee: String,
+    /// New priority word, or blank.
+    pub priority: String,
+}
+
+/// Applies `change` to the selected items of project `slug` (editors), each at the version
+/// the user saw (`(id, version)` pairs). All or nothing: when any item was changed by someone
+/// else or the change is not valid for it, nothing is written and every such item is named.
+/// Returns how many items changed.
+pub async fn bulk_update_items(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    slug: &str,
+    selected: &[(i32, i32)],
+    change: &BulkChange,
+    today: NaiveDate,
+) -> Result<usize, AppError> {
+    let project = find_by_slug(db, slug).await?;
+    authz::can_edit_project(db, user, &project).await?;
+    if selected.is_empty() {
+        return Err(AppError::field("items", "Select at least one item."));
+    }
+    if selected.len() > MAX_BULK {
+        return Err(AppError::field(
+            "items",
+            format!("Select at most {MAX_BULK} items at once."),
+        ));
+    }
+    if [&change.status, &change.assignee, &change.priority]
+        .iter()
+        .all(|f| f.trim().is_empty())
+    {
+        return Err(AppError::field(
+            "status",
+            "Choose a status, assignee or priority to set.",
+        ));
+    }
+    let ids: Vec<i32> = selected.iter().map(|(id, _)| *id).collect();
+    let rows: HashMap<i32, items::Model> = items::Entity::find()
+        .filter(items::Column::ProjectId.eq(project.id))
+        .filter(items::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    let members = member_ids(db, project.team_id).await?;
+    let mut invalid: FieldErrors = FieldErrors::new();
+    let mut checked = Vec::with_capacity(selected.len());
+    let mut gone = 0;
+    for &(id, version) in selected {
+        let Some(item) = rows.get(&id) else {
+            gone += 1;
+            continue;
+        };
+        let mut input = input_of(item);
+        apply_bulk(&mut input, change);
+        match check_item(
+            &input,
+            &allowed_assignees(&members, item),
+            project.evidence_required,
+            today,
+        ) {
+            Ok(v) => checked.push((item.clone(), version, v)),
+            Err(AppError::Validation(errors)) => {
+                for (field, message) in errors {
+                    invalid
+                        .entry(field)
+                        .or_insert_with(|| format!("“{}”: {message}", item.title));
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if gone > 0 {
+        return Err(AppError::Conflict(format!(
+            "{gone} of the selected items no longer exist. Nothing was changed; reload the \
+             checklist and try again."
+        )));
+    }
+    if !invalid.is_empty() {
+        return Err(AppError::Validation(invalid));
+    }
+    let txn = db.begin().await?;
+    let mut stale_titles = Vec::new();
+    let count = checked.len();
+    for (item, version, v) in checked {
+        let title = item.title.clone();
+        if write_item(&txn, user, &project, item, version, v)
+            .await?
+            .is_none()
+        {
+            stale_titles.push(title);
+        }
+    }
+    if !stale_titles.is_empty() {
+        drop(txn);
+        let shown: Vec<String> = stale_titles
+            .iter()
+            .take(5)
+            .map(|t| format!("“{t}”"))
+            .collect();
+        let more = stale_titles.len().saturating_sub(shown.len());
+        return Err(AppError::Conflict(format!(
+            "{} of the selected items were changed by someone else since you loaded them ({}{}). \
+             Nothing was changed; reload the checklist and try again.",
+            stale_titles.len(),
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            },
+        )));
+    }
     txn.commit().await?;
-    Ok(after.version)
+    Ok(count)
+}
+
+fn apply_bulk(input: &mut ItemInput, change: &BulkChange) {
+    let status = change.status.trim();
+    if !status.is_empty() {
+        input.status = status.to_owned();
+        if !change.status_reason.trim().is_empty() {
+            input.status_reason = change.status_reason.clone();
+        }
+        if !change.accepted_until.trim().is_empty() {
+            input.accepted_until = change.accepted_until.clone();
+        }
+    }
+    match change.assignee.trim() {
+        "" => {}
+        "none" => input.assignee = String::new(),
+        a => input.assignee = a.to_owned(),
+    }
+    let priority = change.priority.trim();
+    if !priority.is_empty() {
+        input.priority = priority.to_owned();
+    }
 }
 
 /// Deletes an item (editors).

@@ -300,6 +300,20 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             }
             (FN_EDIT, post(&endpoint[10..], &form))
         }
+        "POST /rpc/bulk_update_items" => {
+            let id = fresh_item(s, w.category, n).await;
+            (
+                FN_EDIT,
+                post(
+                    "bulk_update_items",
+                    &[
+                        ("slug", "alpha-app".into()),
+                        ("items[]", format!("{id}:1")),
+                        ("priority", "high".into()),
+                    ],
+                ),
+            )
+        }
         // Viewers may comment.
         "POST /rpc/add_comment" => (
             FN_VIEW,

@@ -578,3 +578,146 @@ async fn the_portfolio_shows_each_projects_readiness_and_my_gaps() {
     );
     assert!(html.contains("Restore drill"));
 }
+
+/// Version and priority of every item, by title.
+async fn item_states(s: &TestServer) -> std::collections::BTreeMap<String, (i32, String, String)> {
+    app::entities::items::Entity::find()
+        .all(&s.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.title, (i.version, i.priority, i.status)))
+        .collect()
+}
+
+#[tokio::test]
+async fn bulk_changes_apply_to_every_selected_item_or_to_none() {
+    let s = TestServer::start().await;
+    let c = shop(&s).await;
+    let cat = category(&s, &c, "Ops").await;
+    let a = item(&s, &c, &cat, "Alerts", "high").await;
+    let b = item(&s, &c, &cat, "Backups", "medium").await;
+    let d = item(&s, &c, &cat, "Dashboards", "low").await;
+    let bulk = |fields: Vec<(&'static str, String)>| {
+        let c = c.clone();
+        let s = &s;
+        async move {
+            let mut form: Vec<(&str, &str)> = vec![("slug", "shop")];
+            form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+            error_kind(s.call(&c, "bulk_update_items", &form).await).await
+        }
+    };
+    let sel = |id: &str, v: i32| ("items[]", format!("{id}:{v}"));
+
+    // Two items become critical in one change; the third is left alone.
+    let (status, body) = bulk(vec![
+        sel(&a, 1),
+        sel(&b, 1),
+        ("priority", "critical".into()),
+    ])
+    .await;
+    assert_eq!(
+        (status, body.clone()),
+        (200, serde_json::json!(2)),
+        "{body}"
+    );
+    let states = item_states(&s).await;
+    assert_eq!(states["Alerts"], (2, "critical".into(), "open".into()));
+    assert_eq!(states["Backups"], (2, "critical".into(), "open".into()));
+    assert_eq!(states["Dashboards"], (1, "low".into(), "open".into()));
+    let events = s
+        .audit_trail()
+        .await
+        .into_iter()
+        .filter(|(entity, action)| entity == "item" && action == "updated")
+        .count();
+    assert_eq!(events, 2, "one audit event per changed item");
+
+    // Not applicable needs a reason: every item is named, nothing is written.
+    let (status, body) = bulk(vec![
+        sel(&a, 2),
+        sel(&b, 2),
+        ("status", "not_applicable".into()),
+    ])
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let message = body["detail"]["status_reason"].as_str().unwrap_or_default();
+    assert!(message.contains("Alerts"), "{body}");
+    assert_eq!(item_states(&s).await, states);
+
+    // One stale version spoils the whole change, and the message names the stale item.
+    let (status, body) = bulk(vec![sel(&a, 1), sel(&d, 1), ("priority", "high".into())]).await;
+    assert_eq!(status, 409, "{body}");
+    let message = body["detail"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("“Alerts”") && !message.contains("Dashboards"),
+        "{body}"
+    );
+    assert_eq!(item_states(&s).await, states);
+
+    // With a reason, the status change goes through and the scores follow.
+    let (status, body) = bulk(vec![
+        sel(&a, 2),
+        sel(&b, 2),
+        sel(&d, 1),
+        ("status", "not_applicable".into()),
+        ("status_reason", "No traffic yet".into()),
+    ])
+    .await;
+    assert_eq!(
+        (status, body.clone()),
+        (200, serde_json::json!(3)),
+        "{body}"
+    );
+    let view = checklist(&s, &c, "").await;
+    assert_eq!(view["score"]["counts"]["not_applicable"], 3, "{view}");
+
+    // Bad requests change nothing.
+    let now = item_states(&s).await;
+    let (status, body) = bulk(vec![("priority", "low".into())]).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["detail"]["items"].is_string(), "{body}");
+    let (status, body) = bulk(vec![sel(&a, 3)]).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = bulk(vec![sel(&a, 3), ("priority", "urgent".into())]).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["detail"]["priority"].is_string(), "{body}");
+    let (status, _) = bulk(vec![
+        ("items[]", "three".into()),
+        ("priority", "low".into()),
+    ])
+    .await;
+    assert_eq!(status, 400);
+    // An item of another project is not this project's: nothing changes.
+    let team = app::entities::teams::Entity::find()
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    s.call(
+        &c,
+        "create_project",
+        &[("name", "Other"), ("team_id", &team)],
+    )
+    .await;
+    let other_cat = s
+        .call(&c, "create_category", &[("slug", "other"), ("name", "X")])
+        .await
+        .json::<i32>()
+        .await
+        .unwrap()
+        .to_string();
+    let other = item(&s, &c, &other_cat, "Elsewhere", "low").await;
+    let (status, body) = bulk(vec![
+        sel(&a, 3),
+        sel(&other, 1),
+        ("priority", "high".into()),
+    ])
+    .await;
+    assert_eq!(status, 409, "{body}");
+    let mut expected = now.clone();
+    expected.insert("Elsewhere".into(), (1, "low".into(), "open".into()));
+    assert_eq!(item_states(&s).await, expected);
+}
