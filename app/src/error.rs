@@ -142,11 +142,11 @@ pub struct Validator(FieldErrors);
 
 impl Validator {
     /// Records `message` for `field` when `failed` (keeps the first message per field).
-    pub fn check(&mut self, failed: bool, field: &str, message: &str) -> &mut Self {
+    pub fn check(&mut self, failed: bool, field: &str, message: impl AsRef<str>) -> &mut Self {
         if failed {
             self.0
                 .entry(field.to_owned())
-                .or_insert_with(|| message.to_owned());
+                .or_insert_with(|| message.as_ref().to_owned());
         }
         self
     }

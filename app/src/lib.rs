@@ -20,6 +20,7 @@ pub mod http_status;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod projects;
+pub mod risks;
 pub mod scoring;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -46,6 +47,7 @@ use components::{
     layout::{Header, SessionResource},
 };
 use projects::{list_page::PortfolioPage, project_page::ProjectPage};
+use risks::page::{RiskPage, RisksPage, SettingsPage};
 use teams::pages::{TeamPage, TeamsPage};
 
 /// The HTML document around the app, rendered on the server.
@@ -115,6 +117,9 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/p/:slug/items/:id") view=ItemPage ssr=SsrMode::Async />
+                    <Route path=path!("/p/:slug/risks") view=RisksPage ssr=SsrMode::Async />
+                    <Route path=path!("/p/:slug/risks/:id") view=RiskPage ssr=SsrMode::Async />
+                    <Route path=path!("/p/:slug/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:id") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />

@@ -9,6 +9,7 @@ mod m20261124_000003_create_teams;
 mod m20261124_000004_create_projects;
 mod m20261124_000005_accounts_audit_throttle;
 mod m20261124_000006_checklists;
+mod m20261124_000007_risks;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_create_projects::Migration),
             Box::new(m20261124_000005_accounts_audit_throttle::Migration),
             Box::new(m20261124_000006_checklists::Migration),
+            Box::new(m20261124_000007_risks::Migration),
         ]
     }
 }

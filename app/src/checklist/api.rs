@@ -42,6 +42,8 @@ pub struct ItemDetail {
     pub comments: Vec<CommentView>,
     /// Audit events of the item, newest first.
     pub history: Vec<AuditEntry>,
+    /// Risks this item mitigates (id, title).
+    pub risks: Vec<(i32, String)>,
 }
 
 /// One item with comments and history.
@@ -68,6 +70,7 @@ pub async fn get_item(item_id: i32) -> Result<ItemDetail, AppError> {
         item: view,
         comments: super::service::comments(&db, item_id).await?,
         history: crate::audit::service::history(&db, "item", &item_id.to_string()).await?,
+        risks: crate::risks::service::risks_of_item(&db, item_id).await?,
     })
 }
 

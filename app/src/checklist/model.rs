@@ -153,6 +153,8 @@ pub struct ChecklistView {
     /// The whole project's score and verdict.
     pub score: ProjectScore,
     /// The viewer's user id (for "assigned to me").
+    /// Open or mitigating risks at high or critical level.
+    pub serious_risks: u32,
     pub me: i32,
 }
 

@@ -19,6 +19,7 @@ use crate::{
         require_user::RequireUser,
     },
     error::AppError,
+    risks::api::CreateRiskFromItem,
     scoring::{Priority, ProjectScore, Status, Verdict},
 };
 
@@ -115,6 +116,8 @@ pub fn ProjectTabs(slug: String, current: &'static str) -> impl IntoView {
         <nav class="tabs" aria-label="Project">
             {tab(format!("/p/{slug}"), "Overview")}
             {tab(format!("/p/{slug}/checklist"), "Checklist")}
+            {tab(format!("/p/{slug}/risks"), "Risks")}
+            {tab(format!("/p/{slug}/settings"), "Settings")}
         </nav>
     }
 }
@@ -927,6 +930,7 @@ fn ItemBody(
     comment: ServerAction<AddComment>,
     delete: ServerAction<DeleteItem>,
 ) -> impl IntoView {
+    let risks_part = view! { <ItemRisks d=d.clone() /> };
     let i = d.item;
     let edit = d.permissions.can_edit;
     let category = d.category_name.clone();
@@ -1107,6 +1111,7 @@ fn ItemBody(
                     </details>
                 }
             })}
+        {risks_part}
         <section class="card">
             <h2>"Comments"</h2>
             {if d.comments.is_empty() {
@@ -1171,6 +1176,58 @@ fn ItemBody(
 }
 
 /// The overview's readiness part: verdict with its reason, scores, effort, who has what.
+/// The risks an item mitigates, and (for a failed critical or high item) one action that turns
+/// it into a risk linked to it.
+#[component]
+fn ItemRisks(d: super::api::ItemDetail) -> impl IntoView {
+    let create = ServerAction::<CreateRiskFromItem>::new();
+    let error = action_error(create);
+    let slug = d.slug.clone();
+    let to = slug.clone();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = create.value().get() {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(&format!("/p/{to}/risks/{id}"), Default::default());
+        }
+    });
+    let item_id = d.item.id;
+    let failed = matches!(d.item.priority, Priority::Critical | Priority::High)
+        && matches!(d.item.status, Status::Open | Status::InProgress);
+    let risks = d
+        .risks
+        .iter()
+        .map(|(id, title)| {
+            view! {
+                <li>
+                    <a href=format!("/p/{slug}/risks/{id}")>{title.clone()}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="item-risks">
+            <h2 id="item-risks">"Risks"</h2>
+            {if d.risks.is_empty() {
+                view! { <p class="empty">"This item mitigates no risk yet."</p> }.into_any()
+            } else {
+                view! { <ul class="plain-list">{risks}</ul> }.into_any()
+            }}
+            {(d.permissions.can_edit && failed)
+                .then(|| {
+                    view! {
+                        <ActionForm action=create>
+                            <FormError error />
+                            <input type="hidden" name="item_id" value=item_id />
+                            <button type="submit" class="secondary">
+                                "Create a risk from this item"
+                            </button>
+                        </ActionForm>
+                    }
+                })}
+        </section>
+    }
+}
+
 #[component]
 pub fn OverviewPanel(view: ChecklistView) -> impl IntoView {
     let score = view.score.clone();
@@ -1238,6 +1295,15 @@ pub fn OverviewPanel(view: ChecklistView) -> impl IntoView {
                         </ul>
                     }
                 })}
+            <p>
+                <a href=format!("/p/{slug}/risks?status=live&sort=")>
+                    {format!(
+                        "{} high or critical open risk{}",
+                        view.serious_risks,
+                        if view.serious_risks == 1 { "" } else { "s" },
+                    )}
+                </a>
+            </p>
             <p class="muted">
                 "Effort to ready: " {format!("{} h", score.effort_to_ready)}
                 " · effort remaining: " {format!("{} h", score.effort_remaining)}

@@ -234,6 +234,11 @@ pub async fn load(
         total_items,
         members,
         score,
+        serious_risks: crate::risks::service::serious_counts(db, &[project.id])
+            .await?
+            .get(&project.id)
+            .copied()
+            .unwrap_or(0),
         me: user.id,
     })
 }
@@ -370,7 +375,7 @@ pub async fn create_category(
 }
 
 /// The project with this id, if the user may see it (`NotFound` otherwise).
-async fn visible_project(
+pub(crate) async fn visible_project(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     project_id: i32,
@@ -397,7 +402,7 @@ async fn category_for(
     Ok((category, project))
 }
 
-fn stale(what: &str, by: Option<String>) -> AppError {
+pub(crate) fn stale(what: &str, by: Option<String>) -> AppError {
     AppError::Conflict(format!(
         "This {what} was changed by {} since you loaded it. Reload to see the change, then \
          try again.",
@@ -762,7 +767,10 @@ fn item_state(i: &items::Model) -> serde_json::Value {
     })
 }
 
-async fn member_ids(db: &impl ConnectionTrait, team_id: i32) -> Result<Vec<i32>, AppError> {
+pub(crate) async fn member_ids(
+    db: &impl ConnectionTrait,
+    team_id: i32,
+) -> Result<Vec<i32>, AppError> {
     Ok(team_members::Entity::find()
         .filter(team_members::Column::TeamId.eq(team_id))
         .select_only()

@@ -72,6 +72,7 @@ fn sort_projects(projects: &mut [ProjectSummary], sort: &str) {
         "verdict" => projects.sort_by_key(|p| rank(p.verdict)),
         "blocking" => projects.sort_by_key(|p| std::cmp::Reverse(p.blocking_gaps)),
         "overdue" => projects.sort_by_key(|p| std::cmp::Reverse(p.overdue)),
+        "risks" => projects.sort_by_key(|p| std::cmp::Reverse(p.serious_risks)),
         "team" => projects.sort_by(|a, b| a.team_name.cmp(&b.team_name)),
         _ => projects.sort_by_key(|p| p.name.to_lowercase()),
     }
@@ -102,6 +103,7 @@ fn ProjectTable(mut projects: Vec<ProjectSummary>, sort: String) -> impl IntoVie
                     {header("score", "Score", true)}
                     {header("blocking", "Blocking", true)}
                     {header("overdue", "Overdue", true)}
+                    {header("risks", "High risks", true)}
                 </tr>
             </thead>
             <tbody>
@@ -122,6 +124,7 @@ fn ProjectTable(mut projects: Vec<ProjectSummary>, sort: String) -> impl IntoVie
                                 </td>
                                 <td class="num">{p.blocking_gaps}</td>
                                 <td class="num">{p.overdue}</td>
+                                <td class="num">{p.serious_risks}</td>
                             </tr>
                         }
                     })

@@ -26,6 +26,8 @@ pub struct ProjectSummary {
     pub blocking_gaps: u32,
     /// Gaps past their due date.
     pub overdue: u32,
+    /// Open or mitigating risks at high or critical level.
+    pub serious_risks: u32,
 }
 
 /// An open item assigned to the signed-in user ("my gaps" on the portfolio).

@@ -5,6 +5,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
+use std::collections::HashMap;
 
 use super::model::{MyGap, Portfolio, ProjectSummary, ProjectView, is_valid_slug, slugify};
 use crate::{
@@ -183,25 +184,27 @@ pub async fn portfolio(
         .order_by_asc(categories::Column::Id)
         .all(db)
         .await?;
+    let serious = crate::risks::service::serious_counts(db, &ids).await?;
     let all_items = items::Entity::find()
         .filter(items::Column::ProjectId.is_in(ids))
         .order_by_asc(items::Column::Position)
         .order_by_asc(items::Column::Id)
         .all(db)
         .await?;
+    // Grouped once, so the work grows with the rows, not with projects × rows.
+    let mut cats_of: HashMap<i32, Vec<categories::Model>> = HashMap::new();
+    for c in cats {
+        cats_of.entry(c.project_id).or_default().push(c);
+    }
+    let mut items_of: HashMap<i32, Vec<items::Model>> = HashMap::new();
+    for i in all_items {
+        items_of.entry(i.project_id).or_default().push(i);
+    }
     let mut my_gaps = Vec::new();
     let mut projects = Vec::with_capacity(rows.len());
     for (p, t) in rows {
-        let p_cats: Vec<_> = cats
-            .iter()
-            .filter(|c| c.project_id == p.id)
-            .cloned()
-            .collect();
-        let p_items: Vec<_> = all_items
-            .iter()
-            .filter(|i| i.project_id == p.id)
-            .cloned()
-            .collect();
+        let p_cats = cats_of.remove(&p.id).unwrap_or_default();
+        let p_items = items_of.remove(&p.id).unwrap_or_default();
         let score = score_project(
             &category_facts(&p_cats, &p_items),
             u8::try_from(p.threshold).unwrap_or(80),
@@ -233,6 +236,7 @@ pub async fn portfolio(
             overall: score.overall,
             blocking_gaps: score.counts.blocking_gaps,
             overdue,
+            serious_risks: serious.get(&p.id).copied().unwrap_or(0),
         });
     }
     // By due date, undated last; then most severe first.

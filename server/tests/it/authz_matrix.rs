@@ -51,6 +51,23 @@ struct World {
     /// A category of `alpha-app`, and an item in it.
     category: i32,
     item: i32,
+    /// A risk of `alpha-app`.
+    risk: i32,
+}
+
+/// A new risk in `alpha-app`, created by the owner.
+async fn fresh_risk(s: &TestServer, n: usize) -> i32 {
+    use app::risks::service::{RiskInput, create_risk};
+    let owner = s.auth_user("owner@example.com").await;
+    let input = RiskInput {
+        title: format!("Risk {n}"),
+        likelihood: "3".into(),
+        impact: "4".into(),
+        ..Default::default()
+    };
+    create_risk(&s.db, &owner, "alpha-app", input)
+        .await
+        .unwrap()
 }
 
 /// A new category in `alpha-app`, created by the owner.
@@ -150,6 +167,7 @@ async fn arrange() -> World {
     let other_session_handle = sessions[0]["handle"].as_str().unwrap().to_owned();
     let category = fresh_category(&s, 0).await;
     let item = fresh_item(&s, category, 0).await;
+    let risk = fresh_risk(&s, 0).await;
     World {
         s,
         alpha,
@@ -157,6 +175,7 @@ async fn arrange() -> World {
         other_session_handle,
         category,
         item,
+        risk,
     }
 }
 
@@ -311,6 +330,105 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                         ("items[]", format!("{id}:1")),
                         ("priority", "high".into()),
                     ],
+                ),
+            )
+        }
+        // Risks.
+        "GET /p/{slug}/risks" => (
+            PAGE_MEMBER,
+            get("/p/alpha-app/risks?status=live&current=3-4"),
+        ),
+        "GET /p/{slug}/risks/{id}" => (PAGE_MEMBER, get(format!("/p/alpha-app/risks/{}", w.risk))),
+        "GET /p/{slug}/settings" => (
+            PAGE_MEMBER,
+            get("/p/alpha-app/settings?likelihood_steps=4&impact_steps=4"),
+        ),
+        "GET /rpc/get_risks" => (FN_VIEW, get("/rpc/get_risks?slug=alpha-app")),
+        "GET /rpc/get_risk" => (FN_VIEW, get(format!("/rpc/get_risk?risk_id={}", w.risk))),
+        "GET /rpc/get_matrix_settings" => (FN_VIEW, get("/rpc/get_matrix_settings?slug=alpha-app")),
+        "POST /rpc/create_risk" => (
+            FN_EDIT,
+            post(
+                "create_risk",
+                &[
+                    ("slug", "alpha-app".into()),
+                    ("title", format!("Risk {n}")),
+                    ("likelihood", "2".into()),
+                    ("impact", "2".into()),
+                ],
+            ),
+        ),
+        "POST /rpc/update_risk" | "POST /rpc/set_risk_status" | "POST /rpc/delete_risk" => {
+            let id = fresh_risk(s, n).await.to_string();
+            let mut form = vec![("risk_id", id), ("version", "1".into())];
+            match &endpoint[10..] {
+                "update_risk" => {
+                    form.push(("title", format!("Edited {n}")));
+                    form.push(("likelihood", "5".into()));
+                    form.push(("impact", "5".into()));
+                }
+                "set_risk_status" => form.push(("status", "mitigating".into())),
+                _ => {
+                    form.pop();
+                }
+            }
+            (FN_EDIT, post(&endpoint[10..], &form))
+        }
+        "POST /rpc/link_risk_item" => {
+            let risk = fresh_risk(s, n).await.to_string();
+            (
+                FN_EDIT,
+                post(
+                    "link_risk_item",
+                    &[
+                        ("risk_id", risk),
+                        ("item_id", w.item.to_string()),
+                        ("linked", "true".into()),
+                    ],
+                ),
+            )
+        }
+        "POST /rpc/create_risk_from_item" => {
+            let item = fresh_item(s, w.category, n).await.to_string();
+            (FN_EDIT, post("create_risk_from_item", &[("item_id", item)]))
+        }
+        "POST /rpc/save_risk_matrix" => {
+            // The same 5×5 default, saved with one cell changed: valid for every cell, and no
+            // risk moves. The version is whatever the matrix is at now.
+            let version = app::entities::risk_matrices::Entity::find()
+                .one(&s.db)
+                .await
+                .unwrap()
+                .map_or(0, |m| m.version);
+            let m = app::risks::matrix::RiskMatrix::default();
+            let mut form = vec![
+                ("slug", "alpha-app".to_owned()),
+                ("version", version.to_string()),
+            ];
+            let names: Vec<String> = (0..25).map(|k| format!("levels[{k}]")).collect();
+            let ln: Vec<String> = (0..5).map(|k| format!("likelihood_labels[{k}]")).collect();
+            let imp: Vec<String> = (0..5).map(|k| format!("impact_labels[{k}]")).collect();
+            let mut owned: Vec<(String, String)> = Vec::new();
+            for (k, label) in m.likelihood.iter().enumerate() {
+                owned.push((ln[k].clone(), label.clone()));
+            }
+            for (k, label) in m.impact.iter().enumerate() {
+                owned.push((imp[k].clone(), label.clone()));
+            }
+            for (k, level) in m.levels.iter().flatten().enumerate() {
+                let word = if k == 0 { "medium" } else { level.as_str() };
+                owned.push((names[k].clone(), word.to_owned()));
+            }
+            form.extend(owned.iter().map(|(k, v)| (k.as_str(), v.clone())));
+            let form: Vec<(&str, String)> = form;
+            (
+                FN_EDIT,
+                post(
+                    "save_risk_matrix",
+                    &form
+                        .iter()
+                        .map(|(k, v)| (*k, v.clone()))
+                        .collect::<Vec<_>>(),
                 ),
             )
         }
