@@ -47,6 +47,100 @@ type Project = (
     &'static [(&'static str, i32, Option<i32>, &'static [Row])],
 );
 
+/// (project index, title, category, likelihood, impact, target likelihood, target impact,
+/// status, owner index)
+type DemoRisk = (
+    usize,
+    &'static str,
+    &'static str,
+    i32,
+    i32,
+    i32,
+    i32,
+    &'static str,
+    usize,
+);
+
+const RISKS: [DemoRisk; 7] = [
+    (
+        0,
+        "Payment provider outage during peak",
+        "Reliability",
+        3,
+        5,
+        2,
+        3,
+        "mitigating",
+        1,
+    ),
+    (
+        0,
+        "Double charge on client retry",
+        "Testing",
+        2,
+        5,
+        1,
+        5,
+        "open",
+        2,
+    ),
+    (
+        0,
+        "Card data in application logs",
+        "Security",
+        2,
+        4,
+        1,
+        4,
+        "open",
+        0,
+    ),
+    (
+        1,
+        "Search index drifts from the catalogue",
+        "Data quality",
+        3,
+        3,
+        2,
+        2,
+        "mitigating",
+        2,
+    ),
+    (
+        1,
+        "Image CDN costs spike with traffic",
+        "Operations",
+        2,
+        2,
+        2,
+        2,
+        "accepted",
+        0,
+    ),
+    (
+        2,
+        "Notification backlog after an outage",
+        "Release",
+        2,
+        3,
+        1,
+        3,
+        "open",
+        1,
+    ),
+    (
+        2,
+        "Vendor SDK deprecation",
+        "Release",
+        1,
+        2,
+        1,
+        2,
+        "closed",
+        0,
+    ),
+];
+
 const PEOPLE: [(&str, &str, TeamRole); 4] = [
     ("maya.owner@example.com", "Maya Okafor", TeamRole::Owner),
     ("liam.editor@example.com", "Liam Chen", TeamRole::Editor),
@@ -358,7 +452,7 @@ pub async fn load(
     }
     let mut slugs = Vec::new();
     let mut count = 0;
-    for (name, description, categories) in PROJECTS {
+    for (p, (name, description, categories)) in PROJECTS.into_iter().enumerate() {
         let slug = create(
             db,
             &owner,
@@ -370,6 +464,7 @@ pub async fn load(
             },
         )
         .await?;
+        let mut category_ids = Vec::new();
         for (category, weight, assessor, rows) in categories {
             let category_id = create_category(
                 db,
@@ -382,6 +477,7 @@ pub async fn load(
                 },
             )
             .await?;
+            category_ids.push((*category, category_id));
             if let Some(score) = assessor {
                 crate::checklist::service::update_category(
                     db,
@@ -454,6 +550,33 @@ pub async fn load(
                 }
                 count += 1;
             }
+        }
+        for (_, title, category, l, i, tl, ti, status, owner_index) in
+            RISKS.iter().filter(|r| r.0 == p)
+        {
+            let category_id = category_ids
+                .iter()
+                .find(|(c, _)| c == category)
+                .map(|(_, id)| id.to_string())
+                .unwrap_or_default();
+            crate::risks::service::create_risk(
+                db,
+                &owner,
+                &slug,
+                crate::risks::service::RiskInput {
+                    title: (*title).to_owned(),
+                    description: format!("Raised in the {name} readiness review."),
+                    category: category_id,
+                    owner: people[*owner_index].id.to_string(),
+                    status: (*status).to_owned(),
+                    likelihood: l.to_string(),
+                    impact: i.to_string(),
+                    target_likelihood: tl.to_string(),
+                    target_impact: ti.to_string(),
+                    ..Default::default()
+                },
+            )
+            .await?;
         }
         slugs.push(slug);
     }

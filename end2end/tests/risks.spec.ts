@@ -57,6 +57,36 @@ test('a new risk lands in its heat-map cell, which links to the filtered registe
   expect(errors).toEqual([]);
 });
 
+test('the matrix editor saves a cell and previews a smaller matrix before moving risks', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(page);
+  await page.goto('/p/payments-api-v2/settings');
+  await hydrated(page);
+  await page.getByLabel('Level of Rare × Severe').selectOption('high');
+  await page.getByRole('button', { name: 'Save matrix' }).click();
+  await expect(page.getByText('Saved. 0 risks moved to the nearest step.')).toBeVisible();
+  await expect(page.getByLabel('Level of Rare × Severe')).toHaveValue('high');
+
+  await page.locator('select[name="likelihood_steps"]').selectOption('3');
+  await page.locator('select[name="impact_steps"]').selectOption('3');
+  await page.getByRole('button', { name: 'Preview size' }).click();
+  await expect(page).toHaveURL(/likelihood_steps=3&impact_steps=3/);
+  const notice = page.getByRole('note');
+  await expect(notice).toContainText('Saving this size moves 2 risks');
+  await expect(notice).toContainText('“Card processor outage”: current 4×5 → 3×3');
+  await page.getByRole('button', { name: 'Save matrix' }).click();
+  await expect(page.getByText('confirm to save')).toBeVisible();
+  await page.getByLabel('Move these risks and save').check();
+  await page.getByRole('button', { name: 'Save matrix' }).click();
+  await expect(page.getByText('Saved. 2 risks moved to the nearest step.')).toBeVisible();
+
+  await page.goto(risks);
+  const current = page.getByRole('table', { name: 'Current risk' });
+  await expect(current.getByRole('link', { name: 'Likely × Severe: 1 risk, critical level' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 

@@ -156,6 +156,13 @@ fn demo_loads_a_team_and_projects_in_every_state_once() {
             vec!["not_ready", "ready_with_gaps", "ready"],
             "{p:?}"
         );
+        // Risks in every status, filed under categories; the launch project has serious ones.
+        let risks = app::entities::risks::Entity::find().all(&db).await.unwrap();
+        for status in ["open", "mitigating", "accepted", "closed"] {
+            assert!(risks.iter().any(|r| r.status == status), "no {status} risk");
+        }
+        assert!(risks.iter().all(|r| r.category_id.is_some()));
+        assert!(p.projects[0].serious_risks >= 2, "{p:?}");
     });
 
     let again = preflight(&dir, &["demo"], "", Some("demo password 1"));
