@@ -500,3 +500,57 @@ async fn a_failed_high_item_becomes_a_linked_risk_in_one_step() {
     .await;
     assert_eq!(status, 409);
 }
+
+#[tokio::test]
+async fn a_register_read_costs_the_same_queries_for_5_and_300_risks() {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    };
+    let s = TestServer::start().await;
+    let (_c, cat, item) = shop(&s).await;
+    let ada = s.auth_user("ada@example.com").await;
+    let count = Arc::new(AtomicUsize::new(0));
+    let mut counted = s.db.clone();
+    let counter = count.clone();
+    counted.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let mut per_size = Vec::new();
+    let mut made = 0;
+    for size in [5usize, 300] {
+        while made < size {
+            let id = app::risks::service::create_risk(
+                &s.db,
+                &ada,
+                "shop",
+                app::risks::service::RiskInput {
+                    title: format!("Risk {made}"),
+                    category: cat.clone(),
+                    owner: ada.id.to_string(),
+                    likelihood: (made % 5 + 1).to_string(),
+                    impact: (made % 3 + 1).to_string(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            app::risks::service::set_link(&s.db, &ada, id, item.parse().unwrap(), true)
+                .await
+                .unwrap();
+            made += 1;
+        }
+        count.store(0, Ordering::SeqCst);
+        let view = app::risks::service::register(&counted, &ada, "shop", &Default::default())
+            .await
+            .unwrap();
+        assert_eq!(view.risks.len(), size);
+        assert!(view.risks.iter().all(|r| r.items.len() == 1));
+        per_size.push(count.load(Ordering::SeqCst));
+    }
+    println!(
+        "queries per register read: 5 risks → {}, 300 risks → {}",
+        per_size[0], per_size[1]
+    );
+    assert_eq!(per_size[0], per_size[1]);
+}
