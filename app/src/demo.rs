@@ -573,7 +573,6 @@ pub async fn load(
                     impact: i.to_string(),
                     target_likelihood: tl.to_string(),
                     target_impact: ti.to_string(),
-                    ..Default::default()
                 },
             )
             .await?;
