@@ -6,6 +6,8 @@ pub mod item_comments;
 pub mod items;
 pub mod login_throttle;
 pub mod projects;
+pub mod review_signoffs;
+pub mod reviews;
 pub mod risk_items;
 pub mod risk_matrices;
 pub mod risks;

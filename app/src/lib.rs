@@ -20,6 +20,7 @@ pub mod http_status;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod projects;
+pub mod reviews;
 pub mod risks;
 pub mod scoring;
 #[cfg(feature = "ssr")]
@@ -47,6 +48,7 @@ use components::{
     layout::{Header, SessionResource},
 };
 use projects::{list_page::PortfolioPage, project_page::ProjectPage};
+use reviews::page::{ReviewPage, ReviewsPage};
 use risks::page::{RiskPage, RisksPage, SettingsPage};
 use teams::pages::{TeamPage, TeamsPage};
 
@@ -120,6 +122,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/p/:slug/risks") view=RisksPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/risks/:id") view=RiskPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/p/:slug/reviews") view=ReviewsPage ssr=SsrMode::Async />
+                    <Route path=path!("/p/:slug/reviews/:id") view=ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:id") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />

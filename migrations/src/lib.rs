@@ -10,6 +10,7 @@ mod m20261124_000004_create_projects;
 mod m20261124_000005_accounts_audit_throttle;
 mod m20261124_000006_checklists;
 mod m20261124_000007_risks;
+mod m20261124_000008_reviews;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_accounts_audit_throttle::Migration),
             Box::new(m20261124_000006_checklists::Migration),
             Box::new(m20261124_000007_risks::Migration),
+            Box::new(m20261124_000008_reviews::Migration),
         ]
     }
 }

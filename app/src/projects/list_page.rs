@@ -73,6 +73,7 @@ fn sort_projects(projects: &mut [ProjectSummary], sort: &str) {
         "blocking" => projects.sort_by_key(|p| std::cmp::Reverse(p.blocking_gaps)),
         "overdue" => projects.sort_by_key(|p| std::cmp::Reverse(p.overdue)),
         "risks" => projects.sort_by_key(|p| std::cmp::Reverse(p.serious_risks)),
+        "change" => projects.sort_by_key(|p| p.since_review.unwrap_or(i32::MAX)),
         "team" => projects.sort_by(|a, b| a.team_name.cmp(&b.team_name)),
         _ => projects.sort_by_key(|p| p.name.to_lowercase()),
     }
@@ -104,6 +105,7 @@ fn ProjectTable(mut projects: Vec<ProjectSummary>, sort: String) -> impl IntoVie
                     {header("blocking", "Blocking", true)}
                     {header("overdue", "Overdue", true)}
                     {header("risks", "High risks", true)}
+                    {header("change", "Since review", true)}
                 </tr>
             </thead>
             <tbody>
@@ -125,6 +127,11 @@ fn ProjectTable(mut projects: Vec<ProjectSummary>, sort: String) -> impl IntoVie
                                 <td class="num">{p.blocking_gaps}</td>
                                 <td class="num">{p.overdue}</td>
                                 <td class="num">{p.serious_risks}</td>
+                                <td class="num">
+                                    {p
+                                        .since_review
+                                        .map_or("—".to_owned(), |d| if d > 0 { format!("+{d}") } else { d.to_string() })}
+                                </td>
                             </tr>
                         }
                     })

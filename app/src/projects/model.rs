@@ -28,6 +28,8 @@ pub struct ProjectSummary {
     pub overdue: u32,
     /// Open or mitigating risks at high or critical level.
     pub serious_risks: u32,
+    /// Overall score now minus at the last final review (none without both).
+    pub since_review: Option<i32>,
 }
 
 /// An open item assigned to the signed-in user ("my gaps" on the portfolio).

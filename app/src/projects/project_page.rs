@@ -45,6 +45,10 @@ fn ProjectOverview() -> impl IntoView {
         move || params.read().get("slug").unwrap_or_default(),
         |slug| get_checklist(slug, ItemFilter::default()),
     );
+    let reviews = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        crate::reviews::api::get_reviews,
+    );
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -70,6 +74,28 @@ fn ProjectOverview() -> impl IntoView {
                             <Transition>
                                 {move || Suspend::new(async move {
                                     readiness.await.ok().map(|view| view! { <OverviewPanel view /> })
+                                })}
+                            </Transition>
+                            <Transition>
+                                {move || Suspend::new(async move {
+                                    reviews.await.ok().filter(|r| !r.trend.is_empty()).map(|r| {
+                                        let change = r.since_last.as_ref().and_then(|d| d.overall_delta);
+                                        view! {
+                                            <section class="card" aria-labelledby="overview-trend">
+                                                <h2 id="overview-trend">"Scores across final reviews"</h2>
+                                                <crate::reviews::trend::TrendChart points_in=r.trend.clone() />
+                                                <p>
+                                                    <a href=format!("/p/{}/reviews", r.slug)>
+                                                        {match change {
+                                                            Some(d) if d > 0 => format!("+{d} since the last review"),
+                                                            Some(d) => format!("{d} since the last review"),
+                                                            None => "Changes since the last review".to_owned(),
+                                                        }}
+                                                    </a>
+                                                </p>
+                                            </section>
+                                        }
+                                    })
                                 })}
                             </Transition>
                             {edit}

@@ -185,6 +185,7 @@ pub async fn portfolio(
         .all(db)
         .await?;
     let serious = crate::risks::service::serious_counts(db, &ids).await?;
+    let reviewed = crate::reviews::service::last_overall(db, &ids).await?;
     let all_items = items::Entity::find()
         .filter(items::Column::ProjectId.is_in(ids))
         .order_by_asc(items::Column::Position)
@@ -237,6 +238,10 @@ pub async fn portfolio(
             blocking_gaps: score.counts.blocking_gaps,
             overdue,
             serious_risks: serious.get(&p.id).copied().unwrap_or(0),
+            since_review: match (score.overall, reviewed.get(&p.id).copied().flatten()) {
+                (Some(now), Some(then)) => Some(i32::from(now) - i32::from(then)),
+                _ => None,
+            },
         });
     }
     // By due date, undated last; then most severe first.

@@ -335,6 +335,11 @@ pub async fn register(
         e.0 = e.0.max(Some(r.level));
         e.1 = e.1.max(Some(r.target_level));
     }
+    // Previous: the highest level of the risks not closed at the last final review.
+    let previous = crate::reviews::service::last_final(db, project.id)
+        .await?
+        .map(|(_, _, s)| s.risk_levels_by_category())
+        .unwrap_or_default();
     let mut by_category: Vec<CategoryRisk> = cx
         .categories
         .iter()
@@ -342,16 +347,17 @@ pub async fn register(
             let (current, target) = by_cat.get(&Some(*id)).copied().unwrap_or_default();
             CategoryRisk {
                 name: name.clone(),
-                previous: None,
+                previous: previous.get(&Some(*id)).copied(),
                 current,
                 target,
             }
         })
         .collect();
-    if let Some((current, target)) = by_cat.get(&None).copied() {
+    if by_cat.contains_key(&None) || previous.contains_key(&None) {
+        let (current, target) = by_cat.get(&None).copied().unwrap_or_default();
         by_category.push(CategoryRisk {
             name: "No category".into(),
-            previous: None,
+            previous: previous.get(&None).copied(),
             current,
             target,
         });

@@ -53,6 +53,26 @@ struct World {
     item: i32,
     /// A risk of `alpha-app`.
     risk: i32,
+    /// A final review of `alpha-app`.
+    review: i32,
+}
+
+/// A new review of `alpha-app` by the owner, finalized when asked.
+async fn fresh_review(s: &TestServer, n: usize, finalized: bool) -> i32 {
+    use app::reviews::service::{ReviewInput, create, finalize};
+    let owner = s.auth_user("owner@example.com").await;
+    let today = chrono::Utc::now().date_naive();
+    let input = ReviewInput {
+        title: format!("Review {n}"),
+        ..Default::default()
+    };
+    let id = create(&s.db, &owner, "alpha-app", input, today)
+        .await
+        .unwrap();
+    if finalized {
+        finalize(&s.db, &owner, id, 1, today).await.unwrap();
+    }
+    id
 }
 
 /// A new risk in `alpha-app`, created by the owner.
@@ -168,6 +188,7 @@ async fn arrange() -> World {
     let category = fresh_category(&s, 0).await;
     let item = fresh_item(&s, category, 0).await;
     let risk = fresh_risk(&s, 0).await;
+    let review = fresh_review(&s, 0, true).await;
     World {
         s,
         alpha,
@@ -176,6 +197,7 @@ async fn arrange() -> World {
         category,
         item,
         risk,
+        review,
     }
 }
 
@@ -429,6 +451,55 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                         .iter()
                         .map(|(k, v)| (*k, v.clone()))
                         .collect::<Vec<_>>(),
+                ),
+            )
+        }
+        // Reviews.
+        "GET /p/{slug}/reviews" => (PAGE_MEMBER, get("/p/alpha-app/reviews")),
+        "GET /p/{slug}/reviews/{id}" => (
+            PAGE_MEMBER,
+            get(format!("/p/alpha-app/reviews/{}", w.review)),
+        ),
+        "GET /rpc/get_reviews" => (FN_VIEW, get("/rpc/get_reviews?slug=alpha-app")),
+        "GET /rpc/get_review" => (
+            FN_VIEW,
+            get(format!("/rpc/get_review?review_id={}", w.review)),
+        ),
+        "GET /rpc/get_live_diff" => (FN_VIEW, get("/rpc/get_live_diff?slug=alpha-app")),
+        "POST /rpc/create_review" => (
+            FN_EDIT,
+            post(
+                "create_review",
+                &[
+                    ("slug", "alpha-app".into()),
+                    ("title", format!("Review {n}")),
+                ],
+            ),
+        ),
+        "POST /rpc/update_review" | "POST /rpc/delete_review" | "POST /rpc/finalize_review" => {
+            let id = fresh_review(s, n, false).await.to_string();
+            let mut form = vec![("review_id", id)];
+            match &endpoint[10..] {
+                "update_review" => {
+                    form.push(("version", "1".into()));
+                    form.push(("title", format!("Renamed {n}")));
+                }
+                "finalize_review" => form.push(("version", "1".into())),
+                _ => {}
+            }
+            (FN_EDIT, post(&endpoint[10..], &form))
+        }
+        "POST /rpc/start_next_review" => (
+            FN_EDIT,
+            post("start_next_review", &[("review_id", w.review.to_string())]),
+        ),
+        "POST /rpc/sign_review" => {
+            let id = fresh_review(s, n, true).await.to_string();
+            (
+                FN_MANAGE,
+                post(
+                    "sign_review",
+                    &[("review_id", id), ("comment", "Go".into())],
                 ),
             )
         }

@@ -12,6 +12,7 @@ mod checklist_http;
 mod cli;
 mod migrations;
 mod projects_http;
+mod reviews_http;
 mod risks_http;
 mod security_http;
 mod support;

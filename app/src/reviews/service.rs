@@ -1,0 +1,775 @@
+//! Review reads and changes. Editors create, edit and finalize; owners sign; everyone on the
+//! team reads. A final review's snapshot is written once and never updated.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionSession, TransactionTrait, sea_query::Expr,
+};
+
+use super::{
+    model::{
+        LiveDiff, ReviewStatus, ReviewSummary, ReviewView, ReviewsView, SignOff, TrendPoint,
+        next_in_series,
+    },
+    snapshot::{self, LiveCategory, LiveItem, LiveRisk, Snapshot, diff},
+};
+use crate::{
+    audit::service::{Actor, Event, record},
+    auth::model::AuthUser,
+    authz,
+    checklist::service::{MAX_TEXT, MAX_TITLE, stale, visible_project},
+    entities::{categories, items, projects, review_signoffs, reviews, risks, users},
+    error::{AppError, Validator},
+    markdown::to_safe_html,
+    projects::service::find_by_slug,
+    risks::{matrix::RiskStatus, service::matrix_of},
+    scoring::{ItemFacts, Priority, Status, Verdict},
+};
+
+/// The live project as a snapshot on `today` (five queries).
+pub async fn live_snapshot(
+    db: &impl ConnectionTrait,
+    project: &projects::Model,
+    today: NaiveDate,
+) -> Result<Snapshot, AppError> {
+    let cats: Vec<LiveCategory> = categories::Entity::find()
+        .filter(categories::Column::ProjectId.eq(project.id))
+        .order_by_asc(categories::Column::Position)
+        .order_by_asc(categories::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| LiveCategory {
+            id: c.id,
+            name: c.name,
+            weight: u32::try_from(c.weight).unwrap_or(0),
+            assessor: c.assessor_score.and_then(|s| u8::try_from(s).ok()),
+        })
+        .collect();
+    let rows = items::Entity::find()
+        .filter(items::Column::ProjectId.eq(project.id))
+        .order_by_asc(items::Column::Position)
+        .order_by_asc(items::Column::Id)
+        .all(db)
+        .await?;
+    let assignees: Vec<i32> = rows.iter().filter_map(|i| i.assignee_id).collect();
+    let names: HashMap<i32, String> = if assignees.is_empty() {
+        HashMap::new()
+    } else {
+        users::Entity::find()
+            .filter(users::Column::Id.is_in(assignees))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect()
+    };
+    let live_items: Vec<LiveItem> = rows
+        .into_iter()
+        .map(|i| LiveItem {
+            id: i.id,
+            category_id: i.category_id,
+            facts: ItemFacts {
+                priority: Priority::parse(&i.priority).unwrap_or(Priority::Medium),
+                status: Status::parse(&i.status).unwrap_or(Status::Open),
+                blocking: i.blocking,
+                effort_hours: i.effort_hours,
+                accepted_until: i.accepted_until,
+            },
+            assignee: i.assignee_id.and_then(|a| names.get(&a).cloned()),
+            title: i.title,
+        })
+        .collect();
+    let (matrix, _) = matrix_of(db, project.id).await?;
+    let live_risks: Vec<LiveRisk> = risks::Entity::find()
+        .filter(risks::Column::ProjectId.eq(project.id))
+        .order_by_asc(risks::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| LiveRisk {
+            id: r.id,
+            title: r.title,
+            category_id: r.category_id,
+            status: RiskStatus::parse(&r.status).unwrap_or(RiskStatus::Open),
+            current: (r.likelihood, r.impact),
+            target: (r.target_likelihood, r.target_impact),
+        })
+        .collect();
+    Ok(snapshot::take(
+        today,
+        u8::try_from(project.threshold).unwrap_or(80),
+        &cats,
+        &live_items,
+        &live_risks,
+        &matrix,
+    ))
+}
+
+/// Reads a stored snapshot. Version 1 is the only format so far; a future format gets its own
+/// reader here, and stored snapshots are never rewritten.
+fn read_snapshot(r: &reviews::Model) -> Result<Snapshot, AppError> {
+    let json = r.snapshot.as_deref().ok_or(AppError::Internal)?;
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        tracing::error!(review = r.id, error = %e, "unreadable review snapshot");
+        AppError::Internal
+    })?;
+    match value
+        .get("format_version")
+        .and_then(serde_json::Value::as_u64)
+    {
+        Some(1) => serde_json::from_value(value).map_err(|e| {
+            tracing::error!(review = r.id, error = %e, "unreadable review snapshot");
+            AppError::Internal
+        }),
+        other => {
+            tracing::error!(review = r.id, ?other, "unknown review snapshot format");
+            Err(AppError::Internal)
+        }
+    }
+}
+
+fn status_of(r: &reviews::Model) -> ReviewStatus {
+    if r.status == "final" {
+        ReviewStatus::Final
+    } else {
+        ReviewStatus::Draft
+    }
+}
+
+fn verdict_of(s: &str) -> Option<Verdict> {
+    [Verdict::Ready, Verdict::ReadyWithGaps, Verdict::NotReady]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+}
+
+fn summary(r: &reviews::Model, signoffs: usize) -> ReviewSummary {
+    ReviewSummary {
+        id: r.id,
+        title: r.title.clone(),
+        reviewer: r.reviewer.clone(),
+        review_date: r.review_date,
+        version_label: r.version_label.clone(),
+        status: status_of(r),
+        overall: r.overall.and_then(|o| u8::try_from(o).ok()),
+        verdict: r.verdict.as_deref().and_then(verdict_of),
+        signoffs,
+        version: r.version,
+    }
+}
+
+/// Final reviews of a project in the order they were frozen (one query).
+async fn finals(
+    db: &impl ConnectionTrait,
+    project_id: i32,
+) -> Result<Vec<reviews::Model>, AppError> {
+    Ok(reviews::Entity::find()
+        .filter(reviews::Column::ProjectId.eq(project_id))
+        .filter(reviews::Column::Status.eq("final"))
+        .order_by_asc(reviews::Column::FinalizedAt)
+        .order_by_asc(reviews::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The last final review of a project, as a snapshot with its id and title.
+pub async fn last_final(
+    db: &impl ConnectionTrait,
+    project_id: i32,
+) -> Result<Option<(i32, String, Snapshot)>, AppError> {
+    let last = reviews::Entity::find()
+        .filter(reviews::Column::ProjectId.eq(project_id))
+        .filter(reviews::Column::Status.eq("final"))
+        .order_by_desc(reviews::Column::FinalizedAt)
+        .order_by_desc(reviews::Column::Id)
+        .one(db)
+        .await?;
+    match last {
+        Some(r) => Ok(Some((r.id, r.title.clone(), read_snapshot(&r)?))),
+        None => Ok(None),
+    }
+}
+
+/// The overall score of each project's last final review (one query), for the portfolio.
+pub async fn last_overall(
+    db: &impl ConnectionTrait,
+    project_ids: &[i32],
+) -> Result<HashMap<i32, Option<u8>>, AppError> {
+    let rows = reviews::Entity::find()
+        .filter(reviews::Column::ProjectId.is_in(project_ids.iter().copied()))
+        .filter(reviews::Column::Status.eq("final"))
+        .order_by_asc(reviews::Column::FinalizedAt)
+        .order_by_asc(reviews::Column::Id)
+        .all(db)
+        .await?;
+    // Later rows overwrite earlier ones: the last final review wins.
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.project_id, r.overall.and_then(|o| u8::try_from(o).ok())))
+        .collect())
+}
+
+async fn signoff_counts(
+    db: &impl ConnectionTrait,
+    review_ids: Vec<i32>,
+) -> Result<HashMap<i32, usize>, AppError> {
+    let mut out = HashMap::new();
+    for s in review_signoffs::Entity::find()
+        .filter(review_signoffs::Column::ReviewId.is_in(review_ids))
+        .all(db)
+        .await?
+    {
+        *out.entry(s.review_id).or_insert(0) += 1;
+    }
+    Ok(out)
+}
+
+/// `/p/{slug}/reviews`: the reviews, the trend over final ones, and the live project against
+/// the last final review.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    slug: &str,
+    today: NaiveDate,
+) -> Result<ReviewsView, AppError> {
+    let project = find_by_slug(db, slug).await?;
+    let role = authz::can_view_project(db, user, &project).await?;
+    let mut rows = reviews::Entity::find()
+        .filter(reviews::Column::ProjectId.eq(project.id))
+        .order_by_desc(reviews::Column::ReviewDate)
+        .order_by_desc(reviews::Column::Id)
+        .all(db)
+        .await?;
+    let counts = signoff_counts(db, rows.iter().map(|r| r.id).collect()).await?;
+    let mut final_rows: Vec<&reviews::Model> =
+        rows.iter().filter(|r| r.status == "final").collect();
+    final_rows.sort_by_key(|r| (r.finalized_at, r.id));
+    let snapshots: Vec<(&reviews::Model, Snapshot)> = final_rows
+        .iter()
+        .map(|r| Ok((*r, read_snapshot(r)?)))
+        .collect::<Result<_, AppError>>()?;
+    let live = live_snapshot(db, &project, today).await?;
+    let trend = trend(&snapshots, &live);
+    let since_last = snapshots.last().map(|(_, s)| diff(s, &live));
+    let reviews = rows
+        .iter_mut()
+        .map(|r| summary(r, counts.get(&r.id).copied().unwrap_or(0)))
+        .collect();
+    Ok(ReviewsView {
+        slug: project.slug,
+        name: project.name,
+        permissions: authz::permissions(role),
+        reviews,
+        trend,
+        today,
+        since_last,
+    })
+}
+
+/// Trend points over final reviews, categories in the live order (by id, so renamed ones stay
+/// one line) and named as they are now.
+fn trend(finals: &[(&reviews::Model, Snapshot)], live: &Snapshot) -> Vec<TrendPoint> {
+    let mut order: Vec<(i32, String)> = live
+        .categories
+        .iter()
+        .map(|c| (c.id, c.name.clone()))
+        .collect();
+    for (_, s) in finals.iter().rev() {
+        for c in &s.categories {
+            if !order.iter().any(|(id, _)| *id == c.id) {
+                order.push((c.id, c.name.clone()));
+            }
+        }
+    }
+    finals
+        .iter()
+        .map(|(r, s)| TrendPoint {
+            label: if r.version_label.is_empty() {
+                r.review_date.format("%Y-%m-%d").to_string()
+            } else {
+                r.version_label.clone()
+            },
+            overall: s.overall,
+            categories: order
+                .iter()
+                .map(|(id, name)| {
+                    (
+                        name.clone(),
+                        s.categories
+                            .iter()
+                            .find(|c| c.id == *id)
+                            .and_then(|c| c.effective),
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+async fn review_for(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    id: i32,
+) -> Result<(reviews::Model, projects::Model), AppError> {
+    let review = reviews::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let project = visible_project(db, user, review.project_id).await?;
+    Ok((review, project))
+}
+
+fn minute(t: chrono::DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// One review: frozen (or, for a draft, live) scores, its diff against the previous final
+/// review, and its sign-offs.
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    id: i32,
+    today: NaiveDate,
+) -> Result<ReviewView, AppError> {
+    let (review, project) = review_for(db, user, id).await?;
+    let role = authz::can_view_project(db, user, &project).await?;
+    let finals = finals(db, project.id).await?;
+    let (snapshot, previous) = if review.status == "final" {
+        let at = finals.iter().position(|r| r.id == review.id);
+        let previous = at
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|n| finals.get(n));
+        (read_snapshot(&review)?, previous)
+    } else {
+        (live_snapshot(db, &project, today).await?, finals.last())
+    };
+    let previous = previous
+        .map(|p| Ok::<_, AppError>((p.id, p.title.clone(), read_snapshot(p)?)))
+        .transpose()?;
+    let signoffs: Vec<review_signoffs::Model> = review_signoffs::Entity::find()
+        .filter(review_signoffs::Column::ReviewId.eq(review.id))
+        .order_by_asc(review_signoffs::Column::SignedAt)
+        .all(db)
+        .await?;
+    let finalized = match (review.finalized_at, review.finalized_by) {
+        (Some(at), by) => {
+            let name = match by {
+                Some(uid) => users::Entity::find_by_id(uid)
+                    .one(db)
+                    .await?
+                    .map(|u| u.display_name)
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            Some((name, minute(at)))
+        }
+        _ => None,
+    };
+    let permissions = authz::permissions(role);
+    let can_sign = review.status == "final"
+        && permissions.can_manage
+        && !signoffs.iter().any(|s| s.user_id == Some(user.id));
+    Ok(ReviewView {
+        slug: project.slug,
+        name: project.name,
+        permissions,
+        review: summary(&review, signoffs.len()),
+        summary_html: to_safe_html(&review.summary),
+        summary: review.summary.clone(),
+        diff: previous.as_ref().map(|(_, _, s)| diff(s, &snapshot)),
+        previous: previous.map(|(id, title, _)| (id, title)),
+        snapshot,
+        finalized,
+        signoffs: signoffs
+            .into_iter()
+            .map(|s| SignOff {
+                name: s.name,
+                signed_at: minute(s.signed_at),
+                comment: s.comment,
+            })
+            .collect(),
+        can_sign,
+    })
+}
+
+/// The live project of `slug` against its last final review.
+pub async fn live_diff(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    slug: &str,
+    today: NaiveDate,
+) -> Result<LiveDiff, AppError> {
+    let project = find_by_slug(db, slug).await?;
+    authz::can_view_project(db, user, &project).await?;
+    let last = last_final(db, project.id).await?;
+    let live = live_snapshot(db, &project, today).await?;
+    Ok(LiveDiff {
+        slug: project.slug,
+        name: project.name,
+        diff: last.as_ref().map(|(_, _, s)| diff(s, &live)),
+        last: last.map(|(id, title, _)| (id, title)),
+    })
+}
+
+/// A review's fields as submitted.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewInput {
+    /// Title.
+    pub title: String,
+    /// Reviewer's name.
+    pub reviewer: String,
+    /// `YYYY-MM-DD`; blank: today.
+    pub review_date: String,
+    /// Version label.
+    pub version_label: String,
+    /// Summary (Markdown).
+    pub summary: String,
+}
+
+struct ReviewValues {
+    title: String,
+    reviewer: String,
+    review_date: NaiveDate,
+    version_label: String,
+    summary: String,
+}
+
+fn check_review(input: &ReviewInput, today: NaiveDate) -> Result<ReviewValues, AppError> {
+    let title = input.title.trim().to_owned();
+    let reviewer = input.reviewer.trim().to_owned();
+    let version_label = input.version_label.trim().to_owned();
+    let summary = input.summary.trim().to_owned();
+    let date = match input.review_date.trim() {
+        "" => Ok(today),
+        d => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| ()),
+    };
+    let mut v = Validator::default();
+    v.check(title.is_empty(), "title", "Enter a title.")
+        .check(
+            title.chars().count() > MAX_TITLE,
+            "title",
+            "Use at most 200 characters.",
+        )
+        .check(
+            reviewer.chars().count() > 120,
+            "reviewer",
+            "Use at most 120 characters.",
+        )
+        .check(date.is_err(), "review_date", "Use a date like 2026-12-31.")
+        .check(
+            version_label.chars().count() > 60,
+            "version_label",
+            "Use at most 60 characters.",
+        )
+        .check(
+            summary.chars().count() > MAX_TEXT,
+            "summary",
+            "Use at most 20,000 characters.",
+        );
+    v.finish()?;
+    Ok(ReviewValues {
+        title,
+        reviewer,
+        review_date: date.map_err(|()| AppError::BadRequest)?,
+        version_label,
+        summary,
+    })
+}
+
+fn review_state(r: &reviews::Model) -> serde_json::Value {
+    serde_json::json!({
+        "title": r.title,
+        "reviewer": r.reviewer,
+        "review_date": r.review_date,
+        "version_label": r.version_label,
+        "status": r.status,
+        "overall": r.overall,
+        "verdict": r.verdict,
+    })
+}
+
+async fn insert_review(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    project: &projects::Model,
+    v: ReviewValues,
+    previous_id: Option<i32>,
+) -> Result<i32, AppError> {
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let r = reviews::ActiveModel {
+        project_id: Set(project.id),
+        title: Set(v.title),
+        reviewer: Set(v.reviewer),
+        review_date: Set(v.review_date),
+        version_label: Set(v.version_label),
+        summary: Set(v.summary),
+        status: Set("draft".into()),
+        previous_id: Set(previous_id),
+        snapshot: Set(None),
+        overall: Set(None),
+        verdict: Set(None),
+        finalized_at: Set(None),
+        finalized_by: Set(None),
+        version: Set(1),
+        created_by: Set(Some(user.id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("review", r.id, "created")
+            .in_project(project)
+            .after(&review_state(&r)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(r.id)
+}
+
+/// Starts a draft review of project `slug` (editors).
+pub async fn create(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    slug: &str,
+    input: ReviewInput,
+    today: NaiveDate,
+) -> Result<i32, AppError> {
+    let project = find_by_slug(db, slug).await?;
+    authz::can_edit_project(db, user, &project).await?;
+    let v = check_review(&input, today)?;
+    let previous = finals(db, project.id).await?.last().map(|r| r.id);
+    insert_review(db, user, &project, v, previous).await
+}
+
+/// Starts the review after review `id` (editors): the same title pattern and reviewer, the
+/// next version label, dated today, linked to it.
+pub async fn start_next(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    id: i32,
+    today: NaiveDate,
+) -> Result<i32, AppError> {
+    let (review, project) = review_for(db, user, id).await?;
+    authz::can_edit_project(db, user, &project).await?;
+    let v = ReviewValues {
+        title: next_in_series(&review.title),
+        reviewer: review.reviewer.clone(),
+        review_date: today,
+        version_label: next_in_series(&review.version_label),
+        summary: String::new(),
+    };
+    insert_review(db, user, &project, v, Some(review.id)).await
+}
+
+fn frozen() -> AppError {
+    AppError::Conflict("This review is final and can no longer change.".into())
+}
+
+/// Edits a draft (editors) seen at `version`; returns the new version.
+pub async fn update(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    id: i32,
+    version: i32,
+    input: ReviewInput,
+    today: NaiveDate,
+) -> Result<i32, AppError> {
+    let (review, project) = review_for(db, user, id).await?;
+    authz::can_edit_project(db, user, &project).await?;
+    if review.status == "final" {
+        return Err(frozen());
+    }
+    let v = check_review(&input, today)?;
+    let txn = db.begin().await?;
+    let res = reviews::Entity::update_many()
+        .col_expr(reviews::Column::Title, Expr::value(v.title))
+        .col_expr(reviews::Column::Reviewer, Expr::value(v.reviewer))
+        .col_expr(reviews::Column::ReviewDate, Expr::value(v.review_date))
+        .col_expr(reviews::Column::VersionLabel, Expr::value(v.version_label))
+        .col_expr(reviews::Column::Summary, Expr::value(v.summary))
+        .col_expr(reviews::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(
+            reviews::Column::Version,
+            Expr::col(reviews::Column::Version).add(1),
+        )
+        .filter(reviews::Column::Id.eq(id))
+        .filter(reviews::Column::Version.eq(version))
+        .filter(reviews::Column::Status.eq("draft"))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(stale("review", None));
+    }
+    let after = reviews::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("review", id, "updated")
+            .in_project(&project)
+            .before(&review_state(&review))
+            .after(&review_state(&after)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after.version)
+}
+
+/// Deletes a draft (editors). Final reviews stay.
+pub async fn delete(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    id: i32,
+) -> Result<(), AppError> {
+    let (review, project) = review_for(db, user, id).await?;
+    authz::can_edit_project(db, user, &project).await?;
+    if review.status == "final" {
+        return Err(frozen());
+    }
+    let txn = db.begin().await?;
+    reviews::Entity::delete_many()
+        .filter(reviews::Column::Id.eq(id))
+        .filter(reviews::Column::Status.eq("draft"))
+        .exec(&txn)
+        .await?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("review", id, "deleted")
+            .in_project(&project)
+            .before(&review_state(&review)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Finalizes a draft seen at `version` (editors): freezes the project as it is now.
+pub async fn finalize(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    id: i32,
+    version: i32,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    let (review, project) = review_for(db, user, id).await?;
+    authz::can_edit_project(db, user, &project).await?;
+    if review.status == "final" {
+        return Err(frozen());
+    }
+    let txn = db.begin().await?;
+    let snap = live_snapshot(&txn, &project, today).await?;
+    let json = serde_json::to_string(&snap).map_err(|e| {
+        tracing::error!(error = %e, "serializing a snapshot");
+        AppError::Internal
+    })?;
+    let now = Utc::now();
+    let res = reviews::Entity::update_many()
+        .col_expr(reviews::Column::Status, Expr::value("final"))
+        .col_expr(reviews::Column::Snapshot, Expr::value(Some(json)))
+        .col_expr(
+            reviews::Column::Overall,
+            Expr::value(snap.overall.map(i32::from)),
+        )
+        .col_expr(
+            reviews::Column::Verdict,
+            Expr::value(Some(snap.verdict.as_str())),
+        )
+        .col_expr(reviews::Column::FinalizedAt, Expr::value(Some(now)))
+        .col_expr(reviews::Column::FinalizedBy, Expr::value(Some(user.id)))
+        .col_expr(reviews::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            reviews::Column::Version,
+            Expr::col(reviews::Column::Version).add(1),
+        )
+        .filter(reviews::Column::Id.eq(id))
+        .filter(reviews::Column::Version.eq(version))
+        .filter(reviews::Column::Status.eq("draft"))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(stale("review", None));
+    }
+    let after = reviews::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("review", id, "finalized")
+            .in_project(&project)
+            .before(&review_state(&review))
+            .after(&review_state(&after)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Signs a final review (team owners), once per owner.
+pub async fn sign(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    id: i32,
+    comment: &str,
+) -> Result<(), AppError> {
+    let (review, project) = review_for(db, user, id).await?;
+    authz::can_manage_project(db, user, &project).await?;
+    if review.status != "final" {
+        return Err(AppError::Conflict(
+            "Only a final review can be signed; finalize it first.".into(),
+        ));
+    }
+    let comment = comment.trim();
+    let mut v = Validator::default();
+    v.check(
+        comment.chars().count() > 2000,
+        "comment",
+        "Use at most 2,000 characters.",
+    );
+    v.finish()?;
+    let signed = review_signoffs::Entity::find()
+        .filter(review_signoffs::Column::ReviewId.eq(id))
+        .filter(review_signoffs::Column::UserId.eq(user.id))
+        .count(db)
+        .await?;
+    if signed > 0 {
+        return Err(AppError::Conflict(
+            "You have signed this review already.".into(),
+        ));
+    }
+    let txn = db.begin().await?;
+    let s = review_signoffs::ActiveModel {
+        review_id: Set(id),
+        user_id: Set(Some(user.id)),
+        name: Set(user.display_name.clone()),
+        comment: Set(comment.to_owned()),
+        signed_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    // The unique index: the same owner signing twice at once.
+    .map_err(|_| AppError::Conflict("You have signed this review already.".into()))?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("review", id, "signed")
+            .in_project(&project)
+            .after(&serde_json::json!({ "signed_by": s.name, "comment": s.comment })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

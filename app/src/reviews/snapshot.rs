@@ -1,0 +1,700 @@
+//! Snapshots of a project (what a final review freezes) and the diff of two snapshots: pure
+//! functions, no database, no Leptos. The live project becomes a snapshot the same way a review
+//! does, so "since last review" is the same diff.
+//!
+//! Snapshots are stored as JSON carrying `format_version`; a later change of the schema adds a
+//! new version and a reader for it, and never rewrites stored snapshots.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    risks::matrix::{Level, RiskMatrix, RiskStatus},
+    scoring::{CategoryFacts, Counts, ItemFacts, Priority, Status, Verdict, score_project},
+};
+
+/// The snapshot format this code writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A project frozen at one moment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Always [`FORMAT_VERSION`] when written by this code.
+    pub format_version: u32,
+    /// The day the scores were computed for (expired acceptances count as open).
+    pub taken_on: NaiveDate,
+    /// Overall score.
+    pub overall: Option<u8>,
+    /// Verdict.
+    pub verdict: Verdict,
+    /// The project's "ready" threshold then.
+    pub threshold: u8,
+    /// Hours of open blocking items.
+    pub effort_to_ready: f64,
+    /// Hours of every open item.
+    pub effort_remaining: f64,
+    /// Items by status.
+    pub counts: Counts,
+    /// Categories in order.
+    pub categories: Vec<SnapCategory>,
+    /// Items in category order.
+    pub items: Vec<SnapItem>,
+    /// Risks.
+    pub risks: Vec<SnapRisk>,
+}
+
+/// A category in a snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapCategory {
+    /// Database id (how categories are matched across snapshots, so renames are seen).
+    pub id: i32,
+    /// Name then.
+    pub name: String,
+    /// Weight then.
+    pub weight: u32,
+    /// Assessor's score then.
+    pub assessor: Option<u8>,
+    /// Computed score.
+    pub computed: Option<u8>,
+    /// Effective score.
+    pub effective: Option<u8>,
+}
+
+/// An item in a snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapItem {
+    /// Database id.
+    pub id: i32,
+    /// Its category's id.
+    pub category_id: i32,
+    /// Title then.
+    pub title: String,
+    /// Priority then.
+    pub priority: Priority,
+    /// Blocking then.
+    pub blocking: bool,
+    /// The status that counted then.
+    pub status: Status,
+    /// Assignee's name then.
+    pub assignee: Option<String>,
+}
+
+/// A risk in a snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapRisk {
+    /// Database id.
+    pub id: i32,
+    /// Title then.
+    pub title: String,
+    /// Its category's id.
+    pub category_id: Option<i32>,
+    /// Status then.
+    pub status: RiskStatus,
+    /// Current level then.
+    pub level: Level,
+    /// Target level then.
+    pub target_level: Level,
+}
+
+/// A category as the database has it now.
+#[derive(Clone, Debug)]
+pub struct LiveCategory {
+    /// Id.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// Weight.
+    pub weight: u32,
+    /// Assessor's score.
+    pub assessor: Option<u8>,
+}
+
+/// An item as the database has it now.
+#[derive(Clone, Debug)]
+pub struct LiveItem {
+    /// Id.
+    pub id: i32,
+    /// Category id.
+    pub category_id: i32,
+    /// Title.
+    pub title: String,
+    /// Scoring facts (priority, stored status, blocking, effort, expiry).
+    pub facts: ItemFacts,
+    /// Assignee's name.
+    pub assignee: Option<String>,
+}
+
+/// A risk as the database has it now.
+#[derive(Clone, Debug)]
+pub struct LiveRisk {
+    /// Id.
+    pub id: i32,
+    /// Title.
+    pub title: String,
+    /// Category id.
+    pub category_id: Option<i32>,
+    /// Status.
+    pub status: RiskStatus,
+    /// Current cell.
+    pub current: (i32, i32),
+    /// Target cell.
+    pub target: (i32, i32),
+}
+
+/// The snapshot of a project on `today`.
+pub fn take(
+    today: NaiveDate,
+    threshold: u8,
+    categories: &[LiveCategory],
+    items: &[LiveItem],
+    risks: &[LiveRisk],
+    matrix: &RiskMatrix,
+) -> Snapshot {
+    let mut by_category: HashMap<i32, Vec<&LiveItem>> = HashMap::new();
+    for i in items {
+        by_category.entry(i.category_id).or_default().push(i);
+    }
+    let facts: Vec<CategoryFacts> = categories
+        .iter()
+        .map(|c| CategoryFacts {
+            weight: c.weight,
+            assessor_score: c.assessor,
+            items: by_category
+                .get(&c.id)
+                .map(|v| v.iter().map(|i| i.facts).collect())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let score = score_project(&facts, threshold, today);
+    let snap_categories = categories
+        .iter()
+        .zip(&score.categories)
+        .map(|(c, s)| SnapCategory {
+            id: c.id,
+            name: c.name.clone(),
+            weight: c.weight,
+            assessor: c.assessor,
+            computed: s.computed,
+            effective: s.effective,
+        })
+        .collect();
+    let snap_items = categories
+        .iter()
+        .flat_map(|c| by_category.get(&c.id).into_iter().flatten())
+        .map(|i| SnapItem {
+            id: i.id,
+            category_id: i.category_id,
+            title: i.title.clone(),
+            priority: i.facts.priority,
+            blocking: i.facts.blocking,
+            status: i.facts.effective_status(today),
+            assignee: i.assignee.clone(),
+        })
+        .collect();
+    let snap_risks = risks
+        .iter()
+        .map(|r| SnapRisk {
+            id: r.id,
+            title: r.title.clone(),
+            category_id: r.category_id,
+            status: r.status,
+            level: matrix.level(r.current.0, r.current.1),
+            target_level: matrix.level(r.target.0, r.target.1),
+        })
+        .collect();
+    Snapshot {
+        format_version: FORMAT_VERSION,
+        taken_on: today,
+        overall: score.overall,
+        verdict: score.verdict,
+        threshold,
+        effort_to_ready: score.effort_to_ready,
+        effort_remaining: score.effort_remaining,
+        counts: score.counts,
+        categories: snap_categories,
+        items: snap_items,
+        risks: snap_risks,
+    }
+}
+
+impl Snapshot {
+    /// The name of category `id` in this snapshot.
+    pub fn category_name(&self, id: i32) -> String {
+        self.categories
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// Highest level among risks that were not closed, per category id (`None`: no category).
+    pub fn risk_levels_by_category(&self) -> HashMap<Option<i32>, Level> {
+        let mut out: HashMap<Option<i32>, Level> = HashMap::new();
+        for r in self.risks.iter().filter(|r| r.status != RiskStatus::Closed) {
+            let e = out.entry(r.category_id).or_insert(r.level);
+            *e = (*e).max(r.level);
+        }
+        out
+    }
+}
+
+/// How one category's effective score moved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryDelta {
+    /// Category id.
+    pub id: i32,
+    /// Name in the newer snapshot (or the older one when it was removed).
+    pub name: String,
+    /// Name in the older snapshot, when it was renamed.
+    pub renamed_from: Option<String>,
+    /// Effective score before (none when new or without a score).
+    pub before: Option<u8>,
+    /// Effective score after (none when removed or without a score).
+    pub after: Option<u8>,
+    /// `after - before`, when both exist.
+    pub delta: Option<i32>,
+    /// Only in the newer snapshot.
+    pub added: bool,
+    /// Only in the older snapshot.
+    pub removed: bool,
+}
+
+/// An item named in a diff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemRef {
+    /// Item id.
+    pub id: i32,
+    /// Title (in the newer snapshot when it is there).
+    pub title: String,
+    /// Category name.
+    pub category: String,
+    /// Priority.
+    pub priority: Priority,
+}
+
+/// An item whose status or priority moved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemChange<T> {
+    /// The item.
+    pub item: ItemRef,
+    /// Before.
+    pub from: T,
+    /// After.
+    pub to: T,
+}
+
+/// A risk whose level moved (`None`: the risk did not exist on that side).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskChange {
+    /// Risk id.
+    pub id: i32,
+    /// Title.
+    pub title: String,
+    /// Level before.
+    pub from: Option<Level>,
+    /// Level after.
+    pub to: Option<Level>,
+}
+
+/// What changed between two snapshots.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Diff {
+    /// Overall before and after.
+    pub overall: (Option<u8>, Option<u8>),
+    /// `after - before`, when both exist.
+    pub overall_delta: Option<i32>,
+    /// Verdict before and after.
+    pub verdict: (Verdict, Verdict),
+    /// Per category, newer order first, then removed ones.
+    pub categories: Vec<CategoryDelta>,
+    /// Gaps that became done or accepted.
+    pub fixed: Vec<ItemChange<Status>>,
+    /// Done or accepted items that became gaps again.
+    pub regressions: Vec<ItemChange<Status>>,
+    /// Items only in the newer snapshot.
+    pub new_items: Vec<ItemRef>,
+    /// Items only in the older snapshot (deleted).
+    pub removed_items: Vec<ItemRef>,
+    /// Items whose priority changed.
+    pub priority_changes: Vec<ItemChange<Priority>>,
+    /// Risks whose level changed, appeared or went away.
+    pub risk_changes: Vec<RiskChange>,
+}
+
+impl Diff {
+    /// Nothing changed at all.
+    pub fn is_empty(&self) -> bool {
+        self.overall.0 == self.overall.1
+            && self.verdict.0 == self.verdict.1
+            && self
+                .categories
+                .iter()
+                .all(|c| !c.added && !c.removed && c.renamed_from.is_none() && c.before == c.after)
+            && self.fixed.is_empty()
+            && self.regressions.is_empty()
+            && self.new_items.is_empty()
+            && self.removed_items.is_empty()
+            && self.priority_changes.is_empty()
+            && self.risk_changes.is_empty()
+    }
+}
+
+fn delta(before: Option<u8>, after: Option<u8>) -> Option<i32> {
+    Some(i32::from(after?) - i32::from(before?))
+}
+
+fn closed(s: Status) -> bool {
+    matches!(s, Status::Done | Status::AcceptedRisk)
+}
+
+/// What changed from `old` to `new`. Categories, items and risks are matched by id, so a
+/// renamed category or item is the same one.
+pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
+    let old_cats: HashMap<i32, &SnapCategory> = old.categories.iter().map(|c| (c.id, c)).collect();
+    let new_cat_ids: HashMap<i32, &SnapCategory> =
+        new.categories.iter().map(|c| (c.id, c)).collect();
+    let mut categories: Vec<CategoryDelta> = new
+        .categories
+        .iter()
+        .map(|c| {
+            let before = old_cats.get(&c.id);
+            CategoryDelta {
+                id: c.id,
+                name: c.name.clone(),
+                renamed_from: before.filter(|b| b.name != c.name).map(|b| b.name.clone()),
+                before: before.and_then(|b| b.effective),
+                after: c.effective,
+                delta: delta(before.and_then(|b| b.effective), c.effective),
+                added: before.is_none(),
+                removed: false,
+            }
+        })
+        .collect();
+    categories.extend(
+        old.categories
+            .iter()
+            .filter(|c| !new_cat_ids.contains_key(&c.id))
+            .map(|c| CategoryDelta {
+                id: c.id,
+                name: c.name.clone(),
+                renamed_from: None,
+                before: c.effective,
+                after: None,
+                delta: None,
+                added: false,
+                removed: true,
+            }),
+    );
+
+    let old_items: HashMap<i32, &SnapItem> = old.items.iter().map(|i| (i.id, i)).collect();
+    let new_item_ids: HashMap<i32, &SnapItem> = new.items.iter().map(|i| (i.id, i)).collect();
+    let item_ref = |s: &Snapshot, i: &SnapItem| ItemRef {
+        id: i.id,
+        title: i.title.clone(),
+        category: s.category_name(i.category_id),
+        priority: i.priority,
+    };
+    let (mut fixed, mut regressions, mut new_items, mut priority_changes) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in &new.items {
+        let Some(before) = old_items.get(&i.id) else {
+            new_items.push(item_ref(new, i));
+            continue;
+        };
+        if before.status.is_gap() && closed(i.status) {
+            fixed.push(ItemChange {
+                item: item_ref(new, i),
+                from: before.status,
+                to: i.status,
+            });
+        } else if closed(before.status) && i.status.is_gap() {
+            regressions.push(ItemChange {
+                item: item_ref(new, i),
+                from: before.status,
+                to: i.status,
+            });
+        }
+        if before.priority != i.priority {
+            priority_changes.push(ItemChange {
+                item: item_ref(new, i),
+                from: before.priority,
+                to: i.priority,
+            });
+        }
+    }
+    let removed_items = old
+        .items
+        .iter()
+        .filter(|i| !new_item_ids.contains_key(&i.id))
+        .map(|i| item_ref(old, i))
+        .collect();
+
+    let old_risks: HashMap<i32, &SnapRisk> = old.risks.iter().map(|r| (r.id, r)).collect();
+    let new_risk_ids: HashMap<i32, &SnapRisk> = new.risks.iter().map(|r| (r.id, r)).collect();
+    let mut risk_changes: Vec<RiskChange> = new
+        .risks
+        .iter()
+        .filter_map(|r| {
+            let before = old_risks.get(&r.id).map(|b| b.level);
+            (before != Some(r.level)).then(|| RiskChange {
+                id: r.id,
+                title: r.title.clone(),
+                from: before,
+                to: Some(r.level),
+            })
+        })
+        .collect();
+    risk_changes.extend(
+        old.risks
+            .iter()
+            .filter(|r| !new_risk_ids.contains_key(&r.id))
+            .map(|r| RiskChange {
+                id: r.id,
+                title: r.title.clone(),
+                from: Some(r.level),
+                to: None,
+            }),
+    );
+
+    Diff {
+        overall: (old.overall, new.overall),
+        overall_delta: delta(old.overall, new.overall),
+        verdict: (old.verdict, new.verdict),
+        categories,
+        fixed,
+        regressions,
+        new_items,
+        removed_items,
+        priority_changes,
+        risk_changes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default()
+    }
+
+    fn item(id: i32, category_id: i32, priority: Priority, status: Status) -> LiveItem {
+        LiveItem {
+            id,
+            category_id,
+            title: format!("Item {id}"),
+            facts: ItemFacts {
+                priority,
+                status,
+                blocking: priority == Priority::Critical,
+                effort_hours: Some(2.0),
+                accepted_until: None,
+            },
+            assignee: None,
+        }
+    }
+
+    fn cats() -> Vec<LiveCategory> {
+        vec![
+            LiveCategory {
+                id: 1,
+                name: "Security".into(),
+                weight: 2,
+                assessor: None,
+            },
+            LiveCategory {
+                id: 2,
+                name: "Reliability".into(),
+                weight: 1,
+                assessor: None,
+            },
+        ]
+    }
+
+    fn risk(id: i32, current: (i32, i32)) -> LiveRisk {
+        LiveRisk {
+            id,
+            title: format!("Risk {id}"),
+            category_id: Some(1),
+            status: RiskStatus::Open,
+            current,
+            target: (1, 1),
+        }
+    }
+
+    fn base_items() -> Vec<LiveItem> {
+        use Priority::*;
+        use Status::*;
+        vec![
+            item(10, 1, Critical, Open),
+            item(11, 1, High, Done),
+            item(12, 2, Medium, InProgress),
+            item(13, 2, Low, Done),
+        ]
+    }
+
+    fn snap(cats: &[LiveCategory], items: &[LiveItem], risks: &[LiveRisk]) -> Snapshot {
+        take(day(), 80, cats, items, risks, &RiskMatrix::default())
+    }
+
+    #[test]
+    fn a_snapshot_carries_the_scores_the_checklist_shows() {
+        let s = snap(&cats(), &base_items(), &[risk(1, (4, 5))]);
+        // Security: high done 4 of 12 → 33; Reliability: low done 1 of 3 → 33.
+        assert_eq!(s.categories[0].computed, Some(33));
+        assert_eq!(s.categories[1].computed, Some(33));
+        assert_eq!(s.overall, Some(33));
+        assert_eq!(s.verdict, Verdict::NotReady);
+        assert_eq!(s.items.len(), 4);
+        assert_eq!(s.risks[0].level, Level::Critical);
+        assert_eq!(s.format_version, FORMAT_VERSION);
+        // It survives a JSON round trip unchanged.
+        let json = serde_json::to_string(&s).unwrap_or_default();
+        assert_eq!(serde_json::from_str::<Snapshot>(&json).ok(), Some(s));
+    }
+
+    #[test]
+    fn identical_snapshots_have_an_empty_diff() {
+        let s = snap(&cats(), &base_items(), &[risk(1, (2, 2))]);
+        let d = diff(&s, &s.clone());
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(d.overall_delta, Some(0));
+        assert!(d.categories.iter().all(|c| c.delta == Some(0)));
+    }
+
+    #[test]
+    fn fixes_regressions_new_removed_and_priority_changes_are_each_seen() {
+        use Priority::*;
+        use Status::*;
+        let old = snap(&cats(), &base_items(), &[]);
+        let mut items = base_items();
+        items[0].facts.status = Done; // fixed (critical, blocking)
+        items[1].facts.status = Open; // regression
+        items[2].facts.priority = High; // priority change, still in progress
+        items.remove(3); // deleted
+        items.push(item(14, 2, Low, Open)); // new
+        let new = snap(&cats(), &items, &[]);
+        let d = diff(&old, &new);
+        let ids = |v: &[ItemChange<Status>]| v.iter().map(|c| c.item.id).collect::<Vec<_>>();
+        assert_eq!(ids(&d.fixed), [10]);
+        assert_eq!((d.fixed[0].from, d.fixed[0].to), (Open, Done));
+        assert_eq!(ids(&d.regressions), [11]);
+        assert_eq!(d.priority_changes.len(), 1);
+        assert_eq!(
+            (
+                d.priority_changes[0].item.id,
+                d.priority_changes[0].from,
+                d.priority_changes[0].to
+            ),
+            (12, Medium, High)
+        );
+        assert_eq!(d.new_items.iter().map(|i| i.id).collect::<Vec<_>>(), [14]);
+        assert_eq!(d.removed_items[0].id, 13);
+        assert_eq!(d.removed_items[0].category, "Reliability");
+        assert_eq!(d.verdict, (Verdict::NotReady, Verdict::ReadyWithGaps));
+        // Security: critical done 8 of 12 → 67 (was 33); Reliability: nothing done of
+        // high + low → 0 (was 33).
+        assert_eq!(d.categories[0].delta, Some(34));
+        assert_eq!(d.categories[1].delta, Some(-33));
+        assert_eq!(d.overall_delta, new.overall.map(|o| i32::from(o) - 33));
+        assert!(new.overall.is_some());
+        assert!(!d.is_empty());
+    }
+
+    #[test]
+    fn accepted_counts_as_fixed_and_not_applicable_does_not() {
+        use Priority::*;
+        use Status::*;
+        let old = snap(
+            &cats(),
+            &[item(1, 1, High, Open), item(2, 1, High, Open)],
+            &[],
+        );
+        let new = snap(
+            &cats(),
+            &[
+                item(1, 1, High, AcceptedRisk),
+                item(2, 1, High, NotApplicable),
+            ],
+            &[],
+        );
+        let d = diff(&old, &new);
+        assert_eq!(d.fixed.iter().map(|c| c.item.id).collect::<Vec<_>>(), [1]);
+        assert!(d.regressions.is_empty());
+    }
+
+    #[test]
+    fn renamed_and_removed_categories_are_named_not_lost() {
+        let old = snap(&cats(), &base_items(), &[]);
+        let mut renamed = cats();
+        renamed[0].name = "AppSec".into();
+        renamed.remove(1);
+        renamed.push(LiveCategory {
+            id: 3,
+            name: "Operations".into(),
+            weight: 1,
+            assessor: Some(70),
+        });
+        let items: Vec<LiveItem> = base_items()
+            .into_iter()
+            .filter(|i| i.category_id == 1)
+            .collect();
+        let new = snap(&renamed, &items, &[]);
+        let d = diff(&old, &new);
+        let sec = &d.categories[0];
+        assert_eq!(
+            (sec.name.as_str(), sec.renamed_from.as_deref()),
+            ("AppSec", Some("Security"))
+        );
+        assert_eq!(sec.delta, Some(0));
+        let ops = &d.categories[1];
+        assert!(ops.added && ops.before.is_none() && ops.after == Some(70));
+        let rel = &d.categories[2];
+        assert!(rel.removed && rel.name == "Reliability" && rel.after.is_none());
+        // Items of the removed category are reported as removed, under its old name.
+        assert!(d.removed_items.iter().all(|i| i.category == "Reliability"));
+        assert_eq!(d.removed_items.len(), 2);
+    }
+
+    #[test]
+    fn risk_level_changes_new_and_removed_risks() {
+        let old = snap(
+            &cats(),
+            &[],
+            &[risk(1, (2, 2)), risk(2, (5, 5)), risk(3, (1, 1))],
+        );
+        let new = snap(
+            &cats(),
+            &[],
+            &[risk(1, (4, 5)), risk(3, (1, 2)), risk(4, (3, 3))],
+        );
+        let d = diff(&old, &new);
+        let changes: Vec<(i32, Option<Level>, Option<Level>)> = d
+            .risk_changes
+            .iter()
+            .map(|r| (r.id, r.from, r.to))
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                (1, Some(Level::Low), Some(Level::Critical)),
+                (4, None, Some(Level::Medium)),
+                (2, Some(Level::Critical), None),
+            ],
+            "risk 3 moved cell but kept its level"
+        );
+        let levels = new.risk_levels_by_category();
+        assert_eq!(levels[&Some(1)], Level::Critical);
+    }
+
+    #[test]
+    fn an_expired_acceptance_is_frozen_as_open() {
+        use Priority::*;
+        let mut i = item(1, 1, High, Status::AcceptedRisk);
+        i.facts.accepted_until = NaiveDate::from_ymd_opt(2026, 1, 1);
+        let s = snap(&cats(), &[i], &[]);
+        assert_eq!(s.items[0].status, Status::Open);
+    }
+}
