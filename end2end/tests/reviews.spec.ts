@@ -58,7 +58,7 @@ test('a finalized review, then two fixes and a regression: "+34 since last revie
   await expect(page.getByText('Draft — shows the live project')).toBeVisible();
   await page.getByRole('button', { name: 'Finalize review' }).click();
   await expect(page.getByRole('heading', { name: 'Sign-off' })).toBeVisible();
-  await expect(page.getByLabel('Scores').getByText('33', { exact: true })).toBeVisible();
+  await expect(page.getByLabel('Scores').locator('.overall strong')).toHaveText('33');
 
   // Close two items and reopen one (2 of 3 done: 67).
   await page.goto('/p/launch-gate/checklist');
