@@ -18,6 +18,8 @@ pub mod entities;
 pub mod error;
 pub mod http_status;
 #[cfg(feature = "ssr")]
+pub mod import;
+#[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod projects;
 pub mod reviews;
