@@ -465,6 +465,8 @@ pub async fn load(
         )
         .await?;
         let mut category_ids = Vec::new();
+        // Status changes, applied around two reviews so the project has a history.
+        let mut pending: Vec<(Option<usize>, i32, &str)> = Vec::new();
         for (category, weight, assessor, rows) in categories {
             let category_id = create_category(
                 db,
@@ -520,33 +522,7 @@ pub async fn load(
                 )
                 .await?;
                 if *status != "open" {
-                    let status = status.to_string();
-                    update_item(
-                        db,
-                        by,
-                        id,
-                        1,
-                        |i| {
-                            i.status = status.clone();
-                            match status.as_str() {
-                                "not_applicable" => {
-                                    i.status_reason =
-                                        "Single service; nothing to trace across.".into()
-                                }
-                                "accepted_risk" => {
-                                    i.status_reason =
-                                        "Scheduled for Q1; compensated by a bug bounty.".into();
-                                    i.accepted_until = (today + Duration::days(60)).to_string();
-                                }
-                                "done" => {
-                                    i.evidence_url = "https://ci.example.com/runs/1842".into()
-                                }
-                                _ => {}
-                            }
-                        },
-                        today,
-                    )
-                    .await?;
+                    pending.push((*assignee, id, *status));
                 }
                 count += 1;
             }
@@ -577,6 +553,15 @@ pub async fn load(
             )
             .await?;
         }
+        let half = pending.len() / 2;
+        for (n, (assignee, id, status)) in pending.iter().enumerate() {
+            if n == half {
+                review(db, &owner, &slug, name, 1, today, false).await?;
+            }
+            let by = assignee.map_or(&owner, |i| &people[i]);
+            set_demo_status(db, by, *id, status, today).await?;
+        }
+        review(db, &owner, &slug, name, 2, today, p == 2).await?;
         slugs.push(slug);
     }
     Ok(DemoLoaded {
@@ -588,4 +573,69 @@ pub async fn load(
         projects: slugs,
         items: count,
     })
+}
+
+/// Starts and finalizes review `n` of a demo project (and signs it when asked).
+async fn review(
+    db: &DatabaseConnection,
+    owner: &crate::auth::model::AuthUser,
+    slug: &str,
+    name: &str,
+    n: u32,
+    today: NaiveDate,
+    signed: bool,
+) -> Result<(), AppError> {
+    use crate::reviews::service::{ReviewInput, create, finalize, sign};
+    let id = create(
+        db,
+        owner,
+        slug,
+        ReviewInput {
+            title: format!("{name} readiness review {n}"),
+            reviewer: "Maya Okafor".into(),
+            review_date: (today - Duration::days(i64::from(3 - n) * 14)).to_string(),
+            version_label: format!("v0.{}", 8 + n),
+            summary: "Walked through every category with the team.".into(),
+        },
+        today,
+    )
+    .await?;
+    finalize(db, owner, id, 1, today).await?;
+    if signed {
+        sign(db, owner, id, "Go for launch.").await?;
+    }
+    Ok(())
+}
+
+/// Gives a demo item its status, with the reason, expiry or evidence the status needs.
+async fn set_demo_status(
+    db: &DatabaseConnection,
+    by: &crate::auth::model::AuthUser,
+    id: i32,
+    status: &str,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    update_item(
+        db,
+        by,
+        id,
+        1,
+        |i| {
+            i.status = status.to_owned();
+            match status {
+                "not_applicable" => {
+                    i.status_reason = "Single service; nothing to trace across.".into()
+                }
+                "accepted_risk" => {
+                    i.status_reason = "Scheduled for Q1; compensated by a bug bounty.".into();
+                    i.accepted_until = (today + Duration::days(60)).to_string();
+                }
+                "done" => i.evidence_url = "https://ci.example.com/runs/1842".into(),
+                _ => {}
+            }
+        },
+        today,
+    )
+    .await?;
+    Ok(())
 }

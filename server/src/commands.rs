@@ -164,7 +164,7 @@ pub async fn demo(dbargs: &DbArgs) -> Result<(), BoxError> {
         .await
         .map_err(|e| e.to_string())?;
     println!(
-        "Loaded team \"{}\": {} projects ({}), {} items.",
+        "Loaded team \"{}\": {} projects ({}), {} items, risks and two final reviews each.",
         app::demo::DEMO_TEAM,
         loaded.projects.len(),
         loaded.projects.join(", "),

@@ -69,7 +69,7 @@ pub enum Command {
     /// Runs pending migrations and exits.
     Migrate,
     /// Loads a demo team, four accounts and three projects (categories, items in every state,
-    /// assignees, due dates). The accounts share one password: `PREFLIGHT_PASSWORD`, else a
+    /// assignees, due dates, risks, two final reviews each). The accounts share one password: `PREFLIGHT_PASSWORD`, else a
     /// generated one, printed. On a fresh instance the team owner is also site administrator.
     Demo,
     /// Manages accounts.

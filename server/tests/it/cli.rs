@@ -163,6 +163,36 @@ fn demo_loads_a_team_and_projects_in_every_state_once() {
         }
         assert!(risks.iter().all(|r| r.category_id.is_some()));
         assert!(p.projects[0].serious_risks >= 2, "{p:?}");
+        // Two final reviews each, the later one better: a trend and a delta to show.
+        let reviews = app::entities::reviews::Entity::find()
+            .all(&db)
+            .await
+            .unwrap();
+        assert_eq!(reviews.len(), 6);
+        assert!(
+            reviews
+                .iter()
+                .all(|r| r.status == "final" && r.snapshot.is_some())
+        );
+        for project in &p.projects {
+            assert!(
+                project.since_review == Some(0),
+                "live equals the last review: {project:?}"
+            );
+        }
+        let by_project = |n: usize| -> Vec<i32> {
+            reviews
+                .iter()
+                .filter(|r| r.project_id == reviews[n * 2].project_id)
+                .filter_map(|r| r.overall)
+                .collect()
+        };
+        assert!(by_project(0)[0] < by_project(0)[1], "{:?}", by_project(0));
+        let signed = app::entities::review_signoffs::Entity::find()
+            .all(&db)
+            .await
+            .unwrap();
+        assert_eq!(signed.len(), 1);
     });
 
     let again = preflight(&dir, &["demo"], "", Some("demo password 1"));
