@@ -1,4 +1,6 @@
-//! Importing readiness documents. This first part turns uploaded bytes into clean text:
-//! byte-order marks, line endings, non-UTF-8 files and mojibake.
+//! Importing readiness documents: uploaded bytes to clean text (byte-order marks, line endings,
+//! non-UTF-8 files, mojibake) and CSV files of items. The Markdown importer, the preview and
+//! the write path come next.
 
+pub mod csv_items;
 pub mod text;
