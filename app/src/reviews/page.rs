@@ -586,6 +586,16 @@ fn ReviewBody(
             {(!r.reviewer.is_empty()).then(|| format!(" · reviewed by {}", r.reviewer))}
             {v.finalized.clone().map(|(by, at)| format!(" · finalized by {by} on {at} UTC"))}
         </p>
+        {v
+            .previous
+            .clone()
+            .map(|(id, title)| {
+                view! {
+                    <p>
+                        "Compared with " <a href=format!("/p/{slug}/reviews/{id}")>{title}</a>
+                    </p>
+                }
+            })}
         <div class="markdown" inner_html=v.summary_html.clone()></div>
         <SnapshotScores s=v.snapshot.clone() />
         {v.diff.clone().map(|diff| view! { <DiffView diff slug=slug.clone() against=against.clone() /> })}

@@ -344,7 +344,14 @@ pub async fn detail(
             .and_then(|n| finals.get(n));
         (read_snapshot(&review)?, previous)
     } else {
-        (live_snapshot(db, &project, today).await?, finals.last())
+        // A draft compares with the review it follows, else with the last final one.
+        let follows = review
+            .previous_id
+            .and_then(|p| finals.iter().find(|r| r.id == p));
+        (
+            live_snapshot(db, &project, today).await?,
+            follows.or(finals.last()),
+        )
     };
     let previous = previous
         .map(|p| Ok::<_, AppError>((p.id, p.title.clone(), read_snapshot(p)?)))

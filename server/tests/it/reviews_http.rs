@@ -350,6 +350,19 @@ async fn owners_sign_final_reviews_once_and_the_next_review_follows_the_series()
             "{action}"
         );
     }
+    // Started from an older review, a draft compares with that one, not the latest.
+    let later = new_review(&s, &c, "Launch review 9", "v2").await;
+    finalize(&s, &c, &later).await;
+    let (_, from_old) =
+        error_kind(s.call(&c, "start_next_review", &[("review_id", &id)]).await).await;
+    let d = s
+        .get_json(&c, &format!("/rpc/get_review?review_id={from_old}"))
+        .await;
+    assert_eq!(d["previous"][0].to_string(), id);
+    let res = s
+        .call(&c, "delete_review", &[("review_id", &from_old.to_string())])
+        .await;
+    assert_eq!(res.status(), 200);
     // The draft can go; the final one stays.
     let res = s
         .call(&c, "delete_review", &[("review_id", &next.to_string())])
@@ -360,6 +373,6 @@ async fn owners_sign_final_reviews_once_and_the_next_review_follows_the_series()
             .as_array()
             .unwrap()
             .len(),
-        1
+        2
     );
 }
