@@ -924,10 +924,19 @@ fn allowed_assignees(members: &[i32], item: &items::Model) -> Vec<i32> {
 
 /// The display name of whoever changed item `id` last.
 async fn last_editor(db: &impl ConnectionTrait, id: i32) -> Result<Option<String>, AppError> {
-    let Some(current) = items::Entity::find_by_id(id).one(db).await? else {
-        return Ok(None);
-    };
-    Ok(match current.updated_by {
+    let by = items::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .and_then(|i| i.updated_by);
+    display_name(db, by).await
+}
+
+/// The display name of user `id`, if there is one (for "changed by …" messages).
+pub(crate) async fn display_name(
+    db: &impl ConnectionTrait,
+    id: Option<i32>,
+) -> Result<Option<String>, AppError> {
+    Ok(match id {
         Some(uid) => users::Entity::find_by_id(uid)
             .one(db)
             .await?

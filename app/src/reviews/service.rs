@@ -20,7 +20,7 @@ use crate::{
     audit::service::{Actor, Event, record},
     auth::model::AuthUser,
     authz,
-    checklist::service::{MAX_TEXT, MAX_TITLE, stale, visible_project},
+    checklist::service::{MAX_TEXT, MAX_TITLE, display_name, stale, visible_project},
     entities::{categories, items, projects, review_signoffs, reviews, risks, users},
     error::{AppError, Validator},
     markdown::to_safe_html,
@@ -237,7 +237,7 @@ pub async fn list(
 ) -> Result<ReviewsView, AppError> {
     let project = find_by_slug(db, slug).await?;
     let role = authz::can_view_project(db, user, &project).await?;
-    let mut rows = reviews::Entity::find()
+    let rows = reviews::Entity::find()
         .filter(reviews::Column::ProjectId.eq(project.id))
         .order_by_desc(reviews::Column::ReviewDate)
         .order_by_desc(reviews::Column::Id)
@@ -255,7 +255,7 @@ pub async fn list(
     let trend = trend(&snapshots, &live);
     let since_last = snapshots.last().map(|(_, s)| diff(s, &live));
     let reviews = rows
-        .iter_mut()
+        .iter()
         .map(|r| summary(r, counts.get(&r.id).copied().unwrap_or(0)))
         .collect();
     Ok(ReviewsView {
@@ -361,19 +361,14 @@ pub async fn detail(
         .order_by_asc(review_signoffs::Column::SignedAt)
         .all(db)
         .await?;
-    let finalized = match (review.finalized_at, review.finalized_by) {
-        (Some(at), by) => {
-            let name = match by {
-                Some(uid) => users::Entity::find_by_id(uid)
-                    .one(db)
-                    .await?
-                    .map(|u| u.display_name)
-                    .unwrap_or_default(),
-                None => String::new(),
-            };
-            Some((name, minute(at)))
-        }
-        _ => None,
+    let finalized = match review.finalized_at {
+        Some(at) => Some((
+            display_name(db, review.finalized_by)
+                .await?
+                .unwrap_or_default(),
+            minute(at),
+        )),
+        None => None,
     };
     let permissions = authz::permissions(role);
     let can_sign = review.status == "final"

@@ -23,7 +23,10 @@ use crate::{
     authz,
     checklist::{
         model::Person,
-        service::{MAX_TEXT, MAX_TITLE, item_for, member_ids, members, stale, visible_project},
+        service::{
+            MAX_TEXT, MAX_TITLE, display_name, item_for, member_ids, members, stale,
+            visible_project,
+        },
     },
     entities::{categories, items, projects, risk_items, risk_matrices, risks, users},
     error::{AppError, Validator},
@@ -715,17 +718,11 @@ pub async fn update_risk(
         .await?;
     if res.rows_affected == 0 {
         drop(txn);
-        let by = match risks::Entity::find_by_id(id)
+        let by = risks::Entity::find_by_id(id)
             .one(db)
             .await?
-            .and_then(|r| r.updated_by)
-        {
-            Some(uid) => users::Entity::find_by_id(uid)
-                .one(db)
-                .await?
-                .map(|u| u.display_name),
-            None => None,
-        };
+            .and_then(|r| r.updated_by);
+        let by = display_name(db, by).await?;
         return Err(stale("risk", by));
     }
     let after = risks::Entity::find_by_id(id)
