@@ -1,6 +1,18 @@
 //! Importing readiness documents: uploaded bytes to clean text (byte-order marks, line endings,
-//! non-UTF-8 files, mojibake) and CSV files of items. The Markdown importer, the preview and
-//! the write path come next.
+//! non-UTF-8 files, mojibake), Markdown readiness documents, CSV files of items and Preflight
+//! JSON, all read into one [`doc::Document`] that the write path turns into a project or
+//! merges into one.
 
+pub mod api;
+#[cfg(feature = "ssr")]
 pub mod csv_items;
+#[cfg(feature = "ssr")]
+pub mod doc;
+#[cfg(feature = "ssr")]
+pub mod markdown;
+pub mod model;
+pub mod page;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod text;

@@ -17,7 +17,6 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod http_status;
-#[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
 pub mod markdown;
@@ -49,6 +48,7 @@ use components::{
     error_view::NotFoundPage,
     layout::{Header, SessionResource},
 };
+use import::page::{ImportPage, ProjectImportPage};
 use projects::{list_page::PortfolioPage, project_page::ProjectPage};
 use reviews::page::{ReviewPage, ReviewsPage};
 use risks::page::{RiskPage, RisksPage, SettingsPage};
@@ -124,6 +124,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/p/:slug/risks") view=RisksPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/risks/:id") view=RiskPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/p/:slug/import") view=ProjectImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/reviews") view=ReviewsPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/reviews/:id") view=ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />

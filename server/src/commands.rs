@@ -8,13 +8,18 @@ use std::{
 
 use app::{
     audit::service::Actor,
-    auth::service::{NewUser, register_user},
+    auth::service::{NewUser, register_user, to_auth_user},
+    entities::users,
+    error::AppError,
+    import::service::Target,
+    teams::service::teams_where_user_can_create_projects,
 };
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tower_sessions::ExpiredDeletion;
 
 use crate::{
     app_state,
-    config::{DbArgs, ServeArgs},
+    config::{DbArgs, ImportArgs, ServeArgs},
     db, leptos_options,
     router::build_router,
     session_store::DbSessionStore,
@@ -140,16 +145,125 @@ pub async fn create_user_cmd(
             println!("created user {} (id {})", user.email, user.id);
             Ok(())
         }
-        Err(app::error::AppError::Validation(fields)) => {
-            let msg = fields
-                .iter()
-                .map(|(f, m)| format!("{f}: {m}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            Err(msg.into())
-        }
-        Err(e) => Err(e.to_string().into()),
+        Err(e) => Err(describe(e).into()),
     }
+}
+
+/// An application error as one line for the terminal (field errors with their field).
+fn describe(e: AppError) -> String {
+    match e {
+        AppError::Validation(fields) => fields
+            .iter()
+            .map(|(f, m)| format!("{f}: {m}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        e => e.to_string(),
+    }
+}
+
+/// `preflight import`: see [`ImportArgs`].
+pub async fn import(dbargs: &DbArgs, args: ImportArgs) -> Result<(), BoxError> {
+    use app::import::{doc, service, text};
+    let bytes = std::fs::read(&args.path).map_err(|e| format!("{}: {e}", args.path.display()))?;
+    let from = args.from.clone().unwrap_or_else(|| {
+        match args
+            .path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_lowercase)
+            .as_deref()
+        {
+            Some("csv") => "csv",
+            Some("json") => "json",
+            _ => "markdown",
+        }
+        .to_owned()
+    });
+    let decoded = text::decode(&bytes);
+    if decoded.not_utf8 {
+        eprintln!("warning: the file is not UTF-8; it was read as Windows-1252");
+    }
+    if args.dry_run {
+        let read = service::read(&from, &decoded.text).map_err(describe)?;
+        for w in &read.warnings {
+            eprintln!("warning: {w}");
+        }
+        if args.format == "json" {
+            print!("{}", doc::to_json(&read.doc));
+        } else {
+            let d = &read.doc;
+            println!(
+                "{}: {} categories, {} items, {} risks",
+                d.project.name,
+                d.categories.len(),
+                d.item_count(),
+                d.risks.len()
+            );
+            for c in &d.categories {
+                let score = c
+                    .assessor_score
+                    .map(|s| format!(", assessor score {s}"))
+                    .unwrap_or_default();
+                println!("  {} ({} items{score})", c.name, c.items.len());
+            }
+            if let Some(s) = read.document_score {
+                println!("The document's own overall score: {s}/100");
+            }
+        }
+        return Ok(());
+    }
+    let conn = db::connect(&dbargs.resolve_url()?).await?;
+    db::migrate(&conn).await?;
+    let actor = match &args.as_user {
+        Some(email) => users::Entity::find()
+            .filter(users::Column::Email.eq(email.trim().to_lowercase()))
+            .one(&conn)
+            .await?
+            .ok_or_else(|| format!("no user with the email {email}"))?,
+        None => users::Entity::find()
+            .filter(users::Column::IsAdmin.eq(true))
+            .order_by_asc(users::Column::Id)
+            .one(&conn)
+            .await?
+            .ok_or("no site administrator yet: create one, or name a user with --as")?,
+    };
+    let user = to_auth_user(actor);
+    let target = match args.project {
+        Some(slug) => Target::Existing(slug),
+        None => {
+            let teams = teams_where_user_can_create_projects(&conn, &user)
+                .await
+                .map_err(describe)?;
+            let team = match &args.team {
+                Some(t) => teams
+                    .iter()
+                    .find(|x| x.id.to_string() == *t || x.name.eq_ignore_ascii_case(t)),
+                None if teams.len() == 1 => teams.first(),
+                None => None,
+            }
+            .ok_or_else(|| {
+                let names: Vec<&str> = teams.iter().map(|t| t.name.as_str()).collect();
+                format!(
+                    "name the team of the new project with --team (one of: {})",
+                    names.join(", ")
+                )
+            })?;
+            Target::New {
+                team_id: team.id,
+                name: args.name.unwrap_or_default(),
+                slug: args.slug.unwrap_or_default(),
+            }
+        }
+    };
+    let (slug, s) = service::import(&conn, &user, target, &from, &decoded.text)
+        .await
+        .map_err(describe)?;
+    println!(
+        "Imported into {slug}: {} categories and {} items added, {} items updated, {} left \
+         alone, {} risks added.",
+        s.categories_added, s.items_added, s.items_updated, s.items_unchanged, s.risks_added
+    );
+    Ok(())
 }
 
 /// `preflight demo`: loads the demo data set and prints how to sign in.

@@ -72,12 +72,49 @@ pub enum Command {
     /// assignees, due dates, risks, two final reviews each). The accounts share one password: `PREFLIGHT_PASSWORD`, else a
     /// generated one, printed. On a fresh instance the team owner is also site administrator.
     Demo,
+    /// Imports a readiness document (Markdown, CSV of items or Preflight JSON) into a new
+    /// project or, with `--project`, merges it into an existing one. With `--dry-run` nothing
+    /// is written (no database is needed): a summary, or with `--format json` the parsed
+    /// project as Preflight JSON, goes to stdout and warnings to stderr; the exit status is 0
+    /// when the document could be read, also with warnings.
+    Import(ImportArgs),
     /// Manages accounts.
     User {
         /// What to do with users.
         #[command(subcommand)]
         command: UserCommand,
     },
+}
+
+/// Options of `import`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The document.
+    pub path: PathBuf,
+    /// Merge into this project (by slug) instead of creating one.
+    #[arg(long)]
+    pub project: Option<String>,
+    /// Read and report only; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// What a dry run prints: `text` (a summary) or `json` (Preflight JSON).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+    /// The document's format; by default from its extension (`.csv`, `.json`, else Markdown).
+    #[arg(long, value_parser = ["markdown", "csv", "json"])]
+    pub from: Option<String>,
+    /// Team of a new project (name or id); needed when the acting user is in several teams.
+    #[arg(long)]
+    pub team: Option<String>,
+    /// Name of a new project (default: the document's title).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Slug of a new project (default: from the name).
+    #[arg(long)]
+    pub slug: Option<String>,
+    /// Email of the user the import is recorded as (default: the first site administrator).
+    #[arg(long = "as")]
+    pub as_user: Option<String>,
 }
 
 /// Options of `serve`.

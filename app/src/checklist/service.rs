@@ -320,7 +320,7 @@ fn check_category(input: &CategoryInput) -> Result<CategoryValues, AppError> {
     })
 }
 
-fn category_state(c: &categories::Model) -> serde_json::Value {
+pub(crate) fn category_state(c: &categories::Model) -> serde_json::Value {
     serde_json::json!({
         "name": c.name,
         "position": c.position,
@@ -749,7 +749,7 @@ fn check_item(
 }
 
 /// The item as the audit log records it.
-fn item_state(i: &items::Model) -> serde_json::Value {
+pub(crate) fn item_state(i: &items::Model) -> serde_json::Value {
     serde_json::json!({
         "title": i.title,
         "category_id": i.category_id,

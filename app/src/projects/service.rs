@@ -295,12 +295,17 @@ pub async fn get_visible(
     })
 }
 
-/// Creates a project in a team where the user is editor or owner. Returns its slug.
-pub async fn create(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    user: &AuthUser,
-    input: NewProject,
-) -> Result<String, AppError> {
+/// A new project's fields, checked.
+#[derive(Clone, Debug)]
+pub(crate) struct CheckedProject {
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub team_id: i32,
+}
+
+/// Checks a new project's fields (slug derived from the name when blank).
+pub(crate) fn check_new(input: NewProject) -> Result<CheckedProject, AppError> {
     let name = input.name.trim().to_owned();
     let slug = match input.slug.trim() {
         "" => slugify(&name),
@@ -330,24 +335,36 @@ pub async fn create(
             "Use at most 10,000 characters.",
         )
         .finish()?;
-    // Another team answers 404, a viewer's own team 403 (the picker offers neither).
-    authz::can_create_project_in_team(db, user, input.team_id).await?;
+    Ok(CheckedProject {
+        name,
+        slug,
+        description,
+        team_id: input.team_id,
+    })
+}
+
+/// Inserts a checked project (in the caller's transaction) and records it. The caller has
+/// checked that the user may create projects in the team.
+pub(crate) async fn insert_project(
+    txn: &impl ConnectionTrait,
+    user: &AuthUser,
+    p: CheckedProject,
+) -> Result<projects::Model, AppError> {
     let taken = || AppError::field("slug", "This slug is already taken.");
     if projects::Entity::find()
-        .filter(projects::Column::Slug.eq(&slug))
-        .one(db)
+        .filter(projects::Column::Slug.eq(&p.slug))
+        .one(txn)
         .await?
         .is_some()
     {
         return Err(taken());
     }
     let now = Utc::now();
-    let txn = db.begin().await?;
     let project = projects::ActiveModel {
-        team_id: Set(input.team_id),
-        name: Set(name),
-        slug: Set(slug.clone()),
-        description: Set(description),
+        team_id: Set(p.team_id),
+        name: Set(p.name),
+        slug: Set(p.slug),
+        description: Set(p.description),
         repository_url: Set(None),
         target_date: Set(None),
         threshold: Set(80),
@@ -357,17 +374,31 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| AppError::unique_or_internal(e, taken))?;
     record(
-        &txn,
+        txn,
         &Actor::from(user),
         Event::new("project", project.id, "created")
             .in_project(&project)
             .after(&audit_state(&project)),
     )
     .await?;
+    Ok(project)
+}
+
+/// Creates a project in a team where the user is editor or owner. Returns its slug.
+pub async fn create(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    input: NewProject,
+) -> Result<String, AppError> {
+    let checked = check_new(input)?;
+    // Another team answers 404, a viewer's own team 403 (the picker offers neither).
+    authz::can_create_project_in_team(db, user, checked.team_id).await?;
+    let txn = db.begin().await?;
+    let project = insert_project(&txn, user, checked).await?;
     txn.commit().await?;
-    Ok(slug)
+    Ok(project.slug)
 }

@@ -1,0 +1,297 @@
+//! Preflight JSON, version 1: a whole project (categories, items, risks, matrix) as one
+//! document. Every importer produces it (Markdown and CSV are parsed into it, JSON is read as
+//! it), the dry run prints it, and the JSON export writes it. The schema is documented in
+//! `docs/preflight-json-v1.md`.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    risks::matrix::{RiskMatrix, RiskStatus},
+    scoring::{Priority, Status},
+};
+
+/// The value of `format`.
+pub const FORMAT: &str = "preflight";
+/// The schema version this build reads and writes.
+pub const VERSION: u32 = 1;
+
+/// A whole project.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// Always `"preflight"`.
+    pub format: String,
+    /// Schema version, 1.
+    pub version: u32,
+    /// The project's own fields.
+    pub project: ProjectDoc,
+    /// Categories in order, each with its items in order.
+    #[serde(default)]
+    pub categories: Vec<CategoryDoc>,
+    /// The risk register.
+    #[serde(default)]
+    pub risks: Vec<RiskDoc>,
+    /// The risk matrix; absent means the default 5 × 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<RiskMatrix>,
+}
+
+impl Document {
+    /// An empty document for a project with this name.
+    pub fn new(name: impl Into<String>) -> Self {
+        Document {
+            format: FORMAT.to_owned(),
+            version: VERSION,
+            project: ProjectDoc {
+                name: name.into(),
+                ..ProjectDoc::default()
+            },
+            categories: Vec::new(),
+            risks: Vec::new(),
+            matrix: None,
+        }
+    }
+
+    /// Number of items in all categories.
+    pub fn item_count(&self) -> usize {
+        self.categories.iter().map(|c| c.items.len()).sum()
+    }
+
+    /// The category with this name (case- and space-insensitive), added at the end if missing.
+    pub fn category_mut(&mut self, name: &str) -> &mut CategoryDoc {
+        let key = name_key(name);
+        let at = match self
+            .categories
+            .iter()
+            .position(|c| name_key(&c.name) == key)
+        {
+            Some(at) => at,
+            None => {
+                self.categories.push(CategoryDoc::new(name));
+                self.categories.len() - 1
+            }
+        };
+        &mut self.categories[at]
+    }
+}
+
+/// How names are compared when merging: case, spacing and surrounding punctuation do not count.
+pub fn name_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
+/// A project's own fields.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectDoc {
+    /// Name.
+    pub name: String,
+    /// Slug; empty means "derive from the name".
+    #[serde(default)]
+    pub slug: String,
+    /// Description (Markdown).
+    #[serde(default)]
+    pub description: String,
+    /// Repository URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository_url: Option<String>,
+    /// Target launch date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<NaiveDate>,
+    /// Readiness threshold (0–100); absent means 80.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<i32>,
+    /// Evidence is needed to mark an item done.
+    #[serde(default)]
+    pub evidence_required: bool,
+}
+
+/// A category and its items.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryDoc {
+    /// Name, unique in the project.
+    pub name: String,
+    /// Weight in the overall score (1–100).
+    #[serde(default = "one")]
+    pub weight: i32,
+    /// Assessor score 0–100, or null.
+    #[serde(default)]
+    pub assessor_score: Option<i32>,
+    /// Why the assessor gave that score.
+    #[serde(default)]
+    pub assessor_note: String,
+    /// Items in order.
+    #[serde(default)]
+    pub items: Vec<ItemDoc>,
+}
+
+fn one() -> i32 {
+    1
+}
+
+impl CategoryDoc {
+    /// An empty category with the default weight.
+    pub fn new(name: impl Into<String>) -> Self {
+        CategoryDoc {
+            name: name.into(),
+            weight: 1,
+            assessor_score: None,
+            assessor_note: String::new(),
+            items: Vec::new(),
+        }
+    }
+}
+
+/// A checklist item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemDoc {
+    /// Title.
+    pub title: String,
+    /// Description (Markdown).
+    #[serde(default)]
+    pub description: String,
+    /// `open`, `in_progress`, `done`, `not_applicable` or `accepted_risk`.
+    #[serde(default = "open")]
+    pub status: Status,
+    /// `critical`, `high`, `medium` or `low`.
+    #[serde(default = "medium")]
+    pub priority: Priority,
+    /// Blocks the launch while not done; absent means "critical items block".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocking: Option<bool>,
+    /// Why the item does not apply or why its risk is accepted.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub status_reason: String,
+    /// When an accepted risk must be looked at again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_until: Option<NaiveDate>,
+    /// Assignee's email (a member of the team).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    /// Due date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<NaiveDate>,
+    /// Effort estimate in hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effort_hours: Option<f64>,
+    /// Evidence link.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub evidence_url: String,
+    /// Evidence note.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub evidence_text: String,
+}
+
+fn open() -> Status {
+    Status::Open
+}
+
+fn medium() -> Priority {
+    Priority::Medium
+}
+
+impl ItemDoc {
+    /// An open medium item with this title.
+    pub fn new(title: impl Into<String>) -> Self {
+        ItemDoc {
+            title: title.into(),
+            description: String::new(),
+            status: Status::Open,
+            priority: Priority::Medium,
+            blocking: None,
+            status_reason: String::new(),
+            accepted_until: None,
+            assignee: None,
+            due_date: None,
+            effort_hours: None,
+            evidence_url: String::new(),
+            evidence_text: String::new(),
+        }
+    }
+
+    /// Whether the item blocks the launch (explicit, else critical items do).
+    pub fn is_blocking(&self) -> bool {
+        self.blocking.unwrap_or(self.priority == Priority::Critical)
+    }
+}
+
+/// A risk.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskDoc {
+    /// Title.
+    pub title: String,
+    /// Description (Markdown).
+    #[serde(default)]
+    pub description: String,
+    /// Category name, if the risk belongs to one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Owner's email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// `open`, `mitigating`, `accepted` or `closed`.
+    #[serde(default = "risk_open")]
+    pub status: RiskStatus,
+    /// Current likelihood step (1 = least likely).
+    pub likelihood: i32,
+    /// Current impact step (1 = least severe).
+    pub impact: i32,
+    /// Likelihood after mitigation.
+    pub target_likelihood: i32,
+    /// Impact after mitigation.
+    pub target_impact: i32,
+    /// Mitigating items, by category and title.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<ItemRef>,
+}
+
+fn risk_open() -> RiskStatus {
+    RiskStatus::Open
+}
+
+/// An item named by its category and title.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemRef {
+    /// Category name.
+    pub category: String,
+    /// Item title.
+    pub title: String,
+}
+
+/// Reads a Preflight JSON document; the message says what is wrong and where.
+pub fn from_json(text: &str) -> Result<Document, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("This is not JSON ({e})."))?;
+    match value.get("format").and_then(|f| f.as_str()) {
+        Some(FORMAT) => {}
+        _ => {
+            return Err("This JSON is not a Preflight document (\"format\": \"preflight\").".into());
+        }
+    }
+    match value.get("version").and_then(serde_json::Value::as_u64) {
+        Some(v) if v == u64::from(VERSION) => {}
+        Some(v) => {
+            return Err(format!(
+                "This is version {v} of Preflight JSON; this Preflight reads version {VERSION}."
+            ));
+        }
+        None => return Err("The document has no \"version\".".into()),
+    }
+    serde_json::from_str(text).map_err(|e| format!("The document does not fit version 1 ({e})."))
+}
+
+/// Writes a document as pretty JSON with a final newline.
+pub fn to_json(doc: &Document) -> String {
+    let mut out = serde_json::to_string_pretty(doc).unwrap_or_default();
+    out.push('\n');
+    out
+}

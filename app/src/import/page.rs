@@ -1,0 +1,325 @@
+//! `/import` (a new project from a document) and `/p/{slug}/import` (merge a document into a
+//! project): paste a Markdown readiness document, a CSV of items or Preflight JSON, preview
+//! what it holds and what importing would change, then import.
+//!
+//! One form with two buttons. Without JavaScript, "Import" posts the form straight to the
+//! import (its `formaction`); the preview needs the page hydrated.
+
+use leptos::{form::FromFormData, prelude::*};
+use leptos_router::hooks::use_params_map;
+
+use super::{
+    api::{PreviewImport, RunImport},
+    model::{FORMATS, ImportPreview, MAX_IMPORT_BYTES},
+};
+use crate::{
+    checklist::page::ProjectTabs,
+    components::{
+        error_view::ErrorView,
+        field_error::{FieldError, FormError, action_error, non_field_error},
+        require_user::RequireUser,
+    },
+    error::AppError,
+    projects::api::list_project_teams,
+    scoring::{Priority, Status, Verdict},
+};
+
+/// `/import`: a new project from a document.
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    view! {
+        <RequireUser>
+            <h1>"New project from a document"</h1>
+            <ImportForm project=None />
+        </RequireUser>
+    }
+}
+
+/// `/p/{slug}/import`: merge a document into the project.
+#[component]
+pub fn ProjectImportPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    view! {
+        <RequireUser>
+            {move || {
+                let slug = slug.get();
+                view! {
+                    <h1>"Import into " {slug.clone()}</h1>
+                    <ProjectTabs slug=slug.clone() current="Settings" />
+                    <ImportForm project=Some(slug) />
+                }
+            }}
+        </RequireUser>
+    }
+}
+
+#[component]
+fn ImportForm(project: Option<String>) -> impl IntoView {
+    let preview = ServerAction::<PreviewImport>::new();
+    let run = ServerAction::<RunImport>::new();
+    let preview_error = action_error(preview);
+    let run_error = action_error(run);
+    let error = Signal::derive(move || run_error.get().or_else(|| preview_error.get()));
+    let form_error = non_field_error(error);
+    let pending = Signal::derive(move || preview.pending().get() || run.pending().get());
+    let is_new = project.is_none();
+    let teams = Resource::new(|| (), |_| list_project_teams());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let import = ev
+            .submitter()
+            .and_then(|s| s.get_attribute("formaction"))
+            .is_some();
+        let Ok(data) = leptos::form::form_data_from_event(&ev) else {
+            return;
+        };
+        if import {
+            if let Ok(input) = RunImport::from_form_data(&data) {
+                run.dispatch(input);
+            }
+        } else if let Ok(input) = PreviewImport::from_form_data(&data) {
+            preview.dispatch(input);
+        }
+    };
+    let target_fields = match project.clone() {
+        Some(slug) => view! {
+            <input type="hidden" name="project" value=slug />
+            <p class="muted">
+                "Categories are matched by name and items by title within their category: \
+                 nothing is duplicated. Matching items take the document's status and \
+                 priority; everything else is added."
+            </p>
+        }
+        .into_any(),
+        None => view! {
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let teams = teams.await.unwrap_or_default();
+                    if teams.is_empty() {
+                        return view! {
+                            <p class="muted">
+                                "To create projects you need the editor or owner role in a team."
+                            </p>
+                        }
+                            .into_any();
+                    }
+                    view! {
+                        <label>
+                            "Team"
+                            <select name="team_id" required>
+                                {teams
+                                    .into_iter()
+                                    .map(|t| view! { <option value=t.id>{t.name}</option> })
+                                    .collect_view()}
+                            </select>
+                        </label>
+                        <FieldError error field="team_id" />
+                        <label>
+                            "Project name (blank: the document's title)"
+                            <input type="text" name="name" maxlength="120" />
+                        </label>
+                        <FieldError error field="name" />
+                        <label>
+                            "Slug (blank: from the name)"
+                            <input
+                                type="text"
+                                name="slug"
+                                maxlength="64"
+                                pattern="[a-z0-9]+(-[a-z0-9]+)*"
+                            />
+                        </label>
+                        <FieldError error field="slug" />
+                    }
+                        .into_any()
+                })}
+            </Transition>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="card">
+            <form
+                method="post"
+                action="/rpc/preview_import"
+                class="stack"
+                on:submit=on_submit
+            >
+                <FormError error=form_error />
+                {target_fields}
+                <label>
+                    "Format"
+                    <select name="format">
+                        {FORMATS
+                            .iter()
+                            .map(|(value, label)| view! { <option value=*value>{*label}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <FieldError error field="format" />
+                <label>
+                    "Document (paste it here)"
+                    <textarea
+                        name="document"
+                        rows="16"
+                        required
+                        spellcheck="false"
+                        class="mono"
+                        aria-describedby="document-error document-help"
+                    ></textarea>
+                </label>
+                <p class="muted small" id="document-help">
+                    {format!(
+                        "Markdown: headings become categories; - [ ] / - [x] and ❌ ✅ ⚠️ \
+                         bullets become items; priorities, BLOCKING and scores such as 3/10 \
+                         are read. CSV: a header row with category, title, description, \
+                         priority, blocking, status, assignee, due_date, effort_hours, \
+                         evidence. Up to {} MB.",
+                        MAX_IMPORT_BYTES / 1_048_576
+                    )}
+                </p>
+                <FieldError error field="document" />
+                <div class="row">
+                    <button type="submit" disabled=move || pending.get()>
+                        "Preview"
+                    </button>
+                    <button
+                        type="submit"
+                        class="primary"
+                        formaction="/rpc/run_import"
+                        disabled=move || pending.get()
+                    >
+                        {if is_new { "Create the project" } else { "Import" }}
+                    </button>
+                </div>
+            </form>
+        </section>
+        {move || match preview.value().get() {
+            Some(Ok(p)) => view! { <PreviewView p /> }.into_any(),
+            Some(Err(AppError::Validation(_))) | None => ().into_any(),
+            Some(Err(error)) => view! { <ErrorView error /> }.into_any(),
+        }}
+    }
+}
+
+fn status_word(s: &str) -> &'static str {
+    Status::parse(s).map_or("Open", Status::label)
+}
+
+fn priority_word(s: &str) -> &'static str {
+    Priority::parse(s).map_or("Medium", Priority::label)
+}
+
+/// What the document holds and what importing it would do.
+#[component]
+fn PreviewView(p: ImportPreview) -> impl IntoView {
+    let s = p.summary;
+    let items: usize = p.categories.iter().map(|c| c.items.len()).sum();
+    let verdict = match p.verdict.as_str() {
+        "ready" => Verdict::Ready,
+        "ready_with_gaps" => Verdict::ReadyWithGaps,
+        _ => Verdict::NotReady,
+    };
+    let rows = p
+        .categories
+        .iter()
+        .map(|c| {
+            view! {
+                <tr>
+                    <th scope="row">{c.name.clone()}</th>
+                    <td>{if c.exists { "existing" } else { "new" }}</td>
+                    <td class="num">{c.items.len()}</td>
+                    <td class="num">{c.by_status[0] + c.by_status[1]}</td>
+                    <td class="num">{c.by_status[2]}</td>
+                    <td class="num">{c.by_priority[0]}</td>
+                    <td class="num">{c.by_priority[1]}</td>
+                    <td class="num">{c.assessor_score.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
+                    <td class="num">{c.computed.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let lists = p
+        .categories
+        .iter()
+        .map(|c| {
+            let items = c
+                .items
+                .iter()
+                .map(|i| {
+                    view! {
+                        <li>
+                            <span class=format!("status status-{}", i.status)>{status_word(&i.status)}</span>
+                            " "
+                            <span class=format!("priority priority-{}", i.priority)>{priority_word(&i.priority)}</span>
+                            {i.blocking.then_some(" · blocking")}
+                            " — "
+                            {i.title.clone()}
+                            {(i.action != "add").then(|| view! { <span class="muted">{format!(" ({})", if i.action == "update" { "updates an existing item" } else { "already there" })}</span> })}
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <details>
+                    <summary>{format!("{} ({} items)", c.name, c.items.len())}</summary>
+                    <ul class="plain">{items}</ul>
+                </details>
+            }
+        })
+        .collect_view();
+    let warnings = p
+        .warnings
+        .iter()
+        .map(|w| view! { <li>{w.clone()}</li> })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="preview-heading" data-testid="import-preview">
+            <h2 id="preview-heading">"Preview: " {p.name.clone()}</h2>
+            <p>
+                {format!(
+                    "{} categories, {} items, {} risks. Importing adds {} categories and {} items, updates {} items{}, and leaves {} items alone{}.",
+                    p.categories.len(),
+                    items,
+                    p.risks,
+                    s.categories_added,
+                    s.items_added,
+                    s.items_updated,
+                    if s.categories_updated > 0 { format!(" and {} category scores", s.categories_updated) } else { String::new() },
+                    s.items_unchanged,
+                    if s.risks_added + s.risks_unchanged > 0 { format!("; {} risks are new, {} already exist", s.risks_added, s.risks_unchanged) } else { String::new() },
+                )}
+            </p>
+            <p>
+                "After the import: "
+                <strong>{p.overall.map_or_else(|| "no score".to_owned(), |o| format!("{o}/100"))}</strong>
+                ", "
+                <span class=format!("verdict verdict-{}", verdict.as_str())>{verdict.label()}</span>
+                {p.document_score.map(|d| format!(" (the document itself says {d}/100)"))}
+            </p>
+            {(!p.warnings.is_empty()).then(|| view! {
+                <h3>"Skipped or repaired"</h3>
+                <ul class="warnings">{warnings}</ul>
+            })}
+            <div class="table-wrap">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Category"</th>
+                            <th scope="col">"In the project"</th>
+                            <th scope="col" class="num">"Items"</th>
+                            <th scope="col" class="num">"Gaps"</th>
+                            <th scope="col" class="num">"Done"</th>
+                            <th scope="col" class="num">"Critical"</th>
+                            <th scope="col" class="num">"High"</th>
+                            <th scope="col" class="num">"Assessor score"</th>
+                            <th scope="col" class="num">"Computed score"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            {lists}
+        </section>
+    }
+}
