@@ -179,12 +179,8 @@ pub async fn import(dbargs: &DbArgs, args: ImportArgs) -> Result<(), BoxError> {
         }
         .to_owned()
     });
-    let decoded = text::decode(&bytes);
-    if decoded.not_utf8 {
-        eprintln!("warning: the file is not UTF-8; it was read as Windows-1252");
-    }
     if args.dry_run {
-        let read = service::read(&from, &decoded.text).map_err(describe)?;
+        let read = service::read_bytes(&from, &bytes).map_err(describe)?;
         for w in &read.warnings {
             eprintln!("warning: {w}");
         }
@@ -255,7 +251,7 @@ pub async fn import(dbargs: &DbArgs, args: ImportArgs) -> Result<(), BoxError> {
             }
         }
     };
-    let (slug, s) = service::import(&conn, &user, target, &from, &decoded.text)
+    let (slug, s) = service::import(&conn, &user, target, &from, &text::decode(&bytes).text)
         .await
         .map_err(describe)?;
     println!(

@@ -274,7 +274,9 @@ pub fn from_json(text: &str) -> Result<Document, String> {
     match value.get("format").and_then(|f| f.as_str()) {
         Some(FORMAT) => {}
         _ => {
-            return Err("This JSON is not a Preflight document (\"format\": \"preflight\").".into());
+            return Err(
+                "This JSON is not a Preflight document (\"format\": \"preflight\").".into(),
+            );
         }
     }
     match value.get("version").and_then(serde_json::Value::as_u64) {

@@ -20,7 +20,7 @@ use crate::{
         require_user::RequireUser,
     },
     error::AppError,
-    projects::api::list_project_teams,
+    projects::api::{get_project, list_project_teams},
     scoring::{Priority, Status, Verdict},
 };
 
@@ -35,21 +35,37 @@ pub fn ImportPage() -> impl IntoView {
     }
 }
 
-/// `/p/{slug}/import`: merge a document into the project.
+/// `/p/{slug}/import`: merge a document into the project (editors; a real 404 for projects
+/// the user cannot see).
 #[component]
 pub fn ProjectImportPage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let project = Resource::new(move || slug.get(), get_project);
     view! {
         <RequireUser>
-            {move || {
-                let slug = slug.get();
-                view! {
-                    <h1>"Import into " {slug.clone()}</h1>
-                    <ProjectTabs slug=slug.clone() current="Settings" />
-                    <ImportForm project=Some(slug) />
-                }
-            }}
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match project.await {
+                        Ok(p) => view! {
+                            <h1>"Import into " {p.name.clone()}</h1>
+                            <ProjectTabs slug=p.slug.clone() current="Settings" />
+                            {if p.permissions.can_edit {
+                                view! { <ImportForm project=Some(p.slug.clone()) /> }.into_any()
+                            } else {
+                                view! {
+                                    <p class="muted">
+                                        "Importing into this project needs the editor role in its team."
+                                    </p>
+                                }
+                                    .into_any()
+                            }}
+                        }
+                            .into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
         </RequireUser>
     }
 }

@@ -53,6 +53,11 @@ fn document_error(message: impl Into<String>) -> AppError {
 /// Reads text in a format (`markdown`, `csv` or `json`) into a document. Bad input is a
 /// `document` field error that says what is wrong and where.
 pub fn read(format: &str, input: &str) -> Result<Read, AppError> {
+    read_bytes(format, input.as_bytes())
+}
+
+/// [`read`] for a file's bytes, which need not be UTF-8.
+pub fn read_bytes(format: &str, input: &[u8]) -> Result<Read, AppError> {
     if input.len() > MAX_IMPORT_BYTES {
         return Err(document_error(format!(
             "This document is {:.1} MB; the importer takes at most {} MB.",
@@ -60,8 +65,11 @@ pub fn read(format: &str, input: &str) -> Result<Read, AppError> {
             MAX_IMPORT_BYTES / 1_048_576
         )));
     }
-    let decoded = text::decode(input.as_bytes());
+    let decoded = text::decode(input);
     let mut warnings = Vec::new();
+    if decoded.not_utf8 {
+        warnings.push("The file is not UTF-8; it was read as Windows-1252.".to_owned());
+    }
     if decoded.repaired > 0 {
         warnings.push(format!(
             "Repaired {} characters of text that had been decoded as {}.",

@@ -365,6 +365,20 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             PAGE_MEMBER,
             get("/p/alpha-app/settings?likelihood_steps=4&impact_steps=4"),
         ),
+        // Import.
+        "GET /import" => (PAGE_ANY_USER, get("/import")),
+        "GET /p/{slug}/import" => (PAGE_MEMBER, get("/p/alpha-app/import")),
+        "POST /rpc/preview_import" | "POST /rpc/run_import" => (
+            FN_EDIT,
+            post(
+                &endpoint[10..],
+                &[
+                    ("project", "alpha-app".into()),
+                    ("format", "markdown".into()),
+                    ("document", format!("## Imported {n}\n- [ ] Item {n}\n")),
+                ],
+            ),
+        ),
         "GET /rpc/get_risks" => (FN_VIEW, get("/rpc/get_risks?slug=alpha-app")),
         "GET /rpc/get_risk" => (FN_VIEW, get(format!("/rpc/get_risk?risk_id={}", w.risk))),
         "GET /rpc/get_matrix_settings" => (FN_VIEW, get("/rpc/get_matrix_settings?slug=alpha-app")),

@@ -199,3 +199,71 @@ fn demo_loads_a_team_and_projects_in_every_state_once() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already loaded"));
 }
+
+#[test]
+fn import_dry_run_prints_preflight_json_and_writes_nothing() {
+    let dir = temp_dir("cli-import");
+    let fixture = format!(
+        "{}/../app/tests/fixtures/readiness/002_21aca61c4e78909a.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = preflight(
+        &dir,
+        &["import", &fixture, "--dry-run", "--format", "json"],
+        "",
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["format"], "preflight");
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["categories"].as_array().unwrap().len(), 17);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning: Repaired"));
+    assert!(
+        !dir.join("preflight.db").exists(),
+        "a dry run needs no database"
+    );
+
+    // Its own output reads back the same (a fixed point), then imports for real.
+    let json = dir.join("project.json");
+    std::fs::write(&json, &out.stdout).unwrap();
+    let again = preflight(
+        &dir,
+        &[
+            "import",
+            json.to_str().unwrap(),
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+        "",
+        None,
+    );
+    assert_eq!(again.stdout, out.stdout);
+    let admin = preflight(
+        &dir,
+        &["user", "create", "--admin", "--email", "root@example.com"],
+        "",
+        Some("correct horse battery"),
+    );
+    assert!(admin.status.success());
+    // The admin is in no team yet: the import says which option is missing.
+    let no_team = preflight(&dir, &["import", &fixture], "", None);
+    assert!(!no_team.status.success());
+    assert!(String::from_utf8_lossy(&no_team.stderr).contains("--team"));
+
+    let nothing = dir.join("prose.md");
+    std::fs::write(&nothing, "Only prose here.\n").unwrap();
+    let failed = preflight(
+        &dir,
+        &["import", nothing.to_str().unwrap(), "--dry-run"],
+        "",
+        None,
+    );
+    assert!(!failed.status.success(), "nothing parsed is a failure");
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("No checklist items"));
+}

@@ -1,0 +1,473 @@
+//! Importing documents over HTTP: the preview writes nothing; Markdown, CSV and Preflight
+//! JSON become projects or merge into one without duplicating; bad input is a 422 with
+//! nothing written.
+
+use app::entities::{categories, items, projects, risks};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+use crate::support::{TestServer, error_kind};
+
+fn fixture(name: &str) -> String {
+    let path = format!(
+        "{}/../app/tests/fixtures/readiness/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    // The fixtures are mojibake on purpose; the importer repairs them.
+    String::from_utf8(std::fs::read(&path).unwrap()).unwrap()
+}
+
+async fn admin(s: &TestServer) -> (reqwest::Client, String) {
+    let c = s.client();
+    s.setup_admin(&c, "ada@example.com").await;
+    let team = app::entities::teams::Entity::find()
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    (c, team)
+}
+
+async fn project(s: &TestServer, slug: &str) -> projects::Model {
+    projects::Entity::find()
+        .filter(projects::Column::Slug.eq(slug))
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no project {slug}"))
+}
+
+/// (category, title, status, priority, blocking) of every item, in order.
+async fn rows(s: &TestServer, project_id: i32) -> Vec<(String, String, String, String, bool)> {
+    let cats: Vec<categories::Model> = categories::Entity::find()
+        .filter(categories::Column::ProjectId.eq(project_id))
+        .order_by_asc(categories::Column::Position)
+        .all(&s.db)
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for c in cats {
+        let its = items::Entity::find()
+            .filter(items::Column::CategoryId.eq(c.id))
+            .order_by_asc(items::Column::Position)
+            .all(&s.db)
+            .await
+            .unwrap();
+        for i in its {
+            out.push((c.name.clone(), i.title, i.status, i.priority, i.blocking));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_markdown_document_previews_then_becomes_a_project_and_reimports_as_no_change() {
+    let s = TestServer::start().await;
+    let (c, team) = admin(&s).await;
+    let doc = fixture("002_21aca61c4e78909a.txt");
+    let res = s
+        .call(
+            &c,
+            "preview_import",
+            &[
+                ("team_id", &team),
+                ("format", "markdown"),
+                ("document", &doc),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let preview: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(preview["name"], "Production Readiness Check");
+    assert_eq!(preview["categories"].as_array().unwrap().len(), 17);
+    assert_eq!(preview["summary"]["items_added"], 131);
+    assert_eq!(preview["document_score"], 48);
+    assert_eq!(preview["verdict"], "not_ready");
+    assert!(
+        preview["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("Repaired"),
+        "mojibake reported: {preview}"
+    );
+    assert_eq!(
+        projects::Entity::find().count(&s.db).await.unwrap(),
+        0,
+        "a preview writes nothing"
+    );
+
+    let res = s
+        .call(
+            &c,
+            "run_import",
+            &[
+                ("team_id", &team),
+                ("format", "markdown"),
+                ("document", &doc),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let p = project(&s, "production-readiness-check").await;
+    let imported = rows(&s, p.id).await;
+    assert_eq!(imported.len(), 131);
+    assert!(
+        imported
+            .iter()
+            .any(|(cat, title, status, priority, blocking)| cat == "Security"
+                && title == "No rate limiting"
+                && status == "open"
+                && priority == "critical"
+                && *blocking)
+    );
+    let security = categories::Entity::find()
+        .filter(categories::Column::ProjectId.eq(p.id))
+        .filter(categories::Column::Name.eq("Security"))
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(security.assessor_score, Some(30));
+    // The project's scores come from what was imported.
+    let view = s
+        .get_json(&c, "/rpc/get_checklist?slug=production-readiness-check")
+        .await;
+    assert_eq!(view["score"]["verdict"], "not_ready", "{}", view["score"]);
+    assert!(view["score"]["overall"].as_u64().is_some());
+    assert!(
+        s.audit_trail()
+            .await
+            .contains(&("project".into(), "imported".into()))
+    );
+
+    // The same document again: everything matched, nothing duplicated or changed.
+    let res = s
+        .call(
+            &c,
+            "run_import",
+            &[
+                ("project", "production-readiness-check"),
+                ("format", "markdown"),
+                ("document", &doc),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(rows(&s, p.id).await, imported);
+    let preview: serde_json::Value = s
+        .call(
+            &c,
+            "preview_import",
+            &[
+                ("project", "production-readiness-check"),
+                ("format", "markdown"),
+                ("document", &doc),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(preview["summary"]["items_added"], 0);
+    assert_eq!(preview["summary"]["items_updated"], 0);
+    assert_eq!(preview["summary"]["items_unchanged"], 131);
+}
+
+#[tokio::test]
+async fn merging_updates_matching_items_adds_the_rest_and_reports_it() {
+    let s = TestServer::start().await;
+    let (c, team) = admin(&s).await;
+    let first = "# Shop\n## Ops\n- [ ] Backups\n- [ ] Alerts\n";
+    let res = s
+        .call(
+            &c,
+            "run_import",
+            &[
+                ("team_id", &team),
+                ("format", "markdown"),
+                ("document", first),
+                ("slug", "shop"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let second = "## ops\n- [x] backups\n- [ ] Runbook (4 hours)\n## Security (Score: 7/10)\n- [ ] TLS everywhere CRITICAL\n";
+    let preview: serde_json::Value = s
+        .call(
+            &c,
+            "preview_import",
+            &[
+                ("project", "shop"),
+                ("format", "markdown"),
+                ("document", second),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let summary = &preview["summary"];
+    assert_eq!(summary["categories_added"], 1, "{summary}");
+    assert_eq!(summary["categories_unchanged"], 1);
+    assert_eq!(summary["items_added"], 2);
+    assert_eq!(summary["items_updated"], 1);
+    assert_eq!(summary["items_unchanged"], 0);
+    let res = s
+        .call(
+            &c,
+            "run_import",
+            &[
+                ("project", "shop"),
+                ("format", "markdown"),
+                ("document", second),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let p = project(&s, "shop").await;
+    let all = rows(&s, p.id).await;
+    let titles: Vec<(&str, &str, &str)> = all
+        .iter()
+        .map(|(c, t, st, _, _)| (c.as_str(), t.as_str(), st.as_str()))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            ("Ops", "Backups", "done"),
+            ("Ops", "Alerts", "open"),
+            ("Ops", "Runbook", "open"),
+            ("Security", "TLS everywhere", "open"),
+        ]
+    );
+    let backups = items::Entity::find()
+        .filter(items::Column::Title.eq("Backups"))
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(backups.version, 2, "an update bumps the version");
+    assert!(backups.closed_at.is_some());
+    let runbook = items::Entity::find()
+        .filter(items::Column::Title.eq("Runbook"))
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(runbook.effort_hours, Some(4.0));
+    let tls = items::Entity::find()
+        .filter(items::Column::Title.eq("TLS everywhere"))
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((tls.priority.as_str(), tls.blocking), ("critical", true));
+}
+
+#[tokio::test]
+async fn csv_imports_all_or_nothing_with_every_bad_row_named() {
+    let s = TestServer::start().await;
+    let (c, team) = admin(&s).await;
+    let good = "category,title,priority,status,assignee,effort_hours\n\
+        Ops,=SUM(A1),high,in_progress,ada@example.com,3\n\
+        Ops,\"Backups, tested\",critical,open,,\n\
+        Security,TLS,low,done,,\n";
+    let res = s
+        .call(
+            &c,
+            "run_import",
+            &[
+                ("team_id", &team),
+                ("format", "csv"),
+                ("document", good),
+                ("name", "Csv"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let p = project(&s, "csv").await;
+    let all = rows(&s, p.id).await;
+    assert_eq!(all.len(), 3);
+    assert_eq!(
+        all[0].1, "=SUM(A1)",
+        "formula-like cells are stored as text"
+    );
+    assert_eq!(all[1].1, "Backups, tested");
+    let formula = items::Entity::find()
+        .filter(items::Column::Title.eq("=SUM(A1)"))
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        formula.assignee_id,
+        Some(s.auth_user("ada@example.com").await.id)
+    );
+
+    let bad = "category,title,priority,status\n\
+        Ops,Fine,high,open\n\
+        Ops,Bad priority,urgent,open\n\
+        ,No category,low,open\n\
+        Ops,Bad status,low,finished\n";
+    let (status, body) = error_kind(
+        s.call(
+            &c,
+            "run_import",
+            &[("project", "csv"), ("format", "csv"), ("document", bad)],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    let message = body.to_string();
+    for line in ["line 3", "line 4", "line 5"] {
+        assert!(message.contains(line), "{line} in {message}");
+    }
+    assert!(message.contains("3 problems"), "{message}");
+    assert_eq!(rows(&s, p.id).await.len(), 3, "nothing written");
+
+    // An assignee from outside the team: nothing written either.
+    let (status, body) = error_kind(
+        s.call(
+            &c,
+            "run_import",
+            &[
+                ("project", "csv"),
+                ("format", "csv"),
+                (
+                    "document",
+                    "category,title,assignee\nOps,New,mallory@example.com\n",
+                ),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.to_string().contains("mallory@example.com"));
+    assert_eq!(rows(&s, p.id).await.len(), 3);
+}
+
+#[tokio::test]
+async fn preflight_json_imports_the_same_project_as_its_markdown_and_is_a_fixed_point() {
+    let s = TestServer::start().await;
+    let (c, team) = admin(&s).await;
+    let md = fixture("001_a3c27dc2480edb7a.txt");
+    let read = app::import::service::read("markdown", &md).unwrap();
+    let json = app::import::doc::to_json(&read.doc);
+    let again = app::import::service::read("json", &json).unwrap();
+    assert_eq!(
+        app::import::doc::to_json(&again.doc),
+        json,
+        "JSON → JSON is a fixed point"
+    );
+
+    for (format, doc, slug) in [("markdown", &md, "from-md"), ("json", &json, "from-json")] {
+        let res = s
+            .call(
+                &c,
+                "run_import",
+                &[
+                    ("team_id", &team),
+                    ("format", format),
+                    ("document", doc),
+                    ("slug", slug),
+                ],
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            200,
+            "{format}: {}",
+            res.text().await.unwrap_or_default()
+        );
+    }
+    let a = project(&s, "from-md").await;
+    let b = project(&s, "from-json").await;
+    let (ra, rb) = (rows(&s, a.id).await, rows(&s, b.id).await);
+    assert_eq!(ra.len(), 118);
+    assert_eq!(ra, rb);
+    for p in [a.id, b.id] {
+        assert_eq!(
+            risks::Entity::find()
+                .filter(risks::Column::ProjectId.eq(p))
+                .count(&s.db)
+                .await
+                .unwrap(),
+            11
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_documents_get_field_errors_and_write_nothing() {
+    let s = TestServer::start().await;
+    let (c, team) = admin(&s).await;
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        ("markdown", "Just prose, no checklist.".into(), "document", "No checklist items"),
+        ("markdown", "   ".into(), "document", "empty"),
+        ("yaml", "- [ ] x".into(), "format", "Markdown, CSV or JSON"),
+        ("json", "{\"format\": \"preflight\", \"version\": 9}".into(), "document", "version 9"),
+        ("json", "{not json".into(), "document", "not JSON"),
+        (
+            "json",
+            r#"{"format":"preflight","version":1,"project":{"name":"X"},"categories":[],"risks":[{"title":"Off","likelihood":9,"impact":1,"target_likelihood":1,"target_impact":1}]}"#.into(),
+            "document",
+            "lie on the matrix",
+        ),
+        (
+            "json",
+            r#"{"format":"preflight","version":1,"project":{"name":"X"},"categories":[{"name":"A","assessor_score":140,"items":[]}]}"#.into(),
+            "document",
+            "assessor score",
+        ),
+        ("markdown", format!("- [ ] {}", "x".repeat(5 * 1024 * 1024)), "document", "at most 5 MB"),
+    ];
+    for (format, doc, field, needle) in cases {
+        let (status, body) = error_kind(
+            s.call(
+                &c,
+                "run_import",
+                &[("team_id", &team), ("format", format), ("document", &doc)],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 422, "{format} {needle}: {body}");
+        let text = body.to_string();
+        assert!(
+            text.contains(field) && text.contains(needle),
+            "{needle}: {text}"
+        );
+        assert!(!text.to_lowercase().contains("sql"), "{text}");
+    }
+    // A taken slug is a field error, and the project is not half made.
+    let ok = "## A\n- [ ] b\n";
+    for expected in [200, 422] {
+        let res = s
+            .call(
+                &c,
+                "run_import",
+                &[
+                    ("team_id", &team),
+                    ("format", "markdown"),
+                    ("document", ok),
+                    ("slug", "taken"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), expected);
+    }
+    assert_eq!(projects::Entity::find().count(&s.db).await.unwrap(), 1);
+    assert_eq!(items::Entity::find().count(&s.db).await.unwrap(), 1);
+}
