@@ -572,6 +572,9 @@ struct Open {
     label: String,
 }
 
+/// Named headings around a point of the document: (heading index, level, name).
+type Names = Vec<(usize, u8, String)>;
+
 /// An item before it is placed: where it sits decides its category.
 struct Pending {
     item: ItemDoc,
@@ -600,7 +603,7 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
     let mut stack: Vec<Open> = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut skipped: Vec<(String, usize)> = Vec::new();
-    let mut category_scores: Vec<(Vec<(usize, u8, String)>, String, i32)> = Vec::new();
+    let mut category_scores: Vec<(Names, String, i32)> = Vec::new();
     let mut table_scores: Vec<(String, i32)> = Vec::new();
     let mut risks: Vec<RiskDoc> = Vec::new();
     let mut document_score = None;
@@ -689,16 +692,15 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
                     }
                 }
                 let lower = text.to_lowercase();
-                if lower.contains("score") || lower.contains("rating") {
-                    if let Some(s) = score_in(text) {
-                        if lower.contains("overall") || lower.contains("total") || stack.is_empty()
-                        {
-                            document_score.get_or_insert(s);
-                        } else if !stack.iter().any(|o| o.role == Role::Summary) {
-                            let names = names_of(&stack);
-                            if let Some((_, _, name)) = names.last() {
-                                category_scores.push((names.clone(), name.clone(), s));
-                            }
+                if (lower.contains("score") || lower.contains("rating"))
+                    && let Some(s) = score_in(text)
+                {
+                    if lower.contains("overall") || lower.contains("total") || stack.is_empty() {
+                        document_score.get_or_insert(s);
+                    } else if !stack.iter().any(|o| o.role == Role::Summary) {
+                        let names = names_of(&stack);
+                        if let Some((_, _, name)) = names.last() {
+                            category_scores.push((names.clone(), name.clone(), s));
                         }
                     }
                 }

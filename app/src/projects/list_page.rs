@@ -249,6 +249,10 @@ fn NewProjectForm(create: ServerAction<CreateProject>) -> impl IntoView {
                                 "Create project"
                             </button>
                         </ActionForm>
+                        <p>
+                            <a href="/import">"New project from a document"</a>
+                            " — a Markdown readiness review, a CSV of items or Preflight JSON."
+                        </p>
                     </section>
                 }
                     .into_any()

@@ -833,6 +833,15 @@ fn SettingsBody(s: MatrixSettings, save: ServerAction<SaveRiskMatrix>) -> impl I
     view! {
         <h1>{s.name.clone()} " settings"</h1>
         <ProjectTabs slug=slug.clone() current="Settings" />
+        {edit.then(|| view! {
+            <section class="card" aria-labelledby="import-heading">
+                <h2 id="import-heading">"Import"</h2>
+                <p>
+                    <a href=format!("/p/{slug}/import")>"Import a document into this project"</a>
+                    " — a Markdown readiness review, a CSV of items or Preflight JSON;                      matching categories and items are updated, never duplicated."
+                </p>
+            </section>
+        })}
         <section class="card" aria-labelledby="matrix-heading">
             <h2 id="matrix-heading">"Risk matrix"</h2>
             <p class="muted">
