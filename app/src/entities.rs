@@ -14,4 +14,5 @@ pub mod risks;
 pub mod sessions;
 pub mod team_members;
 pub mod teams;
+pub mod templates;
 pub mod users;

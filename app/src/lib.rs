@@ -27,6 +27,7 @@ pub mod scoring;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod teams;
+pub mod templates;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -53,6 +54,7 @@ use projects::{list_page::PortfolioPage, project_page::ProjectPage};
 use reviews::page::{ReviewPage, ReviewsPage};
 use risks::page::{RiskPage, RisksPage, SettingsPage};
 use teams::pages::{TeamPage, TeamsPage};
+use templates::page::TemplatesPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -126,6 +128,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/p/:slug/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/import") view=ProjectImportPage ssr=SsrMode::Async />
                     <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/templates") view=TemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/reviews") view=ReviewsPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/reviews/:id") view=ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />

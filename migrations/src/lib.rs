@@ -11,6 +11,7 @@ mod m20261124_000005_accounts_audit_throttle;
 mod m20261124_000006_checklists;
 mod m20261124_000007_risks;
 mod m20261124_000008_reviews;
+mod m20261124_000009_templates;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_checklists::Migration),
             Box::new(m20261124_000007_risks::Migration),
             Box::new(m20261124_000008_reviews::Migration),
+            Box::new(m20261124_000009_templates::Migration),
         ]
     }
 }

@@ -30,6 +30,7 @@ pub fn Header() -> impl IntoView {
                                 <nav class="mainnav" aria-label="Main">
                                     <a href="/">"Projects"</a>
                                     <a href="/teams">"Teams"</a>
+                                    <a href="/templates">"Templates"</a>
                                     {user
                                         .is_admin
                                         .then(|| {

@@ -659,7 +659,19 @@ pub async fn import(
     input: &str,
 ) -> Result<(String, ImportSummary), AppError> {
     let read = read(format, input)?;
-    let doc = read.doc;
+    import_document(db, user, target, read.doc, format).await
+}
+
+/// Writes a checked document (from [`read`], or a template): into a new project, or merged
+/// into an existing one. All or nothing. `source` names where it came from, for the audit log.
+pub async fn import_document(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    target: Target,
+    doc: Document,
+    source: &str,
+) -> Result<(String, ImportSummary), AppError> {
+    check(&doc)?;
     let txn = db.begin().await?;
     let (project, members, (cats, rows, risk_titles), is_new) = match target {
         Target::Existing(slug) => {
@@ -729,7 +741,7 @@ pub async fn import(
         Event::new("project", project.id, "imported")
             .in_project(&project)
             .after(&serde_json::json!({
-                "format": format,
+                "format": source,
                 "new_project": is_new,
                 "summary": plan.summary,
             })),

@@ -251,7 +251,9 @@ fn NewProjectForm(create: ServerAction<CreateProject>) -> impl IntoView {
                         </ActionForm>
                         <p>
                             <a href="/import">"New project from a document"</a>
-                            " — a Markdown readiness review, a CSV of items or Preflight JSON."
+                            " — a Markdown readiness review, a CSV of items or Preflight JSON — or "
+                            <a href="/templates">"from a template"</a>
+                            "."
                         </p>
                     </section>
                 }

@@ -22,6 +22,7 @@ use crate::{
         require_user::RequireUser,
     },
     error::AppError,
+    templates::page::SaveAsTemplateForm,
 };
 
 fn slug_param() -> Memo<String> {
@@ -838,10 +839,12 @@ fn SettingsBody(s: MatrixSettings, save: ServerAction<SaveRiskMatrix>) -> impl I
                 <h2 id="import-heading">"Import"</h2>
                 <p>
                     <a href=format!("/p/{slug}/import")>"Import a document into this project"</a>
-                    " — a Markdown readiness review, a CSV of items or Preflight JSON;                      matching categories and items are updated, never duplicated."
+                    " — a Markdown readiness review, a CSV of items or Preflight JSON; matching \
+                     categories and items are updated, never duplicated."
                 </p>
             </section>
         })}
+        {edit.then(|| view! { <SaveAsTemplateForm slug=slug.clone() name=s.name.clone() /> })}
         <section class="card" aria-labelledby="matrix-heading">
             <h2 id="matrix-heading">"Risk matrix"</h2>
             <p class="muted">

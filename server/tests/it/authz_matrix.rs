@@ -90,6 +90,21 @@ async fn fresh_risk(s: &TestServer, n: usize) -> i32 {
         .unwrap()
 }
 
+/// A new template of team Alpha (from `alpha-app`), saved by the owner; returns its id.
+async fn fresh_template(s: &TestServer, n: usize) -> String {
+    let owner = s.auth_user("owner@example.com").await;
+    let key = app::templates::service::save_project(
+        &s.db,
+        &owner,
+        "alpha-app",
+        format!("Template {n}"),
+        String::new(),
+    )
+    .await
+    .unwrap();
+    key.trim_start_matches("team:").to_owned()
+}
+
 /// A new category in `alpha-app`, created by the owner.
 async fn fresh_category(s: &TestServer, n: usize) -> i32 {
     use app::checklist::service::{CategoryInput, create_category};
@@ -365,6 +380,31 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             PAGE_MEMBER,
             get("/p/alpha-app/settings?likelihood_steps=4&impact_steps=4"),
         ),
+        // Templates.
+        "GET /templates" => (PAGE_ANY_USER, get("/templates")),
+        "GET /rpc/list_templates" => (FN_ANY_USER, get("/rpc/list_templates")),
+        "POST /rpc/create_from_template" => (
+            FN_EDIT,
+            post(
+                "create_from_template",
+                &[
+                    ("template", "builtin:security-review".into()),
+                    ("team_id", alpha.clone()),
+                    ("name", format!("From template {n}")),
+                ],
+            ),
+        ),
+        "POST /rpc/save_as_template" => (
+            FN_EDIT,
+            post(
+                "save_as_template",
+                &[("slug", "alpha-app".into()), ("name", format!("Saved {n}"))],
+            ),
+        ),
+        "POST /rpc/delete_template" => {
+            let id = fresh_template(s, n).await;
+            (FN_EDIT, post("delete_template", &[("template_id", id)]))
+        }
         // Import.
         "GET /import" => (PAGE_ANY_USER, get("/import")),
         "GET /p/{slug}/import" => (PAGE_MEMBER, get("/p/alpha-app/import")),

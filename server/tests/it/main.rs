@@ -18,4 +18,5 @@ mod risks_http;
 mod security_http;
 mod support;
 mod teams_http;
+mod templates_http;
 mod throttle_http;

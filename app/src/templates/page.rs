@@ -1,0 +1,188 @@
+//! `/templates`: built-in and team templates, each with "new project from this template";
+//! team templates can be deleted by the team's editors. Saving a project as a template is on
+//! the project's Settings page ([`SaveAsTemplateForm`]).
+
+use leptos::prelude::*;
+
+use super::{
+    api::{CreateFromTemplate, DeleteTemplate, SaveAsTemplate, list_templates},
+    model::TemplateSummary,
+};
+use crate::{
+    components::{
+        error_view::ErrorView,
+        field_error::{FieldError, FormError, action_error, non_field_error},
+        require_user::RequireUser,
+    },
+    scoring::Priority,
+    teams::model::TeamChoice,
+};
+
+/// `/templates`.
+#[component]
+pub fn TemplatesPage() -> impl IntoView {
+    let delete = ServerAction::<DeleteTemplate>::new();
+    let data = Resource::new(move || delete.version().get(), |_| list_templates());
+    view! {
+        <RequireUser>
+            <h1>"Templates"</h1>
+            <p class="muted">
+                "A template is a project's structure: categories and items with priorities and \
+                 descriptions, no statuses or people. Save any project as a template from its \
+                 Settings page."
+            </p>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(v) => {
+                            let teams = v.teams.clone();
+                            v.templates
+                                .into_iter()
+                                .map(|t| view! { <TemplateCard t teams=teams.clone() delete /> })
+                                .collect_view()
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn TemplateCard(
+    t: TemplateSummary,
+    teams: Vec<TeamChoice>,
+    delete: ServerAction<DeleteTemplate>,
+) -> impl IntoView {
+    // One action a card, so an error shows on the card it belongs to.
+    let create = ServerAction::<CreateFromTemplate>::new();
+    let error = action_error(create);
+    let form_error = non_field_error(error);
+    let heading_id = format!("template-{}", t.key.replace(':', "-"));
+    let categories = t
+        .categories
+        .iter()
+        .map(|c| {
+            let items = c
+                .items
+                .iter()
+                .map(|(title, priority)| {
+                    let label = Priority::parse(priority).map_or("Medium", Priority::label);
+                    view! {
+                        <li>
+                            <span class=format!("priority priority-{priority}")>{label}</span>
+                            " "
+                            {title.clone()}
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <details>
+                    <summary>{format!("{} ({} items)", c.name, c.items.len())}</summary>
+                    <ul class="plain">{items}</ul>
+                </details>
+            }
+        })
+        .collect_view();
+    let team_options = teams
+        .iter()
+        .map(|team| view! { <option value=team.id>{team.name.clone()}</option> })
+        .collect_view();
+    let can_create = !teams.is_empty();
+    let delete_id = t.key.strip_prefix("team:").map(str::to_owned);
+    let labelled_by = heading_id.clone();
+    view! {
+        <section class="card" aria-labelledby=labelled_by>
+            <h2 id=heading_id>{t.name.clone()}</h2>
+            <p class="muted">
+                {match &t.team {
+                    Some(team) => format!("Saved by {team}"),
+                    None => "Built in".to_owned(),
+                }}
+                {format!(" · {} categories, {} items", t.categories.len(), t.item_count)}
+            </p>
+            {(!t.description.is_empty()).then(|| view! { <p>{t.description.clone()}</p> })}
+            {categories}
+            {can_create.then(|| view! {
+                <details class="use-template">
+                    <summary>"New project from this template"</summary>
+                    <ActionForm action=create attr:class="stack">
+                        <FormError error=form_error />
+                        <input type="hidden" name="template" value=t.key.clone() />
+                        <label>
+                            "Team"
+                            <select name="team_id" required>{team_options}</select>
+                        </label>
+                        <label>
+                            "Project name (blank: the template's name)"
+                            <input type="text" name="name" maxlength="120" />
+                        </label>
+                        <FieldError error field="name" />
+                        <label>
+                            "Slug (blank: from the name)"
+                            <input type="text" name="slug" maxlength="64" pattern="[a-z0-9]+(-[a-z0-9]+)*" />
+                        </label>
+                        <FieldError error field="slug" />
+                        <button type="submit" class="primary" disabled=move || create.pending().get()>
+                            "Create the project"
+                        </button>
+                    </ActionForm>
+                </details>
+            })}
+            {(t.can_delete)
+                .then(|| delete_id.clone())
+                .flatten()
+                .map(|id| view! {
+                    <ActionForm action=delete>
+                        <input type="hidden" name="template_id" value=id />
+                        <button type="submit" class="danger">"Delete template"</button>
+                    </ActionForm>
+                })}
+        </section>
+    }
+}
+
+/// "Save as template" for the project's Settings page (editors).
+#[component]
+pub fn SaveAsTemplateForm(slug: String, name: String) -> impl IntoView {
+    let save = ServerAction::<SaveAsTemplate>::new();
+    let error = action_error(save);
+    let form_error = non_field_error(error);
+    view! {
+        <section class="card" aria-labelledby="save-template-heading">
+            <h2 id="save-template-heading">"Save as template"</h2>
+            <p class="muted">
+                "Saves the categories and items (titles, descriptions, priorities, blocking) for \
+                 your team, without statuses, people, dates or scores."
+            </p>
+            <ActionForm action=save attr:class="stack">
+                <FormError error=form_error />
+                <input type="hidden" name="slug" value=slug />
+                <label>
+                    "Template name"
+                    <input type="text" name="name" required maxlength="120" value=name />
+                </label>
+                <FieldError error field="name" />
+                <label>
+                    "Description"
+                    <textarea name="description" rows="2" maxlength="2000"></textarea>
+                </label>
+                <FieldError error field="description" />
+                <button type="submit" disabled=move || save.pending().get()>"Save as template"</button>
+                {move || {
+                    save.value()
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|_| view! {
+                            <p class="success" role="status">
+                                "Saved. " <a href="/templates">"See your templates"</a>
+                            </p>
+                        })
+                }}
+            </ActionForm>
+        </section>
+    }
+}
