@@ -1,26 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { hydrated, signIn } from './support';
 
 // Runs after first_run.spec.ts (name order, one worker): the admin exists.
-const admin = { email: 'ada@example.com', password: 'correct horse battery' };
 const fixture = readFileSync(
   join(__dirname, '..', '..', 'app', 'tests', 'fixtures', 'readiness', '002_21aca61c4e78909a.txt'),
   'utf8',
 );
 
-async function hydrated(page: Page) {
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-}
-
 test('paste a readiness document, preview it, import it, land on the scored project', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(admin.email);
-  await page.getByLabel('Password').fill(admin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Projects' })).toBeVisible();
+  await signIn(page);
   await page.getByRole('link', { name: 'New project from a document' }).click();
   await expect(page).toHaveURL(/\/import$/);
   await hydrated(page);
@@ -42,6 +34,7 @@ test('paste a readiness document, preview it, import it, land on the scored proj
   await page.getByLabel('Document (paste it here)').fill(fixture);
   await page.getByRole('button', { name: 'Create the project' }).click();
   await expect(page).toHaveURL(/\/p\/production-readiness-check\?imported=131/);
+  await expect(page.getByText('Imported: 131 items added, 0 updated.')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Production Readiness Check' })).toBeVisible();
   await expect(page.getByText('Not ready').first()).toBeVisible();
   await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Checklist' }).click();
@@ -51,11 +44,7 @@ test('paste a readiness document, preview it, import it, land on the scored proj
 });
 
 test('a bad document gets a field error and nothing is imported', async ({ page }) => {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(admin.email);
-  await page.getByLabel('Password').fill(admin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Projects' })).toBeVisible();
+  await signIn(page);
   await page.goto('/import');
   await hydrated(page);
   await page.getByLabel('Format').selectOption('csv');
@@ -63,4 +52,19 @@ test('a bad document gets a field error and nothing is imported', async ({ page 
   await page.getByRole('button', { name: 'Create the project' }).click();
   await expect(page.locator('#document-error')).toContainText('line 2, column priority');
   await expect(page).toHaveURL(/\/import$/);
+});
+
+test('choose a file instead of pasting: the page reads it and previews it', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/import');
+  await hydrated(page);
+  await page
+    .getByLabel(/Choose a file/)
+    .setInputFiles(join(__dirname, '..', '..', 'app', 'tests', 'fixtures', 'readiness', '001_a3c27dc2480edb7a.txt'));
+  await expect(page.getByLabel('Document (paste it here)')).toHaveValue(/Server Production Readiness Analysis/);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const preview = page.getByTestId('import-preview');
+  await expect(preview.getByRole('heading', { name: 'Preview: Server Production Readiness Analysis' })).toBeVisible();
+  await expect(preview).toContainText('14 categories, 118 items, 11 risks');
+  await expect(preview).toContainText('the document itself says 68/100');
 });

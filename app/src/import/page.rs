@@ -81,6 +81,13 @@ fn ImportForm(project: Option<String>) -> impl IntoView {
     let pending = Signal::derive(move || preview.pending().get() || run.pending().get());
     let is_new = project.is_none();
     let teams = Resource::new(|| (), |_| list_project_teams());
+    // The document and format as signals, so a chosen file can fill them in.
+    let document = RwSignal::new(String::new());
+    let format = RwSignal::new("markdown".to_owned());
+    let file_error = RwSignal::new(None::<String>);
+    // Choosing a file needs the page hydrated; until then the paste area is the way in.
+    let on_client = RwSignal::new(false);
+    Effect::new(move |_| on_client.set(true));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let import = ev
@@ -163,9 +170,34 @@ fn ImportForm(project: Option<String>) -> impl IntoView {
             >
                 <FormError error=form_error />
                 {target_fields}
+                {move || {
+                    on_client
+                        .get()
+                        .then(|| {
+                            view! {
+                                <label>
+                                    "Choose a file (.md, .txt, .csv, .json)"
+                                    <input
+                                        type="file"
+                                        accept=".md,.markdown,.txt,.csv,.json,text/markdown,text/plain,text/csv,application/json"
+                                        on:change=move |ev| read_file(&ev, document, format, file_error)
+                                    />
+                                </label>
+                                {move || {
+                                    file_error
+                                        .get()
+                                        .map(|e| view! { <p class="field-error">{e}</p> })
+                                }}
+                            }
+                        })
+                }}
                 <label>
                     "Format"
-                    <select name="format">
+                    <select
+                        name="format"
+                        prop:value=move || format.get()
+                        on:change=move |ev| format.set(event_target_value(&ev))
+                    >
                         {FORMATS
                             .iter()
                             .map(|(value, label)| view! { <option value=*value>{*label}</option> })
@@ -182,6 +214,8 @@ fn ImportForm(project: Option<String>) -> impl IntoView {
                         spellcheck="false"
                         class="mono"
                         aria-describedby="document-error document-help"
+                        prop:value=move || document.get()
+                        on:input=move |ev| document.set(event_target_value(&ev))
                     ></textarea>
                 </label>
                 <p class="muted small" id="document-help">
@@ -215,6 +249,51 @@ fn ImportForm(project: Option<String>) -> impl IntoView {
             Some(Err(AppError::Validation(_))) | None => ().into_any(),
             Some(Err(error)) => view! { <ErrorView error /> }.into_any(),
         }}
+    }
+}
+
+/// Reads the chosen file into the document and picks the format from its extension.
+#[allow(unused_variables)]
+fn read_file(
+    ev: &leptos::ev::Event,
+    document: RwSignal<String>,
+    format: RwSignal<String>,
+    error: RwSignal<Option<String>>,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let file = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        let Some(file) = file else { return };
+        if file.size() > MAX_IMPORT_BYTES as f64 {
+            error.set(Some(format!(
+                "This file is larger than {} MB, the importer's limit.",
+                MAX_IMPORT_BYTES / 1_048_576
+            )));
+            return;
+        }
+        error.set(None);
+        let name = file.name().to_lowercase();
+        format.set(
+            if name.ends_with(".csv") {
+                "csv"
+            } else if name.ends_with(".json") {
+                "json"
+            } else {
+                "markdown"
+            }
+            .to_owned(),
+        );
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(text) => document.set(text.as_string().unwrap_or_default()),
+                Err(_) => error.set(Some("This file could not be read.".to_owned())),
+            }
+        });
     }
 }
 

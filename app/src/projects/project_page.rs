@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     api::{MoveProject, UpdateProject, get_project},
@@ -29,6 +29,13 @@ pub fn ProjectPage() -> impl IntoView {
 #[component]
 fn ProjectOverview() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
+    // After an import the redirect says what it did (`?imported=N&updated=M`).
+    let imported = move || {
+        let q = query.read();
+        let n = |k: &str| q.get(k).and_then(|v| v.parse::<usize>().ok());
+        n("imported").map(|added| (added, n("updated").unwrap_or(0)))
+    };
     let update = ServerAction::<UpdateProject>::new();
     let move_to = ServerAction::<MoveProject>::new();
     let project = Resource::new(
@@ -70,6 +77,11 @@ fn ProjectOverview() -> impl IntoView {
                                 </p>
                                 <p class="description">{p.description.clone()}</p>
                             </article>
+                            {imported().map(|(added, updated)| view! {
+                                <p class="success" role="status">
+                                    {format!("Imported: {added} items added, {updated} updated.")}
+                                </p>
+                            })}
                             <ProjectTabs slug=p.slug.clone() current="Overview" />
                             <Transition>
                                 {move || Suspend::new(async move {
