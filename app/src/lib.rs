@@ -16,6 +16,8 @@ pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod entities;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod http_status;
 pub mod import;
 #[cfg(feature = "ssr")]

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { hydrated, signIn } from './support';
 
@@ -19,6 +20,13 @@ test('a project from a built-in template, saved back as a team template', async 
 
   await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Settings' }).click();
   await hydrated(page);
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Preflight JSON' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^payments-readiness-\d{4}-\d{2}-\d{2}\.json$/);
+  const exported = JSON.parse(readFileSync(await file.path(), 'utf8'));
+  expect(exported.project.slug).toBe('payments');
+  expect(exported.categories.length).toBe(6);
   const save = page.getByRole('region', { name: 'Save as template' });
   await save.getByLabel('Template name').fill('Payments baseline');
   await save.getByRole('button', { name: 'Save as template' }).click();

@@ -19,7 +19,7 @@ use tower_sessions::ExpiredDeletion;
 
 use crate::{
     app_state,
-    config::{DbArgs, ImportArgs, ServeArgs},
+    config::{DbArgs, ExportArgs, ImportArgs, ServeArgs},
     db, leptos_options,
     router::build_router,
     session_store::DbSessionStore,
@@ -159,6 +159,31 @@ fn describe(e: AppError) -> String {
             .join("; "),
         e => e.to_string(),
     }
+}
+
+/// `preflight export`: see [`ExportArgs`].
+pub async fn export(dbargs: &DbArgs, args: ExportArgs) -> Result<(), BoxError> {
+    let conn = db::connect(&dbargs.resolve_url()?).await?;
+    db::migrate(&conn).await?;
+    let project = app::projects::service::find_by_slug(&conn, &args.project)
+        .await
+        .map_err(|_| format!("no project with the slug {}", args.project))?;
+    let file = app::export::export_project(
+        &conn,
+        &project,
+        &args.format,
+        chrono::Utc::now().date_naive(),
+    )
+    .await
+    .map_err(describe)?;
+    match args.output {
+        Some(path) => {
+            std::fs::write(&path, &file.body).map_err(|e| format!("{}: {e}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => std::io::Write::write_all(&mut std::io::stdout().lock(), &file.body)?,
+    }
+    Ok(())
 }
 
 /// `preflight import`: see [`ImportArgs`].

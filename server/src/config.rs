@@ -78,12 +78,29 @@ pub enum Command {
     /// project as Preflight JSON, goes to stdout and warnings to stderr; the exit status is 0
     /// when the document could be read, also with warnings.
     Import(ImportArgs),
+    /// Writes a project as Preflight JSON (the whole project; `preflight import` reads it
+    /// back) or as a CSV of items, to a file or stdout.
+    Export(ExportArgs),
     /// Manages accounts.
     User {
         /// What to do with users.
         #[command(subcommand)]
         command: UserCommand,
     },
+}
+
+/// Options of `export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// The project's slug.
+    #[arg(long)]
+    pub project: String,
+    /// `json` (the whole project) or `csv` (its items).
+    #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
+    pub format: String,
+    /// Write here instead of stdout.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of `import`.

@@ -22,6 +22,7 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => commands::migrate(&cli.db).await,
         Command::Demo => commands::demo(&cli.db).await,
         Command::Import(args) => commands::import(&cli.db, args).await,
+        Command::Export(args) => commands::export(&cli.db, args).await,
         Command::User {
             command: UserCommand::Create { email, name, admin },
         } => commands::create_user_cmd(&cli.db, email, name, admin).await,

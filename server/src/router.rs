@@ -2,14 +2,15 @@
 
 use std::time::Duration;
 
-use app::{App, shell, state::AppState};
+use app::{App, auth::model::AuthUser, shell, state::AppState};
 use axum::{
-    Router,
+    Extension, Router,
     extract::DefaultBodyLimit,
-    extract::{Request, State},
+    extract::{Path, Request, State},
     handler::Handler,
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header},
     middleware::{from_fn, from_fn_with_state},
+    response::{IntoResponse, Response},
     routing::get,
 };
 use leptos::prelude::provide_context;
@@ -80,6 +81,7 @@ pub fn build_router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/p/{slug}/export/{format}", get(export_download))
         // Also registers every server function (under `/rpc/`) with the same context.
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
@@ -109,6 +111,43 @@ pub fn build_router(state: AppState) -> Router {
                 .layer(CompressionLayer::new()),
         )
         .with_state(state)
+}
+
+/// `/p/{slug}/export/{format}`: the project as a file to download, for anyone who may see it.
+/// Signed-out visitors are sent to sign in, like the pages.
+async fn export_download(
+    State(state): State<AppState>,
+    Path((slug, format)): Path<(String, String)>,
+    user: Option<Extension<AuthUser>>,
+) -> Response {
+    let Some(Extension(user)) = user else {
+        return (StatusCode::FOUND, [(header::LOCATION, "/login")]).into_response();
+    };
+    let today = chrono::Utc::now().date_naive();
+    match app::export::export(&state.db, &user, &slug, &format, today).await {
+        Ok(file) => {
+            let disposition = format!("attachment; filename=\"{}\"", file.filename);
+            match HeaderValue::from_str(&disposition) {
+                Ok(disposition) => (
+                    [
+                        (
+                            header::CONTENT_TYPE,
+                            HeaderValue::from_static(file.content_type),
+                        ),
+                        (header::CONTENT_DISPOSITION, disposition),
+                    ],
+                    file.body,
+                )
+                    .into_response(),
+                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            }
+        }
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            e.to_string(),
+        )
+            .into_response(),
+    }
 }
 
 /// Ready when the database answers.

@@ -47,6 +47,26 @@ fn facts(i: &items::Model) -> ItemFacts {
     }
 }
 
+/// A project's categories and items, each in their list order (two queries).
+pub async fn project_rows(
+    db: &impl ConnectionTrait,
+    project_id: i32,
+) -> Result<(Vec<categories::Model>, Vec<items::Model>), AppError> {
+    let cats = categories::Entity::find()
+        .filter(categories::Column::ProjectId.eq(project_id))
+        .order_by_asc(categories::Column::Position)
+        .order_by_asc(categories::Column::Id)
+        .all(db)
+        .await?;
+    let rows = items::Entity::find()
+        .filter(items::Column::ProjectId.eq(project_id))
+        .order_by_asc(items::Column::Position)
+        .order_by_asc(items::Column::Id)
+        .all(db)
+        .await?;
+    Ok((cats, rows))
+}
+
 /// The team members of a project's team, as people (one query).
 pub async fn members(db: &impl ConnectionTrait, team_id: i32) -> Result<Vec<Person>, AppError> {
     let mut people: Vec<Person> = team_members::Entity::find()
@@ -158,18 +178,7 @@ pub async fn load(
 ) -> Result<ChecklistView, AppError> {
     let project = find_by_slug(db, slug).await?;
     let role = authz::can_view_project(db, user, &project).await?;
-    let cats = categories::Entity::find()
-        .filter(categories::Column::ProjectId.eq(project.id))
-        .order_by_asc(categories::Column::Position)
-        .order_by_asc(categories::Column::Id)
-        .all(db)
-        .await?;
-    let rows = items::Entity::find()
-        .filter(items::Column::ProjectId.eq(project.id))
-        .order_by_asc(items::Column::Position)
-        .order_by_asc(items::Column::Id)
-        .all(db)
-        .await?;
+    let (cats, rows) = project_rows(db, project.id).await?;
     let members = members(db, project.team_id).await?;
     // Names of everyone an item mentions (assignees, last editors), members or not.
     let mut names: HashMap<i32, String> = members.iter().map(|p| (p.id, p.name.clone())).collect();

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionSession, TransactionTrait,
+    TransactionSession, TransactionTrait,
 };
 
 use super::{
@@ -22,7 +22,7 @@ use crate::{
     audit::service::{Actor, Event, record},
     auth::model::AuthUser,
     authz,
-    checklist::service::{MAX_TEXT, MAX_TITLE, category_state, item_state},
+    checklist::service::{MAX_TEXT, MAX_TITLE, category_state, item_state, project_rows},
     entities::{
         categories, items, projects, risk_items, risk_matrices, risks, team_members, users,
     },
@@ -407,16 +407,7 @@ async fn current(
     db: &impl ConnectionTrait,
     project_id: i32,
 ) -> Result<(Vec<categories::Model>, Vec<items::Model>, HashSet<String>), AppError> {
-    let cats = categories::Entity::find()
-        .filter(categories::Column::ProjectId.eq(project_id))
-        .order_by_asc(categories::Column::Position)
-        .all(db)
-        .await?;
-    let rows = items::Entity::find()
-        .filter(items::Column::ProjectId.eq(project_id))
-        .order_by_asc(items::Column::Position)
-        .all(db)
-        .await?;
+    let (cats, rows) = project_rows(db, project_id).await?;
     let titles = risks::Entity::find()
         .filter(risks::Column::ProjectId.eq(project_id))
         .all(db)

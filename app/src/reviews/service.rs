@@ -20,8 +20,9 @@ use crate::{
     audit::service::{Actor, Event, record},
     auth::model::AuthUser,
     authz,
+    checklist::service::project_rows,
     checklist::service::{MAX_TEXT, MAX_TITLE, display_name, stale, visible_project},
-    entities::{categories, items, projects, review_signoffs, reviews, risks, users},
+    entities::{projects, review_signoffs, reviews, risks, users},
     error::{AppError, Validator},
     markdown::to_safe_html,
     projects::service::find_by_slug,
@@ -35,12 +36,8 @@ pub async fn live_snapshot(
     project: &projects::Model,
     today: NaiveDate,
 ) -> Result<Snapshot, AppError> {
-    let cats: Vec<LiveCategory> = categories::Entity::find()
-        .filter(categories::Column::ProjectId.eq(project.id))
-        .order_by_asc(categories::Column::Position)
-        .order_by_asc(categories::Column::Id)
-        .all(db)
-        .await?
+    let (cats, rows) = project_rows(db, project.id).await?;
+    let cats: Vec<LiveCategory> = cats
         .into_iter()
         .map(|c| LiveCategory {
             id: c.id,
@@ -49,12 +46,6 @@ pub async fn live_snapshot(
             assessor: c.assessor_score.and_then(|s| u8::try_from(s).ok()),
         })
         .collect();
-    let rows = items::Entity::find()
-        .filter(items::Column::ProjectId.eq(project.id))
-        .order_by_asc(items::Column::Position)
-        .order_by_asc(items::Column::Id)
-        .all(db)
-        .await?;
     let assignees: Vec<i32> = rows.iter().filter_map(|i| i.assignee_id).collect();
     let names: HashMap<i32, String> = if assignees.is_empty() {
         HashMap::new()

@@ -834,6 +834,19 @@ fn SettingsBody(s: MatrixSettings, save: ServerAction<SaveRiskMatrix>) -> impl I
     view! {
         <h1>{s.name.clone()} " settings"</h1>
         <ProjectTabs slug=slug.clone() current="Settings" />
+        <section class="card" aria-labelledby="export-heading">
+            <h2 id="export-heading">"Export"</h2>
+            <p>
+                <a href=format!("/p/{slug}/export/json") rel="external" download>
+                    "Preflight JSON"
+                </a>
+                " — the whole project; imports back as it is. "
+                <a href=format!("/p/{slug}/export/csv") rel="external" download>
+                    "CSV of items"
+                </a>
+                " — the import's columns, for spreadsheets."
+            </p>
+        </section>
         {edit.then(|| view! {
             <section class="card" aria-labelledby="import-heading">
                 <h2 id="import-heading">"Import"</h2>

@@ -14,7 +14,8 @@ use crate::{
     audit::service::{Actor, Event, record},
     auth::model::AuthUser,
     authz,
-    entities::{categories, items, team_members, teams, templates},
+    checklist::service::project_rows,
+    entities::{team_members, teams, templates},
     error::{AppError, Validator},
     import::{
         doc::{self, CategoryDoc, Document, ItemDoc},
@@ -233,17 +234,7 @@ async fn structure_of(
     project_id: i32,
     name: &str,
 ) -> Result<Document, AppError> {
-    let cats = categories::Entity::find()
-        .filter(categories::Column::ProjectId.eq(project_id))
-        .order_by_asc(categories::Column::Position)
-        .all(db)
-        .await?;
-    let rows = items::Entity::find()
-        .filter(items::Column::ProjectId.eq(project_id))
-        .order_by_asc(items::Column::Position)
-        .order_by_asc(items::Column::Id)
-        .all(db)
-        .await?;
+    let (cats, rows) = project_rows(db, project_id).await?;
     let mut doc = Document::new(name);
     for c in cats {
         let mut cat = CategoryDoc::new(c.name.clone());

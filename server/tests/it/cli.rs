@@ -267,3 +267,64 @@ fn import_dry_run_prints_preflight_json_and_writes_nothing() {
     assert!(!failed.status.success(), "nothing parsed is a failure");
     assert!(String::from_utf8_lossy(&failed.stderr).contains("No checklist items"));
 }
+
+#[test]
+fn export_writes_json_that_imports_back_and_csv_to_stdout() {
+    let dir = temp_dir("cli-export");
+    let demo = preflight(&dir, &["demo"], "", Some("demo password 1"));
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let file = dir.join("checkout.json");
+    let out = preflight(
+        &dir,
+        &[
+            "export",
+            "--project",
+            "checkout-api",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        "",
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(doc["project"]["slug"], "checkout-api");
+    assert!(doc["risks"].as_array().unwrap().len() > 1);
+    // The export is a document the importer reads as it is.
+    let again = preflight(
+        &dir,
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+        "",
+        None,
+    );
+    assert!(again.status.success());
+    assert_eq!(again.stdout, std::fs::read(&file).unwrap());
+
+    let csv = preflight(
+        &dir,
+        &["export", "--project", "checkout-api", "--format", "csv"],
+        "",
+        None,
+    );
+    assert!(csv.status.success());
+    let text = String::from_utf8(csv.stdout).unwrap();
+    assert!(text.starts_with("category,title,"));
+    assert!(text.lines().count() > 5);
+    let missing = preflight(&dir, &["export", "--project", "nope"], "", None);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no project"));
+}

@@ -16,19 +16,6 @@ fn fixture(name: &str) -> String {
     String::from_utf8(std::fs::read(&path).unwrap()).unwrap()
 }
 
-async fn admin(s: &TestServer) -> (reqwest::Client, String) {
-    let c = s.client();
-    s.setup_admin(&c, "ada@example.com").await;
-    let team = app::entities::teams::Entity::find()
-        .one(&s.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-        .to_string();
-    (c, team)
-}
-
 async fn project(s: &TestServer, slug: &str) -> projects::Model {
     projects::Entity::find()
         .filter(projects::Column::Slug.eq(slug))
@@ -64,7 +51,7 @@ async fn rows(s: &TestServer, project_id: i32) -> Vec<(String, String, String, S
 #[tokio::test]
 async fn a_markdown_document_previews_then_becomes_a_project_and_reimports_as_no_change() {
     let s = TestServer::start().await;
-    let (c, team) = admin(&s).await;
+    let (c, team) = s.admin_with_team().await;
     let doc = fixture("002_21aca61c4e78909a.txt");
     let res = s
         .call(
@@ -182,7 +169,7 @@ async fn a_markdown_document_previews_then_becomes_a_project_and_reimports_as_no
 #[tokio::test]
 async fn merging_updates_matching_items_adds_the_rest_and_reports_it() {
     let s = TestServer::start().await;
-    let (c, team) = admin(&s).await;
+    let (c, team) = s.admin_with_team().await;
     let first = "# Shop\n## Ops\n- [ ] Backups\n- [ ] Alerts\n";
     let res = s
         .call(
@@ -272,7 +259,7 @@ async fn merging_updates_matching_items_adds_the_rest_and_reports_it() {
 #[tokio::test]
 async fn csv_imports_all_or_nothing_with_every_bad_row_named() {
     let s = TestServer::start().await;
-    let (c, team) = admin(&s).await;
+    let (c, team) = s.admin_with_team().await;
     let good = "category,title,priority,status,assignee,effort_hours\n\
         Ops,=SUM(A1),high,in_progress,ada@example.com,3\n\
         Ops,\"Backups, tested\",critical,open,,\n\
@@ -361,7 +348,7 @@ async fn csv_imports_all_or_nothing_with_every_bad_row_named() {
 #[tokio::test]
 async fn preflight_json_imports_the_same_project_as_its_markdown_and_is_a_fixed_point() {
     let s = TestServer::start().await;
-    let (c, team) = admin(&s).await;
+    let (c, team) = s.admin_with_team().await;
     let md = fixture("001_a3c27dc2480edb7a.txt");
     let read = app::import::service::read("markdown", &md).unwrap();
     let json = app::import::doc::to_json(&read.doc);
@@ -412,7 +399,7 @@ async fn preflight_json_imports_the_same_project_as_its_markdown_and_is_a_fixed_
 #[tokio::test]
 async fn bad_documents_get_field_errors_and_write_nothing() {
     let s = TestServer::start().await;
-    let (c, team) = admin(&s).await;
+    let (c, team) = s.admin_with_team().await;
     let cases: Vec<(&str, String, &str, &str)> = vec![
         ("markdown", "Just prose, no checklist.".into(), "document", "No checklist items"),
         ("markdown", "   ".into(), "document", "empty"),

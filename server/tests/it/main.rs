@@ -10,6 +10,7 @@ mod auth_http;
 mod authz_matrix;
 mod checklist_http;
 mod cli;
+mod export_http;
 mod import_http;
 mod migrations;
 mod projects_http;

@@ -5,7 +5,7 @@ use std::{net::SocketAddr, path::PathBuf};
 use app::state::AppSettings;
 use preflight_server::{app_state, db, leptos_options, router::build_router};
 use reqwest::{Client, Response, redirect::Policy};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait};
 
 /// A new, empty database: a SQLite file in a fresh temp dir, or a new PostgreSQL database on
 /// the server `DATABASE_URL` names.
@@ -173,6 +173,21 @@ impl TestServer {
             ],
         )
         .await
+    }
+
+    /// Sets up with admin `ada@example.com`; returns the signed-in client and the id of the
+    /// team setup made.
+    pub async fn admin_with_team(&self) -> (Client, String) {
+        let client = self.client();
+        self.setup_admin(&client, "ada@example.com").await;
+        let team = app::entities::teams::Entity::find()
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .to_string();
+        (client, team)
     }
 
     /// GETs a server function or API path and parses the JSON answer.

@@ -6,16 +6,6 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::support::{TestServer, error_kind};
 
-async fn team_id(s: &TestServer) -> String {
-    app::entities::teams::Entity::find()
-        .one(&s.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-        .to_string()
-}
-
 async fn items_of(s: &TestServer, slug: &str) -> Vec<items::Model> {
     let p = projects::Entity::find()
         .filter(projects::Column::Slug.eq(slug))
@@ -33,9 +23,7 @@ async fn items_of(s: &TestServer, slug: &str) -> Vec<items::Model> {
 #[tokio::test]
 async fn a_builtin_template_becomes_a_project_of_open_gaps() {
     let s = TestServer::start().await;
-    let c = s.client();
-    s.setup_admin(&c, "ada@example.com").await;
-    let team = team_id(&s).await;
+    let (c, team) = s.admin_with_team().await;
     let view = s.get_json(&c, "/rpc/list_templates").await;
     let templates = view["templates"].as_array().unwrap();
     let builtins: Vec<&str> = templates
@@ -102,9 +90,7 @@ async fn a_builtin_template_becomes_a_project_of_open_gaps() {
 #[tokio::test]
 async fn a_saved_template_keeps_structure_only_and_stays_in_its_team() {
     let s = TestServer::start().await;
-    let c = s.client();
-    s.setup_admin(&c, "ada@example.com").await;
-    let team = team_id(&s).await;
+    let (c, team) = s.admin_with_team().await;
     let doc = "## Ops\n- [x] **Backups** - restored monthly\n- [ ] Alerts CRITICAL\n## Security\n- [ ] TLS\n";
     let res = s
         .call(

@@ -1,0 +1,240 @@
+//! Exports of a whole project: Preflight JSON (everything the importer reads, so an export
+//! imports back to the same project) and a CSV of items (the importer's columns, with cells
+//! that a spreadsheet would run as formulas escaped).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::{
+    auth::model::AuthUser,
+    authz,
+    checklist::service::project_rows,
+    entities::{projects, risk_items, risk_matrices, risks, users},
+    error::AppError,
+    import::{
+        csv_items::COLUMNS,
+        doc::{self, CategoryDoc, Document, ItemDoc, ItemRef, ProjectDoc, RiskDoc},
+    },
+    projects::service::find_by_slug,
+    risks::matrix::{RiskMatrix, RiskStatus},
+    scoring::{Priority, Status},
+};
+
+/// The formats a project exports to (so far).
+pub const FORMATS: [&str; 2] = ["json", "csv"];
+
+/// A file to download.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Export {
+    /// `{slug}-readiness-{date}.{ext}`.
+    pub filename: String,
+    /// Content type with charset.
+    pub content_type: &'static str,
+    /// The bytes.
+    pub body: Vec<u8>,
+}
+
+/// The whole project as a Preflight document (six queries whatever its size).
+pub async fn document(
+    db: &impl ConnectionTrait,
+    project: &projects::Model,
+) -> Result<Document, AppError> {
+    let (cats, rows) = project_rows(db, project.id).await?;
+    let register = risks::Entity::find()
+        .filter(risks::Column::ProjectId.eq(project.id))
+        .order_by_asc(risks::Column::Id)
+        .all(db)
+        .await?;
+    let links = risk_items::Entity::find()
+        .filter(risk_items::Column::RiskId.is_in(register.iter().map(|r| r.id)))
+        .all(db)
+        .await?;
+    let matrix = risk_matrices::Entity::find_by_id(project.id)
+        .one(db)
+        .await?;
+    let people: Vec<i32> = rows
+        .iter()
+        .filter_map(|i| i.assignee_id)
+        .chain(register.iter().filter_map(|r| r.owner_id))
+        .collect();
+    let emails: HashMap<i32, String> = users::Entity::find()
+        .filter(users::Column::Id.is_in(people))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    let email = |id: Option<i32>| id.and_then(|id| emails.get(&id).cloned());
+    let category_names: HashMap<i32, String> =
+        cats.iter().map(|c| (c.id, c.name.clone())).collect();
+
+    let categories = cats
+        .iter()
+        .map(|c| CategoryDoc {
+            name: c.name.clone(),
+            weight: c.weight,
+            assessor_score: c.assessor_score,
+            assessor_note: c.assessor_note.clone(),
+            items: rows
+                .iter()
+                .filter(|i| i.category_id == c.id)
+                .map(|i| ItemDoc {
+                    title: i.title.clone(),
+                    description: i.description.clone(),
+                    status: Status::parse(&i.status).unwrap_or(Status::Open),
+                    priority: Priority::parse(&i.priority).unwrap_or(Priority::Medium),
+                    blocking: Some(i.blocking),
+                    status_reason: i.status_reason.clone(),
+                    accepted_until: i.accepted_until,
+                    assignee: email(i.assignee_id),
+                    due_date: i.due_date,
+                    effort_hours: i.effort_hours,
+                    evidence_url: i.evidence_url.clone(),
+                    evidence_text: i.evidence_text.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let item_refs: HashMap<i32, (i32, ItemRef)> = rows
+        .iter()
+        .filter_map(|i| {
+            category_names.get(&i.category_id).map(|c| {
+                (
+                    i.id,
+                    (
+                        i.position,
+                        ItemRef {
+                            category: c.clone(),
+                            title: i.title.clone(),
+                        },
+                    ),
+                )
+            })
+        })
+        .collect();
+    let risks = register
+        .iter()
+        .map(|r| {
+            let mut linked: Vec<&(i32, ItemRef)> = links
+                .iter()
+                .filter(|l| l.risk_id == r.id)
+                .filter_map(|l| item_refs.get(&l.item_id))
+                .collect();
+            linked.sort_by(|a, b| (&a.1.category, a.0).cmp(&(&b.1.category, b.0)));
+            RiskDoc {
+                title: r.title.clone(),
+                description: r.description.clone(),
+                category: r
+                    .category_id
+                    .and_then(|id| category_names.get(&id).cloned()),
+                owner: email(r.owner_id),
+                status: RiskStatus::parse(&r.status).unwrap_or(RiskStatus::Open),
+                likelihood: r.likelihood,
+                impact: r.impact,
+                target_likelihood: r.target_likelihood,
+                target_impact: r.target_impact,
+                items: linked.into_iter().map(|(_, i)| i.clone()).collect(),
+            }
+        })
+        .collect();
+    Ok(Document {
+        format: doc::FORMAT.to_owned(),
+        version: doc::VERSION,
+        project: ProjectDoc {
+            name: project.name.clone(),
+            slug: project.slug.clone(),
+            description: project.description.clone(),
+            repository_url: project.repository_url.clone(),
+            target_date: project.target_date,
+            threshold: Some(project.threshold),
+            evidence_required: project.evidence_required,
+        },
+        categories,
+        risks,
+        matrix: matrix.and_then(|m| serde_json::from_str::<RiskMatrix>(&m.spec).ok()),
+    })
+}
+
+/// A cell as text a spreadsheet will not evaluate: `=`, `+`, `-` and `@` at the start get a
+/// leading `'` (the importer takes it off again).
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The items as CSV with the importer's columns.
+pub fn items_csv(doc: &Document) -> String {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut rows: Vec<Vec<String>> = vec![COLUMNS.iter().map(|c| (*c).to_owned()).collect()];
+    for c in &doc.categories {
+        for i in &c.items {
+            rows.push(vec![
+                cell(&c.name),
+                cell(&i.title),
+                cell(&i.description),
+                i.priority.as_str().to_owned(),
+                i.is_blocking().to_string(),
+                i.status.as_str().to_owned(),
+                i.assignee.clone().unwrap_or_default(),
+                i.due_date.map(|d| d.to_string()).unwrap_or_default(),
+                i.effort_hours.map(|h| h.to_string()).unwrap_or_default(),
+                cell(if i.evidence_url.is_empty() {
+                    &i.evidence_text
+                } else {
+                    &i.evidence_url
+                }),
+            ]);
+        }
+    }
+    for row in rows {
+        // Writing to memory cannot fail.
+        let _ = out.write_record(&row);
+    }
+    out.into_inner()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default()
+}
+
+/// Project `project` in `format` (`json` or `csv`), named for `today`. No access check: the
+/// caller has done it (or is the command line).
+pub async fn export_project(
+    db: &impl ConnectionTrait,
+    project: &projects::Model,
+    format: &str,
+    today: NaiveDate,
+) -> Result<Export, AppError> {
+    let doc = document(db, project).await?;
+    let (content_type, body) = match format {
+        "json" => ("application/json", doc::to_json(&doc)),
+        "csv" => ("text/csv; charset=utf-8", items_csv(&doc)),
+        _ => {
+            return Err(AppError::field(
+                "format",
+                format!("Choose one of: {}.", FORMATS.join(", ")),
+            ));
+        }
+    };
+    Ok(Export {
+        filename: format!("{}-readiness-{today}.{format}", project.slug),
+        content_type,
+        body: body.into_bytes(),
+    })
+}
+
+/// Project `slug` in `format`, for a user who may see it (exports are reads).
+pub async fn export(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    slug: &str,
+    format: &str,
+    today: NaiveDate,
+) -> Result<Export, AppError> {
+    let project = find_by_slug(db, slug).await?;
+    authz::can_view_project(db, user, &project).await?;
+    export_project(db, &project, format, today).await
+}

@@ -1,0 +1,214 @@
+//! Exports over HTTP: Preflight JSON round-trips exactly through import; the CSV escapes
+//! formula-like cells and keeps quotes, commas and newlines; exports are authorized like reads.
+
+use crate::support::TestServer;
+
+/// A document using every field version 1 has.
+const FULL: &str = r#"{
+  "format": "preflight",
+  "version": 1,
+  "project": {
+    "name": "Everything",
+    "slug": "orig",
+    "description": "All the fields.",
+    "repository_url": "https://example.com/repo",
+    "target_date": "2027-01-15",
+    "threshold": 70,
+    "evidence_required": true
+  },
+  "categories": [
+    {
+      "name": "Ops",
+      "weight": 3,
+      "assessor_score": 55,
+      "assessor_note": "Judged by the SRE lead.",
+      "items": [
+        {
+          "title": "Backups restored",
+          "description": "Monthly drill.\nSecond line.",
+          "status": "done",
+          "priority": "critical",
+          "blocking": true,
+          "assignee": "ada@example.com",
+          "due_date": "2026-12-01",
+          "effort_hours": 2.5,
+          "evidence_url": "https://example.com/drill",
+          "evidence_text": "Restored in 14 minutes."
+        },
+        {
+          "title": "Old TLS accepted",
+          "description": "",
+          "status": "accepted_risk",
+          "priority": "high",
+          "blocking": false,
+          "status_reason": "Legacy clients until March.",
+          "accepted_until": "2027-03-31"
+        },
+        {
+          "title": "Chaos test",
+          "description": "",
+          "status": "not_applicable",
+          "priority": "low",
+          "blocking": false,
+          "status_reason": "Single node."
+        }
+      ]
+    },
+    {
+      "name": "Security",
+      "weight": 1,
+      "assessor_score": null,
+      "assessor_note": "",
+      "items": [
+        { "title": "=SUM(A1) \"quoted\", with comma", "description": "", "status": "in_progress", "priority": "medium", "blocking": false }
+      ]
+    }
+  ],
+  "risks": [
+    {
+      "title": "Data loss",
+      "description": "Disk failure.",
+      "category": "Ops",
+      "owner": "ada@example.com",
+      "status": "mitigating",
+      "likelihood": 2,
+      "impact": 3,
+      "target_likelihood": 1,
+      "target_impact": 2,
+      "items": [{ "category": "Ops", "title": "Backups restored" }]
+    }
+  ],
+  "matrix": {
+    "likelihood": ["Rare", "Possible", "Likely"],
+    "impact": ["Minor", "Major", "Severe"],
+    "levels": [["low", "low", "medium"], ["low", "medium", "high"], ["medium", "high", "critical"]]
+  }
+}
+"#;
+
+/// Setup, then project `orig` imported from [`FULL`]; the admin's client and team id.
+async fn orig(s: &TestServer) -> (reqwest::Client, String) {
+    let (c, team) = s.admin_with_team().await;
+    let res = s
+        .call(
+            &c,
+            "run_import",
+            &[("team_id", &team), ("format", "json"), ("document", FULL)],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    (c, team)
+}
+
+async fn download(
+    s: &TestServer,
+    c: &reqwest::Client,
+    slug: &str,
+    format: &str,
+) -> (u16, String, String) {
+    let res = c
+        .get(s.url(&format!("/p/{slug}/export/{format}")))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let disposition = res
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (status, disposition, res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn json_export_imports_back_and_exports_byte_identical() {
+    let s = TestServer::start().await;
+    let (c, team) = orig(&s).await;
+    let (status, disposition, first) = download(&s, &c, "orig", "json").await;
+    assert_eq!(status, 200);
+    let today = chrono::Utc::now().date_naive();
+    assert_eq!(
+        disposition,
+        format!("attachment; filename=\"orig-readiness-{today}.json\"")
+    );
+    // What was imported is what is exported: every field survives.
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&first).unwrap(),
+        serde_json::from_str::<serde_json::Value>(FULL).unwrap()
+    );
+    // Export → import → export is byte-identical (but for the new project's slug).
+    let res = s
+        .call(
+            &c,
+            "run_import",
+            &[
+                ("team_id", &team),
+                ("format", "json"),
+                ("document", &first),
+                ("slug", "copy"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let (_, _, second) = download(&s, &c, "copy", "json").await;
+    let expected = first.replacen("\"slug\": \"orig\"", "\"slug\": \"copy\"", 1);
+    assert_ne!(expected, first);
+    assert_eq!(second, expected);
+}
+
+#[tokio::test]
+async fn csv_export_escapes_formulas_and_reads_back() {
+    let s = TestServer::start().await;
+    let (c, _) = orig(&s).await;
+    let (status, disposition, csv) = download(&s, &c, "orig", "csv").await;
+    assert_eq!(status, 200);
+    assert!(disposition.ends_with(".csv\""), "{disposition}");
+    assert!(csv.starts_with("category,title,description,priority,blocking,status,assignee,due_date,effort_hours,evidence\n"));
+    assert!(csv.contains("'=SUM(A1)"), "formula escaped: {csv}");
+    assert!(
+        csv.contains("\"Monthly drill.\nSecond line.\""),
+        "newline kept in quotes"
+    );
+    let rows = app::import::csv_items::parse(&csv).unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[3].title, "=SUM(A1) \"quoted\", with comma");
+    assert_eq!(rows[0].description, "Monthly drill.\nSecond line.");
+    assert_eq!(rows[0].assignee.as_deref(), Some("ada@example.com"));
+    assert_eq!(rows[0].effort_hours, Some(2.5));
+}
+
+#[tokio::test]
+async fn exports_are_authorized_like_reads() {
+    let s = TestServer::start().await;
+    let (c, _) = orig(&s).await;
+    let anonymous = s.client();
+    let res = anonymous
+        .get(s.url("/p/orig/export/json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/login");
+    s.add_user("eve@example.com", false).await;
+    let eve = s.client();
+    s.login(&eve, "eve@example.com", crate::support::PASSWORD)
+        .await;
+    let (status, _, body) = download(&s, &eve, "orig", "json").await;
+    assert_eq!(status, 404, "another team's project does not exist for Eve");
+    assert!(!body.contains("Everything"));
+    let (status, _, _) = download(&s, &c, "nope", "json").await;
+    assert_eq!(status, 404);
+    let (status, _, body) = download(&s, &c, "orig", "exe").await;
+    assert_eq!(status, 422, "{body}");
+}
