@@ -2,5 +2,6 @@
 
 pub mod error_view;
 pub mod field_error;
+pub mod folded_list;
 pub mod layout;
 pub mod require_user;

@@ -17,6 +17,7 @@ use crate::{
     components::{
         error_view::ErrorView,
         field_error::{FieldError, FormError, action_error, non_field_error},
+        folded_list::FoldedList,
         require_user::RequireUser,
     },
     error::AppError,
@@ -355,12 +356,7 @@ fn PreviewView(p: ImportPreview) -> impl IntoView {
                     }
                 })
                 .collect_view();
-            view! {
-                <details>
-                    <summary>{format!("{} ({} items)", c.name, c.items.len())}</summary>
-                    <ul class="plain">{items}</ul>
-                </details>
-            }
+            view! { <FoldedList name=c.name.clone() count=c.items.len()>{items}</FoldedList> }
         })
         .collect_view();
     let warnings = p

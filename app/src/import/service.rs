@@ -58,6 +58,13 @@ pub fn read(format: &str, input: &str) -> Result<Read, AppError> {
 
 /// [`read`] for a file's bytes, which need not be UTF-8.
 pub fn read_bytes(format: &str, input: &[u8]) -> Result<Read, AppError> {
+    let read = parse(format, input)?;
+    check(&read.doc)?;
+    Ok(read)
+}
+
+/// Decodes and parses, without [`check`] (the write path checks what it writes).
+fn parse(format: &str, input: &[u8]) -> Result<Read, AppError> {
     if input.len() > MAX_IMPORT_BYTES {
         return Err(document_error(format!(
             "This document is {:.1} MB; the importer takes at most {} MB.",
@@ -102,7 +109,6 @@ pub fn read_bytes(format: &str, input: &[u8]) -> Result<Read, AppError> {
         },
         _ => return Err(AppError::field("format", "Choose Markdown, CSV or JSON.")),
     };
-    check(&read.doc)?;
     Ok(read)
 }
 
@@ -649,7 +655,7 @@ pub async fn import(
     format: &str,
     input: &str,
 ) -> Result<(String, ImportSummary), AppError> {
-    let read = read(format, input)?;
+    let read = parse(format, input.as_bytes())?;
     import_document(db, user, target, read.doc, format).await
 }
 

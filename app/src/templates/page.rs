@@ -12,6 +12,7 @@ use crate::{
     components::{
         error_view::ErrorView,
         field_error::{FieldError, FormError, action_error, non_field_error},
+        folded_list::FoldedList,
         require_user::RequireUser,
     },
     scoring::Priority,
@@ -79,12 +80,7 @@ fn TemplateCard(
                     }
                 })
                 .collect_view();
-            view! {
-                <details>
-                    <summary>{format!("{} ({} items)", c.name, c.items.len())}</summary>
-                    <ul class="plain">{items}</ul>
-                </details>
-            }
+            view! { <FoldedList name=c.name.clone() count=c.items.len()>{items}</FoldedList> }
         })
         .collect_view();
     let team_options = teams

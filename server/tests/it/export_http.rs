@@ -89,19 +89,12 @@ const FULL: &str = r#"{
 /// Setup, then project `orig` imported from [`FULL`]; the admin's client and team id.
 async fn orig(s: &TestServer) -> (reqwest::Client, String) {
     let (c, team) = s.admin_with_team().await;
-    let res = s
-        .call(
-            &c,
-            "run_import",
-            &[("team_id", &team), ("format", "json"), ("document", FULL)],
-        )
-        .await;
-    assert_eq!(
-        res.status(),
-        200,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
+    s.call_ok(
+        &c,
+        "run_import",
+        &[("team_id", &team), ("format", "json"), ("document", FULL)],
+    )
+    .await;
     (c, team)
 }
 
@@ -143,24 +136,17 @@ async fn json_export_imports_back_and_exports_byte_identical() {
         serde_json::from_str::<serde_json::Value>(FULL).unwrap()
     );
     // Export → import → export is byte-identical (but for the new project's slug).
-    let res = s
-        .call(
-            &c,
-            "run_import",
-            &[
-                ("team_id", &team),
-                ("format", "json"),
-                ("document", &first),
-                ("slug", "copy"),
-            ],
-        )
-        .await;
-    assert_eq!(
-        res.status(),
-        200,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
+    s.call_ok(
+        &c,
+        "run_import",
+        &[
+            ("team_id", &team),
+            ("format", "json"),
+            ("document", &first),
+            ("slug", "copy"),
+        ],
+    )
+    .await;
     let (_, _, second) = download(&s, &c, "copy", "json").await;
     let expected = first.replacen("\"slug\": \"orig\"", "\"slug\": \"copy\"", 1);
     assert_ne!(expected, first);

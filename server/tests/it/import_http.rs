@@ -84,23 +84,16 @@ async fn a_markdown_document_previews_then_becomes_a_project_and_reimports_as_no
         "a preview writes nothing"
     );
 
-    let res = s
-        .call(
-            &c,
-            "run_import",
-            &[
-                ("team_id", &team),
-                ("format", "markdown"),
-                ("document", &doc),
-            ],
-        )
-        .await;
-    assert_eq!(
-        res.status(),
-        200,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
+    s.call_ok(
+        &c,
+        "run_import",
+        &[
+            ("team_id", &team),
+            ("format", "markdown"),
+            ("document", &doc),
+        ],
+    )
+    .await;
     let p = project(&s, "production-readiness-check").await;
     let imported = rows(&s, p.id).await;
     assert_eq!(imported.len(), 131);
@@ -264,24 +257,17 @@ async fn csv_imports_all_or_nothing_with_every_bad_row_named() {
         Ops,=SUM(A1),high,in_progress,ada@example.com,3\n\
         Ops,\"Backups, tested\",critical,open,,\n\
         Security,TLS,low,done,,\n";
-    let res = s
-        .call(
-            &c,
-            "run_import",
-            &[
-                ("team_id", &team),
-                ("format", "csv"),
-                ("document", good),
-                ("name", "Csv"),
-            ],
-        )
-        .await;
-    assert_eq!(
-        res.status(),
-        200,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
+    s.call_ok(
+        &c,
+        "run_import",
+        &[
+            ("team_id", &team),
+            ("format", "csv"),
+            ("document", good),
+            ("name", "Csv"),
+        ],
+    )
+    .await;
     let p = project(&s, "csv").await;
     let all = rows(&s, p.id).await;
     assert_eq!(all.len(), 3);

@@ -160,6 +160,18 @@ impl TestServer {
             .unwrap()
     }
 
+    /// [`Self::call`], asserting a 200 (the body is shown when it is not).
+    pub async fn call_ok(&self, client: &Client, name: &str, form: &[(&str, &str)]) {
+        let res = self.call(client, name, form).await;
+        let status = res.status();
+        assert_eq!(
+            status,
+            200,
+            "{name}: {}",
+            res.text().await.unwrap_or_default()
+        );
+    }
+
     /// Runs first-run setup with `email` as the admin; the client is then signed in.
     pub async fn setup_admin(&self, client: &Client, email: &str) -> Response {
         self.call(
