@@ -12,6 +12,7 @@ pub mod risk_items;
 pub mod risk_matrices;
 pub mod risks;
 pub mod sessions;
+pub mod share_links;
 pub mod team_members;
 pub mod teams;
 pub mod templates;

@@ -11,19 +11,20 @@ use crate::{
     auth::model::AuthUser,
     authz,
     checklist::service::project_rows,
-    entities::{projects, risk_items, risk_matrices, risks, users},
+    entities::{projects, reviews, risk_items, risk_matrices, risks, users},
     error::AppError,
     import::{
         csv_items::COLUMNS,
         doc::{self, CategoryDoc, Document, ItemDoc, ItemRef, ProjectDoc, RiskDoc},
     },
     projects::service::find_by_slug,
+    report,
     risks::matrix::{RiskMatrix, RiskStatus},
     scoring::{Priority, Status},
 };
 
-/// The formats a project exports to (so far).
-pub const FORMATS: [&str; 2] = ["json", "csv"];
+/// The formats a project exports to.
+pub const FORMATS: [&str; 5] = ["pdf", "md", "html", "csv", "json"];
 
 /// A file to download.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -200,18 +201,45 @@ pub fn items_csv(doc: &Document) -> String {
         .unwrap_or_default()
 }
 
-/// Project `project` in `format` (`json` or `csv`), named for `today`. No access check: the
-/// caller has done it (or is the command line).
+/// Project `project` in `format`, live or as of final review `review` (reports only; CSV
+/// and JSON are always the live project), named for `today`. No access check: the caller has
+/// done it (or is the command line, or a share link).
 pub async fn export_project(
     db: &impl ConnectionTrait,
     project: &projects::Model,
     format: &str,
+    review: Option<&reviews::Model>,
     today: NaiveDate,
 ) -> Result<Export, AppError> {
-    let doc = document(db, project).await?;
     let (content_type, body) = match format {
-        "json" => ("application/json", doc::to_json(&doc)),
-        "csv" => ("text/csv; charset=utf-8", items_csv(&doc)),
+        "json" => (
+            "application/json",
+            doc::to_json(&document(db, project).await?).into_bytes(),
+        ),
+        "csv" => (
+            "text/csv; charset=utf-8",
+            items_csv(&document(db, project).await?).into_bytes(),
+        ),
+        "md" | "html" | "pdf" => {
+            let report = report::service::load(db, project, review, today).await?;
+            match format {
+                "md" => (
+                    "text/markdown; charset=utf-8",
+                    report::markdown::render(&report).into_bytes(),
+                ),
+                "html" => (
+                    "text/html; charset=utf-8",
+                    report::html::document(&report, report::html::Styles::Inline).into_bytes(),
+                ),
+                // Layout and font subsetting are CPU work: kept off the async workers.
+                _ => (
+                    "application/pdf",
+                    tokio::task::spawn_blocking(move || report::pdf::render(&report))
+                        .await
+                        .map_err(|_| AppError::Internal)??,
+                ),
+            }
+        }
         _ => {
             return Err(AppError::field(
                 "format",
@@ -219,22 +247,37 @@ pub async fn export_project(
             ));
         }
     };
+    let suffix = review
+        .map(|r| {
+            if r.version_label.is_empty() {
+                format!("-review-{}", r.id)
+            } else {
+                format!("-{}", crate::projects::model::slugify(&r.version_label))
+            }
+        })
+        .unwrap_or_default();
     Ok(Export {
-        filename: format!("{}-readiness-{today}.{format}", project.slug),
+        filename: format!("{}-readiness-{today}{suffix}.{format}", project.slug),
         content_type,
-        body: body.into_bytes(),
+        body,
     })
 }
 
-/// Project `slug` in `format`, for a user who may see it (exports are reads).
+/// Project `slug` in `format` (as of final review `review`, an id or a version label), for a
+/// user who may see it (exports are reads).
 pub async fn export(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     slug: &str,
     format: &str,
+    review: Option<&str>,
     today: NaiveDate,
 ) -> Result<Export, AppError> {
     let project = find_by_slug(db, slug).await?;
     authz::can_view_project(db, user, &project).await?;
-    export_project(db, &project, format, today).await
+    let review = match review.filter(|r| !r.is_empty()) {
+        Some(r) => Some(report::service::find_final(db, &project, r).await?),
+        None => None,
+    };
+    export_project(db, &project, format, review.as_ref(), today).await
 }

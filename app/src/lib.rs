@@ -23,6 +23,7 @@ pub mod import;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod projects;
+pub mod report;
 pub mod reviews;
 pub mod risks;
 pub mod scoring;
@@ -53,6 +54,7 @@ use components::{
 };
 use import::page::{ImportPage, ProjectImportPage};
 use projects::{list_page::PortfolioPage, project_page::ProjectPage};
+use report::page::ReportPage;
 use reviews::page::{ReviewPage, ReviewsPage};
 use risks::page::{RiskPage, RisksPage, SettingsPage};
 use teams::pages::{TeamPage, TeamsPage};
@@ -127,6 +129,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/p/:slug/items/:id") view=ItemPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/risks") view=RisksPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/risks/:id") view=RiskPage ssr=SsrMode::Async />
+                    <Route path=path!("/p/:slug/report") view=ReportPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/import") view=ProjectImportPage ssr=SsrMode::Async />
                     <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />

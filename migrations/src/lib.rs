@@ -12,6 +12,7 @@ mod m20261124_000006_checklists;
 mod m20261124_000007_risks;
 mod m20261124_000008_reviews;
 mod m20261124_000009_templates;
+mod m20261124_000010_share_links;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_risks::Migration),
             Box::new(m20261124_000008_reviews::Migration),
             Box::new(m20261124_000009_templates::Migration),
+            Box::new(m20261124_000010_share_links::Migration),
         ]
     }
 }

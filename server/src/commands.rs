@@ -168,10 +168,19 @@ pub async fn export(dbargs: &DbArgs, args: ExportArgs) -> Result<(), BoxError> {
     let project = app::projects::service::find_by_slug(&conn, &args.project)
         .await
         .map_err(|_| format!("no project with the slug {}", args.project))?;
+    let review = match &args.review {
+        Some(r) => Some(
+            app::report::service::find_final(&conn, &project, r)
+                .await
+                .map_err(|_| format!("no final review {r} in project {}", args.project))?,
+        ),
+        None => None,
+    };
     let file = app::export::export_project(
         &conn,
         &project,
         &args.format,
+        review.as_ref(),
         chrono::Utc::now().date_naive(),
     )
     .await

@@ -95,9 +95,13 @@ pub struct ExportArgs {
     /// The project's slug.
     #[arg(long)]
     pub project: String,
-    /// `json` (the whole project) or `csv` (its items).
-    #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
+    /// `pdf`, `md` or `html` (the stakeholder report), `json` (the whole project, for
+    /// import) or `csv` (its items).
+    #[arg(long, default_value = "json", value_parser = ["pdf", "md", "html", "json", "csv"])]
     pub format: String,
+    /// The report as of this final review (its version label or id) instead of live.
+    #[arg(long)]
+    pub review: Option<String>,
     /// Write here instead of stdout.
     #[arg(short = 'o', long)]
     pub output: Option<PathBuf>,

@@ -6,7 +6,7 @@ use app::{App, auth::model::AuthUser, shell, state::AppState};
 use axum::{
     Extension, Router,
     extract::DefaultBodyLimit,
-    extract::{Path, Request, State},
+    extract::{Path, Query, Request, State},
     handler::Handler,
     http::{HeaderValue, StatusCode, header},
     middleware::{from_fn, from_fn_with_state},
@@ -82,6 +82,8 @@ pub fn build_router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/p/{slug}/export/{format}", get(export_download))
+        .route("/share/{token}", get(shared_report))
+        .route("/share/{token}/pdf", get(shared_pdf))
         // Also registers every server function (under `/rpc/`) with the same context.
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
@@ -118,13 +120,35 @@ pub fn build_router(state: AppState) -> Router {
 async fn export_download(
     State(state): State<AppState>,
     Path((slug, format)): Path<(String, String)>,
+    Query(query): Query<ExportQuery>,
     user: Option<Extension<AuthUser>>,
 ) -> Response {
     let Some(Extension(user)) = user else {
         return (StatusCode::FOUND, [(header::LOCATION, "/login")]).into_response();
     };
     let today = chrono::Utc::now().date_naive();
-    match app::export::export(&state.db, &user, &slug, &format, today).await {
+    download(
+        app::export::export(
+            &state.db,
+            &user,
+            &slug,
+            &format,
+            query.review.as_deref(),
+            today,
+        )
+        .await,
+    )
+}
+
+/// `?review=` of a download: a final review's id or version label.
+#[derive(serde::Deserialize)]
+pub struct ExportQuery {
+    review: Option<String>,
+}
+
+/// An export as an attachment, or its error with the error's status.
+fn download(file: Result<app::export::Export, app::error::AppError>) -> Response {
+    match file {
         Ok(file) => {
             let disposition = format!("attachment; filename=\"{}\"", file.filename);
             match HeaderValue::from_str(&disposition) {
@@ -148,6 +172,85 @@ async fn export_download(
         )
             .into_response(),
     }
+}
+
+/// Headers of everything a share link serves: not indexed, not cached, not framed, the token
+/// never sent on as a referrer, and nothing but our stylesheet may load.
+const SHARE_HEADERS: [(header::HeaderName, &str); 4] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    ),
+    (header::REFERRER_POLICY, "no-referrer"),
+    (header::CACHE_CONTROL, "no-store"),
+    (
+        header::HeaderName::from_static("x-robots-tag"),
+        "noindex, nofollow",
+    ),
+];
+
+fn with_share_headers(mut res: Response) -> Response {
+    for (name, value) in SHARE_HEADERS {
+        res.headers_mut()
+            .insert(name, HeaderValue::from_static(value));
+    }
+    res
+}
+
+/// The report a share token opens, or the same 404 for unknown, revoked and expired tokens.
+async fn open_shared(
+    state: &AppState,
+    token: &str,
+) -> Result<app::report::model::Report, app::error::AppError> {
+    let (project, review) = app::report::share::open(&state.db, token).await?;
+    let today = chrono::Utc::now().date_naive();
+    app::report::service::load(&state.db, &project, review.as_ref(), today).await
+}
+
+const SHARE_GONE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+    <meta name=\"robots\" content=\"noindex, nofollow\"><title>Link not valid</title>\
+    <link rel=\"stylesheet\" href=\"/pkg/preflight.css\"></head><body><main id=\"main\">\
+    <h1>This link is not valid</h1><p>It may have expired or been revoked. Ask whoever sent \
+    it for a new one.</p></main></body></html>";
+
+/// `/share/{token}`: the report without signing in, and nothing else.
+async fn shared_report(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let res = match open_shared(&state, &token).await {
+        Ok(report) => {
+            let html = app::report::html::document(&report, app::report::html::Styles::Linked)
+                .replace(
+                    "</main>",
+                    &format!(
+                        "<p class=\"report-download\"><a href=\"/share/{token}/pdf\" download>Download PDF</a></p></main>"
+                    ),
+                );
+            ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+        }
+        Err(app::error::AppError::NotFound) => (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            SHARE_GONE,
+        )
+            .into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            e.to_string(),
+        )
+            .into_response(),
+    };
+    with_share_headers(res)
+}
+
+/// `/share/{token}/pdf`: the shared report as PDF.
+async fn shared_pdf(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let file = match app::report::share::open(&state.db, &token).await {
+        Ok((project, review)) => {
+            let today = chrono::Utc::now().date_naive();
+            app::export::export_project(&state.db, &project, "pdf", review.as_ref(), today).await
+        }
+        Err(e) => Err(e),
+    };
+    with_share_headers(download(file))
 }
 
 /// Ready when the database answers.

@@ -102,7 +102,7 @@ pub async fn live_snapshot(
 
 /// Reads a stored snapshot. Version 1 is the only format so far; a future format gets its own
 /// reader here, and stored snapshots are never rewritten.
-fn read_snapshot(r: &reviews::Model) -> Result<Snapshot, AppError> {
+pub(crate) fn read_snapshot(r: &reviews::Model) -> Result<Snapshot, AppError> {
     let json = r.snapshot.as_deref().ok_or(AppError::Internal)?;
     let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
         tracing::error!(review = r.id, error = %e, "unreadable review snapshot");
@@ -153,7 +153,7 @@ fn summary(r: &reviews::Model, signoffs: usize) -> ReviewSummary {
 }
 
 /// Final reviews of a project in the order they were frozen (one query).
-async fn finals(
+pub(crate) async fn finals(
     db: &impl ConnectionTrait,
     project_id: i32,
 ) -> Result<Vec<reviews::Model>, AppError> {
@@ -313,7 +313,7 @@ async fn review_for(
     Ok((review, project))
 }
 
-fn minute(t: chrono::DateTime<Utc>) -> String {
+pub(crate) fn minute(t: chrono::DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 

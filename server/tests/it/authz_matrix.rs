@@ -91,6 +91,22 @@ async fn fresh_risk(s: &TestServer, n: usize) -> i32 {
 }
 
 /// A new template of team Alpha (from `alpha-app`), saved by the owner; returns its id.
+async fn fresh_share_link(s: &TestServer) -> String {
+    let owner = s.auth_user("owner@example.com").await;
+    app::report::share::create(&s.db, &owner, "alpha-app", "matrix", "", "")
+        .await
+        .unwrap();
+    use sea_orm::{EntityTrait, QueryOrder};
+    app::entities::share_links::Entity::find()
+        .order_by_desc(app::entities::share_links::Column::Id)
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string()
+}
+
 async fn fresh_template(s: &TestServer, n: usize) -> String {
     let owner = s.auth_user("owner@example.com").await;
     let key = app::templates::service::save_project(
@@ -520,6 +536,18 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             get(format!("/rpc/get_review?review_id={}", w.review)),
         ),
         "GET /rpc/get_live_diff" => (FN_VIEW, get("/rpc/get_live_diff?slug=alpha-app")),
+        // Reports.
+        "GET /p/{slug}/report" => (PAGE_MEMBER, get("/p/alpha-app/report")),
+        "GET /rpc/get_report" => (FN_VIEW, get("/rpc/get_report?slug=alpha-app")),
+        "GET /rpc/list_share_links" => (FN_MANAGE, get("/rpc/list_share_links?slug=alpha-app")),
+        "POST /rpc/create_share_link" => (
+            FN_MANAGE,
+            post("create_share_link", &[("slug", "alpha-app".into())]),
+        ),
+        "POST /rpc/revoke_share_link" => {
+            let id = fresh_share_link(s).await;
+            (FN_MANAGE, post("revoke_share_link", &[("id", id)]))
+        }
         "POST /rpc/create_review" => (
             FN_EDIT,
             post(

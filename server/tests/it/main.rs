@@ -14,6 +14,7 @@ mod export_http;
 mod import_http;
 mod migrations;
 mod projects_http;
+mod report_http;
 mod reviews_http;
 mod risks_http;
 mod security_http;

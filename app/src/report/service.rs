@@ -1,0 +1,219 @@
+//! Loading a report: the project's rows and reviews read once, then the pure builder.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::{
+    build::{ItemDetail, RiskDetail, Sources, build},
+    model::{Report, ReviewRef},
+};
+use crate::{
+    auth::model::AuthUser,
+    authz,
+    checklist::service::project_rows,
+    entities::{projects, review_signoffs, reviews, risks, teams, users},
+    error::AppError,
+    projects::service::find_by_slug,
+    reviews::{
+        model::SignOff,
+        service::{finals, live_snapshot, minute, read_snapshot},
+    },
+    risks::service::matrix_of,
+};
+
+async fn signoffs(
+    db: &impl ConnectionTrait,
+    review: &reviews::Model,
+) -> Result<(String, Vec<SignOff>), AppError> {
+    let rows = review_signoffs::Entity::find()
+        .filter(review_signoffs::Column::ReviewId.eq(review.id))
+        .order_by_asc(review_signoffs::Column::SignedAt)
+        .all(db)
+        .await?;
+    Ok((
+        review.title.clone(),
+        rows.into_iter()
+            .map(|s| SignOff {
+                name: s.name,
+                signed_at: minute(s.signed_at),
+                comment: s.comment,
+            })
+            .collect(),
+    ))
+}
+
+/// The final review of `project` with this id or version label (404 when there is none).
+pub async fn find_final(
+    db: &impl ConnectionTrait,
+    project: &projects::Model,
+    review: &str,
+) -> Result<reviews::Model, AppError> {
+    let finals = finals(db, project.id).await?;
+    let by_id = review.parse::<i32>().ok();
+    finals
+        .into_iter()
+        .rev()
+        .find(|r| Some(r.id) == by_id || (!r.version_label.is_empty() && r.version_label == review))
+        .ok_or(AppError::NotFound)
+}
+
+/// The report of `project`: live on `today`, or as of its final review `review`. No access
+/// check: the caller has done it (a session, a share link or the command line).
+pub async fn load(
+    db: &impl ConnectionTrait,
+    project: &projects::Model,
+    review: Option<&reviews::Model>,
+    today: NaiveDate,
+) -> Result<Report, AppError> {
+    let finals = finals(db, project.id).await?;
+    let team = teams::Entity::find_by_id(project.team_id)
+        .one(db)
+        .await?
+        .map(|t| t.name)
+        .unwrap_or_default();
+    let (snapshot, previous, review_ref, shown) = match review {
+        Some(r) => {
+            let at = finals
+                .iter()
+                .position(|f| f.id == r.id)
+                .ok_or(AppError::NotFound)?;
+            let previous = at.checked_sub(1).and_then(|n| finals.get(n));
+            (
+                read_snapshot(r)?,
+                previous,
+                Some(ReviewRef {
+                    id: r.id,
+                    title: r.title.clone(),
+                    label: r.version_label.clone(),
+                    date: r.review_date,
+                }),
+                Some(r),
+            )
+        }
+        None => (
+            live_snapshot(db, project, today).await?,
+            finals.last(),
+            None,
+            finals.last(),
+        ),
+    };
+    let previous = previous
+        .map(|p| Ok::<_, AppError>((p.title.clone(), read_snapshot(p)?)))
+        .transpose()?;
+    let signed = match shown {
+        Some(r) => Some(signoffs(db, r).await?),
+        None => None,
+    };
+
+    let (_, rows) = project_rows(db, project.id).await?;
+    let items: HashMap<i32, ItemDetail> = rows
+        .into_iter()
+        .map(|i| {
+            (
+                i.id,
+                ItemDetail {
+                    due_date: i.due_date,
+                    effort_hours: i.effort_hours,
+                    reason: i.status_reason,
+                    accepted_until: i.accepted_until,
+                },
+            )
+        })
+        .collect();
+    let register = if review.is_none() {
+        let rows = risks::Entity::find()
+            .filter(risks::Column::ProjectId.eq(project.id))
+            .all(db)
+            .await?;
+        let owner_ids: Vec<i32> = rows.iter().filter_map(|r| r.owner_id).collect();
+        let names: HashMap<i32, String> = if owner_ids.is_empty() {
+            HashMap::new()
+        } else {
+            users::Entity::find()
+                .filter(users::Column::Id.is_in(owner_ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u.display_name))
+                .collect()
+        };
+        let details: HashMap<i32, RiskDetail> = rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r.id,
+                    RiskDetail {
+                        owner: r.owner_id.and_then(|o| names.get(&o).cloned()),
+                        current: (r.likelihood, r.impact),
+                        target: (r.target_likelihood, r.target_impact),
+                    },
+                )
+            })
+            .collect();
+        Some((details, matrix_of(db, project.id).await?.0))
+    } else {
+        None
+    };
+    Ok(build(Sources {
+        project: (
+            &project.name,
+            &project.slug,
+            &project.description,
+            &team,
+            project.target_date,
+        ),
+        review: review_ref,
+        snapshot: &snapshot,
+        previous: previous.as_ref().map(|(t, s)| (t.as_str(), s)),
+        items: &items,
+        risks: register.as_ref().map(|(d, m)| (d, m)),
+        signed,
+    }))
+}
+
+/// The report of project `slug` for a user who may see it (reports are reads).
+pub async fn report(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    slug: &str,
+    review: Option<&str>,
+    today: NaiveDate,
+) -> Result<Report, AppError> {
+    let project = find_by_slug(db, slug).await?;
+    authz::can_view_project(db, user, &project).await?;
+    let review = match review.filter(|r| !r.is_empty()) {
+        Some(r) => Some(find_final(db, &project, r).await?),
+        None => None,
+    };
+    load(db, &project, review.as_ref(), today).await
+}
+
+/// The page around a report: the final reviews to pick from and whether the user may share.
+pub async fn page_data(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    report: Report,
+) -> Result<super::api::ReportPageData, AppError> {
+    let project = find_by_slug(db, &report.slug).await?;
+    let role = authz::can_view_project(db, user, &project).await?;
+    let finals = finals(db, project.id)
+        .await?
+        .into_iter()
+        .rev()
+        .map(|r| {
+            let label = if r.version_label.is_empty() {
+                format!("{} ({})", r.title, r.review_date)
+            } else {
+                format!("{} ({})", r.title, r.version_label)
+            };
+            (r.id, label)
+        })
+        .collect();
+    Ok(super::api::ReportPageData {
+        report,
+        finals,
+        can_share: authz::permissions(role).can_manage,
+    })
+}
