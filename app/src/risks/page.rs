@@ -844,7 +844,10 @@ fn SettingsBody(s: MatrixSettings, save: ServerAction<SaveRiskMatrix>) -> impl I
                 <a href=format!("/p/{slug}/export/csv") rel="external" download>
                     "CSV of items"
                 </a>
-                " — the import's columns, for spreadsheets."
+                " — the import's columns, for spreadsheets. Stakeholder reports (PDF, Markdown, \
+                 HTML) and share links are on the "
+                <a href=format!("/p/{slug}/report")>"report page"</a>
+                "."
             </p>
         </section>
         {edit.then(|| view! {
