@@ -11,11 +11,11 @@ use crate::{
     auth::model::AuthUser,
     authz,
     checklist::service::project_rows,
-    entities::{projects, reviews, risk_items, risk_matrices, risks, users},
+    entities::{item_comments, projects, reviews, risk_items, risk_matrices, risks, users},
     error::AppError,
     import::{
         csv_items::COLUMNS,
-        doc::{self, CategoryDoc, Document, ItemDoc, ItemRef, ProjectDoc, RiskDoc},
+        doc::{self, CategoryDoc, CommentDoc, Document, ItemDoc, ItemRef, ProjectDoc, RiskDoc},
     },
     projects::service::find_by_slug,
     report,
@@ -37,7 +37,7 @@ pub struct Export {
     pub body: Vec<u8>,
 }
 
-/// The whole project as a Preflight document (six queries whatever its size).
+/// The whole project as a Preflight document (seven queries whatever its size).
 pub async fn document(
     db: &impl ConnectionTrait,
     project: &projects::Model,
@@ -55,10 +55,21 @@ pub async fn document(
     let matrix = risk_matrices::Entity::find_by_id(project.id)
         .one(db)
         .await?;
+    let notes = item_comments::Entity::find()
+        .filter(item_comments::Column::ItemId.is_in(rows.iter().map(|i| i.id)))
+        .order_by_asc(item_comments::Column::CreatedAt)
+        .order_by_asc(item_comments::Column::Id)
+        .all(db)
+        .await?;
+    let mut comments: HashMap<i32, Vec<&item_comments::Model>> = HashMap::new();
+    for n in &notes {
+        comments.entry(n.item_id).or_default().push(n);
+    }
     let people: Vec<i32> = rows
         .iter()
         .filter_map(|i| i.assignee_id)
         .chain(register.iter().filter_map(|r| r.owner_id))
+        .chain(notes.iter().filter_map(|n| n.author_id))
         .collect();
     let emails: HashMap<i32, String> = users::Entity::find()
         .filter(users::Column::Id.is_in(people))
@@ -94,6 +105,18 @@ pub async fn document(
                     effort_hours: i.effort_hours,
                     evidence_url: i.evidence_url.clone(),
                     evidence_text: i.evidence_text.clone(),
+                    comments: comments
+                        .get(&i.id)
+                        .map(|list| {
+                            list.iter()
+                                .map(|n| CommentDoc {
+                                    author: email(n.author_id),
+                                    created_at: n.created_at,
+                                    body: n.body.clone(),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                 })
                 .collect(),
         })

@@ -187,6 +187,23 @@ pub struct ItemDoc {
     /// Evidence note.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub evidence_text: String,
+    /// Comments, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<CommentDoc>,
+}
+
+/// A comment on an item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentDoc {
+    /// Author's email; absent when the author's account is gone. An author who is not on the
+    /// team importing the document is dropped, the comment kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// When it was written (RFC 3339, UTC).
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Text (Markdown).
+    pub body: String,
 }
 
 fn open() -> Status {
@@ -213,6 +230,7 @@ impl ItemDoc {
             effort_hours: None,
             evidence_url: String::new(),
             evidence_text: String::new(),
+            comments: Vec::new(),
         }
     }
 

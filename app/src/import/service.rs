@@ -24,7 +24,8 @@ use crate::{
     authz,
     checklist::service::{MAX_TEXT, MAX_TITLE, category_state, item_state, project_rows},
     entities::{
-        categories, items, projects, risk_items, risk_matrices, risks, team_members, users,
+        categories, item_comments, items, projects, risk_items, risk_matrices, risks, team_members,
+        users,
     },
     error::AppError,
     projects::{
@@ -195,6 +196,12 @@ fn check(doc: &Document) -> Result<(), AppError> {
             }
             if i.status == Status::AcceptedRisk && i.accepted_until.is_none() {
                 say(place.clone(), "an accepted risk needs accepted_until");
+            }
+            if i.comments
+                .iter()
+                .any(|n| n.body.trim().is_empty() || n.body.chars().count() > MAX_TEXT)
+            {
+                say(place.clone(), "a comment needs 1 to 20,000 characters");
             }
             if i.effort_hours
                 .is_some_and(|h| !h.is_finite() || !(0.0..=100_000.0).contains(&h))
@@ -836,6 +843,7 @@ async fn write(
         *e = (*e).max(r.position);
     }
     let mut inserts: Vec<items::ActiveModel> = Vec::new();
+    let mut category_ids: Vec<i32> = Vec::with_capacity(doc.categories.len());
     for (c, (row, score_changes, actions)) in doc.categories.iter().zip(&plan.categories) {
         let category_id = match row {
             Some(row) => {
@@ -863,6 +871,7 @@ async fn write(
                 insert_category(txn, project.id, next_category, c).await?.id
             }
         };
+        category_ids.push(category_id);
         for (i, action) in c.items.iter().zip(actions) {
             match action {
                 ItemAction::Add => {
@@ -892,7 +901,72 @@ async fn write(
         let chunk: Vec<items::ActiveModel> = pending.by_ref().take(500).collect();
         items::Entity::insert_many(chunk).exec(txn).await?;
     }
+    write_comments(txn, project, doc, &category_ids, members).await?;
     write_risks(txn, user, project, doc, plan, members).await
+}
+
+/// Adds the document's comments that the items do not have yet (same time and text), so a
+/// re-import adds none twice. Authors who are not on the team are left out, their words kept.
+async fn write_comments(
+    txn: &impl ConnectionTrait,
+    project: &projects::Model,
+    doc: &Document,
+    category_ids: &[i32],
+    members: &HashMap<String, i32>,
+) -> Result<(), AppError> {
+    if doc
+        .categories
+        .iter()
+        .all(|c| c.items.iter().all(|i| i.comments.is_empty()))
+    {
+        return Ok(());
+    }
+    let rows = items::Entity::find()
+        .filter(items::Column::ProjectId.eq(project.id))
+        .all(txn)
+        .await?;
+    let ids: HashMap<(i32, String), i32> = rows
+        .iter()
+        .map(|r| ((r.category_id, name_key(&r.title)), r.id))
+        .collect();
+    let existing: std::collections::HashSet<(i32, i64, String)> = item_comments::Entity::find()
+        .filter(item_comments::Column::ItemId.is_in(rows.iter().map(|r| r.id)))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|n| (n.item_id, n.created_at.timestamp_micros(), n.body))
+        .collect();
+    let mut inserts: Vec<item_comments::ActiveModel> = Vec::new();
+    for (c, category_id) in doc.categories.iter().zip(category_ids) {
+        for i in &c.items {
+            let Some(item_id) = ids.get(&(*category_id, name_key(&i.title))) else {
+                continue;
+            };
+            for n in &i.comments {
+                let key = (*item_id, n.created_at.timestamp_micros(), n.body.clone());
+                if existing.contains(&key) {
+                    continue;
+                }
+                inserts.push(item_comments::ActiveModel {
+                    item_id: Set(*item_id),
+                    author_id: Set(n
+                        .author
+                        .as_ref()
+                        .and_then(|e| members.get(&e.trim().to_lowercase()))
+                        .copied()),
+                    body: Set(n.body.clone()),
+                    created_at: Set(n.created_at),
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    let mut pending = inserts.into_iter().peekable();
+    while pending.peek().is_some() {
+        let chunk: Vec<item_comments::ActiveModel> = pending.by_ref().take(500).collect();
+        item_comments::Entity::insert_many(chunk).exec(txn).await?;
+    }
+    Ok(())
 }
 
 async fn insert_category(

@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 
 use super::model::{self, Report, ReportItem};
-use crate::{checklist::page::VerdictBadge, risks::heatmap::HeatMap, risks::matrix::Level};
+use crate::{
+    checklist::page::VerdictBadge, risks::heatmap::HeatMap, risks::matrix::Level, scoring::Status,
+};
 
 fn level_badge(l: Option<Level>) -> AnyView {
     match l {
@@ -291,6 +293,47 @@ pub fn ReportView(report: Report) -> impl IntoView {
                     }.into_any(),
                     _ => view! { <p>"Not signed off yet."</p> }.into_any(),
                 }}
+            </section>
+
+            <section aria-labelledby="report-checklist">
+                <h2 id="report-checklist">"Checklist"</h2>
+                {r.categories.iter().map(|c| {
+                    let items: Vec<&ReportItem> = r.items.iter().filter(|i| i.category == c.name).collect();
+                    view! {
+                        <h3>{format!("{} — effective {}", c.name, model::score(c.effective))}</h3>
+                        {if items.is_empty() {
+                            view! { <p class="muted">"No items."</p> }.into_any()
+                        } else {
+                            view! {
+                                <table class="table report-table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Item"</th>
+                                            <th scope="col">"Priority"</th>
+                                            <th scope="col">"Status"</th>
+                                            <th scope="col">"Blocking"</th>
+                                            <th scope="col">"Owner"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {items.into_iter().map(|i| view! {
+                                            <tr>
+                                                <th scope="row">{i.title.clone()}</th>
+                                                <td>{i.priority.label()}</td>
+                                                <td>
+                                                    {i.status.label()}
+                                                    {i.accepted_until.filter(|_| i.status == Status::AcceptedRisk).map(|d| format!(" until {d}"))}
+                                                </td>
+                                                <td>{if i.blocking { "Yes" } else { "" }}</td>
+                                                <td>{i.assignee.clone().unwrap_or_default()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any()
+                        }}
+                    }
+                }).collect_view()}
             </section>
         </article>
     }

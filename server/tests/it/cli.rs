@@ -328,3 +328,87 @@ fn export_writes_json_that_imports_back_and_csv_to_stdout() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no project"));
 }
+
+#[test]
+fn export_writes_the_demo_report_as_pdf_and_markdown_as_of_a_review() {
+    let dir = temp_dir("cli-report");
+    let demo = preflight(&dir, &["demo"], "", Some("demo password 1"));
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let file = dir.join("checkout.pdf");
+    let out = preflight(
+        &dir,
+        &[
+            "export",
+            "--project",
+            "checkout-api",
+            "--format",
+            "pdf",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        "",
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (text, pages) = crate::report_http::pdf_text(&std::fs::read(&file).unwrap(), "cli-demo");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "Checkout API",
+        "Security",
+        "Secrets moved out of environment files",
+        "Changes since “Checkout API readiness review 2”",
+    ] {
+        assert!(flat.contains(want), "the demo PDF says {want}: {flat}");
+    }
+    assert!((1..=10).contains(&pages), "{pages} pages");
+
+    let md = preflight(
+        &dir,
+        &[
+            "export",
+            "--project",
+            "checkout-api",
+            "--format",
+            "md",
+            "--review",
+            "v0.9",
+        ],
+        "",
+        None,
+    );
+    assert!(
+        md.status.success(),
+        "{}",
+        String::from_utf8_lossy(&md.stderr)
+    );
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.starts_with(app::report::markdown::MARK));
+    assert!(
+        md.contains("as of the final review “Checkout API readiness review 1” v0.9"),
+        "{md}"
+    );
+    let missing = preflight(
+        &dir,
+        &[
+            "export",
+            "--project",
+            "checkout-api",
+            "--format",
+            "md",
+            "--review",
+            "v7",
+        ],
+        "",
+        None,
+    );
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no final review v7"));
+}

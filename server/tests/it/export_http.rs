@@ -33,7 +33,11 @@ const FULL: &str = r#"{
           "due_date": "2026-12-01",
           "effort_hours": 2.5,
           "evidence_url": "https://example.com/drill",
-          "evidence_text": "Restored in 14 minutes."
+          "evidence_text": "Restored in 14 minutes.",
+          "comments": [
+            { "author": "ada@example.com", "created_at": "2026-11-01T09:30:00Z", "body": "Drill **passed**." },
+            { "created_at": "2026-11-02T10:00:00.123456Z", "body": "Noted by someone who has since left." }
+          ]
         },
         {
           "title": "Old TLS accepted",
@@ -151,6 +155,20 @@ async fn json_export_imports_back_and_exports_byte_identical() {
     let expected = first.replacen("\"slug\": \"orig\"", "\"slug\": \"copy\"", 1);
     assert_ne!(expected, first);
     assert_eq!(second, expected);
+    // Merging the same document again changes nothing, and adds no comment twice.
+    s.call_ok(
+        &c,
+        "run_import",
+        &[
+            ("project", "orig"),
+            ("format", "json"),
+            ("document", &first),
+        ],
+    )
+    .await;
+    let (_, _, third) = download(&s, &c, "orig", "json").await;
+    assert_eq!(third, first);
+    assert_eq!(third.matches("Drill **passed**.").count(), 1);
 }
 
 #[tokio::test]
