@@ -11,6 +11,7 @@ pub mod model;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod pdf;
+pub mod sections;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

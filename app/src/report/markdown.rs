@@ -5,7 +5,10 @@
 
 use std::fmt::Write as _;
 
-use super::model::{self, Report, ReportItem};
+use super::{
+    model::{self, Report, ReportItem},
+    sections::{Col, Table},
+};
 use crate::scoring::Status;
 
 /// The first line of every Markdown report.
@@ -70,233 +73,75 @@ pub fn item_facts(i: &ReportItem) -> String {
     facts.join(SEP)
 }
 
+/// A Markdown table.
+fn table(md: &mut String, t: &Table) {
+    let head: Vec<&str> = t.columns.iter().map(|c| c.0).collect();
+    let rule: Vec<&str> = t
+        .columns
+        .iter()
+        .map(|c| if c.1 == Col::Num { "---:" } else { "---" })
+        .collect();
+    let _ = writeln!(md, "| {} |\n|{}|", head.join(" | "), rule.join("|"));
+    for row in &t.rows {
+        let cells: Vec<String> = row.iter().map(|c| escape(c)).collect();
+        let _ = writeln!(md, "| {} |", cells.join(" | "));
+    }
+}
+
 /// The report as Markdown.
 pub fn render(report: &Report) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "{MARK}\n\n# {}\n", escape(&report.name));
-    let as_of = match &report.review {
-        Some(r) => format!(
-            "as of the final review “{}”{} ({})",
-            escape(&r.title),
-            if r.label.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", escape(&r.label))
-            },
-            r.date
-        ),
-        None => format!("live on {}", report.as_of),
-    };
-    let _ = writeln!(
-        md,
-        "Readiness report of team {}, {as_of}.\n",
-        escape(&report.team)
-    );
+    let _ = writeln!(md, "{}.\n", escape(&report.subtitle()));
 
     let _ = writeln!(md, "## Summary\n");
     let _ = writeln!(md, "- Verdict: **{}**", report.verdict.label());
-    let _ = writeln!(
-        md,
-        "- Overall: {}/100 (ready at {})",
-        model::score(report.overall),
-        report.threshold
-    );
-    let c = &report.counts;
-    let _ = writeln!(
-        md,
-        "- Items: {} in all; {} open, {} in progress, {} done, {} accepted, {} not applicable; {} blocking gaps",
-        c.total(),
-        c.open,
-        c.in_progress,
-        c.done,
-        c.accepted,
-        c.not_applicable,
-        c.blocking_gaps
-    );
-    let _ = writeln!(
-        md,
-        "- Effort to ready: {}; all open items: {}",
-        model::hours(report.effort_to_ready),
-        model::hours(report.effort_remaining)
-    );
-    if let Some(d) = report.target_date {
-        let _ = writeln!(md, "- Target date: {d}");
+    let _ = writeln!(md, "- {}", report.overall_text());
+    for (label, value) in report.facts() {
+        let _ = writeln!(md, "- {label}: {}", escape(&value));
     }
 
     let _ = writeln!(md, "\n### Categories\n");
-    let _ = writeln!(
-        md,
-        "| Category | Weight | Computed | Assessor | Effective | Previous | Change | Closed |\n|---|---:|---:|---:|---:|---:|---:|---:|"
-    );
-    for c in &report.categories {
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} | {} | {} | {} | {} | {}/{} |",
-            escape(&c.name),
-            c.weight,
-            model::score(c.computed),
-            model::score(c.assessor),
-            model::score(c.effective),
-            model::score(c.previous),
-            model::delta(c.delta),
-            c.closed,
-            c.total
-        );
-    }
+    table(&mut md, &report.categories_table());
 
-    let blocking: Vec<&ReportItem> = report
-        .items
-        .iter()
-        .filter(|i| i.is_blocking_gap())
-        .collect();
     let _ = writeln!(md, "\n### Blocking gaps\n");
-    if blocking.is_empty() {
-        let _ = writeln!(md, "None.");
+    let blocking = report.blocking_table();
+    if blocking.rows.is_empty() {
+        let _ = writeln!(md, "None: nothing blocks the release.");
     } else {
-        let _ = writeln!(
-            md,
-            "| Item | Category | Priority | Owner | Due | Effort |\n|---|---|---|---|---|---:|"
-        );
-        for i in blocking {
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {}{} | {} |",
-                escape(&i.title),
-                escape(&i.category),
-                i.priority.label(),
-                escape(i.assignee.as_deref().unwrap_or("Unassigned")),
-                i.due_date
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "—".into()),
-                if i.overdue { " (overdue)" } else { "" },
-                model::hours(i.effort_hours.unwrap_or(0.0))
-            );
-        }
+        table(&mut md, &blocking);
     }
 
     if !report.risks.is_empty() {
-        let _ = writeln!(md, "\n### Risks by category\n");
-        let _ = writeln!(
-            md,
-            "| Category | Previous | Now | Target |\n|---|---|---|---|"
-        );
-        for r in &report.risk_by_category {
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} |",
-                escape(&r.category),
-                model::level(r.previous),
-                model::level(r.current),
-                model::level(r.target)
-            );
-        }
+        let _ = writeln!(md, "\n### Highest open risk per category\n");
+        table(&mut md, &report.risk_levels_table());
         let _ = writeln!(md, "\n### Risk register\n");
-        let _ = writeln!(
-            md,
-            "| Risk | Category | Owner | Status | Level | Target |\n|---|---|---|---|---|---|"
-        );
-        for r in &report.risks {
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {} | {} |",
-                escape(&r.title),
-                escape(r.category.as_deref().unwrap_or("—")),
-                escape(r.owner.as_deref().unwrap_or("—")),
-                r.status.label(),
-                r.level.label(),
-                r.target.label()
-            );
-        }
+        table(&mut md, &report.register_table());
     }
 
-    if let Some(since) = &report.since {
-        let d = &since.diff;
-        let _ = writeln!(md, "\n### Changes since “{}”\n", escape(&since.title));
-        let _ = writeln!(
-            md,
-            "- Overall: {} → {} ({})",
-            model::score(d.overall.0),
-            model::score(d.overall.1),
-            model::delta(d.overall_delta)
-        );
-        for (label, list) in [("Fixed", &d.fixed), ("Regressed", &d.regressions)] {
-            for c in list.iter() {
-                let _ = writeln!(
-                    md,
-                    "- {label}: {} ({}), {} → {}",
-                    escape(&c.item.title),
-                    escape(&c.item.category),
-                    c.from.label(),
-                    c.to.label()
-                );
-            }
-        }
-        for i in &d.new_items {
-            let _ = writeln!(md, "- New: {} ({})", escape(&i.title), escape(&i.category));
-        }
-        for i in &d.removed_items {
-            let _ = writeln!(
-                md,
-                "- Removed: {} ({})",
-                escape(&i.title),
-                escape(&i.category)
-            );
-        }
-        for r in &d.risk_changes {
-            let _ = writeln!(
-                md,
-                "- Risk {}: {} → {}",
-                escape(&r.title),
-                model::level(r.from),
-                model::level(r.to)
-            );
+    if let Some((title, overall, lines)) = report.changes() {
+        let _ = writeln!(md, "\n### {}\n\n{}\n", escape(&title), escape(&overall));
+        for line in lines {
+            let _ = writeln!(md, "- {}", escape(&line));
         }
     }
 
     if !report.owners.is_empty() {
         let _ = writeln!(md, "\n### Open items by owner\n");
-        let _ = writeln!(
-            md,
-            "| Owner | Open | Blocking | Effort |\n|---|---:|---:|---:|"
-        );
-        for o in &report.owners {
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} |",
-                escape(&o.name),
-                o.open,
-                o.blocking,
-                model::hours(o.hours)
-            );
-        }
+        table(&mut md, &report.owners_table());
     }
 
     let _ = writeln!(md, "\n### Sign-off\n");
-    match &report.signed {
-        Some((title, signoffs)) if !signoffs.is_empty() => {
-            for s in signoffs {
-                let _ = writeln!(
-                    md,
-                    "- {} signed “{}” on {}{}",
-                    escape(&s.name),
-                    escape(title),
-                    s.signed_at,
-                    if s.comment.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", escape(&s.comment))
-                    }
-                );
-            }
-        }
-        _ => {
-            let _ = writeln!(md, "Not signed off yet.");
-        }
+    let signoffs = report.signoff_lines();
+    if signoffs.is_empty() {
+        let _ = writeln!(md, "Not signed off yet.");
+    }
+    for line in signoffs {
+        let _ = writeln!(md, "- {}", escape(&line));
     }
 
     let _ = writeln!(md, "\n## {CHECKLIST}");
-    let mut at = 0usize;
-    for c in &report.categories {
+    for (c, items) in report.categories.iter().zip(report.items_by_category()) {
         let _ = writeln!(md, "\n### {}\n", escape(&c.name));
         let mut line = format!("Weight {}", c.weight);
         if let Some(a) = c.assessor {
@@ -308,7 +153,7 @@ pub fn render(report: &Report) -> String {
             model::score(c.computed),
             model::score(c.effective)
         );
-        while let Some(i) = report.items.get(at).filter(|i| i.category == c.name) {
+        for i in items {
             let _ = writeln!(
                 md,
                 "- [{}] **{}** — {}",
@@ -320,7 +165,6 @@ pub fn render(report: &Report) -> String {
                 escape(&i.title),
                 item_facts(i)
             );
-            at += 1;
         }
     }
     md

@@ -20,8 +20,11 @@ use krilla::{
 };
 use skrifa::{FontRef, MetadataProvider, instance::LocationRef, instance::Size};
 
-use super::model::{self, Report, ReportItem};
-use crate::{error::AppError, risks::matrix::Level, scoring::Status};
+use super::{
+    model::{self, Report},
+    sections::{Col, Table},
+};
+use crate::{error::AppError, risks::matrix::Level};
 
 static REGULAR_BYTES: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
 static BOLD_BYTES: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold.ttf");
@@ -102,12 +105,6 @@ struct Layout<'f> {
     faces: &'f (Face, Face),
     pages: Vec<Vec<Op>>,
     y: f32,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Align {
-    Left,
-    Right,
 }
 
 impl<'f> Layout<'f> {
@@ -242,11 +239,12 @@ impl<'f> Layout<'f> {
         self.y += 6.0;
     }
 
-    /// A table: columns as (header, share of the width, alignment); cells wrap; the header
-    /// row repeats on every page the table runs onto.
-    fn table(&mut self, columns: &[(&str, f32, Align)], rows: &[Vec<String>]) {
-        let total: f32 = columns.iter().map(|c| c.1).sum();
-        let widths: Vec<f32> = columns.iter().map(|c| c.1 / total * WIDTH).collect();
+    /// A table: cells wrap; numbers align right; the header row repeats on every page the
+    /// table runs onto.
+    fn table(&mut self, table: &Table) {
+        let (columns, rows) = (&table.columns, &table.rows);
+        let total: f32 = columns.iter().map(|c| c.2).sum();
+        let widths: Vec<f32> = columns.iter().map(|c| c.2 / total * WIDTH).collect();
         let pad = 3.0;
         let lead = SMALL * 1.35;
         let header: Vec<String> = columns.iter().map(|c| c.0.to_owned()).collect();
@@ -273,7 +271,7 @@ impl<'f> Layout<'f> {
                 let mut x = MARGIN;
                 for ((lines, w), col) in wrapped.iter().zip(&widths).zip(columns) {
                     for (n, line) in lines.iter().enumerate() {
-                        let tx = if col.2 == Align::Right {
+                        let tx = if col.1 == Col::Num {
                             x + w - pad - l.width(line, SMALL, bold)
                         } else {
                             x + pad
@@ -311,25 +309,7 @@ fn verdict_colour(v: crate::scoring::Verdict) -> Colour {
 fn lay_out(report: &Report, l: &mut Layout<'_>) {
     l.y = MARGIN;
     l.paragraph(&report.name, 20.0, true, BLACK);
-    let as_of = match &report.review {
-        Some(r) => format!(
-            "As of the final review “{}”{} of {}",
-            r.title,
-            if r.label.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", r.label)
-            },
-            r.date
-        ),
-        None => format!("Live on {}", report.as_of),
-    };
-    l.paragraph(
-        &format!("Readiness report · team {} · {as_of}", report.team),
-        BODY,
-        false,
-        MUTED,
-    );
+    l.paragraph(&report.subtitle(), BODY, false, MUTED);
     l.y += 8.0;
 
     // The verdict, in words and colour.
@@ -352,107 +332,22 @@ fn lay_out(report: &Report, l: &mut Layout<'_>) {
         12.0,
         false,
         BLACK,
-        &format!(
-            "Overall {}/100 (ready at {})",
-            model::score(report.overall),
-            report.threshold
-        ),
+        &report.overall_text(),
     );
     l.y = top + 30.0;
-    let c = report.counts;
-    l.paragraph(
-        &format!(
-            "Items: {} in all: {} open, {} in progress, {} done, {} accepted, {} not applicable. Blocking gaps: {}.",
-            c.total(),
-            c.open,
-            c.in_progress,
-            c.done,
-            c.accepted,
-            c.not_applicable,
-            c.blocking_gaps
-        ),
-        BODY,
-        false,
-        BLACK,
-    );
-    let mut effort = format!(
-        "Effort to ready: {}. All open items: {}.",
-        model::hours(report.effort_to_ready),
-        model::hours(report.effort_remaining)
-    );
-    if let Some(d) = report.target_date {
-        effort.push_str(&format!(" Target date: {d}."));
+    for (label, value) in report.facts() {
+        l.paragraph(&format!("{label}: {value}"), BODY, false, BLACK);
     }
-    l.paragraph(&effort, BODY, false, BLACK);
 
     l.heading("Categories");
-    let rows: Vec<Vec<String>> = report
-        .categories
-        .iter()
-        .map(|c| {
-            vec![
-                c.name.clone(),
-                c.weight.to_string(),
-                model::score(c.computed),
-                model::score(c.assessor),
-                model::score(c.effective),
-                model::score(c.previous),
-                model::delta(c.delta),
-                format!("{}/{}", c.closed, c.total),
-            ]
-        })
-        .collect();
-    l.table(
-        &[
-            ("Category", 4.0, Align::Left),
-            ("Weight", 1.0, Align::Right),
-            ("Computed", 1.3, Align::Right),
-            ("Assessor", 1.3, Align::Right),
-            ("Effective", 1.3, Align::Right),
-            ("Previous", 1.3, Align::Right),
-            ("Change", 1.1, Align::Right),
-            ("Closed", 1.2, Align::Right),
-        ],
-        &rows,
-    );
+    l.table(&report.categories_table());
 
     l.heading("Blocking gaps");
-    let blocking: Vec<&ReportItem> = report
-        .items
-        .iter()
-        .filter(|i| i.is_blocking_gap())
-        .collect();
-    if blocking.is_empty() {
+    let blocking = report.blocking_table();
+    if blocking.rows.is_empty() {
         l.paragraph("None: nothing blocks the release.", BODY, false, BLACK);
     } else {
-        let rows: Vec<Vec<String>> = blocking
-            .iter()
-            .map(|i| {
-                vec![
-                    i.title.clone(),
-                    i.category.clone(),
-                    i.priority.label().to_owned(),
-                    i.assignee.clone().unwrap_or_else(|| "Unassigned".into()),
-                    match i.due_date {
-                        Some(d) if i.overdue => format!("{d} (overdue)"),
-                        Some(d) => d.to_string(),
-                        None => "—".into(),
-                    },
-                    model::hours(i.effort_hours.unwrap_or(0.0)),
-                ]
-            })
-            .collect();
-        l.table(
-            &[
-                ("Item", 5.0, Align::Left),
-                ("Category", 2.6, Align::Left),
-                ("Priority", 1.3, Align::Left),
-                ("Owner", 1.8, Align::Left),
-                ("Due", 1.8, Align::Left),
-                ("Effort", 1.0, Align::Right),
-            ],
-            &rows,
-        );
+        l.table(&blocking);
     }
 
     if !report.risks.is_empty() {
@@ -460,100 +355,15 @@ fn lay_out(report: &Report, l: &mut Layout<'_>) {
         if let Some(h) = &report.heat {
             heat_maps(l, h);
         }
-        let rows: Vec<Vec<String>> = report
-            .risk_by_category
-            .iter()
-            .map(|c| {
-                vec![
-                    c.category.clone(),
-                    model::level(c.previous).to_owned(),
-                    model::level(c.current).to_owned(),
-                    model::level(c.target).to_owned(),
-                ]
-            })
-            .collect();
-        l.table(
-            &[
-                ("Highest open risk per category", 4.0, Align::Left),
-                ("Previous", 1.0, Align::Left),
-                ("Now", 1.0, Align::Left),
-                ("Target", 1.0, Align::Left),
-            ],
-            &rows,
-        );
-        let rows: Vec<Vec<String>> = report
-            .risks
-            .iter()
-            .map(|r| {
-                vec![
-                    r.title.clone(),
-                    r.category.clone().unwrap_or_else(|| "—".into()),
-                    r.owner.clone().unwrap_or_else(|| "—".into()),
-                    r.status.label().to_owned(),
-                    r.level.label().to_owned(),
-                    r.target.label().to_owned(),
-                ]
-            })
-            .collect();
-        l.table(
-            &[
-                ("Risk", 4.0, Align::Left),
-                ("Category", 2.2, Align::Left),
-                ("Owner", 1.6, Align::Left),
-                ("Status", 1.3, Align::Left),
-                ("Level", 1.1, Align::Left),
-                ("Target", 1.1, Align::Left),
-            ],
-            &rows,
-        );
+        l.paragraph("Highest open risk per category", BODY, true, BLACK);
+        l.table(&report.risk_levels_table());
+        l.paragraph("Risk register", BODY, true, BLACK);
+        l.table(&report.register_table());
     }
 
-    if let Some(since) = &report.since {
-        let d = &since.diff;
-        l.heading(&format!("Changes since “{}”", since.title));
-        l.paragraph(
-            &format!(
-                "Overall {} → {} ({}); verdict {} → {}.",
-                model::score(d.overall.0),
-                model::score(d.overall.1),
-                model::delta(d.overall_delta),
-                d.verdict.0.label(),
-                d.verdict.1.label()
-            ),
-            BODY,
-            false,
-            BLACK,
-        );
-        let mut lines: Vec<String> = Vec::new();
-        for (label, list) in [("Fixed", &d.fixed), ("Regressed", &d.regressions)] {
-            lines.extend(list.iter().map(|c| {
-                format!(
-                    "{label}: {} ({}), {} → {}",
-                    c.item.title,
-                    c.item.category,
-                    c.from.label(),
-                    c.to.label()
-                )
-            }));
-        }
-        lines.extend(
-            d.new_items
-                .iter()
-                .map(|i| format!("New: {} ({})", i.title, i.category)),
-        );
-        lines.extend(
-            d.removed_items
-                .iter()
-                .map(|i| format!("Removed: {} ({})", i.title, i.category)),
-        );
-        lines.extend(d.risk_changes.iter().map(|r| {
-            format!(
-                "Risk {}: {} → {}",
-                r.title,
-                model::level(r.from),
-                model::level(r.to)
-            )
-        }));
+    if let Some((title, overall, lines)) = report.changes() {
+        l.heading(&title);
+        l.paragraph(&overall, BODY, false, BLACK);
         for line in lines {
             l.paragraph(&format!("• {line}"), BODY, false, BLACK);
         }
@@ -561,88 +371,27 @@ fn lay_out(report: &Report, l: &mut Layout<'_>) {
 
     if !report.owners.is_empty() {
         l.heading("Open items by owner");
-        let rows: Vec<Vec<String>> = report
-            .owners
-            .iter()
-            .map(|o| {
-                vec![
-                    o.name.clone(),
-                    o.open.to_string(),
-                    o.blocking.to_string(),
-                    model::hours(o.hours),
-                ]
-            })
-            .collect();
-        l.table(
-            &[
-                ("Owner", 4.0, Align::Left),
-                ("Open", 1.0, Align::Right),
-                ("Blocking", 1.0, Align::Right),
-                ("Effort", 1.0, Align::Right),
-            ],
-            &rows,
-        );
+        l.table(&report.owners_table());
     }
 
     l.heading("Sign-off");
-    match &report.signed {
-        Some((title, list)) if !list.is_empty() => {
-            for s in list {
-                let mut line = format!("{} signed “{title}” on {}", s.name, s.signed_at);
-                if !s.comment.is_empty() {
-                    line.push_str(&format!(": {}", s.comment));
-                }
-                l.paragraph(&line, BODY, false, BLACK);
-            }
-        }
-        _ => l.paragraph("Not signed off yet.", BODY, false, BLACK),
+    let signoffs = report.signoff_lines();
+    if signoffs.is_empty() {
+        l.paragraph("Not signed off yet.", BODY, false, BLACK);
+    }
+    for line in signoffs {
+        l.paragraph(&line, BODY, false, BLACK);
     }
 
     l.heading("Checklist");
-    let mut at = 0usize;
-    for c in &report.categories {
+    for (heading, table) in report.checklist() {
         l.need(40.0);
         l.y += 4.0;
-        l.paragraph(
-            &format!("{} — effective {}", c.name, model::score(c.effective)),
-            10.0,
-            true,
-            BLACK,
-        );
-        let mut rows = Vec::new();
-        while let Some(i) = report.items.get(at).filter(|i| i.category == c.name) {
-            rows.push(vec![
-                i.title.clone(),
-                i.priority.label().to_owned(),
-                format!(
-                    "{}{}",
-                    i.status.label(),
-                    if i.status == Status::AcceptedRisk {
-                        i.accepted_until
-                            .map(|d| format!(" until {d}"))
-                            .unwrap_or_default()
-                    } else {
-                        String::new()
-                    }
-                ),
-                if i.blocking { "Yes" } else { "" }.to_owned(),
-                i.assignee.clone().unwrap_or_default(),
-            ]);
-            at += 1;
-        }
-        if rows.is_empty() {
+        l.paragraph(&heading, 10.0, true, BLACK);
+        if table.rows.is_empty() {
             l.paragraph("No items.", BODY, false, MUTED);
         } else {
-            l.table(
-                &[
-                    ("Item", 6.0, Align::Left),
-                    ("Priority", 1.2, Align::Left),
-                    ("Status", 1.8, Align::Left),
-                    ("Blocking", 1.1, Align::Left),
-                    ("Owner", 1.9, Align::Left),
-                ],
-                &rows,
-            );
+            l.table(&table);
         }
     }
 }

@@ -392,7 +392,7 @@ fn export_writes_the_demo_report_as_pdf_and_markdown_as_of_a_review() {
     let md = String::from_utf8(md.stdout).unwrap();
     assert!(md.starts_with(app::report::markdown::MARK));
     assert!(
-        md.contains("as of the final review “Checkout API readiness review 1” v0.9"),
+        md.contains("As of the final review “Checkout API readiness review 1” (v0.9)"),
         "{md}"
     );
     let missing = preflight(
