@@ -269,3 +269,7 @@ fn owners(items: &[ReportItem]) -> Vec<OwnerLoad> {
     });
     by_owner
 }
+
+#[cfg(test)]
+#[path = "build_tests.rs"]
+mod tests;
