@@ -1,7 +1,9 @@
-//! The signed-in user's own account: name, password and sessions (`/account`).
+//! The signed-in user's own account: name, password, sessions and API tokens (`/account`).
 
 pub mod api;
 pub mod model;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod tokens;

@@ -1,5 +1,6 @@
 //! sea-orm entities, one file per table (plural table names). No logic lives here.
 
+pub mod api_tokens;
 pub mod audit_events;
 pub mod categories;
 pub mod item_comments;

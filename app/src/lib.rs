@@ -28,6 +28,8 @@ pub mod reviews;
 pub mod risks;
 pub mod scoring;
 #[cfg(feature = "ssr")]
+pub mod secret;
+#[cfg(feature = "ssr")]
 pub mod state;
 pub mod teams;
 pub mod templates;

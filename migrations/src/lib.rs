@@ -13,6 +13,7 @@ mod m20261124_000007_risks;
 mod m20261124_000008_reviews;
 mod m20261124_000009_templates;
 mod m20261124_000010_share_links;
+mod m20261124_000011_api_tokens;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_reviews::Migration),
             Box::new(m20261124_000009_templates::Migration),
             Box::new(m20261124_000010_share_links::Migration),
+            Box::new(m20261124_000011_api_tokens::Migration),
         ]
     }
 }

@@ -45,3 +45,28 @@ pub async fn end_session(handle: String) -> Result<(), AppError> {
     use crate::state::{db, require_user};
     super::service::end_session(&db()?, &require_user()?, &handle).await
 }
+
+/// The user's API tokens (never their secrets).
+#[server(prefix = "/rpc", endpoint = "list_api_tokens", input = server_fn::codec::GetUrl)]
+pub async fn list_api_tokens() -> Result<Vec<super::model::ApiTokenView>, AppError> {
+    use crate::state::{db, require_user};
+    super::tokens::list(&db()?, &require_user()?).await
+}
+
+/// Creates an API token; answers the token itself, shown only this once.
+#[server(prefix = "/rpc", endpoint = "create_api_token")]
+pub async fn create_api_token(
+    name: String,
+    scope: String,
+    #[server(default)] expires_in_days: String,
+) -> Result<String, AppError> {
+    use crate::state::{db, require_user};
+    super::tokens::create(&db()?, &require_user()?, &name, &scope, &expires_in_days).await
+}
+
+/// Revokes one of the user's API tokens at once.
+#[server(prefix = "/rpc", endpoint = "revoke_api_token")]
+pub async fn revoke_api_token(id: i32) -> Result<(), AppError> {
+    use crate::state::{db, require_user};
+    super::tokens::revoke(&db()?, &require_user()?, id).await
+}

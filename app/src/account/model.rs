@@ -16,3 +16,57 @@ pub struct SessionView {
     /// This is the session making the request.
     pub current: bool,
 }
+
+/// What an API token may do (never more than its owner may).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    /// Reads only.
+    Read,
+    /// Reads and writes.
+    Write,
+}
+
+impl TokenScope {
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+        }
+    }
+
+    /// Parses the stored word.
+    pub fn parse(s: &str) -> Option<Self> {
+        [TokenScope::Read, TokenScope::Write]
+            .into_iter()
+            .find(|t| t.as_str() == s)
+    }
+
+    /// Label for the UI.
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenScope::Read => "Read only",
+            TokenScope::Write => "Read and write",
+        }
+    }
+}
+
+/// One of the user's API tokens (never its secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenView {
+    /// Id.
+    pub id: i32,
+    /// The user's name for it ("CI pipeline").
+    pub name: String,
+    /// Read only or read and write.
+    pub scope: TokenScope,
+    /// Created (UTC, "YYYY-MM-DD HH:MM").
+    pub created_at: String,
+    /// Stops working then.
+    pub expires_at: Option<String>,
+    /// Last used (updated at most once a minute).
+    pub last_used_at: Option<String>,
+    /// Revoked or past its expiry.
+    pub active: bool,
+}

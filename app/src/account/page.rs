@@ -1,8 +1,11 @@
-//! `/account`: display name, password, sessions.
+//! `/account`: display name, password, sessions, API tokens.
 
 use leptos::prelude::*;
 
-use super::api::{ChangePassword, EndSession, UpdateProfile, list_my_sessions};
+use super::api::{
+    ChangePassword, CreateApiToken, EndSession, RevokeApiToken, UpdateProfile, list_api_tokens,
+    list_my_sessions,
+};
 use crate::components::{
     error_view::ErrorView,
     field_error::{FieldError, FormError, action_error, non_field_error},
@@ -62,6 +65,103 @@ fn Account(
         </Transition>
         <PasswordForm action=password />
         <Sessions end password />
+        <ApiTokens />
+    }
+}
+
+/// API tokens for scripts and CI: create (shown once), see their last use, revoke.
+#[component]
+fn ApiTokens() -> impl IntoView {
+    let create = ServerAction::<CreateApiToken>::new();
+    let revoke = ServerAction::<RevokeApiToken>::new();
+    let error = action_error(create);
+    let tokens = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_api_tokens(),
+    );
+    let created = move || create.value().get().and_then(Result::ok);
+    view! {
+        <section class="card" aria-labelledby="tokens-heading">
+            <h2 id="tokens-heading">"API tokens"</h2>
+            <p class="muted">
+                "A token acts as you, with your permissions (a read-only token can only read), \
+                 for scripts and CI. Send it as "
+                <code>"Authorization: Bearer …"</code>
+                ". Revoke it and it stops working at once."
+            </p>
+            <ActionForm action=create attr:class="stack">
+                <FormError error=non_field_error(error) />
+                <label>
+                    "Name" <input type="text" name="name" maxlength="80" required placeholder="CI pipeline" />
+                </label>
+                <FieldError error field="name" />
+                <label>
+                    "Scope "
+                    <select name="scope">
+                        <option value="read">"Read only"</option>
+                        <option value="write">"Read and write"</option>
+                    </select>
+                </label>
+                <FieldError error field="scope" />
+                <label>
+                    "Expires after (days, blank: never)"
+                    <input type="number" name="expires_in_days" min="1" max="366" />
+                </label>
+                <FieldError error field="expires_in_days" />
+                <button type="submit" disabled=move || create.pending().get()>"Create token"</button>
+            </ActionForm>
+            {move || created().map(|token| view! {
+                <div class="success" role="status">
+                    <p>"Copy the token now: it is not shown again."</p>
+                    <input type="text" readonly value=token aria-label="New API token" class="share-url" />
+                </div>
+            })}
+            <Transition>
+                {move || Suspend::new(async move {
+                    match tokens.await {
+                        Ok(list) if list.is_empty() => view! { <p>"No API tokens yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Name"</th>
+                                        <th scope="col">"Scope"</th>
+                                        <th scope="col">"Created"</th>
+                                        <th scope="col">"Expires"</th>
+                                        <th scope="col">"Last used"</th>
+                                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list.into_iter().map(|t| view! {
+                                        <tr>
+                                            <th scope="row">{t.name.clone()}</th>
+                                            <td>{t.scope.label()}</td>
+                                            <td>{t.created_at.clone()}</td>
+                                            <td>{t.expires_at.clone().unwrap_or_else(|| "Never".into())}</td>
+                                            <td>{t.last_used_at.clone().unwrap_or_else(|| "Never".into())}</td>
+                                            <td>
+                                                {if t.active {
+                                                    view! {
+                                                        <ActionForm action=revoke attr:class="inline">
+                                                            <input type="hidden" name="id" value=t.id />
+                                                            <button type="submit" class="danger">"Revoke"</button>
+                                                        </ActionForm>
+                                                    }.into_any()
+                                                } else {
+                                                    view! { <span class="badge">"Inactive"</span> }.into_any()
+                                                }}
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 

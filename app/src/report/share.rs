@@ -3,13 +3,11 @@
 //! checks revocation and expiry again.
 
 use chrono::{Duration, Utc};
-use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait,
     IntoActiveModel, QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
     sea_query::Expr,
 };
-use sha2::{Digest, Sha256};
 
 use super::{
     model::{ShareLinkView, ShareState},
@@ -23,26 +21,13 @@ use crate::{
     error::{AppError, Validator},
     projects::service::find_by_slug,
     reviews::service::minute,
+    secret::{digest as hash, is_secret_shaped, new_secret as new_token},
 };
 
 /// Longest label.
 pub const MAX_LABEL: usize = 120;
 /// Longest expiry, in days.
 pub const MAX_DAYS: i64 = 365;
-
-/// Hex SHA-256 of a token: what the database keeps.
-fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// A fresh token: 32 bytes from the operating system's generator, as 64 hex digits.
-fn new_token() -> String {
-    let bytes: [u8; 32] = rand::rng().random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn view(
     link: share_links::Model,
@@ -218,7 +203,7 @@ pub async fn open(
     db: &impl ConnectionTrait,
     token: &str,
 ) -> Result<(projects::Model, Option<reviews::Model>), AppError> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !is_secret_shaped(token) {
         return Err(AppError::NotFound);
     }
     let now = Utc::now();

@@ -91,6 +91,16 @@ async fn fresh_risk(s: &TestServer, n: usize) -> i32 {
 }
 
 /// A new template of team Alpha (from `alpha-app`), saved by the owner; returns its id.
+async fn fresh_api_token(s: &TestServer) -> String {
+    let owner = s.auth_user("owner@example.com").await;
+    app::account::tokens::create(&s.db, &owner, "matrix", "read", "")
+        .await
+        .unwrap();
+    app::account::tokens::list(&s.db, &owner).await.unwrap()[0]
+        .id
+        .to_string()
+}
+
 async fn fresh_share_link(s: &TestServer) -> String {
     let owner = s.auth_user("owner@example.com").await;
     app::report::share::create(&s.db, &owner, "alpha-app", "matrix", "", "")
@@ -766,6 +776,22 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                 ],
             ),
         ),
+        "GET /rpc/list_api_tokens" => (FN_ANY_USER, get("/rpc/list_api_tokens")),
+        "POST /rpc/create_api_token" => (
+            FN_ANY_USER,
+            post(
+                "create_api_token",
+                &[("name", format!("Token {n}")), ("scope", "read".into())],
+            ),
+        ),
+        // The owner principal's token: only its owner may revoke it, admins included.
+        "POST /rpc/revoke_api_token" => {
+            let id = fresh_api_token(s).await;
+            (
+                [401, 401, 404, 404, 200, 404, 404],
+                post("revoke_api_token", &[("id", id)]),
+            )
+        }
         // Another user's session: not found for everyone, admins included.
         "POST /rpc/end_session" => (
             [401, 401, 404, 404, 404, 404, 404],

@@ -22,3 +22,4 @@ mod support;
 mod teams_http;
 mod templates_http;
 mod throttle_http;
+mod tokens_http;
