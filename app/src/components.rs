@@ -5,3 +5,4 @@ pub mod field_error;
 pub mod folded_list;
 pub mod layout;
 pub mod require_user;
+pub mod shown_once;

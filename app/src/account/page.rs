@@ -11,6 +11,7 @@ use crate::components::{
     field_error::{FieldError, FormError, action_error, non_field_error},
     layout::SessionResource,
     require_user::RequireUser,
+    shown_once::ShownOnce,
 };
 
 /// `/account`.
@@ -111,10 +112,7 @@ fn ApiTokens() -> impl IntoView {
                 <button type="submit" disabled=move || create.pending().get()>"Create token"</button>
             </ActionForm>
             {move || created().map(|token| view! {
-                <div class="success" role="status">
-                    <p>"Copy the token now: it is not shown again."</p>
-                    <input type="text" readonly value=token aria-label="New API token" class="share-url" />
-                </div>
+                <ShownOnce what="token" label="New API token" value=token />
             })}
             <Transition>
                 {move || Suspend::new(async move {

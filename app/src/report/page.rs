@@ -15,6 +15,7 @@ use crate::{
         error_view::ErrorView,
         field_error::{FieldError, FormError, action_error, non_field_error},
         require_user::RequireUser,
+        shown_once::ShownOnce,
     },
 };
 
@@ -161,11 +162,9 @@ fn ShareLinks(slug: String, finals: Vec<(i32, String)>) -> impl IntoView {
             {move || created().map(|path| {
                 let url = format!("{}{path}", origin());
                 view! {
-                    <div class="success" role="status">
-                        <p>"Copy the link now: it is not shown again."</p>
-                        <input type="text" readonly value=url.clone() aria-label="New share link" class="share-url" />
+                    <ShownOnce what="link" label="New share link" value=url>
                         <p><a href=path rel="external" target="_blank">"Open the shared report"</a></p>
-                    </div>
+                    </ShownOnce>
                 }
             })}
             <Transition>

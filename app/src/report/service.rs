@@ -13,12 +13,12 @@ use crate::{
     auth::model::AuthUser,
     authz,
     checklist::service::project_rows,
-    entities::{projects, review_signoffs, reviews, risks, teams, users},
+    entities::{projects, review_signoffs, reviews, teams, users},
     error::AppError,
     projects::service::find_by_slug,
     reviews::{
         model::SignOff,
-        service::{finals, live_snapshot, minute, read_snapshot},
+        service::{finals, minute, project_risks, read_snapshot, snapshot_from},
     },
     risks::service::matrix_of,
 };
@@ -73,6 +73,10 @@ pub async fn load(
         .await?
         .map(|t| t.name)
         .unwrap_or_default();
+    // Read once: the live snapshot and the details a snapshot does not keep share them.
+    let (cats, rows) = project_rows(db, project.id).await?;
+    let register = project_risks(db, project.id).await?;
+    let (matrix, _) = matrix_of(db, project.id).await?;
     let (snapshot, previous, review_ref, shown) = match review {
         Some(r) => {
             let at = finals
@@ -93,7 +97,7 @@ pub async fn load(
             )
         }
         None => (
-            live_snapshot(db, project, today).await?,
+            snapshot_from(db, project, cats, rows.clone(), &register, &matrix, today).await?,
             finals.last(),
             None,
             finals.last(),
@@ -107,7 +111,6 @@ pub async fn load(
         None => None,
     };
 
-    let (_, rows) = project_rows(db, project.id).await?;
     let items: HashMap<i32, ItemDetail> = rows
         .into_iter()
         .map(|i| {
@@ -123,11 +126,7 @@ pub async fn load(
         })
         .collect();
     let register = if review.is_none() {
-        let rows = risks::Entity::find()
-            .filter(risks::Column::ProjectId.eq(project.id))
-            .all(db)
-            .await?;
-        let owner_ids: Vec<i32> = rows.iter().filter_map(|r| r.owner_id).collect();
+        let owner_ids: Vec<i32> = register.iter().filter_map(|r| r.owner_id).collect();
         let names: HashMap<i32, String> = if owner_ids.is_empty() {
             HashMap::new()
         } else {
@@ -139,7 +138,7 @@ pub async fn load(
                 .map(|u| (u.id, u.display_name))
                 .collect()
         };
-        let details: HashMap<i32, RiskDetail> = rows
+        let details: HashMap<i32, RiskDetail> = register
             .into_iter()
             .map(|r| {
                 (
@@ -152,7 +151,7 @@ pub async fn load(
                 )
             })
             .collect();
-        Some((details, matrix_of(db, project.id).await?.0))
+        Some((details, matrix))
     } else {
         None
     };

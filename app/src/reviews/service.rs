@@ -22,21 +22,52 @@ use crate::{
     authz,
     checklist::service::project_rows,
     checklist::service::{MAX_TEXT, MAX_TITLE, display_name, stale, visible_project},
-    entities::{projects, review_signoffs, reviews, risks, users},
+    entities::{categories, items, projects, review_signoffs, reviews, risks, users},
     error::{AppError, Validator},
     markdown::to_safe_html,
     projects::service::find_by_slug,
-    risks::{matrix::RiskStatus, service::matrix_of},
+    risks::{
+        matrix::{RiskMatrix, RiskStatus},
+        service::matrix_of,
+    },
     scoring::{ItemFacts, Priority, Status, Verdict},
 };
 
-/// The live project as a snapshot on `today` (five queries).
+/// The live project as a snapshot on `today` (six queries).
 pub async fn live_snapshot(
     db: &impl ConnectionTrait,
     project: &projects::Model,
     today: NaiveDate,
 ) -> Result<Snapshot, AppError> {
     let (cats, rows) = project_rows(db, project.id).await?;
+    let register = project_risks(db, project.id).await?;
+    let (matrix, _) = matrix_of(db, project.id).await?;
+    snapshot_from(db, project, cats, rows, &register, &matrix, today).await
+}
+
+/// A project's risks in the order they were added.
+pub async fn project_risks(
+    db: &impl ConnectionTrait,
+    project_id: i32,
+) -> Result<Vec<risks::Model>, AppError> {
+    Ok(risks::Entity::find()
+        .filter(risks::Column::ProjectId.eq(project_id))
+        .order_by_asc(risks::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The snapshot of rows already read (one more query: the assignees' names), for callers that
+/// need the rows too.
+pub async fn snapshot_from(
+    db: &impl ConnectionTrait,
+    project: &projects::Model,
+    cats: Vec<categories::Model>,
+    rows: Vec<items::Model>,
+    register: &[risks::Model],
+    matrix: &RiskMatrix,
+    today: NaiveDate,
+) -> Result<Snapshot, AppError> {
     let cats: Vec<LiveCategory> = cats
         .into_iter()
         .map(|c| LiveCategory {
@@ -74,16 +105,11 @@ pub async fn live_snapshot(
             title: i.title,
         })
         .collect();
-    let (matrix, _) = matrix_of(db, project.id).await?;
-    let live_risks: Vec<LiveRisk> = risks::Entity::find()
-        .filter(risks::Column::ProjectId.eq(project.id))
-        .order_by_asc(risks::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
+    let live_risks: Vec<LiveRisk> = register
+        .iter()
         .map(|r| LiveRisk {
             id: r.id,
-            title: r.title,
+            title: r.title.clone(),
             category_id: r.category_id,
             status: RiskStatus::parse(&r.status).unwrap_or(RiskStatus::Open),
             current: (r.likelihood, r.impact),
@@ -96,7 +122,7 @@ pub async fn live_snapshot(
         &cats,
         &live_items,
         &live_risks,
-        &matrix,
+        matrix,
     ))
 }
 
