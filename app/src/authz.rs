@@ -14,14 +14,20 @@ use crate::{
     teams::service::{memberships, role_in_team},
 };
 
-/// The user's effective role for a team: site admins act as owners everywhere.
+/// The user's effective role for a team: site admins act as owners of every team there is
+/// (a team id that does not exist gives no role, so it stays a 404 for them too).
 pub async fn effective_team_role(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     team_id: i32,
 ) -> Result<Option<TeamRole>, AppError> {
     if user.is_admin {
-        return Ok(Some(TeamRole::Owner));
+        use sea_orm::EntityTrait;
+        let exists = crate::entities::teams::Entity::find_by_id(team_id)
+            .one(db)
+            .await?
+            .is_some();
+        return Ok(exists.then_some(TeamRole::Owner));
     }
     role_in_team(db, user.id, team_id).await
 }

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 /// How much an item matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     /// Weight 1.
@@ -80,6 +81,7 @@ impl Priority {
 
 /// Where an item stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Not started.
@@ -139,6 +141,7 @@ impl Status {
 
 /// What scoring needs of an item.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ItemFacts {
     /// Priority.
     pub priority: Priority,
@@ -164,6 +167,7 @@ impl ItemFacts {
 
 /// What scoring needs of a category.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryFacts {
     /// Weight in the overall score (0 leaves it out).
     pub weight: u32,
@@ -175,6 +179,7 @@ pub struct CategoryFacts {
 
 /// Counts of items by how they stand.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Counts {
     /// Open (including expired accepted risks).
     pub open: u32,
@@ -212,6 +217,7 @@ impl Counts {
 
 /// A category's scores.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryScore {
     /// From its items; `None` without applicable items.
     pub computed: Option<u8>,
@@ -223,6 +229,7 @@ pub struct CategoryScore {
 
 /// The go/no-go answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// No blocking gap and the overall score reaches the threshold.
@@ -255,6 +262,7 @@ impl Verdict {
 
 /// A project's scores, verdict and effort.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProjectScore {
     /// Per category, in the input order.
     pub categories: Vec<CategoryScore>,

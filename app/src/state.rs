@@ -23,6 +23,8 @@ pub struct AppSettings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Login throttling limits.
     pub throttle: crate::auth::throttle::ThrottlePolicy,
+    /// REST API requests each token may make per minute (`PREFLIGHT_API_RATE_PER_MINUTE`).
+    pub api_rate_per_minute: u32,
 }
 
 impl Default for AppSettings {
@@ -33,6 +35,7 @@ impl Default for AppSettings {
             session_max: std::time::Duration::from_secs(12 * 3600),
             trusted_proxies: Vec::new(),
             throttle: Default::default(),
+            api_rate_per_minute: 600,
         }
     }
 }

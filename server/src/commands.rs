@@ -149,6 +149,30 @@ pub async fn create_user_cmd(
     }
 }
 
+/// `preflight token create`: prints the new token alone on stdout.
+pub async fn create_token_cmd(
+    dbargs: &DbArgs,
+    email: &str,
+    name: &str,
+    scope: &str,
+    days: Option<u32>,
+) -> Result<(), BoxError> {
+    let conn = db::connect(&dbargs.resolve_url()?).await?;
+    db::migrate(&conn).await?;
+    let user = users::Entity::find()
+        .filter(users::Column::Email.eq(email.trim().to_lowercase()))
+        .filter(users::Column::IsDisabled.eq(false))
+        .one(&conn)
+        .await?
+        .ok_or_else(|| format!("no active account with the email {email}"))?;
+    let days = days.map(|d| d.to_string()).unwrap_or_default();
+    let token = app::account::tokens::create(&conn, &to_auth_user(user), name, scope, &days)
+        .await
+        .map_err(describe)?;
+    println!("{token}");
+    Ok(())
+}
+
 /// An application error as one line for the terminal (field errors with their field).
 fn describe(e: AppError) -> String {
     match e {

@@ -81,6 +81,12 @@ pub enum Command {
     /// Writes a project as Preflight JSON (the whole project; `preflight import` reads it
     /// back) or as a CSV of items, to a file or stdout.
     Export(ExportArgs),
+    /// Manages API tokens.
+    Token {
+        /// What to do with tokens.
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Manages accounts.
     User {
         /// What to do with users.
@@ -162,6 +168,10 @@ pub struct ServeArgs {
     /// ignored.
     #[arg(long, env = "PREFLIGHT_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_net)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// REST API requests each token may make per minute (`PREFLIGHT_API_RATE_PER_MINUTE`), in
+    /// bursts of up to that many; past it the API answers 429 with `Retry-After`.
+    #[arg(long, env = "PREFLIGHT_API_RATE_PER_MINUTE", default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
+    pub api_rate_per_minute: u32,
     /// Directory with the compiled site (`LEPTOS_SITE_ROOT`): `pkg/` with wasm, JS and CSS.
     /// Default: `target/site` under the working directory, else `site` beside the binary.
     #[arg(long, env = "LEPTOS_SITE_ROOT")]
@@ -177,6 +187,7 @@ impl ServeArgs {
             session_max: std::time::Duration::from_secs(self.session_max_hours * 3600),
             trusted_proxies: self.trusted_proxies.clone(),
             throttle: Default::default(),
+            api_rate_per_minute: self.api_rate_per_minute,
         }
     }
 }
@@ -204,6 +215,27 @@ pub enum UserCommand {
         /// Make the account a site administrator.
         #[arg(long)]
         admin: bool,
+    },
+}
+
+/// `preflight token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Creates an API token for an active account and prints it (only the token, on stdout),
+    /// e.g. to seed automation. It is shown this once; it also appears on the account page.
+    Create {
+        /// The owner's email address.
+        #[arg(long)]
+        email: String,
+        /// A name to recognise the token by.
+        #[arg(long)]
+        name: String,
+        /// `read` or `write`.
+        #[arg(long, default_value = "read", value_parser = ["read", "write"])]
+        scope: String,
+        /// Days until it expires (1–366); without it, it never expires.
+        #[arg(long)]
+        days: Option<u32>,
     },
 }
 

@@ -1,6 +1,7 @@
 //! The Preflight server: configuration, database, sessions, router and commands. The binary in
 //! `main.rs` only parses the command line and calls in here; tests drive the same router.
 
+pub mod api;
 pub mod commands;
 pub mod config;
 pub mod db;

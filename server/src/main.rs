@@ -3,7 +3,7 @@
 use clap::Parser;
 use preflight_server::{
     commands,
-    config::{Cli, Command, UserCommand},
+    config::{Cli, Command, TokenCommand, UserCommand},
 };
 use tracing_subscriber::EnvFilter;
 
@@ -23,6 +23,15 @@ async fn main() -> std::process::ExitCode {
         Command::Demo => commands::demo(&cli.db).await,
         Command::Import(args) => commands::import(&cli.db, args).await,
         Command::Export(args) => commands::export(&cli.db, args).await,
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    email,
+                    name,
+                    scope,
+                    days,
+                },
+        } => commands::create_token_cmd(&cli.db, &email, &name, &scope, days).await,
         Command::User {
             command: UserCommand::Create { email, name, admin },
         } => commands::create_user_cmd(&cli.db, email, name, admin).await,

@@ -20,9 +20,11 @@ use axum::{
 use http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use tower_sessions::Session;
 
-/// Paths that never need the signed-in user (static assets, probes): no session lookup.
+/// Paths that never need the signed-in user (static assets, probes), and the REST API, which
+/// authenticates by bearer token only: no session lookup.
 fn skips_auth(path: &str) -> bool {
     path.starts_with("/pkg/")
+        || path.starts_with("/api/")
         || path == "/healthz"
         || path == "/readyz"
         || path.starts_with("/favicon.")

@@ -19,6 +19,7 @@ pub struct SessionView {
 
 /// What an API token may do (never more than its owner may).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenScope {
     /// Reads only.

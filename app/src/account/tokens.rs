@@ -160,10 +160,7 @@ pub async fn revoke(
 /// The user and scope a bearer token stands for. Anything else (no prefix, wrong shape,
 /// unknown, revoked, expired, a disabled owner) is `Unauthorized`, the same for all. The last
 /// use is written at most once a minute.
-pub async fn authenticate(
-    db: &DatabaseConnection,
-    bearer: &str,
-) -> Result<(AuthUser, TokenScope), AppError> {
+pub async fn authenticate(db: &DatabaseConnection, bearer: &str) -> Result<Bearer, AppError> {
     let secret = bearer
         .strip_prefix(PREFIX)
         .filter(|s| is_secret_shaped(s))
@@ -188,6 +185,20 @@ pub async fn authenticate(
             .exec(db)
             .await?;
     }
-    let scope = TokenScope::parse(&token.scope).unwrap_or(TokenScope::Read);
-    Ok((user, scope))
+    Ok(Bearer {
+        user,
+        scope: TokenScope::parse(&token.scope).unwrap_or(TokenScope::Read),
+        token_id: token.id,
+    })
+}
+
+/// Who a valid bearer token acts as.
+#[derive(Clone, Debug)]
+pub struct Bearer {
+    /// The token's owner, as they are now.
+    pub user: AuthUser,
+    /// What the token may do.
+    pub scope: TokenScope,
+    /// The token's id (rate limits are per token).
+    pub token_id: i32,
 }

@@ -10,6 +10,7 @@ use crate::{
 
 /// A person items can be assigned to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Person {
     /// User id.
     pub id: i32,
@@ -19,6 +20,7 @@ pub struct Person {
 
 /// A category with its scores.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryView {
     /// Database id.
     pub id: i32,
@@ -42,6 +44,7 @@ pub struct CategoryView {
 
 /// An item as the checklist shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ItemView {
     /// Database id.
     pub id: i32,
@@ -85,6 +88,7 @@ pub struct ItemView {
 
 /// Which items the checklist shows; every field comes from the URL query.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ItemFilter {
     /// Only this status (stored word), or all.
     #[serde(default)]
@@ -133,6 +137,7 @@ impl ItemFilter {
 
 /// `/p/{slug}/checklist`: the project's categories with scores and the (filtered) items.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChecklistView {
     /// Project slug.
     pub slug: String,
@@ -160,6 +165,7 @@ pub struct ChecklistView {
 
 /// A comment with its rendered body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CommentView {
     /// Database id.
     pub id: i32,

@@ -9,6 +9,7 @@ use crate::{
 
 /// A project as listed on the portfolio, with its readiness.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProjectSummary {
     /// URL slug.
     pub slug: String,
@@ -34,6 +35,7 @@ pub struct ProjectSummary {
 
 /// An open item assigned to the signed-in user ("my gaps" on the portfolio).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MyGap {
     /// Project slug.
     pub slug: String,
@@ -55,6 +57,7 @@ pub struct MyGap {
 
 /// The portfolio: every visible project and the user's own gaps.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Portfolio {
     /// Projects by name.
     pub projects: Vec<ProjectSummary>,
@@ -64,6 +67,7 @@ pub struct Portfolio {
 
 /// A project as shown on its own page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProjectView {
     /// URL slug.
     pub slug: String,

@@ -16,6 +16,7 @@ use crate::{
 
 /// A stakeholder report of one project, live or as of one final review.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Report {
     /// Project name.
     pub name: String,
@@ -63,6 +64,7 @@ pub struct Report {
 
 /// The review a report shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReviewRef {
     /// Review id.
     pub id: i32,
@@ -76,6 +78,7 @@ pub struct ReviewRef {
 
 /// A category's line in the report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReportCategory {
     /// Name.
     pub name: String,
@@ -99,6 +102,7 @@ pub struct ReportCategory {
 
 /// An item in the report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReportItem {
     /// Category name.
     pub category: String,
@@ -133,6 +137,7 @@ impl ReportItem {
 
 /// A risk in the report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReportRisk {
     /// Title.
     pub title: String,
@@ -152,6 +157,7 @@ pub struct ReportRisk {
 
 /// The two heat maps of a live report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Heat {
     /// The project's matrix.
     pub matrix: RiskMatrix,
@@ -163,6 +169,7 @@ pub struct Heat {
 
 /// A category's risk levels: highest of its risks that are not closed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryRisk {
     /// Category name ("No category" for risks without one).
     pub category: String,
@@ -176,6 +183,7 @@ pub struct CategoryRisk {
 
 /// The comparison with an earlier final review.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Since {
     /// Title of the review compared with.
     pub title: String,
@@ -185,6 +193,7 @@ pub struct Since {
 
 /// Open gaps of one owner.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OwnerLoad {
     /// Name ("Unassigned" for none).
     pub name: String,
@@ -228,6 +237,7 @@ pub fn level(l: Option<Level>) -> &'static str {
 
 /// Whether a share link still opens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ShareState {
     /// Opens the report.
@@ -251,6 +261,7 @@ impl ShareState {
 
 /// A share link as its project's owners see it (never its token).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ShareLinkView {
     /// Id.
     pub id: i32,

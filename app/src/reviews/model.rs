@@ -8,6 +8,7 @@ use crate::{scoring::Verdict, teams::model::Permissions};
 
 /// Whether a review is still a draft.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewStatus {
     /// Shows the live project; can be edited or deleted.
@@ -18,6 +19,7 @@ pub enum ReviewStatus {
 
 /// A review in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReviewSummary {
     /// Id.
     pub id: i32,
@@ -43,6 +45,7 @@ pub struct ReviewSummary {
 
 /// One final review's scores, for the trend chart.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TrendPoint {
     /// Short label (version label, else the date).
     pub label: String,
@@ -54,6 +57,7 @@ pub struct TrendPoint {
 
 /// Everything `/p/{slug}/reviews` shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReviewsView {
     /// Project slug.
     pub slug: String,
@@ -73,6 +77,7 @@ pub struct ReviewsView {
 
 /// A sign-off.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SignOff {
     /// Name of the owner who signed.
     pub name: String,
@@ -84,6 +89,7 @@ pub struct SignOff {
 
 /// Everything `/p/{slug}/reviews/{id}` shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReviewView {
     /// Project slug.
     pub slug: String,
@@ -113,6 +119,7 @@ pub struct ReviewView {
 
 /// The live project against its last final review.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LiveDiff {
     /// Project slug.
     pub slug: String,

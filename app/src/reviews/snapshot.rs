@@ -20,6 +20,7 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// A project frozen at one moment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Snapshot {
     /// Always [`FORMAT_VERSION`] when written by this code.
     pub format_version: u32,
@@ -47,6 +48,7 @@ pub struct Snapshot {
 
 /// A category in a snapshot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SnapCategory {
     /// Database id (how categories are matched across snapshots, so renames are seen).
     pub id: i32,
@@ -64,6 +66,7 @@ pub struct SnapCategory {
 
 /// An item in a snapshot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SnapItem {
     /// Database id.
     pub id: i32,
@@ -83,6 +86,7 @@ pub struct SnapItem {
 
 /// A risk in a snapshot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SnapRisk {
     /// Database id.
     pub id: i32,
@@ -242,6 +246,7 @@ impl Snapshot {
 
 /// How one category's effective score moved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryDelta {
     /// Category id.
     pub id: i32,
@@ -263,6 +268,7 @@ pub struct CategoryDelta {
 
 /// An item named in a diff.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ItemRef {
     /// Item id.
     pub id: i32,
@@ -276,6 +282,7 @@ pub struct ItemRef {
 
 /// An item whose status or priority moved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ItemChange<T> {
     /// The item.
     pub item: ItemRef,
@@ -287,6 +294,7 @@ pub struct ItemChange<T> {
 
 /// A risk whose level moved (`None`: the risk did not exist on that side).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RiskChange {
     /// Risk id.
     pub id: i32,
@@ -300,6 +308,7 @@ pub struct RiskChange {
 
 /// What changed between two snapshots.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Diff {
     /// Overall before and after.
     pub overall: (Option<u8>, Option<u8>),

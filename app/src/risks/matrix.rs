@@ -13,6 +13,7 @@ pub const MAX_STEPS: usize = 7;
 
 /// How serious a cell of the matrix is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Low,
@@ -58,6 +59,7 @@ impl Level {
 
 /// Where a risk stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RiskStatus {
     Open,
@@ -108,6 +110,7 @@ impl RiskStatus {
 
 /// A project's risk matrix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RiskMatrix {
     /// Likelihood step labels, least likely first.
     pub likelihood: Vec<String>,

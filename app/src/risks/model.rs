@@ -7,6 +7,7 @@ use crate::{checklist::model::Person, scoring::Status, teams::model::Permissions
 
 /// The register's filter and order, as in the page's URL. Blank fields do not filter.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RiskFilter {
     /// A status word, or `live` (anything but closed).
     #[serde(default)]
@@ -55,6 +56,7 @@ impl RiskFilter {
 
 /// A checklist item linked to a risk as a mitigation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LinkedItem {
     /// Item id.
     pub id: i32,
@@ -66,6 +68,7 @@ pub struct LinkedItem {
 
 /// A risk as the register shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RiskView {
     /// Database id.
     pub id: i32,
@@ -107,6 +110,7 @@ pub struct RiskView {
 
 /// One category's row in the risk table: highest level among its live risks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryRisk {
     /// Category name ("No category" for risks without one).
     pub name: String,
@@ -123,6 +127,7 @@ pub type CellCounts = Vec<Vec<u32>>;
 
 /// An item that can be linked to a risk.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ItemChoice {
     /// Item id.
     pub id: i32,
@@ -132,6 +137,7 @@ pub struct ItemChoice {
 
 /// Everything `/p/{slug}/risks` shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RegisterView {
     /// Project slug.
     pub slug: String,
@@ -159,6 +165,7 @@ pub struct RegisterView {
 
 /// Everything `/p/{slug}/risks/{id}` shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RiskDetail {
     /// Project slug.
     pub slug: String,
@@ -180,6 +187,7 @@ pub struct RiskDetail {
 
 /// A risk that a new matrix size moves to another cell.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Remap {
     /// Risk title.
     pub title: String,
@@ -191,6 +199,7 @@ pub struct Remap {
 
 /// Everything the matrix editor on `/p/{slug}/settings` shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MatrixSettings {
     /// Project slug.
     pub slug: String,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A member's role in a team, from most to least powerful.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TeamRole {
     /// Reads and comments.
@@ -38,6 +39,7 @@ impl TeamRole {
 /// What the signed-in user may do in a team or project, computed by `authz::permissions` so the
 /// UI shows only controls the server will accept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Permissions {
     /// The role (site admins act as owners).
     pub role: TeamRole,
@@ -63,6 +65,7 @@ impl TeamRole {
 
 /// A team offered in a picker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TeamChoice {
     /// Database id.
     pub id: i32,
@@ -72,6 +75,7 @@ pub struct TeamChoice {
 
 /// A team on `/teams`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TeamSummary {
     /// Database id.
     pub id: i32,
@@ -87,6 +91,7 @@ pub struct TeamSummary {
 
 /// A member as the team page lists them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MemberView {
     /// The member's user id.
     pub user_id: i32,
@@ -102,6 +107,7 @@ pub struct MemberView {
 
 /// A project linked from the team page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProjectLink {
     /// URL slug.
     pub slug: String,
@@ -111,6 +117,7 @@ pub struct ProjectLink {
 
 /// `/teams/{id}`: the team, its members and projects, and what the viewer may do there.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TeamDetail {
     /// Database id.
     pub id: i32,

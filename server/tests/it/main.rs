@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts_http;
+mod api_http;
 mod audit;
 mod auth_http;
 mod authz_matrix;

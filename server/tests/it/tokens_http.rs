@@ -49,7 +49,7 @@ async fn a_token_stands_for_its_owner_until_revoked_or_expired() {
         "the list never shows the secret"
     );
 
-    let (user, scope) = tokens::authenticate(&s.db, &token).await.unwrap();
+    let tokens::Bearer { user, scope, .. } = tokens::authenticate(&s.db, &token).await.unwrap();
     assert_eq!(user.email, "ada@example.com");
     assert_eq!(scope, TokenScope::Write);
     let listed = s.get_json(&c, "/rpc/list_api_tokens").await;
@@ -96,7 +96,7 @@ async fn a_token_stands_for_its_owner_until_revoked_or_expired() {
     )
     .await;
     let token = token.as_str().unwrap().to_owned();
-    let (_, scope) = tokens::authenticate(&s.db, &token).await.unwrap();
+    let scope = tokens::authenticate(&s.db, &token).await.unwrap().scope;
     assert_eq!(scope, TokenScope::Read);
     let row = app::entities::api_tokens::Entity::find()
         .all(&s.db)

@@ -1,0 +1,149 @@
+//! `/projects`: the projects the token's owner can see, and the token itself (`/me`).
+
+use app::{
+    account::model::TokenScope,
+    projects::{
+        model::{ProjectSummary, ProjectView},
+        service,
+    },
+};
+use axum::{Json, extract::State, response::Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{
+    ApiError, ApiState, Page, PageQuery, created,
+    extract::{ApiJson, ApiPath, ApiQuery, Reader, TokenInfo, Writer},
+    today,
+};
+
+/// Who the token acts as.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    /// User id.
+    pub id: i32,
+    /// Email.
+    pub email: String,
+    /// Display name.
+    pub display_name: String,
+    /// Site administrator.
+    pub is_admin: bool,
+    /// The token's scope.
+    pub scope: TokenScope,
+}
+
+/// The token's owner and scope: a cheap way to check a token.
+#[utoipa::path(get, path = "/me", tag = "projects", responses((status = 200, body = Me)))]
+pub async fn me(TokenInfo(t): TokenInfo) -> Json<Me> {
+    Json(Me {
+        id: t.user.id,
+        email: t.user.email,
+        display_name: t.user.display_name,
+        is_admin: t.user.is_admin,
+        scope: t.scope,
+    })
+}
+
+/// Visible projects by name, with their verdict, score and open gaps.
+#[utoipa::path(get, path = "/projects", tag = "projects", params(PageQuery),
+    responses((status = 200, body = Page<ProjectSummary>)))]
+pub async fn list(
+    State(s): State<ApiState>,
+    Reader(user): Reader,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Json<Page<ProjectSummary>>, ApiError> {
+    let mut projects = service::portfolio(&s.app.db, &user, today())
+        .await?
+        .projects;
+    projects.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.slug.cmp(&b.slug)));
+    Ok(Json(Page::of(projects, q.page, q.per_page)?))
+}
+
+/// A new project.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProject {
+    /// Display name (1–120 characters).
+    pub name: String,
+    /// URL slug; derived from the name when left out.
+    #[serde(default)]
+    pub slug: String,
+    /// Description (Markdown).
+    #[serde(default)]
+    pub description: String,
+    /// The owning team (its editors and owners may create projects).
+    pub team_id: i32,
+}
+
+/// Creates a project in a team where the token's owner is an editor or owner.
+#[utoipa::path(post, path = "/projects", tag = "projects", request_body = NewProject,
+    responses((status = 201, body = ProjectView, headers(("Location" = String)))))]
+pub async fn create(
+    State(s): State<ApiState>,
+    Writer(user): Writer,
+    ApiJson(body): ApiJson<NewProject>,
+) -> Result<Response, ApiError> {
+    let slug = service::create(
+        &s.app.db,
+        &user,
+        service::NewProject {
+            name: body.name,
+            slug: body.slug,
+            description: body.description,
+            team_id: body.team_id,
+        },
+    )
+    .await?;
+    let view = service::get_visible(&s.app.db, &user, &slug).await?;
+    Ok(created(format!("/projects/{slug}"), view))
+}
+
+/// One project, with what the token's owner may do in it.
+#[utoipa::path(get, path = "/projects/{slug}", tag = "projects",
+    params(("slug" = String, Path, description = "The project's slug")),
+    responses((status = 200, body = ProjectView)))]
+pub async fn get(
+    State(s): State<ApiState>,
+    Reader(user): Reader,
+    ApiPath(slug): ApiPath<String>,
+) -> Result<Json<ProjectView>, ApiError> {
+    Ok(Json(service::get_visible(&s.app.db, &user, &slug).await?))
+}
+
+/// Changes to a project; fields left out keep their values.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectChange {
+    /// Display name.
+    pub name: Option<String>,
+    /// Description (Markdown).
+    pub description: Option<String>,
+    /// Readiness threshold, 0–100.
+    pub threshold: Option<i32>,
+}
+
+/// Renames a project, or changes its description or readiness threshold (editors).
+#[utoipa::path(patch, path = "/projects/{slug}", tag = "projects",
+    params(("slug" = String, Path, description = "The project's slug")),
+    request_body = ProjectChange,
+    responses((status = 200, body = ProjectView)))]
+pub async fn update(
+    State(s): State<ApiState>,
+    Writer(user): Writer,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(body): ApiJson<ProjectChange>,
+) -> Result<Json<ProjectView>, ApiError> {
+    let now = service::get_visible(&s.app.db, &user, &slug).await?;
+    service::update(
+        &s.app.db,
+        &user,
+        &slug,
+        service::ProjectEdit {
+            name: body.name.unwrap_or(now.name),
+            description: body.description.unwrap_or(now.description),
+            threshold: body.threshold.unwrap_or(now.threshold),
+        },
+    )
+    .await?;
+    Ok(Json(service::get_visible(&s.app.db, &user, &slug).await?))
+}
