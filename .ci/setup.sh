@@ -16,6 +16,7 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql)
 command -v brotli >/dev/null 2>&1 || need_apt+=(brotli)
 command -v make >/dev/null 2>&1 || need_apt+=(make)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 # pdftotext and pdfinfo read the PDF reports back in the tests.
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -54,5 +55,20 @@ fi
 if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ]; then
   log "npm ci in end2end/"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi
+# schemathesis (from PyPI) fuzzes the REST API against its OpenAPI document, in its own venv.
+ST_VERSION=4.32.5
+ST_VENV=${PREFLIGHT_ST_VENV:-$HOME/.cache/preflight/schemathesis}
+if ! "$ST_VENV/bin/st" --version 2>/dev/null | grep -q "$ST_VERSION"; then
+  log "installing schemathesis $ST_VERSION into $ST_VENV"
+  rm -rf "$ST_VENV"
+  mkdir -p "$(dirname "$ST_VENV")"
+  if ! python3 -m venv "$ST_VENV" 2>/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+    rm -rf "$ST_VENV"
+    python3 -m venv "$ST_VENV"
+  fi
+  "$ST_VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$ST_VERSION"
 fi
 log "tools ready"

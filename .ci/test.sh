@@ -42,4 +42,7 @@ cargo clippy --release -p frontend -p app --features app/hydrate --target wasm32
 step "browser tests (Playwright + Debian chromium against the release server)"
 (cd end2end && npx playwright test)
 
+step "REST API fuzzing (schemathesis against the release server)"
+bash .ci/api-fuzz.sh
+
 step "all checks passed"

@@ -33,6 +33,8 @@ pub mod secret;
 pub mod state;
 pub mod teams;
 pub mod templates;
+#[cfg(feature = "ssr")]
+pub mod txn;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

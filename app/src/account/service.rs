@@ -44,7 +44,7 @@ pub async fn update_profile(
     check_display_name(&mut v, display_name);
     v.finish()?;
     let name = display_name.trim().to_owned();
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let current = me(&txn, user).await?;
     if current.display_name == name {
         return Ok(());
@@ -96,7 +96,7 @@ pub async fn change_password(
         ));
     }
     let hash = hash_password(new_password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let mut active = account.into_active_model();
     active.password_hash = Set(hash.0);
     active.must_change_password = Set(false);
@@ -145,7 +145,7 @@ pub async fn end_session(
     user: &AuthUser,
     handle: &str,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     // Only the user's own sessions are searched; a handle of anyone else's is not found.
     let session = sessions::Entity::find()
         .filter(sessions::Column::UserId.eq(user.id))

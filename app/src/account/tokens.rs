@@ -100,7 +100,7 @@ pub async fn create(
     let scope = scope_parsed.unwrap_or(TokenScope::Read);
     let secret = new_secret();
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let token = api_tokens::ActiveModel {
         user_id: Set(user.id),
         name: Set(name.to_owned()),
@@ -142,7 +142,7 @@ pub async fn revoke(
     if token.revoked_at.is_some() {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let name = token.name.clone();
     let mut active = token.into_active_model();
     active.revoked_at = Set(Some(Utc::now()));

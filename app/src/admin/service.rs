@@ -167,7 +167,7 @@ pub async fn set_disabled(
             "You cannot disable your own account.".to_owned(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let admins = active_admins_locked(&txn).await?;
     let user = find_user(&txn, user_id).await?;
     if user.is_disabled == disabled {
@@ -193,7 +193,7 @@ pub async fn set_admin(
     is_admin: bool,
 ) -> Result<(), AppError> {
     authz::require_admin(admin)?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let admins = active_admins_locked(&txn).await?;
     let user = find_user(&txn, user_id).await?;
     if user.is_admin == is_admin {
@@ -222,7 +222,7 @@ pub async fn reset_password(
     authz::require_admin(admin)?;
     let password = temporary_password();
     let hash = hash_password(password.clone()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let user = find_user(&txn, user_id).await?;
     let user = update_user(&txn, admin, user, "password_reset", |u| {
         u.password_hash = Set(hash.0);

@@ -166,7 +166,7 @@ pub async fn register_user(
     input: NewUser,
     must_change_password: bool,
 ) -> Result<users::Model, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let mut user = create_user(&txn, input).await?;
     if must_change_password {
         let mut active = user.into_active_model();
@@ -205,7 +205,7 @@ pub async fn setup_first_admin(
         )
         .finish()?;
 
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     if user_count(&txn).await? > 0 {
         return Err(AppError::NotFound);
     }
@@ -274,7 +274,7 @@ pub async fn authenticate(
     let ok = verify_password(password, hash).await?;
     match user {
         Some(u) if ok && !u.is_disabled => {
-            let txn = db.begin().await?;
+            let txn = crate::txn::begin(db).await?;
             throttle::record_success(&txn, &keys).await?;
             let user = to_auth_user(u);
             record(
@@ -289,7 +289,7 @@ pub async fn authenticate(
             Ok(user)
         }
         _ => {
-            let txn = db.begin().await?;
+            let txn = crate::txn::begin(db).await?;
             let locked = throttle::record_failure(&txn, policy, &keys, Utc::now()).await?;
             if let Some(secs) = locked {
                 record(

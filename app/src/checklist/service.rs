@@ -349,7 +349,7 @@ pub async fn create_category(
     let project = find_by_slug(db, slug).await?;
     authz::can_edit_project(db, user, &project).await?;
     let v = check_category(&input)?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let last = categories::Entity::find()
         .filter(categories::Column::ProjectId.eq(project.id))
         .order_by_desc(categories::Column::Position)
@@ -430,7 +430,7 @@ pub async fn update_category(
     let (category, project) = category_for(db, user, id).await?;
     authz::can_edit_project(db, user, &project).await?;
     let v = check_category(&input)?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let res = categories::Entity::update_many()
         .col_expr(categories::Column::Name, Expr::value(v.name))
         .col_expr(categories::Column::Weight, Expr::value(v.weight))
@@ -480,7 +480,7 @@ pub async fn move_category(
 ) -> Result<(), AppError> {
     let (category, project) = category_for(db, user, id).await?;
     authz::can_edit_project(db, user, &project).await?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let all = categories::Entity::find()
         .filter(categories::Column::ProjectId.eq(project.id))
         .order_by_asc(categories::Column::Position)
@@ -528,7 +528,7 @@ pub async fn delete_category(
 ) -> Result<(), AppError> {
     let (category, project) = category_for(db, user, id).await?;
     authz::can_edit_project(db, user, &project).await?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let titles: Vec<String> = items::Entity::find()
         .filter(items::Column::CategoryId.eq(id))
         .all(&txn)
@@ -808,7 +808,7 @@ pub async fn create_item(
     authz::can_edit_project(db, user, &project).await?;
     let members = member_ids(db, project.team_id).await?;
     let v = check_item(&input, &members, project.evidence_required, today)?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let last = items::Entity::find()
         .filter(items::Column::CategoryId.eq(category.id))
         .order_by_desc(items::Column::Position)
@@ -910,7 +910,7 @@ pub async fn update_item(
         project.evidence_required,
         today,
     )?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     match write_item(&txn, user, &project, item, version, v).await? {
         Some(after) => {
             txn.commit().await?;
@@ -1119,7 +1119,7 @@ pub async fn bulk_update_items(
     if !invalid.is_empty() {
         return Err(AppError::Validation(invalid));
     }
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let mut stale_titles = Vec::new();
     let count = checked.len();
     for (item, version, v) in checked {
@@ -1185,7 +1185,7 @@ pub async fn delete_item(
 ) -> Result<(), AppError> {
     let (item, project) = item_for(db, user, id).await?;
     authz::can_edit_project(db, user, &project).await?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     items::Entity::delete_by_id(id).exec(&txn).await?;
     record(
         &txn,
@@ -1240,7 +1240,7 @@ pub async fn add_comment(
             "Use at most 20,000 characters.",
         )
         .finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let c = item_comments::ActiveModel {
         item_id: Set(item_id),
         author_id: Set(Some(user.id)),
@@ -1297,7 +1297,7 @@ pub async fn set_evidence_required(
     if project.evidence_required == required {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let mut active = project.into_active_model();
     active.evidence_required = Set(required);
     active.updated_at = Set(Utc::now());

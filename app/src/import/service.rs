@@ -676,7 +676,7 @@ pub async fn import_document(
     source: &str,
 ) -> Result<(String, ImportSummary), AppError> {
     check(&doc)?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let (project, members, (cats, rows, risk_titles), is_new) = match target {
         Target::Existing(slug) => {
             let project = find_by_slug(&txn, &slug).await?;

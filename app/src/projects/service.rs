@@ -81,7 +81,7 @@ pub async fn update(
             "Use a whole number from 0 to 100.",
         )
         .finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let before = audit_state(&project);
     let mut active = project.into_active_model();
     active.name = Set(name);
@@ -122,7 +122,7 @@ pub async fn move_to_team(
     if project.team_id == team_id {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let before = audit_state(&project);
     let mut active = project.into_active_model();
     active.team_id = Set(team_id);
@@ -397,7 +397,7 @@ pub async fn create(
     let checked = check_new(input)?;
     // Another team answers 404, a viewer's own team 403 (the picker offers neither).
     authz::can_create_project_in_team(db, user, checked.team_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let project = insert_project(&txn, user, checked).await?;
     txn.commit().await?;
     Ok(project.slug)

@@ -130,7 +130,7 @@ pub async fn create(
         };
     let token = new_token();
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let link = share_links::ActiveModel {
         project_id: Set(project.id),
         review_id: Set(review.as_ref().map(|r| r.id)),
@@ -180,7 +180,7 @@ pub async fn revoke(
     if link.revoked_at.is_some() {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let label = link.label.clone();
     let mut active = link.into_active_model();
     active.revoked_at = Set(Some(Utc::now()));

@@ -517,7 +517,7 @@ async fn insert_review(
     v: ReviewValues,
     previous_id: Option<i32>,
 ) -> Result<i32, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let now = Utc::now();
     let r = reviews::ActiveModel {
         project_id: Set(project.id),
@@ -607,7 +607,7 @@ pub async fn update(
         return Err(frozen());
     }
     let v = check_review(&input, today)?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let res = reviews::Entity::update_many()
         .col_expr(reviews::Column::Title, Expr::value(v.title))
         .col_expr(reviews::Column::Reviewer, Expr::value(v.reviewer))
@@ -655,7 +655,7 @@ pub async fn delete(
     if review.status == "final" {
         return Err(frozen());
     }
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     reviews::Entity::delete_many()
         .filter(reviews::Column::Id.eq(id))
         .filter(reviews::Column::Status.eq("draft"))
@@ -686,7 +686,7 @@ pub async fn finalize(
     if review.status == "final" {
         return Err(frozen());
     }
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let snap = live_snapshot(&txn, &project, today).await?;
     let json = serde_json::to_string(&snap).map_err(|e| {
         tracing::error!(error = %e, "serializing a snapshot");
@@ -768,7 +768,7 @@ pub async fn sign(
             "You have signed this review already.".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let s = review_signoffs::ActiveModel {
         review_id: Set(id),
         user_id: Set(Some(user.id)),

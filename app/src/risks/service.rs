@@ -672,7 +672,7 @@ pub async fn create_risk(
     authz::can_edit_project(db, user, &project).await?;
     let (matrix, cats, owners) = allowed(db, &project, None).await?;
     let v = check_risk(&input, &matrix, &cats, &owners)?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let r = insert_risk(&txn, user, &project, &matrix, v).await?;
     txn.commit().await?;
     Ok(r.id)
@@ -692,7 +692,7 @@ pub async fn update_risk(
     let mut input = input_of(&risk);
     change(&mut input);
     let v = check_risk(&input, &matrix, &cats, &owners)?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let res = risks::Entity::update_many()
         .col_expr(risks::Column::Title, Expr::value(v.title))
         .col_expr(risks::Column::Description, Expr::value(v.description))
@@ -751,7 +751,7 @@ pub async fn delete_risk(
     let (risk, project) = risk_for(db, user, id).await?;
     authz::can_edit_project(db, user, &project).await?;
     let (matrix, _) = matrix_of(db, project.id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     risks::Entity::delete_by_id(id).exec(&txn).await?;
     record(
         &txn,
@@ -787,7 +787,7 @@ pub async fn set_link(
     if existing.is_some() == linked {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     if linked {
         risk_items::ActiveModel {
             risk_id: Set(risk.id),
@@ -872,7 +872,7 @@ pub async fn create_from_item(
         target_likelihood: 1,
         target_impact: impact,
     };
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let r = insert_risk(&txn, user, &project, &matrix, v).await?;
     risk_items::ActiveModel {
         risk_id: Set(r.id),
@@ -1009,7 +1009,7 @@ pub async fn save_matrix(
         tracing::error!(error = %e, "serializing a risk matrix");
         AppError::Internal
     })?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let now = Utc::now();
     if saved_version == 0 {
         risk_matrices::ActiveModel {

@@ -178,7 +178,7 @@ pub async fn create_team(
 ) -> Result<i32, AppError> {
     authz::can_create_team(user)?;
     let name = check_team_name(name)?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     if teams::Entity::find()
         .filter(teams::Column::Name.eq(&name))
         .count(&txn)
@@ -225,7 +225,7 @@ pub async fn rename_team(
 ) -> Result<(), AppError> {
     authz::can_manage_team(db, user, team_id).await?;
     let name = check_team_name(name)?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let team = teams::Entity::find_by_id(team_id)
         .one(&txn)
         .await?
@@ -290,7 +290,7 @@ pub async fn add_member(
 ) -> Result<(), AppError> {
     authz::can_manage_team(db, user, team_id).await?;
     let email = normalize_email(email);
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     lock_team(&txn, team_id).await?;
     let member = users::Entity::find()
         .filter(users::Column::Email.eq(&email))
@@ -363,7 +363,7 @@ pub async fn change_role(
     role: TeamRole,
 ) -> Result<(), AppError> {
     authz::can_manage_team(db, user, team_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     lock_team(&txn, team_id).await?;
     let (m, member, old) = find_member(&txn, team_id, member_id).await?;
     if old == role {
@@ -400,7 +400,7 @@ pub async fn remove_member(
     member_id: i32,
 ) -> Result<(), AppError> {
     authz::can_remove_member(db, user, team_id, member_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     lock_team(&txn, team_id).await?;
     let (_, member, old) = find_member(&txn, team_id, member_id).await?;
     if old == TeamRole::Owner && owner_count(&txn, team_id).await? <= 1 {

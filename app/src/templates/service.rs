@@ -298,7 +298,7 @@ pub async fn save_project(
     {
         return Err(taken());
     }
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     let t = templates::ActiveModel {
         team_id: Set(project.team_id),
         name: Set(name.clone()),
@@ -336,7 +336,7 @@ pub async fn delete(
         .await?
         .ok_or(AppError::NotFound)?;
     authz::can_create_project_in_team(db, user, t.team_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::txn::begin(db).await?;
     templates::Entity::delete_by_id(t.id).exec(&txn).await?;
     record(
         &txn,

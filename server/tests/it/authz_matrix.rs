@@ -11,6 +11,7 @@ use app::{
 };
 use reqwest::{Client, Method};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use serde_json::json;
 
 use crate::support::{PASSWORD, TestServer};
 
@@ -55,6 +56,8 @@ struct World {
     risk: i32,
     /// A final review of `alpha-app`.
     review: i32,
+    /// A read-write API token per principal (none for anonymous).
+    tokens: Vec<Option<String>>,
 }
 
 /// A new review of `alpha-app` by the owner, finalized when asked.
@@ -230,6 +233,15 @@ async fn arrange() -> World {
     let item = fresh_item(&s, category, 0).await;
     let risk = fresh_risk(&s, 0).await;
     let review = fresh_review(&s, 0, true).await;
+    let mut tokens = vec![None];
+    for p in 1..PRINCIPALS.len() {
+        let u = s.auth_user(email_of(p).unwrap_or_default()).await;
+        tokens.push(Some(
+            app::account::tokens::create(&s.db, &u, "matrix", "write", "")
+                .await
+                .unwrap(),
+        ));
+    }
     World {
         s,
         alpha,
@@ -239,6 +251,7 @@ async fn arrange() -> World {
         item,
         risk,
         review,
+        tokens,
     }
 }
 
@@ -270,11 +283,28 @@ async fn client_for(w: &World, principal: usize) -> Client {
     c
 }
 
-/// One request: method, path (with query for GETs) and form fields for POSTs.
+/// Disables (or enables) the disabled principal's account.
+async fn set_disabled(w: &World, flag: bool) {
+    let email = email_of(DISABLED).unwrap_or_default();
+    let u = app::entities::users::Entity::find_by_id(w.s.auth_user(email).await.id)
+        .one(&w.s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut u = u.into_active_model();
+    u.is_disabled = Set(flag);
+    u.update(&w.s.db).await.unwrap();
+}
+
+/// One request: method, path (with query for GETs) and form fields for POSTs, or for the REST
+/// API a JSON body.
 struct Req {
     method: Method,
     path: String,
     form: Vec<(String, String)>,
+    json: Option<serde_json::Value>,
+    /// Sent with the principal's API token instead of a session.
+    bearer: bool,
 }
 
 fn get(path: impl Into<String>) -> Req {
@@ -282,6 +312,19 @@ fn get(path: impl Into<String>) -> Req {
         method: Method::GET,
         path: path.into(),
         form: vec![],
+        json: None,
+        bearer: false,
+    }
+}
+
+/// A REST API request (`/api/v1` + `path`), sent with the principal's token.
+fn api(method: Method, path: impl AsRef<str>, json: Option<serde_json::Value>) -> Req {
+    Req {
+        method,
+        path: format!("/api/v1{}", path.as_ref()),
+        form: vec![],
+        json,
+        bearer: true,
     }
 }
 
@@ -293,6 +336,8 @@ fn post(name: &str, form: &[(&str, String)]) -> Req {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.clone()))
             .collect(),
+        json: None,
+        bearer: false,
     }
 }
 
@@ -307,6 +352,13 @@ const FN_VIEW: Row = [401, 401, 200, 200, 200, 404, 200];
 const FN_EDIT: Row = [401, 401, 403, 200, 200, 404, 200];
 const FN_MANAGE: Row = [401, 401, 403, 403, 200, 404, 200];
 const FN_ADMIN: Row = [401, 401, 403, 403, 403, 403, 200];
+/// REST API reads and writes: by token only (anonymous has none; the disabled user's token
+/// stops working).
+const API_ANY_USER: Row = [401, 401, 200, 200, 200, 200, 200];
+const API_VIEW: Row = [401, 401, 200, 200, 200, 404, 200];
+const API_EDIT: Row = [401, 401, 403, 200, 200, 404, 200];
+const API_CREATE: Row = [401, 401, 403, 201, 201, 404, 201];
+const API_DELETE: Row = [401, 401, 403, 204, 204, 404, 204];
 
 /// The expected statuses and the request for `endpoint` in cell number `n` (unique per cell,
 /// for fresh names). Creates whatever the request needs to change, so cells are independent.
@@ -797,6 +849,144 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             [401, 401, 404, 404, 404, 404, 404],
             post("end_session", &[("handle", w.other_session_handle.clone())]),
         ),
+        // The REST API.
+        "GET /api/v1/openapi.json" | "GET /api/v1/docs" => ([200; 7], get(&endpoint[4..])),
+        "GET /api/v1/me" => (API_ANY_USER, api(Method::GET, "/me", None)),
+        "GET /api/v1/projects" => (API_ANY_USER, api(Method::GET, "/projects", None)),
+        "POST /api/v1/projects" => (
+            API_CREATE,
+            api(
+                Method::POST,
+                "/projects",
+                Some(json!({"name": format!("Api {n}"), "team_id": w.alpha})),
+            ),
+        ),
+        "GET /api/v1/projects/{slug}"
+        | "GET /api/v1/projects/{slug}/categories"
+        | "GET /api/v1/projects/{slug}/items"
+        | "GET /api/v1/projects/{slug}/risks"
+        | "GET /api/v1/projects/{slug}/reviews"
+        | "GET /api/v1/projects/{slug}/diff"
+        | "GET /api/v1/projects/{slug}/report" => (
+            API_VIEW,
+            api(
+                Method::GET,
+                endpoint[11..].replace("{slug}", "alpha-app"),
+                None,
+            ),
+        ),
+        "GET /api/v1/projects/{slug}/export/{format}" => (
+            API_VIEW,
+            api(Method::GET, "/projects/alpha-app/export/md", None),
+        ),
+        "PATCH /api/v1/projects/{slug}" => (
+            API_EDIT,
+            api(
+                Method::PATCH,
+                "/projects/alpha-app",
+                Some(json!({"description": format!("Edit {n}")})),
+            ),
+        ),
+        "POST /api/v1/projects/{slug}/categories" => (
+            API_CREATE,
+            api(
+                Method::POST,
+                "/projects/alpha-app/categories",
+                Some(json!({"name": format!("Api category {n}")})),
+            ),
+        ),
+        "PATCH /api/v1/categories/{id}" => {
+            let id = fresh_category(s, n).await;
+            (
+                API_EDIT,
+                api(
+                    Method::PATCH,
+                    format!("/categories/{id}"),
+                    Some(json!({"version": 1, "weight": 2})),
+                ),
+            )
+        }
+        "POST /api/v1/categories/{id}/items" => (
+            API_CREATE,
+            api(
+                Method::POST,
+                format!("/categories/{}/items", w.category),
+                Some(json!({"title": format!("Api item {n}")})),
+            ),
+        ),
+        "GET /api/v1/items/{id}" | "GET /api/v1/items/{id}/comments" => (
+            API_VIEW,
+            api(
+                Method::GET,
+                endpoint[11..].replace("{id}", &w.item.to_string()),
+                None,
+            ),
+        ),
+        "PATCH /api/v1/items/{id}" => {
+            let id = fresh_item(s, w.category, n).await;
+            (
+                API_EDIT,
+                api(
+                    Method::PATCH,
+                    format!("/items/{id}"),
+                    Some(json!({"version": 1, "title": format!("Api edit {n}")})),
+                ),
+            )
+        }
+        "POST /api/v1/items/{id}/status" => {
+            let id = fresh_item(s, w.category, n).await;
+            (
+                API_EDIT,
+                api(
+                    Method::POST,
+                    format!("/items/{id}/status"),
+                    Some(json!({"status": "in_progress"})),
+                ),
+            )
+        }
+        "DELETE /api/v1/items/{id}" => {
+            let id = fresh_item(s, w.category, n).await;
+            (
+                API_DELETE,
+                api(Method::DELETE, format!("/items/{id}"), None),
+            )
+        }
+        // Viewers may comment, as in the UI.
+        "POST /api/v1/items/{id}/comments" => (
+            [401, 401, 201, 201, 201, 404, 201],
+            api(
+                Method::POST,
+                format!("/items/{}/comments", w.item),
+                Some(json!({"body": format!("Comment {n}")})),
+            ),
+        ),
+        "POST /api/v1/projects/{slug}/risks" => (
+            API_CREATE,
+            api(
+                Method::POST,
+                "/projects/alpha-app/risks",
+                Some(json!({"title": format!("Api risk {n}"), "likelihood": 2, "impact": 2})),
+            ),
+        ),
+        "GET /api/v1/risks/{id}" => (
+            API_VIEW,
+            api(Method::GET, format!("/risks/{}", w.risk), None),
+        ),
+        "PATCH /api/v1/risks/{id}" => {
+            let id = fresh_risk(s, n).await;
+            (
+                API_EDIT,
+                api(
+                    Method::PATCH,
+                    format!("/risks/{id}"),
+                    Some(json!({"version": 1, "impact": 1})),
+                ),
+            )
+        }
+        "GET /api/v1/reviews/{id}" => (
+            API_VIEW,
+            api(Method::GET, format!("/reviews/{}", w.review), None),
+        ),
         other => panic!(
             "no authorization-matrix row for `{other}`: add one (expected status per principal)"
         ),
@@ -814,6 +1004,22 @@ fn endpoints() -> BTreeSet<String> {
             all.insert(format!("{method} {}", route.path()));
         }
     }
+    // The REST API, from its OpenAPI document (which is generated from its routes).
+    for (path, item) in &preflight_server::api::openapi().paths.paths {
+        for (method, op) in [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PATCH", &item.patch),
+            ("PUT", &item.put),
+            ("DELETE", &item.delete),
+        ] {
+            if op.is_some() {
+                all.insert(format!("{method} /api/v1{path}"));
+            }
+        }
+    }
+    all.insert("GET /api/v1/openapi.json".into());
+    all.insert("GET /api/v1/docs".into());
     all
 }
 
@@ -854,9 +1060,24 @@ async fn every_endpoint_answers_each_principal_exactly() {
         for (p, name) in PRINCIPALS.iter().enumerate() {
             cells += 1;
             let (expect, req) = row(&w, endpoint, cells).await;
-            let client = client_for(&w, p).await;
+            let is_api = req.bearer;
+            let client = if is_api {
+                if p == DISABLED {
+                    set_disabled(&w, true).await;
+                }
+                w.s.client()
+            } else {
+                client_for(&w, p).await
+            };
             let mut builder = client.request(req.method.clone(), w.s.url(&req.path));
-            if req.method == Method::POST {
+            if is_api {
+                if let Some(token) = &w.tokens[p] {
+                    builder = builder.bearer_auth(token);
+                }
+                if let Some(json) = &req.json {
+                    builder = builder.json(json);
+                }
+            } else if req.method == Method::POST {
                 builder = builder.header("origin", &w.s.base).form(&req.form);
             } else if !req.path.starts_with("/rpc/") {
                 builder = builder.header("accept", "text/html");
