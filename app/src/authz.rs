@@ -14,20 +14,14 @@ use crate::{
     teams::service::{memberships, role_in_team},
 };
 
-/// The user's effective role for a team: site admins act as owners of every team there is
-/// (a team id that does not exist gives no role, so it stays a 404 for them too).
+/// The user's effective role for an existing team: site admins act as owners everywhere.
 pub async fn effective_team_role(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     team_id: i32,
 ) -> Result<Option<TeamRole>, AppError> {
     if user.is_admin {
-        use sea_orm::EntityTrait;
-        let exists = crate::entities::teams::Entity::find_by_id(team_id)
-            .one(db)
-            .await?
-            .is_some();
-        return Ok(exists.then_some(TeamRole::Owner));
+        return Ok(Some(TeamRole::Owner));
     }
     role_in_team(db, user.id, team_id).await
 }
@@ -80,12 +74,20 @@ pub fn permissions(role: TeamRole) -> Permissions {
     }
 }
 
-/// May see the team (member or admin); returns the role it is seen with.
+/// May see the team (member or admin); returns the role it is seen with. A team id that does
+/// not exist is not found for admins too (it comes from the request, so it is checked).
 pub async fn can_view_team(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     team_id: i32,
 ) -> Result<TeamRole, AppError> {
+    if user.is_admin {
+        use sea_orm::EntityTrait;
+        crate::entities::teams::Entity::find_by_id(team_id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    }
     effective_team_role(db, user, team_id)
         .await?
         .ok_or(AppError::NotFound)
@@ -121,7 +123,10 @@ pub async fn can_view_project(
     user: &AuthUser,
     project: &projects::Model,
 ) -> Result<TeamRole, AppError> {
-    can_view_team(db, user, project.team_id).await
+    // The project's team exists (foreign key): no need to look it up for admins.
+    effective_team_role(db, user, project.team_id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// May change the project's content (editor or owner).
