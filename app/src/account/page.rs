@@ -88,7 +88,9 @@ fn ApiTokens() -> impl IntoView {
                 "A token acts as you, with your permissions (a read-only token can only read), \
                  for scripts and CI. Send it as "
                 <code>"Authorization: Bearer …"</code>
-                ". Revoke it and it stops working at once."
+                ". Revoke it and it stops working at once. The "
+                <a href="/api/v1/docs" rel="external">"API documentation"</a>
+                " lists every operation."
             </p>
             <ActionForm action=create attr:class="stack">
                 <FormError error=non_field_error(error) />
