@@ -76,6 +76,35 @@ async fn send(s: &TestServer, token: &str, method: Method, path: &str, body: Val
     call(s, Some(token), method, path, Some(body), &[]).await
 }
 
+async fn post(s: &TestServer, token: &str, path: &str, body: Value) -> Answer {
+    send(s, token, Method::POST, path, body).await
+}
+
+async fn patch(s: &TestServer, token: &str, path: &str, body: Value) -> Answer {
+    send(s, token, Method::PATCH, path, body).await
+}
+
+/// A project with one category and one item in it, made over the API; (category, item) ids.
+async fn project_with_item(
+    s: &TestServer,
+    t: &str,
+    team: i32,
+    (project, category, item): (&str, &str, Value),
+) -> (i64, i64) {
+    let p = post(s, t, "/projects", json!({"name": project, "team_id": team})).await;
+    let slug = p.body["slug"].as_str().unwrap();
+    let c = post(
+        s,
+        t,
+        &format!("/projects/{slug}/categories"),
+        json!({"name": category}),
+    )
+    .await;
+    let cat = c.body["id"].as_i64().unwrap();
+    let i = post(s, t, &format!("/categories/{cat}/items"), item).await;
+    (cat, i.body["id"].as_i64().unwrap())
+}
+
 async fn token_for(s: &TestServer, email: &str, scope: &str) -> String {
     let user = s.auth_user(email).await;
     tokens::create(&s.db, &user, "test", scope, "")
@@ -112,10 +141,9 @@ async fn projects_categories_items_and_comments_round_trip() {
     assert_eq!(me.body["scope"], "write");
 
     // Projects: create (201 + Location), invalid input (422 on the field, nothing made).
-    let p = send(
+    let p = post(
         &s,
         &t,
-        Method::POST,
         "/projects",
         json!({"name": "Payments API", "team_id": team}),
     )
@@ -123,34 +151,19 @@ async fn projects_categories_items_and_comments_round_trip() {
     assert_eq!(p.status, 201, "{}", p.body);
     assert_eq!(p.header("location"), "/api/v1/projects/payments-api");
     assert_eq!(p.body["slug"], "payments-api");
-    let bad = send(
-        &s,
-        &t,
-        Method::POST,
-        "/projects",
-        json!({"name": " ", "team_id": team}),
-    )
-    .await;
+    let bad = post(&s, &t, "/projects", json!({"name": " ", "team_id": team})).await;
     assert!(is_problem(&bad, 422), "{}", bad.body);
     assert!(bad.field_error("name").is_some(), "{}", bad.body);
-    let wrong_type = send(
-        &s,
-        &t,
-        Method::POST,
-        "/projects",
-        json!({"name": "X", "team_id": "one"}),
-    )
-    .await;
+    let wrong_type = post(&s, &t, "/projects", json!({"name": "X", "team_id": "one"})).await;
     assert!(is_problem(&wrong_type, 422), "{}", wrong_type.body);
     assert!(
         wrong_type.field_error("team_id").is_some(),
         "{}",
         wrong_type.body
     );
-    let missing_team = send(
+    let missing_team = post(
         &s,
         &t,
-        Method::POST,
         "/projects",
         json!({"name": "X", "team_id": 999_999}),
     )
@@ -174,35 +187,20 @@ async fn projects_categories_items_and_comments_round_trip() {
     .await;
     assert!(is_problem(&not_json, 415), "{}", not_json.body);
 
-    let patched = send(
-        &s,
-        &t,
-        Method::PATCH,
-        "/projects/payments-api",
-        json!({"threshold": 80}),
-    )
-    .await;
+    let patched = patch(&s, &t, "/projects/payments-api", json!({"threshold": 80})).await;
     assert_eq!(patched.status, 200, "{}", patched.body);
     assert_eq!(patched.body["threshold"], 80);
     assert_eq!(
         patched.body["name"], "Payments API",
         "fields left out keep their values"
     );
-    let bad = send(
-        &s,
-        &t,
-        Method::PATCH,
-        "/projects/payments-api",
-        json!({"threshold": 101}),
-    )
-    .await;
+    let bad = patch(&s, &t, "/projects/payments-api", json!({"threshold": 101})).await;
     assert!(bad.field_error("threshold").is_some(), "{}", bad.body);
 
     // Categories.
-    let c = send(
+    let c = post(
         &s,
         &t,
-        Method::POST,
         "/projects/payments-api/categories",
         json!({"name": "Security", "weight": 3}),
     )
@@ -210,19 +208,17 @@ async fn projects_categories_items_and_comments_round_trip() {
     assert_eq!(c.status, 201, "{}", c.body);
     let cat = c.body["id"].as_i64().unwrap();
     assert_eq!(c.body["weight"], 3);
-    let bad = send(
+    let bad = post(
         &s,
         &t,
-        Method::POST,
         "/projects/payments-api/categories",
         json!({"name": "X", "weight": 500}),
     )
     .await;
     assert!(bad.field_error("weight").is_some(), "{}", bad.body);
-    let scored = send(
+    let scored = patch(
         &s,
         &t,
-        Method::PATCH,
         &format!("/categories/{cat}"),
         json!({"version": 1, "assessor_score": 70}),
     )
@@ -230,10 +226,9 @@ async fn projects_categories_items_and_comments_round_trip() {
     assert_eq!(scored.status, 200, "{}", scored.body);
     assert_eq!(scored.body["assessor_score"], 70);
     assert_eq!(scored.body["name"], "Security");
-    let stale = send(
+    let stale = patch(
         &s,
         &t,
-        Method::PATCH,
         &format!("/categories/{cat}"),
         json!({"version": 1, "assessor_score": null}),
     )
@@ -241,7 +236,7 @@ async fn projects_categories_items_and_comments_round_trip() {
     assert!(is_problem(&stale, 409), "{}", stale.body);
 
     // Items: create with an ETag; validation names the API's fields.
-    let i = send(&s, &t, Method::POST, &format!("/categories/{cat}/items"),
+    let i = post(&s, &t, &format!("/categories/{cat}/items"),
         json!({"title": "Load test passed", "priority": "critical", "due_date": "2026-12-31", "effort_hours": 4.5})).await;
     assert_eq!(i.status, 201, "{}", i.body);
     let id = i.body["id"].as_i64().unwrap();
@@ -255,14 +250,7 @@ async fn projects_categories_items_and_comments_round_trip() {
         (json!({"title": "X", "priority": "urgent"}), "priority"),
         (json!({"title": "X", "colour": "red"}), "colour"),
     ] {
-        let bad = send(
-            &s,
-            &t,
-            Method::POST,
-            &format!("/categories/{cat}/items"),
-            body.clone(),
-        )
-        .await;
+        let bad = post(&s, &t, &format!("/categories/{cat}/items"), body.clone()).await;
         assert!(is_problem(&bad, 422), "{body}: {}", bad.body);
         assert!(bad.field_error(field).is_some(), "{body}: {}", bad.body);
     }
@@ -279,7 +267,7 @@ async fn projects_categories_items_and_comments_round_trip() {
 
     // Updates need a version: none → 428, stale body version → 409, stale ETag → 412.
     let path = format!("/items/{id}");
-    let none = send(&s, &t, Method::PATCH, &path, json!({"title": "Renamed"})).await;
+    let none = patch(&s, &t, &path, json!({"title": "Renamed"})).await;
     assert!(is_problem(&none, 428), "{}", none.body);
     let ok = call(
         &s,
@@ -302,23 +290,9 @@ async fn projects_categories_items_and_comments_round_trip() {
     )
     .await;
     assert!(is_problem(&stale, 412), "{}", stale.body);
-    let stale = send(
-        &s,
-        &t,
-        Method::PATCH,
-        &path,
-        json!({"version": 1, "title": "Lost"}),
-    )
-    .await;
+    let stale = patch(&s, &t, &path, json!({"version": 1, "title": "Lost"})).await;
     assert!(is_problem(&stale, 409), "{}", stale.body);
-    let cleared = send(
-        &s,
-        &t,
-        Method::PATCH,
-        &path,
-        json!({"version": 2, "due_date": null}),
-    )
-    .await;
+    let cleared = patch(&s, &t, &path, json!({"version": 2, "due_date": null})).await;
     assert_eq!(cleared.status, 200, "{}", cleared.body);
     assert!(cleared.body["due_date"].is_null());
     assert_eq!(
@@ -328,19 +302,17 @@ async fn projects_categories_items_and_comments_round_trip() {
     assert_eq!(get(&s, &t, &path).await.body["title"], "Renamed");
 
     // Status with evidence in one call, as CI does it (no version: the current one).
-    let bad = send(
+    let bad = post(
         &s,
         &t,
-        Method::POST,
         &format!("{path}/status"),
         json!({"status": "done", "evidence_url": "ftp://x"}),
     )
     .await;
     assert!(bad.field_error("evidence_url").is_some(), "{}", bad.body);
-    let done = send(
+    let done = post(
         &s,
         &t,
-        Method::POST,
         &format!("{path}/status"),
         json!({"status": "done", "evidence_url": "https://ci.example.com/runs/42"}),
     )
@@ -351,10 +323,9 @@ async fn projects_categories_items_and_comments_round_trip() {
 
     // Lists: filters as on the checklist page; pages in a stable order.
     for n in 0..4 {
-        send(
+        post(
             &s,
             &t,
-            Method::POST,
             &format!("/categories/{cat}/items"),
             json!({"title": format!("Gap {n}")}),
         )
@@ -379,10 +350,9 @@ async fn projects_categories_items_and_comments_round_trip() {
     assert_eq!(cats.body[0]["counts"]["done"], 1, "{}", cats.body);
 
     // Comments.
-    let cm = send(
+    let cm = post(
         &s,
         &t,
-        Method::POST,
         &format!("{path}/comments"),
         json!({"body": "Ran **k6** at 2k rps"}),
     )
@@ -394,14 +364,7 @@ async fn projects_categories_items_and_comments_round_trip() {
             .unwrap()
             .contains("<strong>k6</strong>")
     );
-    let bad = send(
-        &s,
-        &t,
-        Method::POST,
-        &format!("{path}/comments"),
-        json!({"body": "  "}),
-    )
-    .await;
+    let bad = post(&s, &t, &format!("{path}/comments"), json!({"body": "  "})).await;
     assert!(bad.field_error("body").is_some(), "{}", bad.body);
     let list = get(&s, &t, &format!("{path}/comments")).await;
     assert_eq!(list.body.as_array().unwrap().len(), 1);
@@ -427,32 +390,8 @@ async fn projects_categories_items_and_comments_round_trip() {
 async fn tokens_roles_and_teams_decide_like_the_ui() {
     let s = TestServer::start().await;
     let (t, team) = ada(&s).await;
-    send(
-        &s,
-        &t,
-        Method::POST,
-        "/projects",
-        json!({"name": "Alpha", "team_id": team}),
-    )
-    .await;
-    let c = send(
-        &s,
-        &t,
-        Method::POST,
-        "/projects/alpha/categories",
-        json!({"name": "Ops"}),
-    )
-    .await;
-    let cat = c.body["id"].as_i64().unwrap();
-    let i = send(
-        &s,
-        &t,
-        Method::POST,
-        &format!("/categories/{cat}/items"),
-        json!({"title": "Runbook"}),
-    )
-    .await;
-    let item = i.body["id"].as_i64().unwrap();
+    let (cat, item) =
+        project_with_item(&s, &t, team, ("Alpha", "Ops", json!({"title": "Runbook"}))).await;
 
     // Another team's project is not found, for reads and writes alike.
     let bob = s.add_user("bob@example.com", false).await;
@@ -600,61 +539,44 @@ async fn tokens_roles_and_teams_decide_like_the_ui() {
 async fn risks_reviews_reports_and_exports() {
     let s = TestServer::start().await;
     let (t, team) = ada(&s).await;
-    send(
+    let (cat, _) = project_with_item(
         &s,
         &t,
-        Method::POST,
-        "/projects",
-        json!({"name": "Ledger", "team_id": team}),
-    )
-    .await;
-    let c = send(
-        &s,
-        &t,
-        Method::POST,
-        "/projects/ledger/categories",
-        json!({"name": "Data & backups"}),
-    )
-    .await;
-    let cat = c.body["id"].as_i64().unwrap();
-    send(
-        &s,
-        &t,
-        Method::POST,
-        &format!("/categories/{cat}/items"),
-        json!({"title": "Restore drill", "priority": "critical"}),
+        team,
+        (
+            "Ledger",
+            "Data & backups",
+            json!({"title": "Restore drill", "priority": "critical"}),
+        ),
     )
     .await;
 
     // Risks: create, validate against the matrix, reassess with a version.
-    let r = send(&s, &t, Method::POST, "/projects/ledger/risks",
+    let r = post(&s, &t, "/projects/ledger/risks",
         json!({"title": "Backups untested", "likelihood": 4, "impact": 5, "target_likelihood": 1, "category_id": cat})).await;
     assert_eq!(r.status, 201, "{}", r.body);
     let risk = r.body["id"].as_i64().unwrap();
     assert_eq!(r.body["score"], 20);
     assert_eq!(r.body["category"][1], "Data & backups");
-    let bad = send(
+    let bad = post(
         &s,
         &t,
-        Method::POST,
         "/projects/ledger/risks",
         json!({"title": "X", "likelihood": 9, "impact": 1}),
     )
     .await;
     assert!(bad.field_error("likelihood").is_some(), "{}", bad.body);
-    let bad = send(
+    let bad = post(
         &s,
         &t,
-        Method::POST,
         "/projects/ledger/risks",
         json!({"title": "X", "likelihood": 1, "impact": 1, "owner_id": 4242}),
     )
     .await;
     assert!(bad.field_error("owner_id").is_some(), "{}", bad.body);
-    let moved = send(
+    let moved = patch(
         &s,
         &t,
-        Method::PATCH,
         &format!("/risks/{risk}"),
         json!({"version": 1, "likelihood": 2, "status": "mitigating"}),
     )
@@ -664,10 +586,9 @@ async fn risks_reviews_reports_and_exports() {
         (moved.body["score"].as_i64(), moved.body["status"].as_str()),
         (Some(10), Some("mitigating"))
     );
-    let stale = send(
+    let stale = patch(
         &s,
         &t,
-        Method::PATCH,
         &format!("/risks/{risk}"),
         json!({"version": 1, "title": "Lost"}),
     )
@@ -709,10 +630,9 @@ async fn risks_reviews_reports_and_exports() {
     assert_eq!(one.body["review"]["version_label"], "v1");
     let items = get(&s, &t, "/projects/ledger/items").await;
     let item = items.body["data"][0]["id"].as_i64().unwrap();
-    send(
+    post(
         &s,
         &t,
-        Method::POST,
         &format!("/items/{item}/status"),
         json!({"status": "done"}),
     )

@@ -262,23 +262,13 @@ async fn client_for(w: &World, principal: usize) -> Client {
     let Some(email) = email_of(principal) else {
         return c;
     };
-    let set_disabled = |flag: bool| async move {
-        let u = app::entities::users::Entity::find_by_id(w.s.auth_user(email).await.id)
-            .one(&w.s.db)
-            .await
-            .unwrap()
-            .unwrap();
-        let mut u = u.into_active_model();
-        u.is_disabled = Set(flag);
-        u.update(&w.s.db).await.unwrap();
-    };
     if principal == DISABLED {
-        set_disabled(false).await;
+        set_disabled(w, false).await;
     }
     let res = w.s.login(&c, email, PASSWORD).await;
     assert_eq!(res.status(), 200, "login of {email}");
     if principal == DISABLED {
-        set_disabled(true).await;
+        set_disabled(w, true).await;
     }
     c
 }
