@@ -49,6 +49,7 @@ pub async fn categories(
 #[serde(deny_unknown_fields)]
 pub struct NewCategory {
     /// Name (1–120 characters).
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     /// Weight in the overall score, 0–100 (default 1).
     #[schema(minimum = 0, maximum = 100)]
@@ -104,7 +105,8 @@ pub async fn create_category(
 pub struct CategoryChange {
     /// The version last read (409 when someone changed it since).
     pub version: i32,
-    /// Name.
+    /// Name (1–120 characters).
+    #[schema(min_length = 1, max_length = 120)]
     pub name: Option<String>,
     /// Weight, 0–100.
     #[schema(minimum = 0, maximum = 100)]
@@ -113,7 +115,8 @@ pub struct CategoryChange {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<u32>, minimum = 0, maximum = 100)]
     pub assessor_score: Option<Option<u32>>,
-    /// The assessor's note.
+    /// The assessor's note (up to 20,000 characters).
+    #[schema(max_length = 20000)]
     pub assessor_note: Option<String>,
 }
 
@@ -204,10 +207,12 @@ pub async fn items(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewItem {
-    /// Title (1–300 characters).
+    /// Title (1–200 characters).
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
-    /// Description (Markdown).
+    /// Description (Markdown, up to 20,000 characters).
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub description: String,
     /// Priority (default medium).
     pub priority: Option<Priority>,
@@ -218,6 +223,7 @@ pub struct NewItem {
     /// Due date.
     pub due_date: Option<NaiveDate>,
     /// Estimated hours.
+    #[schema(minimum = 0)]
     pub effort_hours: Option<f64>,
 }
 
@@ -301,9 +307,11 @@ pub async fn get_item(
 pub struct ItemChange {
     /// The version last read; or send `If-Match` instead.
     pub version: Option<i32>,
-    /// Title.
+    /// Title (1–200 characters).
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
-    /// Description (Markdown).
+    /// Description (Markdown, up to 20,000 characters).
+    #[schema(max_length = 20000)]
     pub description: Option<String>,
     /// Priority.
     pub priority: Option<Priority>,
@@ -328,11 +336,13 @@ pub struct ItemChange {
     pub due_date: Option<Option<NaiveDate>>,
     /// Estimated hours, or `null`.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = 0)]
     pub effort_hours: Option<Option<f64>>,
-    /// A link to the evidence (http or https).
+    /// A link to the evidence (http or https, up to 2,000 characters).
+    #[schema(max_length = 2000)]
     pub evidence_url: Option<String>,
-    /// Evidence as text.
+    /// Evidence as text (up to 20,000 characters).
+    #[schema(max_length = 20000)]
     pub evidence_text: Option<String>,
 }
 
@@ -429,7 +439,8 @@ pub struct StatusChange {
     pub status_reason: Option<String>,
     /// Until when an accepted risk is accepted.
     pub accepted_until: Option<NaiveDate>,
-    /// A link to the evidence (a CI run, a dashboard).
+    /// A link to the evidence (a CI run, a dashboard; http or https).
+    #[schema(max_length = 2000)]
     pub evidence_url: Option<String>,
     /// Evidence as text.
     pub evidence_text: Option<String>,
@@ -493,6 +504,7 @@ pub async fn comments(
 #[serde(deny_unknown_fields)]
 pub struct NewComment {
     /// The comment (Markdown, up to 20,000 characters).
+    #[schema(min_length = 1, max_length = 20000)]
     pub body: String,
 }
 

@@ -64,12 +64,16 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct NewProject {
     /// Display name (1–120 characters).
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
-    /// URL slug; derived from the name when left out.
+    /// URL slug (lower-case letters, digits, single hyphens); derived from the name when left
+    /// out.
     #[serde(default)]
+    #[schema(max_length = 64)]
     pub slug: String,
-    /// Description (Markdown).
+    /// Description (Markdown, up to 10,000 characters).
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub description: String,
     /// The owning team (its editors and owners may create projects).
     pub team_id: i32,
@@ -114,11 +118,14 @@ pub async fn get(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectChange {
-    /// Display name.
+    /// Display name (1–120 characters).
+    #[schema(min_length = 1, max_length = 120)]
     pub name: Option<String>,
-    /// Description (Markdown).
+    /// Description (Markdown, up to 10,000 characters).
+    #[schema(max_length = 10000)]
     pub description: Option<String>,
     /// Readiness threshold, 0–100.
+    #[schema(minimum = 0, maximum = 100)]
     pub threshold: Option<i32>,
 }
 

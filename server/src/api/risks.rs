@@ -71,9 +71,11 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct NewRisk {
     /// Title (1–200 characters).
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
-    /// Description (Markdown).
+    /// Description (Markdown, up to 20,000 characters).
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub description: String,
     /// The category it belongs to.
     pub category_id: Option<i32>,
@@ -82,8 +84,10 @@ pub struct NewRisk {
     /// Status (default open).
     pub status: Option<RiskStatus>,
     /// Current likelihood step.
+    #[schema(minimum = 1)]
     pub likelihood: i32,
     /// Current impact step.
+    #[schema(minimum = 1)]
     pub impact: i32,
     /// Target likelihood step (default: the current one).
     pub target_likelihood: Option<i32>,
@@ -150,9 +154,11 @@ pub async fn get(
 pub struct RiskChange {
     /// The version last read (409 when someone changed it since).
     pub version: i32,
-    /// Title.
+    /// Title (1–200 characters).
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
-    /// Description (Markdown).
+    /// Description (Markdown, up to 20,000 characters).
+    #[schema(max_length = 20000)]
     pub description: Option<String>,
     /// The category, or `null` for none.
     #[serde(default, deserialize_with = "nullable")]
