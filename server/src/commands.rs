@@ -149,6 +149,30 @@ pub async fn create_user_cmd(
     }
 }
 
+/// `preflight bench-seed`: see [`crate::bench`].
+pub async fn bench_seed(dbargs: &DbArgs) -> Result<(), BoxError> {
+    let password = std::env::var("PREFLIGHT_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "bench-password".to_owned());
+    let conn = db::connect(&dbargs.resolve_url()?).await?;
+    db::migrate(&conn).await?;
+    let started = std::time::Instant::now();
+    crate::bench::seed(&conn, &password, chrono::Utc::now().date_naive())
+        .await
+        .map_err(describe)?;
+    println!(
+        "seeded in {:.1} s: {} projects ({} with {} items), accounts {}…{}",
+        started.elapsed().as_secs_f64(),
+        crate::bench::PROJECTS,
+        crate::bench::LARGE,
+        crate::bench::LARGE_ITEMS,
+        crate::bench::email(1),
+        crate::bench::email(crate::bench::USERS)
+    );
+    Ok(())
+}
+
 /// `preflight token create`: prints the new token alone on stdout.
 pub async fn create_token_cmd(
     dbargs: &DbArgs,

@@ -81,6 +81,11 @@ pub enum Command {
     /// Writes a project as Preflight JSON (the whole project; `preflight import` reads it
     /// back) or as a CSV of items, to a file or stdout.
     Export(ExportArgs),
+    /// Loads the benchmark data set (what `make bench` measures): 20 accounts
+    /// `bench01@example.com`…`bench20@example.com` sharing `PREFLIGHT_PASSWORD` (else
+    /// `bench-password`), 199 small projects and `big-service` with 12 categories, 1,000 items in
+    /// every state, 50 risks and 5 final reviews. Meant for an empty database.
+    BenchSeed,
     /// Manages API tokens.
     Token {
         /// What to do with tokens.

@@ -21,6 +21,7 @@ async fn main() -> std::process::ExitCode {
         Command::Serve(args) => commands::serve(&cli.db, args).await,
         Command::Migrate => commands::migrate(&cli.db).await,
         Command::Demo => commands::demo(&cli.db).await,
+        Command::BenchSeed => commands::bench_seed(&cli.db).await,
         Command::Import(args) => commands::import(&cli.db, args).await,
         Command::Export(args) => commands::export(&cli.db, args).await,
         Command::Token {

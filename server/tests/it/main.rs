@@ -9,6 +9,7 @@ mod api_http;
 mod audit;
 mod auth_http;
 mod authz_matrix;
+mod bench_seed;
 mod checklist_http;
 mod cli;
 mod export_http;

@@ -1,0 +1,84 @@
+//! The benchmark data set: the sizes `make bench` promises, every item state, a history of final
+//! reviews, and accounts that can sign in.
+
+use app::entities::{items, projects, reviews, risks, team_members, users};
+use preflight_server::bench;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::support::{PASSWORD, TestServer};
+
+#[tokio::test]
+async fn the_bench_data_set_has_the_promised_shape() {
+    let s = TestServer::start().await;
+    let today = chrono::Utc::now().date_naive();
+    bench::seed(&s.db, PASSWORD, today).await.unwrap();
+
+    assert_eq!(projects::Entity::find().count(&s.db).await.unwrap(), 200);
+    assert_eq!(users::Entity::find().count(&s.db).await.unwrap(), 20);
+    assert_eq!(team_members::Entity::find().count(&s.db).await.unwrap(), 20);
+    let big = app::projects::service::find_by_slug(&s.db, bench::LARGE)
+        .await
+        .unwrap();
+    let rows = items::Entity::find()
+        .filter(items::Column::ProjectId.eq(big.id))
+        .all(&s.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1000);
+    for status in [
+        "open",
+        "in_progress",
+        "done",
+        "not_applicable",
+        "accepted_risk",
+    ] {
+        assert!(rows.iter().any(|i| i.status == status), "no {status} item");
+    }
+    assert!(
+        rows.iter()
+            .any(|i| i.accepted_until.is_some_and(|d| d < today)),
+        "an expired acceptance"
+    );
+    assert!(
+        rows.iter()
+            .any(|i| i.due_date.is_some_and(|d| d < today) && i.status == "open")
+    );
+    assert!(rows.iter().any(|i| i.blocking) && rows.iter().any(|i| i.assignee_id.is_none()));
+    assert_eq!(
+        risks::Entity::find()
+            .filter(risks::Column::ProjectId.eq(big.id))
+            .count(&s.db)
+            .await
+            .unwrap(),
+        50
+    );
+
+    // The checklist and the reviews read it like any project.
+    let owner = s.auth_user(&bench::email(1)).await;
+    let view =
+        app::checklist::service::load(&s.db, &owner, bench::LARGE, &Default::default(), today)
+            .await
+            .unwrap();
+    assert_eq!((view.categories.len(), view.items.len()), (12, 1000));
+    let finals = reviews::Entity::find()
+        .filter(reviews::Column::ProjectId.eq(big.id))
+        .filter(reviews::Column::Status.eq("final"))
+        .count(&s.db)
+        .await
+        .unwrap();
+    assert_eq!(finals, 5);
+    let list = app::reviews::service::list(&s.db, &owner, bench::LARGE, today)
+        .await
+        .unwrap();
+    let trend: Vec<Option<u8>> = list.trend.iter().map(|p| p.overall).collect();
+    assert_eq!(trend.len(), 5);
+    assert!(
+        trend.windows(2).all(|w| w[0] <= w[1]),
+        "progress between reviews: {trend:?}"
+    );
+    assert!(trend[0] < trend[4], "{trend:?}");
+
+    // Every account signs in with the shared password.
+    let c = s.client();
+    assert_eq!(s.login(&c, &bench::email(20), PASSWORD).await.status(), 200);
+}
