@@ -25,6 +25,8 @@ pub struct AppSettings {
     pub throttle: crate::auth::throttle::ThrottlePolicy,
     /// REST API requests each token may make per minute (`PREFLIGHT_API_RATE_PER_MINUTE`).
     pub api_rate_per_minute: u32,
+    /// Serve `/metrics` (Prometheus text) (`PREFLIGHT_METRICS`).
+    pub metrics: bool,
 }
 
 impl Default for AppSettings {
@@ -36,6 +38,7 @@ impl Default for AppSettings {
             trusted_proxies: Vec::new(),
             throttle: Default::default(),
             api_rate_per_minute: 600,
+            metrics: false,
         }
     }
 }
@@ -50,6 +53,8 @@ pub struct AppState {
     pub settings: Arc<AppSettings>,
     /// Leptos' options (site root, output name).
     pub leptos_options: LeptosOptions,
+    /// Database statements run through `db` (for `/metrics` and `make bench`).
+    pub queries: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

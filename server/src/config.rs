@@ -177,6 +177,10 @@ pub struct ServeArgs {
     /// bursts of up to that many; past it the API answers 429 with `Retry-After`.
     #[arg(long, env = "PREFLIGHT_API_RATE_PER_MINUTE", default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
     pub api_rate_per_minute: u32,
+    /// Serve `/metrics` in Prometheus' text format (`PREFLIGHT_METRICS`): database statements
+    /// run and resident memory. Off by default; expose it to your monitoring only.
+    #[arg(long, env = "PREFLIGHT_METRICS")]
+    pub metrics: bool,
     /// Directory with the compiled site (`LEPTOS_SITE_ROOT`): `pkg/` with wasm, JS and CSS.
     /// Default: `target/site` under the working directory, else `site` beside the binary.
     #[arg(long, env = "LEPTOS_SITE_ROOT")]
@@ -193,6 +197,7 @@ impl ServeArgs {
             trusted_proxies: self.trusted_proxies.clone(),
             throttle: Default::default(),
             api_rate_per_minute: self.api_rate_per_minute,
+            metrics: self.metrics,
         }
     }
 }

@@ -10,7 +10,13 @@ pub mod middleware;
 pub mod router;
 pub mod session_store;
 
-use std::{path::PathBuf, sync::Arc};
+use std::{
+    path::PathBuf,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+};
 
 use app::state::{AppSettings, AppState};
 use leptos::config::LeptosOptions;
@@ -27,15 +33,22 @@ pub fn leptos_options(site_root: PathBuf, addr: std::net::SocketAddr) -> LeptosO
         .build()
 }
 
-/// Assembles the per-process state.
+/// Assembles the per-process state. Every statement run through the state's connection is
+/// counted in `queries`.
 pub fn app_state(
-    db: DatabaseConnection,
+    mut db: DatabaseConnection,
     settings: AppSettings,
     leptos_options: LeptosOptions,
 ) -> AppState {
+    let queries = Arc::new(AtomicU64::new(0));
+    let counter = queries.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
     AppState {
         db,
         settings: Arc::new(settings),
         leptos_options,
+        queries,
     }
 }

@@ -27,6 +27,7 @@ fn skips_auth(path: &str) -> bool {
         || path.starts_with("/api/")
         || path == "/healthz"
         || path == "/readyz"
+        || path == "/metrics"
         || path.starts_with("/favicon.")
 }
 

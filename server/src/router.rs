@@ -78,7 +78,13 @@ pub fn build_router(state: AppState) -> Router {
         .call_fallback_on_method_not_allowed(true)
         .fallback(not_found);
 
-    Router::new()
+    let router = if state.settings.metrics {
+        let queries = state.queries.clone();
+        Router::new().route("/metrics", get(move || metrics(queries.clone())))
+    } else {
+        Router::new()
+    };
+    router
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/p/{slug}/export/{format}", get(export_download))
@@ -252,6 +258,42 @@ async fn shared_pdf(State(state): State<AppState>, Path(token): Path<String>) ->
         Err(e) => Err(e),
     };
     with_share_headers(download(file))
+}
+
+/// `/metrics` (when enabled): Prometheus text.
+async fn metrics(queries: std::sync::Arc<std::sync::atomic::AtomicU64>) -> impl IntoResponse {
+    let queries = queries.load(std::sync::atomic::Ordering::Relaxed);
+    let mut body = format!(
+        "# HELP preflight_db_queries_total Database statements run since the process started.\n\
+         # TYPE preflight_db_queries_total counter\npreflight_db_queries_total {queries}\n"
+    );
+    if let Some(rss) = resident_bytes() {
+        body.push_str(&format!(
+            "# HELP preflight_resident_memory_bytes Resident set size of the process.\n\
+             # TYPE preflight_resident_memory_bytes gauge\npreflight_resident_memory_bytes {rss}\n"
+        ));
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+}
+
+/// The process's resident memory (Linux: `VmRSS` in `/proc/self/status`).
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
 }
 
 /// Ready when the database answers.

@@ -14,6 +14,7 @@ mod checklist_http;
 mod cli;
 mod export_http;
 mod import_http;
+mod metrics_http;
 mod migrations;
 mod projects_http;
 mod report_http;
