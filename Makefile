@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup build
+.PHONY: run test setup build bench
 
 setup:
 	@bash .ci/setup.sh
@@ -18,3 +18,7 @@ run: build
 ## release build, browser tests against the release server.
 test: setup
 	@bash .ci/test.sh
+
+## Speed, size and memory against their budgets (see README): release build, seeded data, wrk.
+bench: build
+	python3 .ci/bench.py

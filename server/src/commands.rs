@@ -333,13 +333,19 @@ pub async fn import(dbargs: &DbArgs, args: ImportArgs) -> Result<(), BoxError> {
             }
         }
     };
+    let started = std::time::Instant::now();
     let (slug, s) = service::import(&conn, &user, target, &from, &text::decode(&bytes).text)
         .await
         .map_err(describe)?;
     println!(
         "Imported into {slug}: {} categories and {} items added, {} items updated, {} left \
-         alone, {} risks added.",
-        s.categories_added, s.items_added, s.items_updated, s.items_unchanged, s.risks_added
+         alone, {} risks added, in {} ms.",
+        s.categories_added,
+        s.items_added,
+        s.items_updated,
+        s.items_unchanged,
+        s.risks_added,
+        started.elapsed().as_millis()
     );
     Ok(())
 }

@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""`make bench`: Preflight's speed, size and memory on this machine, against their budgets.
+
+Seeds the benchmark data set (`preflight bench-seed`) into a fresh SQLite database, starts the
+release server on 127.0.0.1 with `/metrics` on, drives it with wrk (Debian), and prints a table:
+figure, value, budget, pass/fail. The figures also go to target/bench/latest.json, so two runs
+can be compared. With DATABASE_URL set (an empty PostgreSQL database), the write path is also
+measured on PostgreSQL. Budgets are printed, never asserted by the tests.
+
+Needs the release build (`make bench` builds it first) and wrk (installed when missing).
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target", "release", "preflight")
+SITE = os.path.join(ROOT, "target", "site")
+PASSWORD = "bench-password-1"
+DURATION = os.environ.get("BENCH_SECONDS", "10")
+CORES = os.cpu_count() or 2
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def run(args, env=None, capture=True):
+    res = subprocess.run(args, env=env, capture_output=capture, text=True, cwd=ROOT)
+    if res.returncode != 0:
+        sys.exit(f"failed: {' '.join(args)}\n{res.stdout}\n{res.stderr}")
+    return res.stdout
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+
+
+class Server:
+    """The release binary serving a data directory (or DATABASE_URL) on a free port."""
+
+    def __init__(self, env):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = dict(env, PREFLIGHT_ADDR=f"127.0.0.1:{self.port}", PREFLIGHT_METRICS="true",
+                   PREFLIGHT_API_RATE_PER_MINUTE="1000000000", LEPTOS_SITE_ROOT=SITE,
+                   RUST_LOG="warn")
+        self.log = open(os.path.join(env["PREFLIGHT_DATA_DIR"], "server.log"), "w")
+        self.proc = subprocess.Popen([BIN, "serve"], env=env, cwd=ROOT, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(self.base + "/readyz", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.05)
+        sys.exit("the server did not become ready")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+        self.log.close()
+
+    def get(self, path, headers=None):
+        req = urllib.request.Request(self.base + path, headers=headers or {})
+        start = time.perf_counter()
+        with urllib.request.build_opener(NoRedirect).open(req, timeout=60) as res:
+            body = res.read()
+        return body, time.perf_counter() - start
+
+    def login(self, email):
+        data = urllib.parse.urlencode({"email": email, "password": PASSWORD}).encode()
+        req = urllib.request.Request(self.base + "/rpc/login", data=data,
+                                     headers={"Origin": self.base})
+        with urllib.request.urlopen(req, timeout=30) as res:
+            cookie = res.headers.get("Set-Cookie", "")
+        return cookie.split(";")[0]
+
+    def queries(self):
+        body, _ = self.get("/metrics")
+        m = re.search(rb"preflight_db_queries_total (\d+)", body)
+        return int(m.group(1)) if m else 0
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url, connections, headers=(), script=None):
+    """Runs wrk; returns p50 and p99 in ms and requests per second."""
+    args = ["wrk", f"-t{min(connections, CORES)}", f"-c{connections}", f"-d{DURATION}s",
+            "--latency"]
+    for h in headers:
+        args += ["-H", h]
+    if script:
+        args += ["-s", script]
+    out = run(args + [url])
+    pct = {}
+    for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M):
+        pct[p] = float(v) * UNITS[u]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        sys.exit(f"wrk saw {non2xx.group(1)} failed responses from {url}:\n{out}")
+    return pct.get("50", 0.0), pct.get("99", 0.0), rps
+
+
+def write_script(path, body, headers):
+    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(body)}"]
+    for k, v in headers.items():
+        lines.append(f'wrk.headers["{k}"] = {json.dumps(v)}')
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def write_path(label, env, figures, rows):
+    """Seeds, serves and measures the item status update (the write path) on one database."""
+    srv = Server(env)
+    try:
+        token = run([BIN, "token", "create", "--email", "bench01@example.com", "--name",
+                     "bench", "--scope", "write"], env=env).strip()
+        auth = {"Authorization": f"Bearer {token}"}
+        items, _ = srv.get("/api/v1/projects/big-service/items?per_page=1", auth)
+        item = json.loads(items)["data"][0]["id"]
+        script = os.path.join(env["PREFLIGHT_DATA_DIR"], "status.lua")
+        write_script(script, json.dumps({"status": "in_progress"}),
+                     dict(auth, **{"Content-Type": "application/json"}))
+        p50, p99, rps = wrk(f"{srv.base}/api/v1/items/{item}/status", 1, script=script)
+        rows.append((f"item status update ({label}) p50 / p99", f"{p50:.2f} / {p99:.2f} ms", "", ""))
+        rows.append((f"item status updates ({label}), 1 client", f"{rps:.0f} /s", "", ""))
+        figures[f"write_{label}_p50_ms"] = p50
+        figures[f"write_{label}_p99_ms"] = p99
+        figures[f"write_{label}_rps"] = rps
+    finally:
+        srv.stop()
+
+
+def main():
+    if not shutil.which("wrk"):
+        run(["apt-get", "install", "-y", "-qq", "wrk"], capture=False)
+    if not os.path.exists(BIN):
+        sys.exit("no release build: run `make bench` (it builds first)")
+    data = tempfile.mkdtemp(prefix="preflight-bench-")
+    env = dict(os.environ, PREFLIGHT_DATA_DIR=data, PREFLIGHT_PASSWORD=PASSWORD)
+    pg_url = env.pop("DATABASE_URL", None)
+    figures, rows = {}, []
+
+    start = time.perf_counter()
+    run([BIN, "bench-seed"], env=env)
+    figures["seed_s"] = time.perf_counter() - start
+
+    srv = Server(env)
+    try:
+        time.sleep(2)
+        idle = rss_kb(srv.proc.pid) / 1024
+        cookie = "Cookie: " + srv.login("bench01@example.com")
+        hdr = {"Cookie": cookie[8:]}
+
+        # Queries per checklist page: the same for 10 and 1,000 items.
+        per_page = {}
+        for slug in ["service-001", "big-service"]:
+            srv.get(f"/p/{slug}/checklist", hdr)
+            before = srv.queries()
+            html, _ = srv.get(f"/p/{slug}/checklist", hdr)
+            per_page[slug] = srv.queries() - before
+        static_dir = os.path.join(SITE, "bench")
+        os.makedirs(static_dir, exist_ok=True)
+        with open(os.path.join(static_dir, "checklist.html"), "wb") as f:
+            f.write(html)
+        figures["checklist_html_bytes"] = len(html)
+
+        p50, p99, _ = wrk(f"{srv.base}/p/big-service/checklist", 1, [cookie])
+        _, _, rps = wrk(f"{srv.base}/p/big-service/checklist", 2 * CORES, [cookie])
+        _, _, static_rps = wrk(f"{srv.base}/bench/checklist.html", 2 * CORES)
+        _, portfolio_p99, _ = wrk(f"{srv.base}/", 1, [cookie])
+        _, overview_p99, _ = wrk(f"{srv.base}/p/big-service", 1, [cookie])
+        fn_p50, fn_p99, _ = wrk(f"{srv.base}/rpc/get_checklist?slug=big-service", 1, [cookie])
+        figures.update(checklist_p50_ms=p50, checklist_p99_ms=p99, checklist_rps=rps,
+                       static_rps=static_rps, throughput_ratio=rps / static_rps,
+                       portfolio_p99_ms=portfolio_p99, overview_p99_ms=overview_p99,
+                       get_checklist_fn_p50_ms=fn_p50, get_checklist_fn_p99_ms=fn_p99,
+                       queries_small=per_page["service-001"],
+                       queries_large=per_page["big-service"])
+        rows += [
+            ("checklist page, 1,000 items, 1 client p50", f"{p50:.2f} ms", "", ""),
+            ("checklist page, 1,000 items, 1 client p99", f"{p99:.2f} ms", "< 15 ms", p99 < 15),
+            (f"checklist page throughput, {2 * CORES} clients", f"{rps:.0f} /s", "", ""),
+            (f"same HTML as a static file, {2 * CORES} clients", f"{static_rps:.0f} /s", "", ""),
+            ("checklist / static throughput", f"{100 * rps / static_rps:.0f} %", ">= 30 %",
+             rps / static_rps >= 0.3),
+            ("portfolio (200 projects) p99", f"{portfolio_p99:.2f} ms", "< 20 ms",
+             portfolio_p99 < 20),
+            ("project overview p99", f"{overview_p99:.2f} ms", "", ""),
+            ("GET get_checklist (item list) p50 / p99", f"{fn_p50:.2f} / {fn_p99:.2f} ms", "", ""),
+            ("queries per checklist page, 10 / 1,000 items",
+             f"{per_page['service-001']} / {per_page['big-service']}", "constant",
+             per_page["service-001"] == per_page["big-service"]),
+        ]
+
+        token = run([BIN, "token", "create", "--email", "bench01@example.com", "--name",
+                     "exports", "--scope", "read"], env=env).strip()
+        auth = {"Authorization": f"Bearer {token}"}
+        for fmt, budget in [("pdf", 1000), ("md", None), ("json", None)]:
+            times = [srv.get(f"/api/v1/projects/big-service/export/{fmt}", auth)[1] * 1000
+                     for _ in range(3)]
+            ms = statistics.median(times)
+            figures[f"export_{fmt}_ms"] = ms
+            rows.append((f"{fmt.upper()} export of 1,000 items", f"{ms:.0f} ms",
+                         f"< {budget} ms" if budget else "", ms < budget if budget else ""))
+        md, _ = srv.get("/api/v1/projects/big-service/export/md", auth)
+        busy = rss_kb(srv.proc.pid) / 1024
+    finally:
+        srv.stop()
+
+    doc = os.path.join(data, "big.md")
+    with open(doc, "wb") as f:
+        f.write(md)
+    out = run([BIN, "import", doc, "--team", "Bench", "--slug", "imported",
+               "--as", "bench01@example.com"], env=env)
+    import_ms = int(re.search(r"in (\d+) ms", out).group(1))
+    items = int(re.search(r"and (\d+) items added", out).group(1))
+    figures.update(import_ms=import_ms, import_items=items)
+    rows.append((f"Markdown import of {items} items", f"{import_ms} ms", "< 100 ms",
+                 import_ms < 100))
+
+    wasm = [f for f in os.listdir(os.path.join(SITE, "pkg")) if f.endswith(".wasm")][0]
+    wasm_path = os.path.join(SITE, "pkg", wasm)
+    raw = os.path.getsize(wasm_path)
+    br = len(subprocess.run(["brotli", "-c", "-q", "11", wasm_path], capture_output=True).stdout)
+    figures.update(wasm_raw_bytes=raw, wasm_brotli_bytes=br, rss_idle_mb=idle,
+                   rss_after_mb=busy)
+    rows += [
+        ("wasm raw", f"{raw / 1024:.0f} KB", "", ""),
+        ("wasm brotli", f"{br / 1024:.0f} KB", "<= 350 KB", br <= 350 * 1024),
+        ("server RSS idle (seeded)", f"{idle:.1f} MB", "< 40 MB", idle < 40),
+        ("server RSS after the run", f"{busy:.1f} MB", "", ""),
+    ]
+
+    write_path("sqlite", env, figures, rows)
+    if pg_url:
+        pg_data = tempfile.mkdtemp(prefix="preflight-bench-pg-")
+        pg_env = dict(env, DATABASE_URL=pg_url, PREFLIGHT_DATA_DIR=pg_data)
+        run([BIN, "bench-seed"], env=pg_env)
+        write_path("postgres", pg_env, figures, rows)
+
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'figure':<{width}}  {'value':>16}  {'budget':>10}  result")
+    for name, value, budget, ok in rows:
+        verdict = "" if ok == "" else ("pass" if ok else "FAIL")
+        print(f"{name:<{width}}  {value:>16}  {budget:>10}  {verdict}")
+    out_dir = os.path.join(ROOT, "target", "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    figures["when"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    figures["cores"] = CORES
+    with open(os.path.join(out_dir, "latest.json"), "w") as f:
+        json.dump(figures, f, indent=2, sort_keys=True)
+    print(f"\nfigures written to target/bench/latest.json (seeded in {figures['seed_s']:.1f} s)")
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.rmtree(os.path.join(SITE, "bench"), ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
