@@ -17,7 +17,7 @@ async function signIn(page: Page) {
 
 async function setStatus(page: Page, title: string, status: string) {
   await page.getByLabel(`Status of ${title}`).selectOption(status);
-  await page.getByRole('row', { name: new RegExp(title) }).getByRole('button', { name: 'Set' }).nth(1).click();
+  await page.getByRole('row', { name: new RegExp(title) }).getByRole('button', { name: 'Set' }).click();
   await expect(page.getByLabel(`Status of ${title}`)).toHaveValue(status);
 }
 

@@ -29,57 +29,55 @@ pub fn AccountPage() -> impl IntoView {
             session.refetch();
         }
     });
+    // The lists are made here too, outside `RequireUser`'s Suspense, which would make them
+    // again (and fetch them again) each time the server walks it.
+    let sessions = Resource::new(
+        move || (end.version().get(), password.version().get()),
+        |_| list_my_sessions(),
+    );
+    let create_token = ServerAction::<CreateApiToken>::new();
+    let revoke_token = ServerAction::<RevokeApiToken>::new();
+    let tokens = Resource::new(
+        move || (create_token.version().get(), revoke_token.version().get()),
+        |_| list_api_tokens(),
+    );
     view! {
         <RequireUser>
-            <Account profile password end />
+            <h1>"Your account"</h1>
+            <Transition>
+                {move || Suspend::new(async move {
+                    let user = session.await.ok().and_then(|s| s.user);
+                    user.map(|u| {
+                        view! {
+                            {u
+                                .must_change_password
+                                .then(|| {
+                                    view! {
+                                        <p class="notice" role="status">
+                                            "You signed in with a temporary password. Choose your own password to continue."
+                                        </p>
+                                    }
+                                })}
+                            <ProfileForm action=profile display_name=u.display_name email=u.email />
+                        }
+                    })
+                })}
+            </Transition>
+            <PasswordForm action=password />
+            <Sessions end sessions />
+            <ApiTokens create=create_token revoke=revoke_token tokens />
         </RequireUser>
-    }
-}
-
-#[component]
-fn Account(
-    profile: ServerAction<UpdateProfile>,
-    password: ServerAction<ChangePassword>,
-    end: ServerAction<EndSession>,
-) -> impl IntoView {
-    let session = expect_context::<SessionResource>().0;
-    view! {
-        <h1>"Your account"</h1>
-        <Transition>
-            {move || Suspend::new(async move {
-                let user = session.await.ok().and_then(|s| s.user);
-                user.map(|u| {
-                    view! {
-                        {u
-                            .must_change_password
-                            .then(|| {
-                                view! {
-                                    <p class="notice" role="status">
-                                        "You signed in with a temporary password. Choose your own password to continue."
-                                    </p>
-                                }
-                            })}
-                        <ProfileForm action=profile display_name=u.display_name email=u.email />
-                    }
-                })
-            })}
-        </Transition>
-        <PasswordForm action=password />
-        <Sessions end password />
-        <ApiTokens />
     }
 }
 
 /// API tokens for scripts and CI: create (shown once), see their last use, revoke.
 #[component]
-fn ApiTokens() -> impl IntoView {
-    let create = ServerAction::<CreateApiToken>::new();
-    let revoke = ServerAction::<RevokeApiToken>::new();
+fn ApiTokens(
+    create: ServerAction<CreateApiToken>,
+    revoke: ServerAction<RevokeApiToken>,
+    tokens: Resource<Result<Vec<crate::account::model::ApiTokenView>, crate::error::AppError>>,
+) -> impl IntoView {
     let error = action_error(create);
-    let tokens = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| list_api_tokens(),
-    );
     let created = move || create.value().get().and_then(Result::ok);
     view! {
         <section class="card" aria-labelledby="tokens-heading">
@@ -247,12 +245,8 @@ fn PasswordForm(action: ServerAction<ChangePassword>) -> impl IntoView {
 #[component]
 fn Sessions(
     end: ServerAction<EndSession>,
-    password: ServerAction<ChangePassword>,
+    sessions: Resource<Result<Vec<crate::account::model::SessionView>, crate::error::AppError>>,
 ) -> impl IntoView {
-    let sessions = Resource::new(
-        move || (end.version().get(), password.version().get()),
-        |_| list_my_sessions(),
-    );
     let error = action_error(end);
     view! {
         <section class="card">

@@ -19,23 +19,6 @@ use crate::{
 /// `/admin/users`: every account; create, disable, grant admin, reset password.
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
-    view! {
-        <RequireUser>
-            <AdminUsers />
-        </RequireUser>
-    }
-}
-
-#[derive(Clone, Copy)]
-struct UserActions {
-    create: ServerAction<AdminCreateUser>,
-    disable: ServerAction<SetUserDisabled>,
-    admin: ServerAction<SetUserAdmin>,
-    reset: ServerAction<ResetUserPassword>,
-}
-
-#[component]
-fn AdminUsers() -> impl IntoView {
     let a = UserActions {
         create: ServerAction::new(),
         disable: ServerAction::new(),
@@ -77,48 +60,58 @@ fn AdminUsers() -> impl IntoView {
         }
     });
     view! {
-        <h1>"Users"</h1>
-        <p>
-            <a href="/admin/audit">"Audit log"</a>
-        </p>
-        <IssuedPasswordBox issued=issued.into() />
-        <CreateUserForm action=a.create />
-        <section class="card">
-            <h2>"Accounts"</h2>
-            <FormError error=row_error />
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match users.await {
-                        Ok(list) => {
-                            view! {
-                                <table class="table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"User"</th>
-                                            <th scope="col">"Teams"</th>
-                                            <th scope="col">"Status"</th>
-                                            <th scope="col" class="num">"Sessions"</th>
-                                            <th scope="col">
-                                                <span class="visually-hidden">"Actions"</span>
-                                            </th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list
-                                            .into_iter()
-                                            .map(|u| view! { <UserRowView u a /> })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+        <RequireUser>
+            <h1>"Users"</h1>
+            <p>
+                <a href="/admin/audit">"Audit log"</a>
+            </p>
+            <IssuedPasswordBox issued=issued.into() />
+            <CreateUserForm action=a.create />
+            <section class="card">
+                <h2>"Accounts"</h2>
+                <FormError error=row_error />
+                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match users.await {
+                            Ok(list) => {
+                                view! {
+                                    <table class="table">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"User"</th>
+                                                <th scope="col">"Teams"</th>
+                                                <th scope="col">"Status"</th>
+                                                <th scope="col" class="num">"Sessions"</th>
+                                                <th scope="col">
+                                                    <span class="visually-hidden">"Actions"</span>
+                                                </th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {list
+                                                .into_iter()
+                                                .map(|u| view! { <UserRowView u a /> })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                }
+                                    .into_any()
                             }
-                                .into_any()
+                            Err(error) => view! { <ErrorView error /> }.into_any(),
                         }
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
+                    })}
+                </Transition>
+            </section>
+        </RequireUser>
     }
+}
+
+#[derive(Clone, Copy)]
+struct UserActions {
+    create: ServerAction<AdminCreateUser>,
+    disable: ServerAction<SetUserDisabled>,
+    admin: ServerAction<SetUserAdmin>,
+    reset: ServerAction<ResetUserPassword>,
 }
 
 #[component]
@@ -215,15 +208,6 @@ fn UserRowView(u: UserRow, a: UserActions) -> impl IntoView {
 /// `/admin/audit`: the audit log, filtered through the URL (`?actor=&entity=&from=&to=&page=`).
 #[component]
 pub fn AdminAuditPage() -> impl IntoView {
-    view! {
-        <RequireUser>
-            <AuditLog />
-        </RequireUser>
-    }
-}
-
-#[component]
-fn AuditLog() -> impl IntoView {
     let query = use_query_map();
     let param = move |k: &str| query.read().get(k).unwrap_or_default();
     let log = Resource::new(
@@ -239,42 +223,44 @@ fn AuditLog() -> impl IntoView {
         |(actor, entity, from, to, page)| list_audit(actor, entity, from, to, page),
     );
     view! {
-        <h1>"Audit log"</h1>
-        <form method="get" action="/admin/audit" class="filters">
-            <label>
-                "Actor email" <input type="text" name="actor" value=move || param("actor") />
-            </label>
-            <label>
-                "Entity"
-                <select name="entity">
-                    {["", "user", "team", "team_member", "project", "session", "login"]
-                        .into_iter()
-                        .map(|e| {
-                            view! {
-                                <option value=e selected=move || param("entity") == e>
-                                    {if e.is_empty() { "Any" } else { e }}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </label>
-            <label>
-                "From" <input type="date" name="from" value=move || param("from") />
-            </label>
-            <label>
-                "To" <input type="date" name="to" value=move || param("to") />
-            </label>
-            <button type="submit">"Filter"</button>
-        </form>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match log.await {
-                    Ok(page) => view! { <AuditTable page /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <RequireUser>
+            <h1>"Audit log"</h1>
+            <form method="get" action="/admin/audit" class="filters">
+                <label>
+                    "Actor email" <input type="text" name="actor" value=move || param("actor") />
+                </label>
+                <label>
+                    "Entity"
+                    <select name="entity">
+                        {["", "user", "team", "team_member", "project", "session", "login"]
+                            .into_iter()
+                            .map(|e| {
+                                view! {
+                                    <option value=e selected=move || param("entity") == e>
+                                        {if e.is_empty() { "Any" } else { e }}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "From" <input type="date" name="from" value=move || param("from") />
+                </label>
+                <label>
+                    "To" <input type="date" name="to" value=move || param("to") />
+                </label>
+                <button type="submit">"Filter"</button>
+            </form>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match log.await {
+                        Ok(page) => view! { <AuditTable page /> }.into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RequireUser>
     }
 }
 

@@ -23,6 +23,14 @@ pub async fn get_checklist(
     super::service::load(&db()?, &require_user()?, &slug, &filter, today()).await
 }
 
+/// The project overview's readiness panel (verdict, category scores, blocking gaps, overdue
+/// items, open items per assignee).
+#[server(prefix = "/rpc", endpoint = "get_overview", input = server_fn::codec::GetUrl)]
+pub async fn get_overview(slug: String) -> Result<super::model::OverviewView, AppError> {
+    use crate::state::{db, require_user};
+    super::service::overview(&db()?, &require_user()?, &slug, today()).await
+}
+
 /// An item with its comments and history.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemDetail {

@@ -42,7 +42,71 @@ pub struct CategoryView {
     pub version: i32,
 }
 
-/// An item as the checklist shows it.
+/// One row of the checklist page: what its table shows and the version its forms send. The
+/// page's hydration data holds 1,000 of these on a large project, so the texts the row does not
+/// show (description, evidence, reasons) stay on the item page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemRow {
+    /// Database id.
+    pub id: i32,
+    /// Its category.
+    pub category_id: i32,
+    /// Title.
+    pub title: String,
+    /// Priority.
+    pub priority: Priority,
+    /// Blocks the release while a gap.
+    pub blocking: bool,
+    /// Stored status.
+    pub status: Status,
+    /// An accepted risk past its expiry (counts as open).
+    pub expired: bool,
+    /// Assignee.
+    pub assignee: Option<Person>,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// Past due and still a gap.
+    pub overdue: bool,
+    /// For optimistic concurrency.
+    pub version: i32,
+}
+
+/// An item the overview lists (a blocking gap, or overdue).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GapLine {
+    /// Database id.
+    pub id: i32,
+    /// Title.
+    pub title: String,
+    /// Priority.
+    pub priority: Priority,
+    /// Assignee's name.
+    pub assignee: Option<String>,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+}
+
+/// The project overview's readiness panel, computed on the server from every item (the page
+/// gets the verdict and the lists, not the items).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OverviewView {
+    /// Project slug.
+    pub slug: String,
+    /// Categories with their scores.
+    pub categories: Vec<CategoryView>,
+    /// The whole project's score and verdict.
+    pub score: ProjectScore,
+    /// Open or mitigating risks at high or critical level.
+    pub serious_risks: u32,
+    /// Blocking items still open, in progress or accepted past expiry, in checklist order.
+    pub blocking: Vec<GapLine>,
+    /// Overdue items, in checklist order.
+    pub overdue: Vec<GapLine>,
+    /// Open items per assignee ("Unassigned" included), most first, then by name.
+    pub by_assignee: Vec<(String, usize)>,
+}
+
+/// An item as the API and the item page show it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ItemView {
@@ -137,7 +201,6 @@ impl ItemFilter {
 
 /// `/p/{slug}/checklist`: the project's categories with scores and the (filtered) items.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChecklistView {
     /// Project slug.
     pub slug: String,
@@ -150,16 +213,16 @@ pub struct ChecklistView {
     /// Every category in order, with scores over all its items (not just the filtered ones).
     pub categories: Vec<CategoryView>,
     /// The items that pass the filter, in category and position order.
-    pub items: Vec<ItemView>,
+    pub items: Vec<ItemRow>,
     /// Items in all (before filtering).
     pub total_items: usize,
     /// Team members, for assignee pickers.
     pub members: Vec<Person>,
     /// The whole project's score and verdict.
     pub score: ProjectScore,
-    /// The viewer's user id (for "assigned to me").
     /// Open or mitigating risks at high or critical level.
     pub serious_risks: u32,
+    /// The viewer's user id (for "assigned to me").
     pub me: i32,
 }
 

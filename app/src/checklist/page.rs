@@ -1,16 +1,17 @@
 //! `/p/{slug}/checklist` (filterable checklist with inline changes) and
 //! `/p/{slug}/items/{id}` (one item: details, status, comments, history).
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     api::{
         AddComment, BulkUpdateItems, CreateCategory, CreateItem, DeleteCategory, DeleteItem,
-        MoveCategory, SetItemAssignee, SetItemPriority, SetItemStatus, UpdateCategory, UpdateItem,
-        get_checklist, get_item,
+        MoveCategory, SetItemStatus, UpdateCategory, UpdateItem, get_checklist, get_item,
     },
-    model::{CategoryView, ChecklistView, ItemFilter, ItemView, Person},
+    model::{CategoryView, ChecklistView, GapLine, ItemFilter, ItemRow, OverviewView, Person},
 };
 use crate::{
     components::{
@@ -55,8 +56,6 @@ struct Actions {
     delete_category: ServerAction<DeleteCategory>,
     create_item: ServerAction<CreateItem>,
     status: ServerAction<SetItemStatus>,
-    assignee: ServerAction<SetItemAssignee>,
-    priority: ServerAction<SetItemPriority>,
     bulk: ServerAction<BulkUpdateItems>,
 }
 
@@ -69,8 +68,6 @@ impl Actions {
             delete_category: ServerAction::new(),
             create_item: ServerAction::new(),
             status: ServerAction::new(),
-            assignee: ServerAction::new(),
-            priority: ServerAction::new(),
             bulk: ServerAction::new(),
         }
     }
@@ -82,8 +79,6 @@ impl Actions {
             + self.delete_category.version().get()
             + self.create_item.version().get()
             + self.status.version().get()
-            + self.assignee.version().get()
-            + self.priority.version().get()
             + self.bulk.version().get()
     }
 
@@ -91,8 +86,6 @@ impl Actions {
     fn row_error(&self) -> Signal<Option<AppError>> {
         let errors = [
             action_error(self.status),
-            action_error(self.assignee),
-            action_error(self.priority),
             action_error(self.update_category),
             action_error(self.move_category),
             action_error(self.delete_category),
@@ -171,15 +164,6 @@ fn ScoreSummary(score: ProjectScore) -> impl IntoView {
 #[component]
 pub fn ChecklistPage() -> impl IntoView {
     let actions = Actions::new();
-    view! {
-        <RequireUser>
-            <Checklist actions />
-        </RequireUser>
-    }
-}
-
-#[component]
-fn Checklist(actions: Actions) -> impl IntoView {
     let slug = slug_param();
     let filter = filter_from_query();
     let data = Resource::new(
@@ -187,18 +171,22 @@ fn Checklist(actions: Actions) -> impl IntoView {
         |(slug, filter, _)| get_checklist(slug, filter),
     );
     let row_error = actions.row_error();
+    // The resource is made here, outside the user check's Suspense: a resource made inside a
+    // Suspense is made again (and fetched and serialized again) each time the server walks it.
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(view) => {
-                        view! { <ChecklistBody view actions row_error filter=filter.get() /> }
-                            .into_any()
+        <RequireUser>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(view) => {
+                            view! { <ChecklistBody view actions row_error filter=filter.get() /> }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
                     }
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Transition>
+                })}
+            </Transition>
+        </RequireUser>
     }
 }
 
@@ -215,7 +203,11 @@ fn ChecklistBody(
     let total = view.total_items;
     let slug = view.slug.clone();
     let categories = view.categories.clone();
-    let items = StoredValue::new(view.items);
+    // The rows come in category order: split them once, without copies.
+    let mut by_category: HashMap<i32, Vec<ItemRow>> = HashMap::new();
+    for i in view.items {
+        by_category.entry(i.category_id).or_default().push(i);
+    }
     let filtered = !filter.is_empty();
     let select_all = RwSignal::new(false);
     view! {
@@ -252,12 +244,7 @@ fn ChecklistBody(
         {categories
             .into_iter()
             .map(|c| {
-                let cat_items: Vec<ItemView> = items
-                    .read_value()
-                    .iter()
-                    .filter(|i| i.category_id == c.id)
-                    .cloned()
-                    .collect();
+                let cat_items = by_category.remove(&c.id).unwrap_or_default();
                 let hide = filtered && cat_items.is_empty();
                 (!hide)
                     .then(|| {
@@ -350,7 +337,7 @@ fn FilterForm(slug: String, filter: ItemFilter, members: Vec<Person>) -> impl In
 #[component]
 fn CategorySection(
     c: CategoryView,
-    items: Vec<ItemView>,
+    items: Vec<ItemRow>,
     edit: bool,
     members: StoredValue<Vec<Person>>,
     actions: Actions,
@@ -404,7 +391,7 @@ fn CategorySection(
                                 .into_iter()
                                 .map(|i| {
                                     view! {
-                                        <ItemRow i edit members actions slug=slug.clone() select_all />
+                                        <ChecklistRow i edit actions slug=slug.clone() select_all />
                                     }
                                 })
                                 .collect_view()}
@@ -424,68 +411,43 @@ fn CategorySection(
     }
 }
 
-/// The inside of one inline change form: which item at which version, a labelled select and
-/// a submit button (so it works without wasm).
-fn inline_select(
-    id: i32,
-    version: i32,
-    name: &'static str,
-    label: String,
-    options: Vec<(String, String)>,
-    selected: String,
-) -> impl IntoView {
-    let input_id = format!("{name}-{id}");
+/// The status cell's form: which item at which version, a labelled select and a submit
+/// button (so it works without wasm). Priority and assignee change through the bulk bar or the
+/// item page: a picker of every member in each of 1,000 rows would be most of the page.
+fn status_form(i: &ItemRow, action: ServerAction<SetItemStatus>) -> impl IntoView {
+    let (id, version, current) = (i.id, i.version, i.status);
+    let input_id = format!("status-{id}");
+    let label = format!("Status of {}", i.title);
     view! {
-        <input type="hidden" name="item_id" value=id />
-        <input type="hidden" name="version" value=version />
-        <label class="visually-hidden" for=input_id.clone()>
-            {label}
-        </label>
-        <select name=name id=input_id>
-            {options
-                .into_iter()
-                .map(|(value, text)| {
-                    let on = value == selected;
-                    view! {
-                        <option value=value selected=on>
-                            {text}
-                        </option>
-                    }
-                })
-                .collect_view()}
-        </select>
-        <button type="submit" class="secondary">
-            "Set"
-        </button>
+        <ActionForm action attr:class="inline">
+            <input type="hidden" name="item_id" value=id />
+            <input type="hidden" name="version" value=version />
+            <label class="visually-hidden" for=input_id.clone()>
+                {label}
+            </label>
+            <select name="status" id=input_id>
+                {Status::ALL
+                    .into_iter()
+                    .map(|s| {
+                        view! {
+                            <option value=s.as_str() selected=s == current>
+                                {s.label()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <button type="submit" class="secondary">
+                "Set"
+            </button>
+        </ActionForm>
     }
 }
 
-fn status_options() -> Vec<(String, String)> {
-    Status::ALL
-        .into_iter()
-        .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
-        .collect()
-}
-
-fn priority_options() -> Vec<(String, String)> {
-    Priority::ALL
-        .into_iter()
-        .map(|p| (p.as_str().to_owned(), p.label().to_owned()))
-        .collect()
-}
-
-fn member_options(members: &[Person]) -> Vec<(String, String)> {
-    members
-        .iter()
-        .map(|m| (m.id.to_string(), m.name.clone()))
-        .collect()
-}
-
 #[component]
-fn ItemRow(
-    i: ItemView,
+fn ChecklistRow(
+    i: ItemRow,
     edit: bool,
-    members: StoredValue<Vec<Person>>,
     actions: Actions,
     slug: String,
     select_all: RwSignal<bool>,
@@ -497,69 +459,11 @@ fn ItemRow(
         {i.blocking.then(|| view! { <span class="badge blocking">"blocking"</span> })}
         {i.expired.then(|| view! { <span class="badge expired">"acceptance expired"</span> })}
     };
-    let cells = if edit {
-        let mut people = vec![(String::new(), "Nobody".to_owned())];
-        people.extend(members.with_value(|m| member_options(m)));
-        let assignee = i
-            .assignee
-            .as_ref()
-            .map(|a| a.id.to_string())
-            .unwrap_or_default();
-        let priority_label = format!("Priority of {}", i.title);
-        let status_label = format!("Status of {}", i.title);
-        let assignee_label = format!("Assignee of {}", i.title);
-        let (priority, status) = (i.priority.as_str().to_owned(), i.status.as_str().to_owned());
-        view! {
-            <td>
-                <ActionForm action=actions.priority attr:class="inline">
-                    {inline_select(
-                        id,
-                        version,
-                        "priority",
-                        priority_label,
-                        priority_options(),
-                        priority,
-                    )}
-                </ActionForm>
-            </td>
-            <td>
-                <ActionForm action=actions.status attr:class="inline">
-                    {inline_select(
-                        id,
-                        version,
-                        "status",
-                        status_label,
-                        status_options(),
-                        status,
-                    )}
-                </ActionForm>
-            </td>
-            <td>
-                <ActionForm action=actions.assignee attr:class="inline">
-                    {inline_select(
-                        id,
-                        version,
-                        "assignee",
-                        assignee_label,
-                        people,
-                        assignee,
-                    )}
-                </ActionForm>
-            </td>
-        }
-        .into_any()
+    let status = if edit {
+        status_form(&i, actions.status).into_any()
     } else {
         view! {
-            <td>
-                <span class=format!(
-                    "priority priority-{}",
-                    i.priority.as_str(),
-                )>{i.priority.label()}</span>
-            </td>
-            <td>
-                <span class=format!("status status-{}", i.status.as_str())>{i.status.label()}</span>
-            </td>
-            <td>{i.assignee.as_ref().map(|a| a.name.clone())}</td>
+            <span class=format!("status status-{}", i.status.as_str())>{i.status.label()}</span>
         }
         .into_any()
     };
@@ -584,13 +488,41 @@ fn ItemRow(
         <tr class:overdue=i.overdue data-item=id>
             {select}
             <td>{title}</td>
-            {cells}
+            <td>
+                <span class=format!(
+                    "priority priority-{}",
+                    i.priority.as_str(),
+                )>{i.priority.label()}</span>
+            </td>
+            <td>{status}</td>
+            <td class="assignee">{i.assignee.map(|a| a.name)}</td>
             <td>
                 {i.due_date.map(|d| d.to_string())}
                 {i.overdue.then(|| view! { <span class="badge overdue">"overdue"</span> })}
             </td>
         </tr>
     }
+}
+
+fn status_options() -> Vec<(String, String)> {
+    Status::ALL
+        .into_iter()
+        .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
+        .collect()
+}
+
+fn priority_options() -> Vec<(String, String)> {
+    Priority::ALL
+        .into_iter()
+        .map(|p| (p.as_str().to_owned(), p.label().to_owned()))
+        .collect()
+}
+
+fn member_options(members: &[Person]) -> Vec<(String, String)> {
+    members
+        .iter()
+        .map(|m| (m.id.to_string(), m.name.clone()))
+        .collect()
 }
 
 /// The id of the bulk-change form; row checkboxes join it through their `form` attribute, so
@@ -865,20 +797,6 @@ pub fn ItemPage() -> impl IntoView {
     let status = ServerAction::<SetItemStatus>::new();
     let comment = ServerAction::<AddComment>::new();
     let delete = ServerAction::<DeleteItem>::new();
-    view! {
-        <RequireUser>
-            <ItemDetailView update status comment delete />
-        </RequireUser>
-    }
-}
-
-#[component]
-fn ItemDetailView(
-    update: ServerAction<UpdateItem>,
-    status: ServerAction<SetItemStatus>,
-    comment: ServerAction<AddComment>,
-    delete: ServerAction<DeleteItem>,
-) -> impl IntoView {
     let params = use_params_map();
     let slug = slug_param();
     let id = Memo::new(move |_| {
@@ -913,14 +831,16 @@ fn ItemDetailView(
         }
     });
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => view! { <ItemBody d update status comment delete /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <RequireUser>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => view! { <ItemBody d update status comment delete /> }.into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RequireUser>
     }
 }
 
@@ -1231,28 +1151,15 @@ fn ItemRisks(d: super::api::ItemDetail) -> impl IntoView {
 }
 
 #[component]
-pub fn OverviewPanel(view: ChecklistView) -> impl IntoView {
+pub fn OverviewPanel(view: OverviewView) -> impl IntoView {
     let score = view.score.clone();
     let slug = view.slug.clone();
-    let blocking: Vec<ItemView> = view
-        .items
-        .iter()
-        .filter(|i| i.blocking && (i.status.is_gap() || i.expired))
-        .cloned()
-        .collect();
-    let overdue: Vec<ItemView> = view.items.iter().filter(|i| i.overdue).cloned().collect();
-    let mut by_assignee: Vec<(String, usize)> = Vec::new();
-    for i in view.items.iter().filter(|i| i.status.is_gap() || i.expired) {
-        let name = i
-            .assignee
-            .as_ref()
-            .map_or_else(|| "Unassigned".to_owned(), |a| a.name.clone());
-        match by_assignee.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, count)) => *count += 1,
-            None => by_assignee.push((name, 1)),
-        }
-    }
-    by_assignee.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let OverviewView {
+        blocking,
+        overdue,
+        by_assignee,
+        ..
+    } = view.clone();
     let reason = match score.verdict {
         Verdict::NotReady => format!(
             "{} blocking item(s) still open or in progress.",
@@ -1265,7 +1172,7 @@ pub fn OverviewPanel(view: ChecklistView) -> impl IntoView {
             "No blocking gaps and the overall score reaches the threshold.".to_owned()
         }
     };
-    let link = |i: &ItemView| {
+    let link = |i: &GapLine| {
         view! { <a href=format!("/p/{slug}/items/{}", i.id)>{i.title.clone()}</a> }
     };
     view! {
@@ -1288,7 +1195,7 @@ pub fn OverviewPanel(view: ChecklistView) -> impl IntoView {
                                     view! {
                                         <li>
                                             {link(i)} " · " {i.priority.label()}
-                                            {i.assignee.as_ref().map(|a| format!(" · {}", a.name))}
+                                            {i.assignee.as_ref().map(|a| format!(" · {a}"))}
                                             {i.due_date.map(|d| format!(" · due {d}"))}
                                         </li>
                                     }

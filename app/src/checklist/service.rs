@@ -12,7 +12,10 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::model::{CategoryView, ChecklistView, CommentView, ItemFilter, ItemView, Person};
+use super::model::{
+    CategoryView, ChecklistView, CommentView, GapLine, ItemFilter, ItemRow, ItemView, OverviewView,
+    Person,
+};
 use crate::{
     audit::service::{Actor, Event, record},
     auth::model::AuthUser,
@@ -21,7 +24,8 @@ use crate::{
     error::{AppError, FieldErrors, Validator},
     markdown::to_safe_html,
     projects::service::find_by_slug,
-    scoring::{CategoryFacts, ItemFacts, Priority, Status, score_project},
+    scoring::{CategoryFacts, ItemFacts, Priority, ProjectScore, Status, score_project},
+    teams::model::TeamRole,
 };
 
 /// Longest item title.
@@ -107,44 +111,56 @@ pub fn gap_state(i: &items::Model, today: NaiveDate) -> (bool, bool) {
     (gap, gap && i.due_date.is_some_and(|d| d < today))
 }
 
-fn matches(filter: &ItemFilter, item: &ItemView, me: i32, today: NaiveDate) -> bool {
-    let _ = today;
-    let status_ok = filter.status.is_empty() || filter.status == item.status.as_str();
-    let priority_ok = filter.priority.is_empty() || filter.priority == item.priority.as_str();
+/// Whether item `i` (overdue or not) passes `filter` for the viewer `me`.
+fn matches(filter: &ItemFilter, i: &items::Model, overdue: bool, me: i32) -> bool {
+    let status_ok = filter.status.is_empty() || filter.status == i.status;
+    let priority_ok = filter.priority.is_empty() || filter.priority == i.priority;
     let assignee_ok = match filter.assignee.as_str() {
         "" => true,
-        "me" => item.assignee.as_ref().is_some_and(|a| a.id == me),
-        "none" => item.assignee.is_none(),
-        id => item
-            .assignee
-            .as_ref()
-            .is_some_and(|a| a.id.to_string() == id),
+        "me" => i.assignee_id == Some(me),
+        "none" => i.assignee_id.is_none(),
+        id => i.assignee_id.is_some_and(|a| a.to_string() == id),
     };
     let blocking_ok = match filter.blocking.as_str() {
-        "yes" => item.blocking,
-        "no" => !item.blocking,
+        "yes" => i.blocking,
+        "no" => !i.blocking,
         _ => true,
     };
-    let overdue_ok = filter.overdue != "yes" || item.overdue;
+    let overdue_ok = filter.overdue != "yes" || overdue;
     let q = filter.q.to_lowercase();
-    let text_ok = q.split_whitespace().all(|word| {
-        item.title.to_lowercase().contains(word) || item.description.to_lowercase().contains(word)
-    });
+    let text_ok = q.is_empty()
+        || q.split_whitespace().all(|word| {
+            i.title.to_lowercase().contains(word) || i.description.to_lowercase().contains(word)
+        });
     status_ok && priority_ok && assignee_ok && blocking_ok && overdue_ok && text_ok
 }
 
-fn item_view(i: items::Model, names: &HashMap<i32, String>, today: NaiveDate) -> ItemView {
-    let f = facts(&i);
+/// Names of users by id, for assignees and last editors.
+type Names = HashMap<i32, String>;
+
+fn person(names: &Names, id: Option<i32>) -> Option<Person> {
+    id.map(|id| Person {
+        id,
+        name: names
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| "deleted user".into()),
+    })
+}
+
+/// Whether the item is an accepted risk past its expiry, and whether it is overdue.
+fn expired_overdue(i: &items::Model, today: NaiveDate) -> (bool, bool) {
+    let f = facts(i);
     let effective = f.effective_status(today);
-    let person = |id: Option<i32>| {
-        id.map(|id| Person {
-            id,
-            name: names
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| "deleted user".into()),
-        })
-    };
+    (
+        f.status == Status::AcceptedRisk && effective == Status::Open,
+        effective.is_gap() && i.due_date.is_some_and(|d| d < today),
+    )
+}
+
+fn item_view(i: items::Model, names: &Names, today: NaiveDate) -> ItemView {
+    let f = facts(&i);
+    let (expired, overdue) = expired_overdue(&i, today);
     ItemView {
         id: i.id,
         category_id: i.category_id,
@@ -154,12 +170,12 @@ fn item_view(i: items::Model, names: &HashMap<i32, String>, today: NaiveDate) ->
         priority: f.priority,
         blocking: i.blocking,
         status: f.status,
-        expired: f.status == Status::AcceptedRisk && effective == Status::Open,
+        expired,
         status_reason: i.status_reason,
         accepted_until: i.accepted_until,
-        assignee: person(i.assignee_id),
+        assignee: person(names, i.assignee_id),
         due_date: i.due_date,
-        overdue: effective.is_gap() && i.due_date.is_some_and(|d| d < today),
+        overdue,
         effort_hours: i.effort_hours,
         evidence_url: i.evidence_url,
         evidence_text: i.evidence_text,
@@ -168,7 +184,117 @@ fn item_view(i: items::Model, names: &HashMap<i32, String>, today: NaiveDate) ->
     }
 }
 
-/// The checklist of the project `slug` as `user` sees it on `today`, filtered.
+fn item_row(i: items::Model, names: &Names, expired: bool, overdue: bool) -> ItemRow {
+    let f = facts(&i);
+    ItemRow {
+        id: i.id,
+        category_id: i.category_id,
+        title: i.title,
+        priority: f.priority,
+        blocking: i.blocking,
+        status: f.status,
+        expired,
+        assignee: person(names, i.assignee_id),
+        due_date: i.due_date,
+        overdue,
+        version: i.version,
+    }
+}
+
+/// A project's checklist as read once for a page or an API answer: the categories with their
+/// scores, the items in checklist order, the team and the names items mention.
+struct Loaded {
+    project: projects::Model,
+    role: TeamRole,
+    categories: Vec<CategoryView>,
+    rows: Vec<items::Model>,
+    members: Vec<Person>,
+    names: Names,
+    score: ProjectScore,
+}
+
+impl Loaded {
+    async fn read(
+        db: &impl ConnectionTrait,
+        user: &AuthUser,
+        slug: &str,
+        today: NaiveDate,
+    ) -> Result<Self, AppError> {
+        let project = find_by_slug(db, slug).await?;
+        let role = authz::can_view_project(db, user, &project).await?;
+        let (cats, mut rows) = project_rows(db, project.id).await?;
+        let members = members(db, project.team_id).await?;
+        // Names of everyone an item mentions (assignees, last editors), members or not.
+        let mut names: Names = members.iter().map(|p| (p.id, p.name.clone())).collect();
+        let mut unknown: Vec<i32> = rows
+            .iter()
+            .flat_map(|i| [i.assignee_id, i.updated_by])
+            .flatten()
+            .filter(|id| !names.contains_key(id))
+            .collect();
+        unknown.sort_unstable();
+        unknown.dedup();
+        if !unknown.is_empty() {
+            for u in users::Entity::find()
+                .filter(users::Column::Id.is_in(unknown))
+                .all(db)
+                .await?
+            {
+                names.insert(u.id, u.display_name);
+            }
+        }
+
+        let category_facts = category_facts(&cats, &rows);
+        let score = score_project(
+            &category_facts,
+            u8::try_from(project.threshold).unwrap_or(80),
+            today,
+        );
+        let categories = cats
+            .into_iter()
+            .zip(&score.categories)
+            .zip(&category_facts)
+            .map(|((c, s), f)| CategoryView {
+                id: c.id,
+                name: c.name,
+                weight: f.weight,
+                assessor_score: f.assessor_score,
+                assessor_note: c.assessor_note,
+                computed: s.computed,
+                effective: s.effective,
+                counts: s.counts,
+                version: c.version,
+            })
+            .collect::<Vec<_>>();
+        // Items in category order, then position (a stable sort keeps the positions).
+        let order: HashMap<i32, usize> = categories
+            .iter()
+            .enumerate()
+            .map(|(n, c)| (c.id, n))
+            .collect();
+        rows.sort_by_key(|i| order.get(&i.category_id).copied().unwrap_or(usize::MAX));
+        Ok(Self {
+            project,
+            role,
+            categories,
+            rows,
+            members,
+            names,
+            score,
+        })
+    }
+
+    async fn serious_risks(&self, db: &impl ConnectionTrait) -> Result<u32, AppError> {
+        let id = self.project.id;
+        Ok(crate::risks::service::serious_counts(db, &[id])
+            .await?
+            .get(&id)
+            .copied()
+            .unwrap_or(0))
+    }
+}
+
+/// The checklist page of the project `slug` as `user` sees it on `today`, filtered.
 pub async fn load(
     db: &impl ConnectionTrait,
     user: &AuthUser,
@@ -176,79 +302,105 @@ pub async fn load(
     filter: &ItemFilter,
     today: NaiveDate,
 ) -> Result<ChecklistView, AppError> {
-    let project = find_by_slug(db, slug).await?;
-    let role = authz::can_view_project(db, user, &project).await?;
-    let (cats, rows) = project_rows(db, project.id).await?;
-    let members = members(db, project.team_id).await?;
-    // Names of everyone an item mentions (assignees, last editors), members or not.
-    let mut names: HashMap<i32, String> = members.iter().map(|p| (p.id, p.name.clone())).collect();
-    let unknown: Vec<i32> = rows
-        .iter()
-        .flat_map(|i| [i.assignee_id, i.updated_by])
-        .flatten()
-        .filter(|id| !names.contains_key(id))
+    let l = Loaded::read(db, user, slug, today).await?;
+    let serious_risks = l.serious_risks(db).await?;
+    let total_items = l.rows.len();
+    let names = &l.names;
+    let items = l
+        .rows
+        .into_iter()
+        .filter_map(|i| {
+            let (expired, overdue) = expired_overdue(&i, today);
+            matches(filter, &i, overdue, user.id).then(|| item_row(i, names, expired, overdue))
+        })
         .collect();
-    if !unknown.is_empty() {
-        for u in users::Entity::find()
-            .filter(users::Column::Id.is_in(unknown))
-            .all(db)
-            .await?
-        {
-            names.insert(u.id, u.display_name);
+    Ok(ChecklistView {
+        slug: l.project.slug,
+        name: l.project.name,
+        permissions: authz::permissions(l.role),
+        evidence_required: l.project.evidence_required,
+        categories: l.categories,
+        items,
+        total_items,
+        members: l.members,
+        score: l.score,
+        serious_risks,
+        me: user.id,
+    })
+}
+
+/// The items of the project `slug` that pass `filter`, in checklist order, as the API shows
+/// them. Each view is made as it is taken, so a page of them renders only its descriptions.
+pub async fn list_items(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    slug: &str,
+    filter: &ItemFilter,
+    today: NaiveDate,
+) -> Result<impl ExactSizeIterator<Item = ItemView>, AppError> {
+    let l = Loaded::read(db, user, slug, today).await?;
+    let rows: Vec<items::Model> = l
+        .rows
+        .into_iter()
+        .filter(|i| matches(filter, i, expired_overdue(i, today).1, user.id))
+        .collect();
+    let names = l.names;
+    Ok(rows.into_iter().map(move |i| item_view(i, &names, today)))
+}
+
+/// The categories of the project `slug` with their scores on `today`.
+pub async fn category_views(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    slug: &str,
+    today: NaiveDate,
+) -> Result<Vec<CategoryView>, AppError> {
+    Ok(Loaded::read(db, user, slug, today).await?.categories)
+}
+
+/// The project overview's readiness panel: verdict, category scores, blocking gaps, overdue
+/// items and open items per assignee, from every item.
+pub async fn overview(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    slug: &str,
+    today: NaiveDate,
+) -> Result<OverviewView, AppError> {
+    let l = Loaded::read(db, user, slug, today).await?;
+    let serious_risks = l.serious_risks(db).await?;
+    let line = |i: &items::Model| GapLine {
+        id: i.id,
+        title: i.title.clone(),
+        priority: priority_of(&i.priority),
+        assignee: person(&l.names, i.assignee_id).map(|p| p.name),
+        due_date: i.due_date,
+    };
+    let (mut blocking, mut overdue) = (Vec::new(), Vec::new());
+    let mut by_assignee: HashMap<String, usize> = HashMap::new();
+    for i in &l.rows {
+        let (gap, late) = gap_state(i, today);
+        if gap {
+            if i.blocking {
+                blocking.push(line(i));
+            }
+            let name =
+                person(&l.names, i.assignee_id).map_or_else(|| "Unassigned".to_owned(), |p| p.name);
+            *by_assignee.entry(name).or_default() += 1;
+        }
+        if late {
+            overdue.push(line(i));
         }
     }
-
-    let category_facts = category_facts(&cats, &rows);
-    let score = score_project(
-        &category_facts,
-        u8::try_from(project.threshold).unwrap_or(80),
-        today,
-    );
-    let categories = cats
-        .into_iter()
-        .zip(&score.categories)
-        .zip(&category_facts)
-        .map(|((c, s), f)| CategoryView {
-            id: c.id,
-            name: c.name,
-            weight: f.weight,
-            assessor_score: f.assessor_score,
-            assessor_note: c.assessor_note,
-            computed: s.computed,
-            effective: s.effective,
-            counts: s.counts,
-            version: c.version,
-        })
-        .collect::<Vec<_>>();
-    // Items in category order, then position.
-    let order: HashMap<i32, usize> = categories
-        .iter()
-        .enumerate()
-        .map(|(n, c)| (c.id, n))
-        .collect();
-    let total_items = rows.len();
-    let mut views: Vec<ItemView> = rows
-        .into_iter()
-        .map(|i| item_view(i, &names, today))
-        .filter(|i| matches(filter, i, user.id, today))
-        .collect();
-    views.sort_by_key(|i| order.get(&i.category_id).copied().unwrap_or(usize::MAX));
-    Ok(ChecklistView {
-        slug: project.slug,
-        name: project.name,
-        permissions: authz::permissions(role),
-        evidence_required: project.evidence_required,
-        categories,
-        items: views,
-        total_items,
-        members,
-        score,
-        serious_risks: crate::risks::service::serious_counts(db, &[project.id])
-            .await?
-            .get(&project.id)
-            .copied()
-            .unwrap_or(0),
-        me: user.id,
+    let mut by_assignee: Vec<(String, usize)> = by_assignee.into_iter().collect();
+    by_assignee.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(OverviewView {
+        slug: l.project.slug,
+        categories: l.categories,
+        score: l.score,
+        serious_risks,
+        blocking,
+        overdue,
+        by_assignee,
     })
 }
 

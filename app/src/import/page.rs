@@ -28,10 +28,13 @@ use crate::{
 /// `/import`: a new project from a document.
 #[component]
 pub fn ImportPage() -> impl IntoView {
+    // Made here, outside `RequireUser`'s Suspense, which would make (and fetch) it again each
+    // time the server walks it.
+    let teams = Resource::new(|| (), |_| list_project_teams());
     view! {
         <RequireUser>
             <h1>"New project from a document"</h1>
-            <ImportForm project=None />
+            <ImportForm target=Target::New(teams) />
         </RequireUser>
     }
 }
@@ -52,7 +55,7 @@ pub fn ProjectImportPage() -> impl IntoView {
                             <h1>"Import into " {p.name.clone()}</h1>
                             <ProjectTabs slug=p.slug.clone() current="Settings" />
                             {if p.permissions.can_edit {
-                                view! { <ImportForm project=Some(p.slug.clone()) /> }.into_any()
+                                view! { <ImportForm target=Target::Project(p.slug.clone()) /> }.into_any()
                             } else {
                                 view! {
                                     <p class="muted">
@@ -71,8 +74,15 @@ pub fn ProjectImportPage() -> impl IntoView {
     }
 }
 
+/// Where a document goes: into a new project (in one of these teams), or into this one.
+#[derive(Clone)]
+enum Target {
+    New(Resource<Result<Vec<crate::teams::model::TeamChoice>, crate::error::AppError>>),
+    Project(String),
+}
+
 #[component]
-fn ImportForm(project: Option<String>) -> impl IntoView {
+fn ImportForm(target: Target) -> impl IntoView {
     let preview = ServerAction::<PreviewImport>::new();
     let run = ServerAction::<RunImport>::new();
     let preview_error = action_error(preview);
@@ -80,8 +90,7 @@ fn ImportForm(project: Option<String>) -> impl IntoView {
     let error = Signal::derive(move || run_error.get().or_else(|| preview_error.get()));
     let form_error = non_field_error(error);
     let pending = Signal::derive(move || preview.pending().get() || run.pending().get());
-    let is_new = project.is_none();
-    let teams = Resource::new(|| (), |_| list_project_teams());
+    let is_new = matches!(target, Target::New(_));
     // The document and format as signals, so a chosen file can fill them in.
     let document = RwSignal::new(String::new());
     let format = RwSignal::new("markdown".to_owned());
@@ -106,8 +115,8 @@ fn ImportForm(project: Option<String>) -> impl IntoView {
             preview.dispatch(input);
         }
     };
-    let target_fields = match project.clone() {
-        Some(slug) => view! {
+    let target_fields = match target {
+        Target::Project(slug) => view! {
             <input type="hidden" name="project" value=slug />
             <p class="muted">
                 "Categories are matched by name and items by title within their category: \
@@ -116,7 +125,7 @@ fn ImportForm(project: Option<String>) -> impl IntoView {
             </p>
         }
         .into_any(),
-        None => view! {
+        Target::New(teams) => view! {
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let teams = teams.await.unwrap_or_default();

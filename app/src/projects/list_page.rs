@@ -18,44 +18,40 @@ use crate::{
 /// `/`: the projects the user can see, and a form to create one.
 #[component]
 pub fn PortfolioPage() -> impl IntoView {
-    view! {
-        <RequireUser>
-            <Portfolio />
-        </RequireUser>
-    }
-}
-
-#[component]
-fn Portfolio() -> impl IntoView {
     let create = ServerAction::<CreateProject>::new();
     let portfolio = Resource::new(move || create.version().get(), |_| get_portfolio());
+    // Made here, outside `RequireUser`'s Suspense, which would make (and fetch) them again each
+    // time the server walks it.
+    let teams = Resource::new(|| (), |_| list_project_teams());
     let query = use_query_map();
     let sort = Memo::new(move |_| query.read().get("sort").unwrap_or_default());
     view! {
-        <section>
-            <h1>"Projects"</h1>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match portfolio.await {
-                        Ok(p) if p.projects.is_empty() => {
-                            view! {
-                                <p class="empty">"No projects yet. Create the first one below."</p>
+        <RequireUser>
+            <section>
+                <h1>"Projects"</h1>
+                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match portfolio.await {
+                            Ok(p) if p.projects.is_empty() => {
+                                view! {
+                                    <p class="empty">"No projects yet. Create the first one below."</p>
+                                }
+                                    .into_any()
                             }
-                                .into_any()
-                        }
-                        Ok(p) => {
-                            view! {
-                                <ProjectTable projects=p.projects sort=sort.get() />
-                                <MyGaps gaps=p.my_gaps />
+                            Ok(p) => {
+                                view! {
+                                    <ProjectTable projects=p.projects sort=sort.get() />
+                                    <MyGaps gaps=p.my_gaps />
+                                }
+                                    .into_any()
                             }
-                                .into_any()
+                            Err(error) => view! { <ErrorView error /> }.into_any(),
                         }
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
-        <NewProjectForm create />
+                    })}
+                </Transition>
+            </section>
+            <NewProjectForm create teams />
+        </RequireUser>
     }
 }
 
@@ -175,8 +171,10 @@ fn MyGaps(gaps: Vec<MyGap>) -> impl IntoView {
 
 /// Name, slug (follows the name until edited), description and team.
 #[component]
-fn NewProjectForm(create: ServerAction<CreateProject>) -> impl IntoView {
-    let teams = Resource::new(|| (), |_| list_project_teams());
+fn NewProjectForm(
+    create: ServerAction<CreateProject>,
+    teams: Resource<Result<Vec<crate::teams::model::TeamChoice>, crate::error::AppError>>,
+) -> impl IntoView {
     let error = action_error(create);
     let form_error = non_field_error(error);
     let slug = RwSignal::new(String::new());

@@ -6,8 +6,7 @@ use super::{
     model::ProjectView,
 };
 use crate::checklist::{
-    api::get_checklist,
-    model::ItemFilter,
+    api::get_overview,
     page::{OverviewPanel, ProjectTabs},
 };
 use crate::components::{
@@ -19,15 +18,6 @@ use crate::components::{
 /// `/p/{slug}`: one project. Missing or another team's project is a 404.
 #[component]
 pub fn ProjectPage() -> impl IntoView {
-    view! {
-        <RequireUser>
-            <ProjectOverview />
-        </RequireUser>
-    }
-}
-
-#[component]
-fn ProjectOverview() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     // After an import the redirect says what it did (`?imported=N&updated=M`).
@@ -50,75 +40,77 @@ fn ProjectOverview() -> impl IntoView {
     );
     let readiness = Resource::new(
         move || params.read().get("slug").unwrap_or_default(),
-        |slug| get_checklist(slug, ItemFilter::default()),
+        get_overview,
     );
     let reviews = Resource::new(
         move || params.read().get("slug").unwrap_or_default(),
         crate::reviews::api::get_reviews,
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match project.await {
-                    Ok(p) => {
-                        let edit = p
-                            .permissions
-                            .can_edit
-                            .then(|| view! { <EditProjectForm p=p.clone() action=update /> });
-                        let manage = (p.permissions.can_manage && !p.move_targets.is_empty())
-                            .then(|| view! { <MoveProjectForm p=p.clone() action=move_to /> });
-                        view! {
-                            <article class="project">
-                                <h1>{p.name.clone()}</h1>
-                                <p class="muted">
-                                    "Team " <a href=format!("/teams/{}", p.team_id)>{p.team_name.clone()}</a>
-                                    " · readiness threshold " {p.threshold} "% · your role: "
-                                    {p.permissions.role.label()}
-                                </p>
-                                <p class="description">{p.description.clone()}</p>
-                            </article>
-                            {imported().map(|(added, updated)| view! {
-                                <p class="success" role="status">
-                                    {format!("Imported: {added} items added, {updated} updated.")}
-                                </p>
-                            })}
-                            <ProjectTabs slug=p.slug.clone() current="Overview" />
-                            <Transition>
-                                {move || Suspend::new(async move {
-                                    readiness.await.ok().map(|view| view! { <OverviewPanel view /> })
+        <RequireUser>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match project.await {
+                        Ok(p) => {
+                            let edit = p
+                                .permissions
+                                .can_edit
+                                .then(|| view! { <EditProjectForm p=p.clone() action=update /> });
+                            let manage = (p.permissions.can_manage && !p.move_targets.is_empty())
+                                .then(|| view! { <MoveProjectForm p=p.clone() action=move_to /> });
+                            view! {
+                                <article class="project">
+                                    <h1>{p.name.clone()}</h1>
+                                    <p class="muted">
+                                        "Team " <a href=format!("/teams/{}", p.team_id)>{p.team_name.clone()}</a>
+                                        " · readiness threshold " {p.threshold} "% · your role: "
+                                        {p.permissions.role.label()}
+                                    </p>
+                                    <p class="description">{p.description.clone()}</p>
+                                </article>
+                                {imported().map(|(added, updated)| view! {
+                                    <p class="success" role="status">
+                                        {format!("Imported: {added} items added, {updated} updated.")}
+                                    </p>
                                 })}
-                            </Transition>
-                            <Transition>
-                                {move || Suspend::new(async move {
-                                    reviews.await.ok().filter(|r| !r.trend.is_empty()).map(|r| {
-                                        let change = r.since_last.as_ref().and_then(|d| d.overall_delta);
-                                        view! {
-                                            <section class="card" aria-labelledby="overview-trend">
-                                                <h2 id="overview-trend">"Scores across final reviews"</h2>
-                                                <crate::reviews::trend::TrendChart points_in=r.trend.clone() />
-                                                <p>
-                                                    <a href=format!("/p/{}/reviews", r.slug)>
-                                                        {match change {
-                                                            Some(d) if d > 0 => format!("+{d} since the last review"),
-                                                            Some(d) => format!("{d} since the last review"),
-                                                            None => "Changes since the last review".to_owned(),
-                                                        }}
-                                                    </a>
-                                                </p>
-                                            </section>
-                                        }
-                                    })
-                                })}
-                            </Transition>
-                            {edit}
-                            {manage}
+                                <ProjectTabs slug=p.slug.clone() current="Overview" />
+                                <Transition>
+                                    {move || Suspend::new(async move {
+                                        readiness.await.ok().map(|view| view! { <OverviewPanel view /> })
+                                    })}
+                                </Transition>
+                                <Transition>
+                                    {move || Suspend::new(async move {
+                                        reviews.await.ok().filter(|r| !r.trend.is_empty()).map(|r| {
+                                            let change = r.since_last.as_ref().and_then(|d| d.overall_delta);
+                                            view! {
+                                                <section class="card" aria-labelledby="overview-trend">
+                                                    <h2 id="overview-trend">"Scores across final reviews"</h2>
+                                                    <crate::reviews::trend::TrendChart points_in=r.trend.clone() />
+                                                    <p>
+                                                        <a href=format!("/p/{}/reviews", r.slug)>
+                                                            {match change {
+                                                                Some(d) if d > 0 => format!("+{d} since the last review"),
+                                                                Some(d) => format!("{d} since the last review"),
+                                                                None => "Changes since the last review".to_owned(),
+                                                            }}
+                                                        </a>
+                                                    </p>
+                                                </section>
+                                            }
+                                        })
+                                    })}
+                                </Transition>
+                                {edit}
+                                {manage}
+                            }
+                                .into_any()
                         }
-                            .into_any()
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
                     }
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Transition>
+                })}
+            </Transition>
+        </RequireUser>
     }
 }
 

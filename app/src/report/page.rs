@@ -31,15 +31,6 @@ pub const DOWNLOADS: [(&str, &str); 5] = [
 /// `/p/{slug}/report`.
 #[component]
 pub fn ReportPage() -> impl IntoView {
-    view! {
-        <RequireUser>
-            <ReportBody />
-        </RequireUser>
-    }
-}
-
-#[component]
-fn ReportBody() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let data = Resource::new(
@@ -51,71 +42,93 @@ fn ReportBody() -> impl IntoView {
         },
         |(slug, review)| get_report(slug, review),
     );
+    // The share links are loaded here, outside `RequireUser`'s Suspense, which would make
+    // (and fetch) them again each time the server walks it.
+    let share = ShareActions {
+        create: ServerAction::new(),
+        revoke: ServerAction::new(),
+    };
+    let links = Resource::new(
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                share.create.version().get(),
+                share.revoke.version().get(),
+            )
+        },
+        |(slug, ..)| list_share_links(slug),
+    );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => {
-                        let slug = d.report.slug.clone();
-                        let review = d.report.review.as_ref().map(|r| r.id);
-                        let suffix = review.map(|id| format!("?review={id}")).unwrap_or_default();
-                        view! {
-                            <ProjectTabs slug=slug.clone() current="Report" />
-                            <section class="card report-tools" aria-label="Report tools">
-                                <form method="get" class="inline-form">
-                                    <label>
-                                        "Show "
-                                        <select name="review">
-                                            <option value="" selected=review.is_none()>"the live project"</option>
-                                            {d.finals.iter().map(|(id, label)| view! {
-                                                <option value=*id selected=review == Some(*id)>
-                                                    {format!("as of {label}")}
-                                                </option>
-                                            }).collect_view()}
-                                        </select>
-                                    </label>
-                                    <button type="submit">"Show"</button>
-                                </form>
-                                <p class="downloads">
-                                    "Download: "
-                                    {DOWNLOADS.iter().map(|(ext, label)| view! {
-                                        <a
-                                            href=format!("/p/{slug}/export/{ext}{suffix}")
-                                            rel="external"
-                                            download
-                                            class="button-link"
-                                        >
-                                            {*label}
-                                        </a>
-                                        " "
-                                    }).collect_view()}
-                                </p>
-                            </section>
-                            <ReportView report=d.report />
-                            {d.can_share.then(|| view! { <ShareLinks slug=slug.clone() finals=d.finals.clone() /> })}
+        <RequireUser>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => {
+                            let slug = d.report.slug.clone();
+                            let review = d.report.review.as_ref().map(|r| r.id);
+                            let suffix = review.map(|id| format!("?review={id}")).unwrap_or_default();
+                            view! {
+                                <ProjectTabs slug=slug.clone() current="Report" />
+                                <section class="card report-tools" aria-label="Report tools">
+                                    <form method="get" class="inline-form">
+                                        <label>
+                                            "Show "
+                                            <select name="review">
+                                                <option value="" selected=review.is_none()>"the live project"</option>
+                                                {d.finals.iter().map(|(id, label)| view! {
+                                                    <option value=*id selected=review == Some(*id)>
+                                                        {format!("as of {label}")}
+                                                    </option>
+                                                }).collect_view()}
+                                            </select>
+                                        </label>
+                                        <button type="submit">"Show"</button>
+                                    </form>
+                                    <p class="downloads">
+                                        "Download: "
+                                        {DOWNLOADS.iter().map(|(ext, label)| view! {
+                                            <a
+                                                href=format!("/p/{slug}/export/{ext}{suffix}")
+                                                rel="external"
+                                                download
+                                                class="button-link"
+                                            >
+                                                {*label}
+                                            </a>
+                                            " "
+                                        }).collect_view()}
+                                    </p>
+                                </section>
+                                <ReportView report=d.report />
+                                {d.can_share.then(|| view! { <ShareLinks slug=slug.clone() finals=d.finals.clone() share links /> })}
+                            }
+                                .into_any()
                         }
-                            .into_any()
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
                     }
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Transition>
+                })}
+            </Transition>
+        </RequireUser>
     }
+}
+
+/// Creating and revoking share links.
+#[derive(Clone, Copy)]
+struct ShareActions {
+    create: ServerAction<CreateShareLink>,
+    revoke: ServerAction<RevokeShareLink>,
 }
 
 /// Owners: create read-only links for stakeholders, see when each was last used, revoke.
 #[component]
-fn ShareLinks(slug: String, finals: Vec<(i32, String)>) -> impl IntoView {
-    let create = ServerAction::<CreateShareLink>::new();
-    let revoke = ServerAction::<RevokeShareLink>::new();
+fn ShareLinks(
+    slug: String,
+    finals: Vec<(i32, String)>,
+    share: ShareActions,
+    links: Resource<Result<Vec<crate::report::model::ShareLinkView>, crate::error::AppError>>,
+) -> impl IntoView {
+    let ShareActions { create, revoke } = share;
     let error = action_error(create);
-    let links = Resource::new(
-        {
-            let slug = slug.clone();
-            move || (slug.clone(), create.version().get(), revoke.version().get())
-        },
-        |(slug, ..)| list_share_links(slug),
-    );
     // The address of a new link, shown once (the server keeps only its hash).
     let created = move || create.value().get().and_then(Result::ok);
     let origin = move || {

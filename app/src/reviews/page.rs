@@ -302,15 +302,6 @@ fn review_fields(
 #[component]
 pub fn ReviewsPage() -> impl IntoView {
     let create = ServerAction::<CreateReview>::new();
-    view! {
-        <RequireUser>
-            <Reviews create />
-        </RequireUser>
-    }
-}
-
-#[component]
-fn Reviews(create: ServerAction<CreateReview>) -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let data = Resource::new(
@@ -327,14 +318,16 @@ fn Reviews(create: ServerAction<CreateReview>) -> impl IntoView {
         }
     });
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(view) => view! { <ReviewsBody view create /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <RequireUser>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(view) => view! { <ReviewsBody view create /> }.into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RequireUser>
     }
 }
 
@@ -438,21 +431,6 @@ pub fn ReviewPage() -> impl IntoView {
     let sign = ServerAction::<SignReview>::new();
     let delete = ServerAction::<DeleteReview>::new();
     let next = ServerAction::<StartNextReview>::new();
-    view! {
-        <RequireUser>
-            <ReviewLoader update finalize sign delete next />
-        </RequireUser>
-    }
-}
-
-#[component]
-fn ReviewLoader(
-    update: ServerAction<UpdateReview>,
-    finalize: ServerAction<FinalizeReview>,
-    sign: ServerAction<SignReview>,
-    delete: ServerAction<DeleteReview>,
-    next: ServerAction<StartNextReview>,
-) -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let id = Memo::new(move |_| {
@@ -492,14 +470,16 @@ fn ReviewLoader(
         }
     });
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(v) => view! { <ReviewBody v update finalize sign delete next /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <RequireUser>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(v) => view! { <ReviewBody v update finalize sign delete next /> }.into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RequireUser>
     }
 }
 

@@ -191,18 +191,6 @@ fn RiskFields(
 pub fn RisksPage() -> impl IntoView {
     let create = ServerAction::<CreateRisk>::new();
     let status = ServerAction::<SetRiskStatus>::new();
-    view! {
-        <RequireUser>
-            <Register create status />
-        </RequireUser>
-    }
-}
-
-#[component]
-fn Register(
-    create: ServerAction<CreateRisk>,
-    status: ServerAction<SetRiskStatus>,
-) -> impl IntoView {
     let slug = slug_param();
     let filter = filter_from_query();
     let data = Resource::new(
@@ -217,14 +205,16 @@ fn Register(
         |(slug, filter, ..)| get_risks(slug, filter),
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(view) => view! { <RegisterBody view filter=filter.get() create status /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <RequireUser>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(view) => view! { <RegisterBody view filter=filter.get() create status /> }.into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RequireUser>
     }
 }
 
@@ -520,19 +510,6 @@ pub fn RiskPage() -> impl IntoView {
     let update = ServerAction::<UpdateRisk>::new();
     let link = ServerAction::<LinkRiskItem>::new();
     let delete = ServerAction::<DeleteRisk>::new();
-    view! {
-        <RequireUser>
-            <RiskLoader update link delete />
-        </RequireUser>
-    }
-}
-
-#[component]
-fn RiskLoader(
-    update: ServerAction<UpdateRisk>,
-    link: ServerAction<LinkRiskItem>,
-    delete: ServerAction<DeleteRisk>,
-) -> impl IntoView {
     let params = use_params_map();
     let slug = slug_param();
     let id = Memo::new(move |_| {
@@ -560,14 +537,16 @@ fn RiskLoader(
         }
     });
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => view! { <RiskBody d update link delete /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <RequireUser>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => view! { <RiskBody d update link delete /> }.into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RequireUser>
     }
 }
 
@@ -706,15 +685,6 @@ fn RiskBody(
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let save = ServerAction::<SaveRiskMatrix>::new();
-    view! {
-        <RequireUser>
-            <Settings save />
-        </RequireUser>
-    }
-}
-
-#[component]
-fn Settings(save: ServerAction<SaveRiskMatrix>) -> impl IntoView {
     let slug = slug_param();
     let query = use_query_map();
     let size = Memo::new(move |_| {
@@ -727,14 +697,16 @@ fn Settings(save: ServerAction<SaveRiskMatrix>) -> impl IntoView {
         |(slug, (l, i), _)| get_matrix_settings(slug, l, i),
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(s) => view! { <SettingsBody s save /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <RequireUser>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(s) => view! { <SettingsBody s save /> }.into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RequireUser>
     }
 }
 

@@ -18,103 +18,78 @@ use crate::components::{
 /// `/teams`: the user's teams and a form to create one.
 #[component]
 pub fn TeamsPage() -> impl IntoView {
-    view! {
-        <RequireUser>
-            <Teams />
-        </RequireUser>
-    }
-}
-
-#[component]
-fn Teams() -> impl IntoView {
     let create = ServerAction::<CreateTeam>::new();
     let teams = Resource::new(move || create.version().get(), |_| list_teams());
     let error = action_error(create);
     view! {
-        <h1>"Teams"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match teams.await {
-                    Ok(list) if list.is_empty() => {
-                        view! { <p class="empty">"You are not in any team yet."</p> }.into_any()
-                    }
-                    Ok(list) => {
-                        view! {
-                            <table class="table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Team"</th>
-                                        <th scope="col">"Your role"</th>
-                                        <th scope="col" class="num">"Members"</th>
-                                        <th scope="col" class="num">"Projects"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list
-                                        .into_iter()
-                                        .map(|t| {
-                                            view! {
-                                                <tr>
-                                                    <td>
-                                                        <a href=format!("/teams/{}", t.id)>{t.name}</a>
-                                                    </td>
-                                                    <td>
-                                                        {t
-                                                            .my_role
-                                                            .map_or("— (administrator)", TeamRole::label)}
-                                                    </td>
-                                                    <td class="num">{t.members}</td>
-                                                    <td class="num">{t.projects}</td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
+        <RequireUser>
+            <h1>"Teams"</h1>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match teams.await {
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="empty">"You are not in any team yet."</p> }.into_any()
                         }
-                            .into_any()
+                        Ok(list) => {
+                            view! {
+                                <table class="table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Team"</th>
+                                            <th scope="col">"Your role"</th>
+                                            <th scope="col" class="num">"Members"</th>
+                                            <th scope="col" class="num">"Projects"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list
+                                            .into_iter()
+                                            .map(|t| {
+                                                view! {
+                                                    <tr>
+                                                        <td>
+                                                            <a href=format!("/teams/{}", t.id)>{t.name}</a>
+                                                        </td>
+                                                        <td>
+                                                            {t
+                                                                .my_role
+                                                                .map_or("— (administrator)", TeamRole::label)}
+                                                        </td>
+                                                        <td class="num">{t.members}</td>
+                                                        <td class="num">{t.projects}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
                     }
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Transition>
-        <section class="card">
-            <h2>"New team"</h2>
-            <ActionForm action=create attr:class="stack">
-                <FormError error=non_field_error(error) />
-                <label>
-                    "Name" <input type="text" name="name" required maxlength="120" />
-                </label>
-                <FieldError error field="name" />
-                <button type="submit" disabled=move || create.pending().get()>
-                    "Create team"
-                </button>
-            </ActionForm>
-        </section>
+                })}
+            </Transition>
+            <section class="card">
+                <h2>"New team"</h2>
+                <ActionForm action=create attr:class="stack">
+                    <FormError error=non_field_error(error) />
+                    <label>
+                        "Name" <input type="text" name="name" required maxlength="120" />
+                    </label>
+                    <FieldError error field="name" />
+                    <button type="submit" disabled=move || create.pending().get()>
+                        "Create team"
+                    </button>
+                </ActionForm>
+            </section>
+        </RequireUser>
     }
 }
 
 /// `/teams/{id}`: members and projects; owners manage members and roles.
 #[component]
 pub fn TeamPage() -> impl IntoView {
-    view! {
-        <RequireUser>
-            <Team />
-        </RequireUser>
-    }
-}
-
-/// The actions of the team page, shared by its parts.
-#[derive(Clone, Copy)]
-struct TeamActions {
-    add: ServerAction<AddMember>,
-    change: ServerAction<ChangeMemberRole>,
-    remove: ServerAction<RemoveMember>,
-    rename: ServerAction<RenameTeam>,
-}
-
-#[component]
-fn Team() -> impl IntoView {
     let params = use_params_map();
     let actions = TeamActions {
         add: ServerAction::new(),
@@ -145,15 +120,26 @@ fn Team() -> impl IntoView {
     let (change_error, remove_error) = (action_error(actions.change), action_error(actions.remove));
     let member_error = Signal::derive(move || change_error.get().or_else(|| remove_error.get()));
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match team.await {
-                    Ok(t) => view! { <TeamView t actions member_error /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <RequireUser>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match team.await {
+                        Ok(t) => view! { <TeamView t actions member_error /> }.into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RequireUser>
     }
+}
+
+/// The actions of the team page, shared by its parts.
+#[derive(Clone, Copy)]
+struct TeamActions {
+    add: ServerAction<AddMember>,
+    change: ServerAction<ChangeMemberRole>,
+    remove: ServerAction<RemoveMember>,
+    rename: ServerAction<RenameTeam>,
 }
 
 #[component]

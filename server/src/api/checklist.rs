@@ -40,8 +40,9 @@ pub async fn categories(
     Reader(user): Reader,
     ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<Vec<CategoryView>>, ApiError> {
-    let view = service::load(&s.app.db, &user, &slug, &ItemFilter::default(), today()).await?;
-    Ok(Json(view.categories))
+    Ok(Json(
+        service::category_views(&s.app.db, &user, &slug, today()).await?,
+    ))
 }
 
 /// A new category.
@@ -70,9 +71,8 @@ async fn category_view(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    service::load(db, user, &project.slug, &ItemFilter::default(), today())
+    service::category_views(db, user, &project.slug, today())
         .await?
-        .categories
         .into_iter()
         .find(|c| c.id == id)
         .ok_or(AppError::NotFound)
@@ -199,8 +199,8 @@ pub async fn items(
         overdue: q.overdue.unwrap_or_default(),
         q: q.q.unwrap_or_default(),
     };
-    let view = service::load(&s.app.db, &user, &slug, &filter, today()).await?;
-    Ok(Json(Page::of(view.items, q.page, q.per_page)?))
+    let items = service::list_items(&s.app.db, &user, &slug, &filter, today()).await?;
+    Ok(Json(Page::of(items, q.page, q.per_page)?))
 }
 
 /// A new item.

@@ -265,9 +265,15 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    /// The `page`th slice of `all` (already in its stable order).
-    fn of(all: Vec<T>, page: Option<u32>, per_page: Option<u32>) -> Result<Self, ApiError> {
+    /// The `page`th slice of `all` (already in its stable order). Only that slice is taken from
+    /// the iterator, so a mapping in it runs for the page's rows alone.
+    fn of(
+        all: impl IntoIterator<Item = T, IntoIter: ExactSizeIterator>,
+        page: Option<u32>,
+        per_page: Option<u32>,
+    ) -> Result<Self, ApiError> {
         let (page, per_page) = PageQuery::checked(page, per_page)?;
+        let all = all.into_iter();
         let total = all.len();
         let start =
             usize::try_from(u64::from(page - 1) * u64::from(per_page)).unwrap_or(usize::MAX);

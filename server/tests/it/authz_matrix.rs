@@ -372,6 +372,7 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
 
         // Checklists.
         "GET /rpc/get_checklist" => (FN_VIEW, get("/rpc/get_checklist?slug=alpha-app")),
+        "GET /rpc/get_overview" => (FN_VIEW, get("/rpc/get_overview?slug=alpha-app")),
         "GET /rpc/get_item" => (FN_VIEW, get(format!("/rpc/get_item?item_id={}", w.item))),
         "POST /rpc/create_category" => (
             FN_EDIT,

@@ -16,6 +16,7 @@ mod export_http;
 mod import_http;
 mod metrics_http;
 mod migrations;
+mod pages_http;
 mod projects_http;
 mod report_http;
 mod reviews_http;

@@ -1,0 +1,187 @@
+//! Pages as the server renders them: each loads its data once, and the overview is computed on
+//! the server rather than shipped as the whole checklist.
+
+use std::collections::BTreeMap;
+
+use app::entities::{reviews, risks};
+use sea_orm::EntityTrait;
+
+use crate::support::{PASSWORD, TestServer};
+
+/// The payloads of `__RESOLVED_RESOURCES[n] = "…";` in a server-rendered page, by `n`.
+fn resolved_resources(html: &str) -> BTreeMap<usize, &str> {
+    let mut found = BTreeMap::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("__RESOLVED_RESOURCES[") {
+        rest = &rest[at + "__RESOLVED_RESOURCES[".len()..];
+        let Some(close) = rest.find("] = \"") else {
+            continue;
+        };
+        let Ok(n) = rest[..close].parse::<usize>() else {
+            continue;
+        };
+        rest = &rest[close + 5..];
+        // The payload is a Rust-escaped string: it ends at the first unescaped quote.
+        let bytes = rest.as_bytes();
+        let mut end = 0;
+        while end < bytes.len() && !(bytes[end] == b'"' && (end == 0 || bytes[end - 1] != b'\\')) {
+            end += 1;
+        }
+        found.insert(n, &rest[..end]);
+        rest = &rest[end..];
+    }
+    found
+}
+
+/// The demo, signed in as its owner: (client, project slug).
+async fn demo(s: &TestServer) -> (reqwest::Client, String) {
+    let today = chrono::Utc::now().date_naive();
+    let loaded = app::demo::load(&s.db, PASSWORD.to_owned(), today)
+        .await
+        .unwrap();
+    let c = s.client();
+    let res = s.login(&c, &loaded.accounts[0].0, PASSWORD).await;
+    assert_eq!(res.status(), 200);
+    (c, loaded.projects[0].clone())
+}
+
+/// A resource made inside a `<Suspense>` is made again each time the server walks it: fetched
+/// again, and its data written into the page again. Every page makes its resources above the
+/// Suspense, so no page carries the same data twice.
+#[tokio::test]
+async fn every_page_loads_and_ships_its_data_once() {
+    let s = TestServer::start().await;
+    let (c, slug) = demo(&s).await;
+    let risk = risks::Entity::find().one(&s.db).await.unwrap().unwrap().id;
+    let review = reviews::Entity::find()
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let item = app::entities::items::Entity::find()
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let pages = [
+        "/".to_owned(),
+        format!("/p/{slug}"),
+        format!("/p/{slug}/checklist"),
+        format!("/p/{slug}/items/{item}"),
+        format!("/p/{slug}/risks"),
+        format!("/p/{slug}/risks/{risk}"),
+        format!("/p/{slug}/settings"),
+        format!("/p/{slug}/reviews"),
+        format!("/p/{slug}/reviews/{review}"),
+        format!("/p/{slug}/report"),
+        format!("/p/{slug}/import"),
+        "/import".to_owned(),
+        "/teams".to_owned(),
+        "/templates".to_owned(),
+        "/account".to_owned(),
+        "/admin/users".to_owned(),
+        "/admin/audit".to_owned(),
+    ];
+    for path in pages {
+        let res = s.page(&c, &path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let html = res.text().await.unwrap();
+        let resources = resolved_resources(&html);
+        // The session, and at least the page's own data.
+        assert!(resources.len() >= 2, "{path}: {resources:?}");
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for (n, payload) in &resources {
+            if let Some(first) = seen.insert(payload, *n) {
+                panic!(
+                    "{path}: resources {first} and {n} carry the same data ({} bytes): {}",
+                    payload.len(),
+                    &payload[..payload.len().min(200)]
+                );
+            }
+        }
+    }
+}
+
+/// The overview's verdict panel comes from the server, and agrees with the checklist's rows:
+/// the blocking gaps, the overdue items and the open items per assignee.
+#[tokio::test]
+async fn the_overview_agrees_with_the_checklist() {
+    let s = TestServer::start().await;
+    let (c, slug) = demo(&s).await;
+    let checklist = s
+        .get_json(&c, &format!("/rpc/get_checklist?slug={slug}"))
+        .await;
+    let overview = s
+        .get_json(&c, &format!("/rpc/get_overview?slug={slug}"))
+        .await;
+    assert_eq!(overview["score"], checklist["score"]);
+    assert_eq!(overview["categories"], checklist["categories"]);
+    assert_eq!(overview["serious_risks"], checklist["serious_risks"]);
+
+    let rows = checklist["items"].as_array().unwrap();
+    let gap = |i: &&serde_json::Value| {
+        matches!(i["status"].as_str(), Some("open" | "in_progress")) || i["expired"] == true
+    };
+    let titles = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let blocking: Vec<String> = rows
+        .iter()
+        .filter(gap)
+        .filter(|i| i["blocking"] == true)
+        .map(|i| i["title"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!blocking.is_empty(), "the demo has blocking gaps");
+    assert_eq!(titles(&overview["blocking"]), blocking);
+    let overdue: Vec<String> = rows
+        .iter()
+        .filter(|i| i["overdue"] == true)
+        .map(|i| i["title"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(titles(&overview["overdue"]), overdue);
+
+    let mut by_assignee: BTreeMap<String, u64> = BTreeMap::new();
+    for i in rows.iter().filter(gap) {
+        let name = i["assignee"]["name"].as_str().unwrap_or("Unassigned");
+        *by_assignee.entry(name.to_owned()).or_default() += 1;
+    }
+    let listed: Vec<(String, u64)> = overview["by_assignee"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p[0].as_str().unwrap().to_owned(), p[1].as_u64().unwrap()))
+        .collect();
+    let mut expected: Vec<(String, u64)> = by_assignee.into_iter().collect();
+    expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    assert_eq!(listed, expected);
+
+    // The page shows them, and ships no item list.
+    let html = s
+        .page(&c, &format!("/p/{slug}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&blocking[0]), "{html}");
+    assert!(
+        !html.contains("total_items"),
+        "the overview ships the checklist"
+    );
+
+    // Another team's project is a 404, as everywhere.
+    let stranger = s.client();
+    s.add_user("stranger@example.com", false).await;
+    s.login(&stranger, "stranger@example.com", PASSWORD).await;
+    let res = stranger
+        .get(s.url(&format!("/rpc/get_overview?slug={slug}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
