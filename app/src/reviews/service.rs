@@ -129,19 +129,33 @@ pub async fn snapshot_from(
 /// Reads a stored snapshot. Version 1 is the only format so far; a future format gets its own
 /// reader here, and stored snapshots are never rewritten.
 pub(crate) fn read_snapshot(r: &reviews::Model) -> Result<Snapshot, AppError> {
+    read_stored(r)
+}
+
+/// What the trend needs of a snapshot. Read on its own, the items and risks are skipped
+/// rather than built: a 1,000-item snapshot then costs a scan, not 1,000 allocations.
+#[derive(serde::Deserialize)]
+struct SnapshotScores {
+    overall: Option<u8>,
+    categories: Vec<super::snapshot::SnapCategory>,
+}
+
+/// Reads a stored snapshot (or the part of it `T` names), after checking its format.
+fn read_stored<T: serde::de::DeserializeOwned>(r: &reviews::Model) -> Result<T, AppError> {
+    #[derive(serde::Deserialize)]
+    struct Format {
+        format_version: Option<u64>,
+    }
     let json = r.snapshot.as_deref().ok_or(AppError::Internal)?;
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+    let unreadable = |e: serde_json::Error| {
         tracing::error!(review = r.id, error = %e, "unreadable review snapshot");
         AppError::Internal
-    })?;
-    match value
-        .get("format_version")
-        .and_then(serde_json::Value::as_u64)
+    };
+    match serde_json::from_str::<Format>(json)
+        .map_err(unreadable)?
+        .format_version
     {
-        Some(1) => serde_json::from_value(value).map_err(|e| {
-            tracing::error!(review = r.id, error = %e, "unreadable review snapshot");
-            AppError::Internal
-        }),
+        Some(1) => serde_json::from_str(json).map_err(unreadable),
         other => {
             tracing::error!(review = r.id, ?other, "unknown review snapshot format");
             Err(AppError::Internal)
@@ -215,17 +229,23 @@ pub async fn last_overall(
     db: &impl ConnectionTrait,
     project_ids: &[i32],
 ) -> Result<HashMap<i32, Option<u8>>, AppError> {
-    let rows = reviews::Entity::find()
+    use sea_orm::QuerySelect;
+    // Two columns: the snapshots (hundreds of kilobytes each on a large project) stay unread.
+    let rows: Vec<(i32, Option<i32>)> = reviews::Entity::find()
         .filter(reviews::Column::ProjectId.is_in(project_ids.iter().copied()))
         .filter(reviews::Column::Status.eq("final"))
         .order_by_asc(reviews::Column::FinalizedAt)
         .order_by_asc(reviews::Column::Id)
+        .select_only()
+        .column(reviews::Column::ProjectId)
+        .column(reviews::Column::Overall)
+        .into_tuple()
         .all(db)
         .await?;
     // Later rows overwrite earlier ones: the last final review wins.
     Ok(rows
         .into_iter()
-        .map(|r| (r.project_id, r.overall.and_then(|o| u8::try_from(o).ok())))
+        .map(|(project, overall)| (project, overall.and_then(|o| u8::try_from(o).ok())))
         .collect())
 }
 
@@ -264,13 +284,17 @@ pub async fn list(
     let mut final_rows: Vec<&reviews::Model> =
         rows.iter().filter(|r| r.status == "final").collect();
     final_rows.sort_by_key(|r| (r.finalized_at, r.id));
-    let snapshots: Vec<(&reviews::Model, Snapshot)> = final_rows
+    let scores: Vec<(&reviews::Model, SnapshotScores)> = final_rows
         .iter()
-        .map(|r| Ok((*r, read_snapshot(r)?)))
+        .map(|r| Ok((*r, read_stored(r)?)))
         .collect::<Result<_, AppError>>()?;
     let live = live_snapshot(db, &project, today).await?;
-    let trend = trend(&snapshots, &live);
-    let since_last = snapshots.last().map(|(_, s)| diff(s, &live));
+    let trend = trend(&scores, &live);
+    // Only the last final review is read whole, for what changed since.
+    let since_last = match final_rows.last() {
+        Some(r) => Some(diff(&read_snapshot(r)?, &live)),
+        None => None,
+    };
     let reviews = rows
         .iter()
         .map(|r| summary(r, counts.get(&r.id).copied().unwrap_or(0)))
@@ -288,7 +312,7 @@ pub async fn list(
 
 /// Trend points over final reviews, categories in the live order (by id, so renamed ones stay
 /// one line) and named as they are now.
-fn trend(finals: &[(&reviews::Model, Snapshot)], live: &Snapshot) -> Vec<TrendPoint> {
+fn trend(finals: &[(&reviews::Model, SnapshotScores)], live: &Snapshot) -> Vec<TrendPoint> {
     let mut order: Vec<(i32, String)> = live
         .categories
         .iter()
