@@ -217,6 +217,7 @@ def main():
             ("queries per checklist page, 10 / 1,000 items",
              f"{per_page['service-001']} / {per_page['big-service']}", "constant",
              per_page["service-001"] == per_page["big-service"]),
+            ("checklist page HTML, 1,000 items", f"{len(html) / 1024:.0f} KB", "", ""),
         ]
 
         token = run([BIN, "token", "create", "--email", "bench01@example.com", "--name",

@@ -14,8 +14,8 @@ use app::{
     import::service::Target,
     teams::service::teams_where_user_can_create_projects,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use axum::serve::{Listener, ListenerExt};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tower_sessions::ExpiredDeletion;
 
 use crate::{

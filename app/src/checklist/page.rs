@@ -411,6 +411,20 @@ fn CategorySection(
     }
 }
 
+/// The five statuses as options, `current` selected.
+fn status_choices(current: Status) -> impl IntoView {
+    Status::ALL
+        .into_iter()
+        .map(|s| {
+            view! {
+                <option value=s.as_str() selected=s == current>
+                    {s.label()}
+                </option>
+            }
+        })
+        .collect_view()
+}
+
 /// The status cell's form: which item at which version, a labelled select and a submit
 /// button (so it works without wasm). Priority and assignee change through the bulk bar or the
 /// item page: a picker of every member in each of 1,000 rows would be most of the page.
@@ -426,16 +440,7 @@ fn status_form(i: &ItemRow, action: ServerAction<SetItemStatus>) -> impl IntoVie
                 {label}
             </label>
             <select name="status" id=input_id>
-                {Status::ALL
-                    .into_iter()
-                    .map(|s| {
-                        view! {
-                            <option value=s.as_str() selected=s == current>
-                                {s.label()}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
+                {status_choices(current)}
             </select>
             <button type="submit" class="secondary">
                 "Set"
@@ -903,18 +908,7 @@ fn ItemBody(
                             <input type="hidden" name="version" value=i.version />
                             <label>
                                 "Status"
-                                <select name="status">
-                                    {Status::ALL
-                                        .into_iter()
-                                        .map(|s| {
-                                            view! {
-                                                <option value=s.as_str() selected=s == current>
-                                                    {s.label()}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </select>
+                                <select name="status">{status_choices(current)}</select>
                             </label>
                             <FieldError error=status_error field="status" />
                             <label>

@@ -41,14 +41,73 @@ fn status_of(s: &str) -> Status {
     Status::parse(s).unwrap_or(Status::Open)
 }
 
-fn facts(i: &items::Model) -> ItemFacts {
-    ItemFacts {
-        priority: priority_of(&i.priority),
-        status: status_of(&i.status),
-        blocking: i.blocking,
-        effort_hours: i.effort_hours,
-        accepted_until: i.accepted_until,
-    }
+/// What scoring reads of an item, from a whole row or from an [`ItemScoreRow`].
+pub trait ScoredItem {
+    /// Priority, status, blocking, effort and acceptance.
+    fn facts(&self) -> ItemFacts;
+    /// Its category.
+    fn category(&self) -> i32;
+    /// Due date.
+    fn due(&self) -> Option<NaiveDate>;
+}
+
+/// Both row types carry the same scoring columns under the same names.
+macro_rules! scored_item {
+    ($($row:ty),*) => {$(
+        impl ScoredItem for $row {
+            fn facts(&self) -> ItemFacts {
+                ItemFacts {
+                    priority: priority_of(&self.priority),
+                    status: status_of(&self.status),
+                    blocking: self.blocking,
+                    effort_hours: self.effort_hours,
+                    accepted_until: self.accepted_until,
+                }
+            }
+            fn category(&self) -> i32 {
+                self.category_id
+            }
+            fn due(&self) -> Option<NaiveDate> {
+                self.due_date
+            }
+        }
+    )*};
+}
+
+scored_item!(items::Model, ItemScoreRow);
+
+/// An item's columns that scores, verdicts and "my gaps" read. The long texts and the
+/// timestamps stay unread, which matters where every item of every project is read (the
+/// portfolio).
+#[derive(Clone, Debug, sea_orm::DerivePartialModel)]
+#[sea_orm(entity = "items::Entity")]
+pub struct ItemScoreRow {
+    /// Database id.
+    pub id: i32,
+    /// Its project.
+    pub project_id: i32,
+    /// Its category.
+    pub category_id: i32,
+    /// Title.
+    pub title: String,
+    /// Priority (stored form).
+    pub priority: String,
+    /// Blocks the release while a gap.
+    pub blocking: bool,
+    /// Status (stored form).
+    pub status: String,
+    /// Accepted until.
+    pub accepted_until: Option<NaiveDate>,
+    /// Assignee.
+    pub assignee_id: Option<i32>,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// Estimated hours.
+    pub effort_hours: Option<f64>,
+}
+
+fn facts(i: &impl ScoredItem) -> ItemFacts {
+    i.facts()
 }
 
 /// A project's categories and items, each in their list order (two queries).
@@ -90,10 +149,10 @@ pub async fn members(db: &impl ConnectionTrait, team_id: i32) -> Result<Vec<Pers
 }
 
 /// The scoring input of a project's categories and items (items of other categories ignored).
-pub fn category_facts(cats: &[categories::Model], rows: &[items::Model]) -> Vec<CategoryFacts> {
+pub fn category_facts(cats: &[categories::Model], rows: &[impl ScoredItem]) -> Vec<CategoryFacts> {
     let mut by_category: HashMap<i32, Vec<ItemFacts>> = HashMap::new();
     for i in rows {
-        by_category.entry(i.category_id).or_default().push(facts(i));
+        by_category.entry(i.category()).or_default().push(i.facts());
     }
     cats.iter()
         .map(|c| CategoryFacts {
@@ -106,9 +165,9 @@ pub fn category_facts(cats: &[categories::Model], rows: &[items::Model]) -> Vec<
 
 /// Whether the item is a gap on `today` (open, in progress, or an expired acceptance), and
 /// whether it is overdue.
-pub fn gap_state(i: &items::Model, today: NaiveDate) -> (bool, bool) {
-    let gap = facts(i).effective_status(today).is_gap();
-    (gap, gap && i.due_date.is_some_and(|d| d < today))
+pub fn gap_state(i: &impl ScoredItem, today: NaiveDate) -> (bool, bool) {
+    let gap = i.facts().effective_status(today).is_gap();
+    (gap, gap && i.due().is_some_and(|d| d < today))
 }
 
 /// Whether item `i` (overdue or not) passes `filter` for the viewer `me`.

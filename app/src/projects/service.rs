@@ -163,7 +163,7 @@ pub async fn portfolio(
     today: chrono::NaiveDate,
 ) -> Result<Portfolio, AppError> {
     use crate::{
-        checklist::service::{category_facts, gap_state},
+        checklist::service::{ItemScoreRow, category_facts, gap_state},
         entities::{categories, items},
         scoring::{Priority, score_project},
     };
@@ -186,10 +186,11 @@ pub async fn portfolio(
         .await?;
     let serious = crate::risks::service::serious_counts(db, &ids).await?;
     let reviewed = crate::reviews::service::last_overall(db, &ids).await?;
-    let all_items = items::Entity::find()
+    let all_items: Vec<ItemScoreRow> = items::Entity::find()
         .filter(items::Column::ProjectId.is_in(ids))
         .order_by_asc(items::Column::Position)
         .order_by_asc(items::Column::Id)
+        .into_partial_model()
         .all(db)
         .await?;
     // Grouped once, so the work grows with the rows, not with projects × rows.
@@ -197,7 +198,7 @@ pub async fn portfolio(
     for c in cats {
         cats_of.entry(c.project_id).or_default().push(c);
     }
-    let mut items_of: HashMap<i32, Vec<items::Model>> = HashMap::new();
+    let mut items_of: HashMap<i32, Vec<ItemScoreRow>> = HashMap::new();
     for i in all_items {
         items_of.entry(i.project_id).or_default().push(i);
     }
