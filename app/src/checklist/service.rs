@@ -104,6 +104,70 @@ pub struct ItemScoreRow {
     pub due_date: Option<NaiveDate>,
     /// Estimated hours.
     pub effort_hours: Option<f64>,
+    /// For optimistic concurrency.
+    pub version: i32,
+}
+
+/// A row type a checklist is read as: whole rows for the API, [`ItemScoreRow`] for the pages.
+pub trait ChecklistRow: ScoredItem + sea_orm::FromQueryResult + Send + Sync + Sized {
+    /// The project's items in position order, as this type.
+    fn select(project_id: i32) -> sea_orm::Selector<sea_orm::SelectModel<Self>>;
+    /// The users the row names (assignee, last editor), for their names.
+    fn mentions(&self) -> [Option<i32>; 2];
+    /// What the checklist filter reads.
+    fn filtered(&self) -> Filtered<'_>;
+}
+
+/// What the checklist filter reads of an item (the description only when searching).
+pub struct Filtered<'a> {
+    status: &'a str,
+    priority: &'a str,
+    assignee_id: Option<i32>,
+    blocking: bool,
+    title: &'a str,
+}
+
+fn items_of(project_id: i32) -> sea_orm::Select<items::Entity> {
+    items::Entity::find()
+        .filter(items::Column::ProjectId.eq(project_id))
+        .order_by_asc(items::Column::Position)
+        .order_by_asc(items::Column::Id)
+}
+
+impl ChecklistRow for items::Model {
+    fn select(project_id: i32) -> sea_orm::Selector<sea_orm::SelectModel<Self>> {
+        items_of(project_id).into_model()
+    }
+    fn mentions(&self) -> [Option<i32>; 2] {
+        [self.assignee_id, self.updated_by]
+    }
+    fn filtered(&self) -> Filtered<'_> {
+        Filtered {
+            status: &self.status,
+            priority: &self.priority,
+            assignee_id: self.assignee_id,
+            blocking: self.blocking,
+            title: &self.title,
+        }
+    }
+}
+
+impl ChecklistRow for ItemScoreRow {
+    fn select(project_id: i32) -> sea_orm::Selector<sea_orm::SelectModel<Self>> {
+        items_of(project_id).into_partial_model()
+    }
+    fn mentions(&self) -> [Option<i32>; 2] {
+        [self.assignee_id, None]
+    }
+    fn filtered(&self) -> Filtered<'_> {
+        Filtered {
+            status: &self.status,
+            priority: &self.priority,
+            assignee_id: self.assignee_id,
+            blocking: self.blocking,
+            title: &self.title,
+        }
+    }
 }
 
 fn facts(i: &impl ScoredItem) -> ItemFacts {
@@ -115,19 +179,22 @@ pub async fn project_rows(
     db: &impl ConnectionTrait,
     project_id: i32,
 ) -> Result<(Vec<categories::Model>, Vec<items::Model>), AppError> {
-    let cats = categories::Entity::find()
+    let cats = categories_of(db, project_id).await?;
+    let rows = items::Model::select(project_id).all(db).await?;
+    Ok((cats, rows))
+}
+
+/// A project's categories in their order.
+async fn categories_of(
+    db: &impl ConnectionTrait,
+    project_id: i32,
+) -> Result<Vec<categories::Model>, AppError> {
+    Ok(categories::Entity::find()
         .filter(categories::Column::ProjectId.eq(project_id))
         .order_by_asc(categories::Column::Position)
         .order_by_asc(categories::Column::Id)
         .all(db)
-        .await?;
-    let rows = items::Entity::find()
-        .filter(items::Column::ProjectId.eq(project_id))
-        .order_by_asc(items::Column::Position)
-        .order_by_asc(items::Column::Id)
-        .all(db)
-        .await?;
-    Ok((cats, rows))
+        .await?)
 }
 
 /// The team members of a project's team, as people (one query).
@@ -171,7 +238,13 @@ pub fn gap_state(i: &impl ScoredItem, today: NaiveDate) -> (bool, bool) {
 }
 
 /// Whether item `i` (overdue or not) passes `filter` for the viewer `me`.
-fn matches(filter: &ItemFilter, i: &items::Model, overdue: bool, me: i32) -> bool {
+fn matches(
+    filter: &ItemFilter,
+    i: &Filtered<'_>,
+    description: Option<&str>,
+    overdue: bool,
+    me: i32,
+) -> bool {
     let status_ok = filter.status.is_empty() || filter.status == i.status;
     let priority_ok = filter.priority.is_empty() || filter.priority == i.priority;
     let assignee_ok = match filter.assignee.as_str() {
@@ -189,7 +262,8 @@ fn matches(filter: &ItemFilter, i: &items::Model, overdue: bool, me: i32) -> boo
     let q = filter.q.to_lowercase();
     let text_ok = q.is_empty()
         || q.split_whitespace().all(|word| {
-            i.title.to_lowercase().contains(word) || i.description.to_lowercase().contains(word)
+            i.title.to_lowercase().contains(word)
+                || description.is_some_and(|d| d.to_lowercase().contains(word))
         });
     status_ok && priority_ok && assignee_ok && blocking_ok && overdue_ok && text_ok
 }
@@ -208,12 +282,12 @@ fn person(names: &Names, id: Option<i32>) -> Option<Person> {
 }
 
 /// Whether the item is an accepted risk past its expiry, and whether it is overdue.
-fn expired_overdue(i: &items::Model, today: NaiveDate) -> (bool, bool) {
-    let f = facts(i);
+fn expired_overdue(i: &impl ScoredItem, today: NaiveDate) -> (bool, bool) {
+    let f = i.facts();
     let effective = f.effective_status(today);
     (
         f.status == Status::AcceptedRisk && effective == Status::Open,
-        effective.is_gap() && i.due_date.is_some_and(|d| d < today),
+        effective.is_gap() && i.due().is_some_and(|d| d < today),
     )
 }
 
@@ -243,7 +317,7 @@ fn item_view(i: items::Model, names: &Names, today: NaiveDate) -> ItemView {
     }
 }
 
-fn item_row(i: items::Model, names: &Names, expired: bool, overdue: bool) -> ItemRow {
+fn item_row(i: ItemScoreRow, names: &Names, expired: bool, overdue: bool) -> ItemRow {
     let f = facts(&i);
     ItemRow {
         id: i.id,
@@ -262,17 +336,17 @@ fn item_row(i: items::Model, names: &Names, expired: bool, overdue: bool) -> Ite
 
 /// A project's checklist as read once for a page or an API answer: the categories with their
 /// scores, the items in checklist order, the team and the names items mention.
-struct Loaded {
+struct Loaded<R> {
     project: projects::Model,
     role: TeamRole,
     categories: Vec<CategoryView>,
-    rows: Vec<items::Model>,
+    rows: Vec<R>,
     members: Vec<Person>,
     names: Names,
     score: ProjectScore,
 }
 
-impl Loaded {
+impl<R: ChecklistRow> Loaded<R> {
     async fn read(
         db: &impl ConnectionTrait,
         user: &AuthUser,
@@ -281,13 +355,14 @@ impl Loaded {
     ) -> Result<Self, AppError> {
         let project = find_by_slug(db, slug).await?;
         let role = authz::can_view_project(db, user, &project).await?;
-        let (cats, mut rows) = project_rows(db, project.id).await?;
+        let cats = categories_of(db, project.id).await?;
+        let mut rows = R::select(project.id).all(db).await?;
         let members = members(db, project.team_id).await?;
         // Names of everyone an item mentions (assignees, last editors), members or not.
         let mut names: Names = members.iter().map(|p| (p.id, p.name.clone())).collect();
         let mut unknown: Vec<i32> = rows
             .iter()
-            .flat_map(|i| [i.assignee_id, i.updated_by])
+            .flat_map(ChecklistRow::mentions)
             .flatten()
             .filter(|id| !names.contains_key(id))
             .collect();
@@ -331,7 +406,7 @@ impl Loaded {
             .enumerate()
             .map(|(n, c)| (c.id, n))
             .collect();
-        rows.sort_by_key(|i| order.get(&i.category_id).copied().unwrap_or(usize::MAX));
+        rows.sort_by_key(|i| order.get(&i.category()).copied().unwrap_or(usize::MAX));
         Ok(Self {
             project,
             role,
@@ -341,6 +416,27 @@ impl Loaded {
             names,
             score,
         })
+    }
+
+    /// The descriptions of the project's items when `filter` searches text (they are long,
+    /// and only a search reads them), by item id.
+    async fn descriptions(
+        &self,
+        db: &impl ConnectionTrait,
+        filter: &ItemFilter,
+    ) -> Result<HashMap<i32, String>, AppError> {
+        if filter.q.trim().is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<(i32, String)> = items::Entity::find()
+            .filter(items::Column::ProjectId.eq(self.project.id))
+            .select_only()
+            .column(items::Column::Id)
+            .column(items::Column::Description)
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(rows.into_iter().collect())
     }
 
     async fn serious_risks(&self, db: &impl ConnectionTrait) -> Result<u32, AppError> {
@@ -361,8 +457,9 @@ pub async fn load(
     filter: &ItemFilter,
     today: NaiveDate,
 ) -> Result<ChecklistView, AppError> {
-    let l = Loaded::read(db, user, slug, today).await?;
+    let l = Loaded::<ItemScoreRow>::read(db, user, slug, today).await?;
     let serious_risks = l.serious_risks(db).await?;
+    let descriptions = l.descriptions(db, filter).await?;
     let total_items = l.rows.len();
     let names = &l.names;
     let items = l
@@ -370,7 +467,9 @@ pub async fn load(
         .into_iter()
         .filter_map(|i| {
             let (expired, overdue) = expired_overdue(&i, today);
-            matches(filter, &i, overdue, user.id).then(|| item_row(i, names, expired, overdue))
+            let description = descriptions.get(&i.id).map(String::as_str);
+            matches(filter, &i.filtered(), description, overdue, user.id)
+                .then(|| item_row(i, names, expired, overdue))
         })
         .collect();
     Ok(ChecklistView {
@@ -397,11 +496,20 @@ pub async fn list_items(
     filter: &ItemFilter,
     today: NaiveDate,
 ) -> Result<impl ExactSizeIterator<Item = ItemView>, AppError> {
-    let l = Loaded::read(db, user, slug, today).await?;
+    let l = Loaded::<items::Model>::read(db, user, slug, today).await?;
     let rows: Vec<items::Model> = l
         .rows
         .into_iter()
-        .filter(|i| matches(filter, i, expired_overdue(i, today).1, user.id))
+        .filter(|i| {
+            let overdue = expired_overdue(i, today).1;
+            matches(
+                filter,
+                &i.filtered(),
+                Some(&i.description),
+                overdue,
+                user.id,
+            )
+        })
         .collect();
     let names = l.names;
     Ok(rows.into_iter().map(move |i| item_view(i, &names, today)))
@@ -414,7 +522,9 @@ pub async fn category_views(
     slug: &str,
     today: NaiveDate,
 ) -> Result<Vec<CategoryView>, AppError> {
-    Ok(Loaded::read(db, user, slug, today).await?.categories)
+    Ok(Loaded::<ItemScoreRow>::read(db, user, slug, today)
+        .await?
+        .categories)
 }
 
 /// The project overview's readiness panel: verdict, category scores, blocking gaps, overdue
@@ -425,9 +535,9 @@ pub async fn overview(
     slug: &str,
     today: NaiveDate,
 ) -> Result<OverviewView, AppError> {
-    let l = Loaded::read(db, user, slug, today).await?;
+    let l = Loaded::<ItemScoreRow>::read(db, user, slug, today).await?;
     let serious_risks = l.serious_risks(db).await?;
-    let line = |i: &items::Model| GapLine {
+    let line = |i: &ItemScoreRow| GapLine {
         id: i.id,
         title: i.title.clone(),
         priority: priority_of(&i.priority),

@@ -440,6 +440,37 @@ async fn filters_come_from_the_query() {
     assert!(html.contains("Dashboards"));
     assert!(!html.contains("Backups tested"), "filtered out");
     assert!(html.contains("1 of 3 items match"));
+
+    // The search reads descriptions too (every word must be in the title or the description).
+    let res = s
+        .call(
+            &c,
+            "create_item",
+            &[
+                ("category_id", cat.as_str()),
+                ("title", "Monitoring"),
+                ("priority", "low"),
+                ("description", "See the *Grafana* board for backups."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        titles(checklist(&s, &c, "&filter[q]=grafana").await),
+        vec!["Monitoring"]
+    );
+    assert_eq!(
+        titles(checklist(&s, &c, "&filter[q]=grafana%20BOARD").await),
+        vec!["Monitoring"]
+    );
+    assert_eq!(
+        titles(checklist(&s, &c, "&filter[q]=grafana%20dashboards").await),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        titles(checklist(&s, &c, "&filter[q]=backups").await),
+        vec!["Backups tested", "Alert on backups", "Monitoring"]
+    );
 }
 
 #[tokio::test]
