@@ -51,7 +51,7 @@ pub trait ScoredItem {
     fn due(&self) -> Option<NaiveDate>;
 }
 
-/// Both row types carry the same scoring columns under the same names.
+/// Both row types carry the same scoring and filter columns under the same names.
 macro_rules! scored_item {
     ($($row:ty),*) => {$(
         impl ScoredItem for $row {
@@ -69,6 +69,19 @@ macro_rules! scored_item {
             }
             fn due(&self) -> Option<NaiveDate> {
                 self.due_date
+            }
+        }
+
+        impl $row {
+            /// What the checklist filter reads.
+            fn filtered(&self) -> Filtered<'_> {
+                Filtered {
+                    status: &self.status,
+                    priority: &self.priority,
+                    assignee_id: self.assignee_id,
+                    blocking: self.blocking,
+                    title: &self.title,
+                }
             }
         }
     )*};
@@ -114,8 +127,6 @@ pub trait ChecklistRow: ScoredItem + sea_orm::FromQueryResult + Send + Sync + Si
     fn select(project_id: i32) -> sea_orm::Selector<sea_orm::SelectModel<Self>>;
     /// The users the row names (assignee, last editor), for their names.
     fn mentions(&self) -> [Option<i32>; 2];
-    /// What the checklist filter reads.
-    fn filtered(&self) -> Filtered<'_>;
 }
 
 /// What the checklist filter reads of an item (the description only when searching).
@@ -141,15 +152,6 @@ impl ChecklistRow for items::Model {
     fn mentions(&self) -> [Option<i32>; 2] {
         [self.assignee_id, self.updated_by]
     }
-    fn filtered(&self) -> Filtered<'_> {
-        Filtered {
-            status: &self.status,
-            priority: &self.priority,
-            assignee_id: self.assignee_id,
-            blocking: self.blocking,
-            title: &self.title,
-        }
-    }
 }
 
 impl ChecklistRow for ItemScoreRow {
@@ -159,19 +161,6 @@ impl ChecklistRow for ItemScoreRow {
     fn mentions(&self) -> [Option<i32>; 2] {
         [self.assignee_id, None]
     }
-    fn filtered(&self) -> Filtered<'_> {
-        Filtered {
-            status: &self.status,
-            priority: &self.priority,
-            assignee_id: self.assignee_id,
-            blocking: self.blocking,
-            title: &self.title,
-        }
-    }
-}
-
-fn facts(i: &impl ScoredItem) -> ItemFacts {
-    i.facts()
 }
 
 /// A project's categories and items, each in their list order (two queries).
@@ -292,7 +281,7 @@ fn expired_overdue(i: &impl ScoredItem, today: NaiveDate) -> (bool, bool) {
 }
 
 fn item_view(i: items::Model, names: &Names, today: NaiveDate) -> ItemView {
-    let f = facts(&i);
+    let f = i.facts();
     let (expired, overdue) = expired_overdue(&i, today);
     ItemView {
         id: i.id,
@@ -318,7 +307,7 @@ fn item_view(i: items::Model, names: &Names, today: NaiveDate) -> ItemView {
 }
 
 fn item_row(i: ItemScoreRow, names: &Names, expired: bool, overdue: bool) -> ItemRow {
-    let f = facts(&i);
+    let f = i.facts();
     ItemRow {
         id: i.id,
         category_id: i.category_id,
