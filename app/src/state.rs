@@ -55,6 +55,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Database statements run through `db` (for `/metrics` and `make bench`).
     pub queries: Arc<std::sync::atomic::AtomicU64>,
+    /// Projects' portfolio standings, kept until their items or categories change.
+    pub scores: Arc<crate::projects::service::ScoreMemo>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

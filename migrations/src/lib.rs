@@ -14,6 +14,7 @@ mod m20261124_000008_reviews;
 mod m20261124_000009_templates;
 mod m20261124_000010_share_links;
 mod m20261124_000011_api_tokens;
+mod m20261125_000012_score_revision;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000009_templates::Migration),
             Box::new(m20261124_000010_share_links::Migration),
             Box::new(m20261124_000011_api_tokens::Migration),
+            Box::new(m20261125_000012_score_revision::Migration),
         ]
     }
 }

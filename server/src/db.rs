@@ -12,7 +12,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // SQLite runs on a worker thread that hands rows to the request's task through a
+        // bounded channel (50 rows by default), so a 1,000-item read used to bounce between the
+        // two threads every few rows. A deeper buffer lets the worker finish the read in one go.
+        .map_sqlx_sqlite_opts(|o| o.row_buffer_size(4096));
     let db = Database::connect(opts).await?;
     if db.get_database_backend() == DbBackend::Sqlite {
         // WAL lets readers proceed during a write; the setting is stored in the file. (sqlx

@@ -20,6 +20,8 @@ pub struct Model {
     pub evidence_required: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Bumped by database triggers whenever the project's items or categories change.
+    pub score_revision: i64,
     #[sea_orm(belongs_to, from = "team_id", to = "id")]
     pub team: BelongsTo<super::teams::Entity>,
 }

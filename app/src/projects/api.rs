@@ -14,9 +14,11 @@ pub async fn list_projects() -> Result<Vec<ProjectSummary>, AppError> {
 /// The portfolio: visible projects with readiness, and the user's own open items.
 #[server(prefix = "/rpc", endpoint = "get_portfolio", input = server_fn::codec::GetUrl)]
 pub async fn get_portfolio() -> Result<Portfolio, AppError> {
-    use crate::state::{db, require_user};
+    use crate::state::{app_state, require_user};
     let user = require_user()?;
-    super::service::portfolio(&db()?, &user, chrono::Utc::now().date_naive()).await
+    let state = app_state()?;
+    let today = chrono::Utc::now().date_naive();
+    super::service::portfolio(&state.db, &state.scores, &user, today).await
 }
 
 /// One project by slug; `NotFound` when missing or not visible.

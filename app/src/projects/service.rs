@@ -155,41 +155,73 @@ pub struct NewProject {
     pub team_id: i32,
 }
 
-/// Projects the user can see, by name, each scored; and the user's open items across them.
-/// Four queries whatever the number of projects and items.
-pub async fn portfolio(
-    db: &impl ConnectionTrait,
-    user: &AuthUser,
+/// What the portfolio shows of a project's score.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Standing {
+    verdict: crate::scoring::Verdict,
+    overall: Option<u8>,
+    blocking_gaps: u32,
+    overdue: u32,
+}
+
+/// A [`Standing`] and what it was computed from.
+#[derive(Clone, Copy, Debug)]
+struct Memo {
+    revision: i64,
+    threshold: i32,
     today: chrono::NaiveDate,
-) -> Result<Portfolio, AppError> {
+    standing: Standing,
+}
+
+/// Each project's portfolio standing, kept per process and keyed by the project's
+/// `score_revision` (which database triggers bump on every change to its items or categories),
+/// its threshold and the day. A project is re-scored only when one of those moved, so the
+/// portfolio reads items only for projects that changed since the last view. Safe with several
+/// server processes: the key comes from the database.
+#[derive(Debug, Default)]
+pub struct ScoreMemo(std::sync::Mutex<HashMap<i32, Memo>>);
+
+impl ScoreMemo {
+    fn get(&self, p: &projects::Model, today: chrono::NaiveDate) -> Option<Standing> {
+        let memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        memo.get(&p.id)
+            .filter(|m| m.revision == p.score_revision && m.threshold == p.threshold)
+            .filter(|m| m.today == today)
+            .map(|m| m.standing)
+    }
+
+    fn put(&self, p: &projects::Model, today: chrono::NaiveDate, standing: Standing) {
+        let memo = Memo {
+            revision: p.score_revision,
+            threshold: p.threshold,
+            today,
+            standing,
+        };
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(p.id, memo);
+    }
+}
+
+/// Scores `projects` from their categories and items (two queries).
+async fn standings(
+    db: &impl ConnectionTrait,
+    projects: &[&projects::Model],
+    today: chrono::NaiveDate,
+) -> Result<HashMap<i32, Standing>, AppError> {
     use crate::{
         checklist::service::{ItemScoreRow, category_facts, gap_state},
         entities::{categories, items},
-        scoring::{Priority, score_project},
+        scoring::score_project,
     };
-    let mut query = projects::Entity::find()
-        .find_also_related(teams::Entity)
-        .filter(projects::Column::Archived.eq(false))
-        .order_by_asc(projects::Column::Name);
-    if let authz::TeamScope::Only(team_ids) =
-        authz::teams_with_at_least(db, user, TeamRole::Viewer).await?
-    {
-        query = query.filter(projects::Column::TeamId.is_in(team_ids));
-    }
-    let rows = query.all(db).await?;
-    let ids: Vec<i32> = rows.iter().map(|(p, _)| p.id).collect();
+    let ids: Vec<i32> = projects.iter().map(|p| p.id).collect();
     let cats = categories::Entity::find()
         .filter(categories::Column::ProjectId.is_in(ids.clone()))
         .order_by_asc(categories::Column::Position)
         .order_by_asc(categories::Column::Id)
         .all(db)
         .await?;
-    let serious = crate::risks::service::serious_counts(db, &ids).await?;
-    let reviewed = crate::reviews::service::last_overall(db, &ids).await?;
-    let all_items: Vec<ItemScoreRow> = items::Entity::find()
+    let rows: Vec<ItemScoreRow> = items::Entity::find()
         .filter(items::Column::ProjectId.is_in(ids))
-        .order_by_asc(items::Column::Position)
-        .order_by_asc(items::Column::Id)
         .into_partial_model()
         .all(db)
         .await?;
@@ -199,54 +231,72 @@ pub async fn portfolio(
         cats_of.entry(c.project_id).or_default().push(c);
     }
     let mut items_of: HashMap<i32, Vec<ItemScoreRow>> = HashMap::new();
-    for i in all_items {
+    for i in rows {
         items_of.entry(i.project_id).or_default().push(i);
     }
-    let mut my_gaps = Vec::new();
-    let mut projects = Vec::with_capacity(rows.len());
-    for (p, t) in rows {
+    let mut out = HashMap::with_capacity(projects.len());
+    for p in projects {
         let p_cats = cats_of.remove(&p.id).unwrap_or_default();
         let p_items = items_of.remove(&p.id).unwrap_or_default();
-        let score = score_project(
-            &category_facts(&p_cats, &p_items),
-            u8::try_from(p.threshold).unwrap_or(80),
-            today,
-        );
-        let mut overdue = 0;
-        for i in &p_items {
-            let (gap, late) = gap_state(i, today);
-            overdue += u32::from(late);
-            if gap && i.assignee_id == Some(user.id) {
-                my_gaps.push(MyGap {
-                    slug: p.slug.clone(),
-                    project: p.name.clone(),
-                    item_id: i.id,
-                    title: i.title.clone(),
-                    priority: Priority::parse(&i.priority).unwrap_or(Priority::Medium),
-                    blocking: i.blocking,
-                    due_date: i.due_date.map(|d| d.to_string()),
-                    overdue: late,
-                });
-            }
-        }
-        projects.push(ProjectSummary {
-            slug: p.slug,
-            name: p.name,
-            team_name: t.map(|t| t.name).unwrap_or_default(),
-            description: p.description,
-            verdict: score.verdict,
-            overall: score.overall,
-            blocking_gaps: score.counts.blocking_gaps,
-            overdue,
-            serious_risks: serious.get(&p.id).copied().unwrap_or(0),
-            since_review: match (score.overall, reviewed.get(&p.id).copied().flatten()) {
-                (Some(now), Some(then)) => Some(i32::from(now) - i32::from(then)),
-                _ => None,
+        let threshold = u8::try_from(p.threshold).unwrap_or(80);
+        let score = score_project(&category_facts(&p_cats, &p_items), threshold, today);
+        let overdue = p_items.iter().filter(|i| gap_state(*i, today).1).count();
+        out.insert(
+            p.id,
+            Standing {
+                verdict: score.verdict,
+                overall: score.overall,
+                blocking_gaps: score.counts.blocking_gaps,
+                overdue: u32::try_from(overdue).unwrap_or(u32::MAX),
             },
-        });
+        );
     }
-    // By due date, undated last; then most severe first.
-    my_gaps.sort_by(|a, b| {
+    Ok(out)
+}
+
+/// The user's gaps across `projects`, by due date (undated last), most severe first (one query).
+async fn my_gaps(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    projects: &HashMap<i32, &projects::Model>,
+    today: chrono::NaiveDate,
+) -> Result<Vec<MyGap>, AppError> {
+    use crate::{
+        checklist::service::{ItemScoreRow, gap_state},
+        entities::items,
+        scoring::{Priority, Status},
+    };
+    let rows: Vec<ItemScoreRow> =
+        items::Entity::find()
+            .filter(items::Column::AssigneeId.eq(user.id))
+            .filter(items::Column::ProjectId.is_in(projects.keys().copied()))
+            // A gap, or an acceptance that may have expired.
+            .filter(items::Column::Status.is_in(
+                [Status::Open, Status::InProgress, Status::AcceptedRisk].map(Status::as_str),
+            ))
+            .order_by_asc(items::Column::Position)
+            .order_by_asc(items::Column::Id)
+            .into_partial_model()
+            .all(db)
+            .await?;
+    let mut gaps: Vec<MyGap> = rows
+        .into_iter()
+        .filter_map(|i| {
+            let (gap, overdue) = gap_state(&i, today);
+            let p = projects.get(&i.project_id).filter(|_| gap)?;
+            Some(MyGap {
+                slug: p.slug.clone(),
+                project: p.name.clone(),
+                item_id: i.id,
+                priority: Priority::parse(&i.priority).unwrap_or(Priority::Medium),
+                blocking: i.blocking,
+                due_date: i.due_date.map(|d| d.to_string()),
+                overdue,
+                title: i.title,
+            })
+        })
+        .collect();
+    gaps.sort_by(|a, b| {
         (
             a.due_date.is_none(),
             &a.due_date,
@@ -258,7 +308,71 @@ pub async fn portfolio(
                 std::cmp::Reverse(b.priority),
             ))
     });
-    Ok(Portfolio { projects, my_gaps })
+    Ok(gaps)
+}
+
+/// Projects the user can see, by name, each scored; and the user's open items across them.
+/// Five queries, plus two when a project changed since `memo` last scored it.
+pub async fn portfolio(
+    db: &impl ConnectionTrait,
+    memo: &ScoreMemo,
+    user: &AuthUser,
+    today: chrono::NaiveDate,
+) -> Result<Portfolio, AppError> {
+    let mut query = projects::Entity::find()
+        .find_also_related(teams::Entity)
+        .filter(projects::Column::Archived.eq(false))
+        .order_by_asc(projects::Column::Name);
+    if let authz::TeamScope::Only(team_ids) =
+        authz::teams_with_at_least(db, user, TeamRole::Viewer).await?
+    {
+        query = query.filter(projects::Column::TeamId.is_in(team_ids));
+    }
+    let rows = query.all(db).await?;
+    let ids: Vec<i32> = rows.iter().map(|(p, _)| p.id).collect();
+    let serious = crate::risks::service::serious_counts(db, &ids).await?;
+    let reviewed = crate::reviews::service::last_overall(db, &ids).await?;
+    let by_id: HashMap<i32, &projects::Model> = rows.iter().map(|(p, _)| (p.id, p)).collect();
+    let gaps = my_gaps(db, user, &by_id, today).await?;
+    let mut known = HashMap::with_capacity(rows.len());
+    let mut stale = Vec::new();
+    for (p, _) in &rows {
+        match memo.get(p, today) {
+            Some(s) => drop(known.insert(p.id, s)),
+            None => stale.push(p),
+        }
+    }
+    if !stale.is_empty() {
+        for (id, s) in standings(db, &stale, today).await? {
+            memo.put(by_id[&id], today, s);
+            known.insert(id, s);
+        }
+    }
+    let projects = rows
+        .into_iter()
+        .map(|(p, t)| {
+            let s = known[&p.id];
+            ProjectSummary {
+                since_review: match (s.overall, reviewed.get(&p.id).copied().flatten()) {
+                    (Some(now), Some(then)) => Some(i32::from(now) - i32::from(then)),
+                    _ => None,
+                },
+                serious_risks: serious.get(&p.id).copied().unwrap_or(0),
+                slug: p.slug,
+                name: p.name,
+                team_name: t.map(|t| t.name).unwrap_or_default(),
+                description: p.description,
+                verdict: s.verdict,
+                overall: s.overall,
+                blocking_gaps: s.blocking_gaps,
+                overdue: s.overdue,
+            }
+        })
+        .collect();
+    Ok(Portfolio {
+        projects,
+        my_gaps: gaps,
+    })
 }
 
 /// The project with this slug, if the user may see it; `NotFound` otherwise.

@@ -610,6 +610,132 @@ async fn the_portfolio_shows_each_projects_readiness_and_my_gaps() {
     assert!(html.contains("Restore drill"));
 }
 
+/// The portfolio's figures for `shop`, and the same figures computed afresh by the checklist.
+async fn shop_standing(
+    s: &TestServer,
+    c: &reqwest::Client,
+) -> (serde_json::Value, serde_json::Value) {
+    let p = s.get_json(c, "/rpc/get_portfolio").await;
+    let shop = &p["projects"][0];
+    let listed = serde_json::json!([shop["verdict"], shop["overall"], shop["blocking_gaps"]]);
+    let score = &checklist(s, c, "").await["score"];
+    let fresh = serde_json::json!([
+        score["verdict"],
+        score["overall"],
+        score["counts"]["blocking_gaps"]
+    ]);
+    (listed, fresh)
+}
+
+/// The portfolio keeps each project's standing until the project changes: every kind of change
+/// after a view shows on the next view, including a write the app did not make (another process,
+/// a manual fix in the database), which the database's triggers catch.
+#[tokio::test]
+async fn the_portfolio_follows_every_change_made_after_a_view() {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, ModelTrait};
+    let s = TestServer::start().await;
+    let c = shop(&s).await;
+    let cat = category(&s, &c, "Ops").await;
+    let blocker = item(&s, &c, &cat, "Restore drill", "critical").await;
+    item(&s, &c, &cat, "Dashboards", "low").await;
+    let mut seen = Vec::new();
+    let mut step = |(listed, fresh): (serde_json::Value, serde_json::Value)| {
+        assert_eq!(listed, fresh, "after step {}", seen.len());
+        seen.push(listed);
+    };
+    step(shop_standing(&s, &c).await);
+    step(shop_standing(&s, &c).await);
+
+    // Through the app: a status, a new item, the category's weight and score, the threshold.
+    assert_eq!(
+        set_status(&s, &c, &blocker, "1", "done").await.status(),
+        200
+    );
+    step(shop_standing(&s, &c).await);
+    item(&s, &c, &cat, "Runbook", "high").await;
+    step(shop_standing(&s, &c).await);
+    let res = s
+        .call(
+            &c,
+            "update_category",
+            &[
+                ("category_id", cat.as_str()),
+                ("version", "1"),
+                ("name", "Ops"),
+                ("weight", "1"),
+                ("assessor_score", "95"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    step(shop_standing(&s, &c).await);
+    let res = s
+        .call(
+            &c,
+            "update_project",
+            &[("slug", "shop"), ("name", "Shop"), ("threshold", "99")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    step(shop_standing(&s, &c).await);
+
+    // Straight in the database, behind the app's back: reopen the blocker, delete an item.
+    let items = app::entities::items::Entity::find()
+        .all(&s.db)
+        .await
+        .unwrap();
+    let restore = items.iter().find(|i| i.title == "Restore drill").unwrap();
+    let mut reopened = restore.clone().into_active_model();
+    reopened.status = Set("open".into());
+    reopened.update(&s.db).await.unwrap();
+    step(shop_standing(&s, &c).await);
+    let runbook = items.iter().find(|i| i.title == "Runbook").unwrap();
+    runbook.clone().delete(&s.db).await.unwrap();
+    step(shop_standing(&s, &c).await);
+
+    let verdicts: Vec<&str> = seen.iter().map(|v| v[0].as_str().unwrap()).collect();
+    assert_eq!(
+        verdicts,
+        [
+            "not_ready",
+            "not_ready",
+            "ready",
+            "ready_with_gaps",
+            "ready",
+            "ready_with_gaps",
+            "not_ready",
+            "not_ready"
+        ]
+    );
+    let overall: Vec<i64> = seen.iter().map(|v| v[1].as_i64().unwrap()).collect();
+    // 8/(8+1) → 89; + high open → 8/13 → 62; assessor 95; reopened → assessor still 95.
+    assert_eq!(overall, [0, 0, 89, 62, 95, 95, 95, 95]);
+
+    // The memo is what spares the item reads: a view with nothing changed skips two queries.
+    let ada = s.auth_user("ada@example.com").await;
+    let count = Arc::new(AtomicUsize::new(0));
+    let mut counted = s.db.clone();
+    let counter = count.clone();
+    counted.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let memo = app::projects::service::ScoreMemo::default();
+    let today = chrono::Utc::now().date_naive();
+    let mut queries = Vec::new();
+    for change in [false, false, true, false] {
+        if change {
+            item(&s, &c, &cat, "Pager", "low").await;
+        }
+        count.store(0, Ordering::SeqCst);
+        app::projects::service::portfolio(&counted, &memo, &ada, today)
+            .await
+            .unwrap();
+        queries.push(count.load(Ordering::SeqCst));
+    }
+    let cold = queries[0];
+    assert_eq!(queries, [cold, cold - 2, cold, cold - 2]);
+}
+
 /// Version and priority of every item, by title.
 async fn item_states(s: &TestServer) -> std::collections::BTreeMap<String, (i32, String, String)> {
     app::entities::items::Entity::find()

@@ -147,7 +147,9 @@ fn demo_loads_a_team_and_projects_in_every_state_once() {
                 .unwrap(),
         );
         assert!(owner.is_admin, "fresh instance: the owner can administer");
-        let p = app::projects::service::portfolio(&db, &owner, chrono::Utc::now().date_naive())
+        let today = chrono::Utc::now().date_naive();
+        let memo = Default::default();
+        let p = app::projects::service::portfolio(&db, &memo, &owner, today)
             .await
             .unwrap();
         let verdicts: Vec<&str> = p.projects.iter().map(|p| p.verdict.as_str()).collect();
