@@ -22,6 +22,8 @@ pub mod http_status;
 pub mod import;
 #[cfg(feature = "ssr")]
 pub mod markdown;
+#[cfg(feature = "ssr")]
+pub mod memo;
 pub mod projects;
 pub mod report;
 pub mod reviews;

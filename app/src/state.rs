@@ -55,8 +55,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Database statements run through `db` (for `/metrics` and `make bench`).
     pub queries: Arc<std::sync::atomic::AtomicU64>,
-    /// Projects' portfolio standings, kept until their items or categories change.
-    pub scores: Arc<crate::projects::service::ScoreMemo>,
+    /// What is computed from projects' items and categories, kept until they change.
+    pub memo: Arc<crate::memo::ProjectMemo>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -50,6 +50,6 @@ pub fn app_state(
         settings: Arc::new(settings),
         leptos_options,
         queries,
-        scores: Default::default(),
+        memo: Default::default(),
     }
 }

@@ -19,16 +19,18 @@ pub async fn get_checklist(
     slug: String,
     #[server(default)] filter: ItemFilter,
 ) -> Result<ChecklistView, AppError> {
-    use crate::state::{db, require_user};
-    super::service::load(&db()?, &require_user()?, &slug, &filter, today()).await
+    use crate::state::{app_state, require_user};
+    let s = app_state()?;
+    super::service::load(&s.db, &s.memo, &require_user()?, &slug, &filter, today()).await
 }
 
 /// The project overview's readiness panel (verdict, category scores, blocking gaps, overdue
 /// items, open items per assignee).
 #[server(prefix = "/rpc", endpoint = "get_overview", input = server_fn::codec::GetUrl)]
 pub async fn get_overview(slug: String) -> Result<super::model::OverviewView, AppError> {
-    use crate::state::{db, require_user};
-    super::service::overview(&db()?, &require_user()?, &slug, today()).await
+    use crate::state::{app_state, require_user};
+    let s = app_state()?;
+    super::service::overview(&s.db, &s.memo, &require_user()?, &slug, today()).await
 }
 
 /// An item with its comments and history.

@@ -23,6 +23,7 @@ use crate::{
     entities::{categories, item_comments, items, projects, team_members, users},
     error::{AppError, FieldErrors, Validator},
     markdown::to_safe_html,
+    memo::ProjectMemo,
     projects::service::find_by_slug,
     scoring::{CategoryFacts, ItemFacts, Priority, ProjectScore, Status, score_project},
     teams::model::TeamRole,
@@ -127,6 +128,13 @@ pub trait ChecklistRow: ScoredItem + sea_orm::FromQueryResult + Send + Sync + Si
     fn select(project_id: i32) -> sea_orm::Selector<sea_orm::SelectModel<Self>>;
     /// The users the row names (assignee, last editor), for their names.
     fn mentions(&self) -> [Option<i32>; 2];
+    /// The project's rows as `memo` kept them at the project's current revision, if it keeps
+    /// this row type.
+    fn recall(_memo: &ProjectMemo, _project: &projects::Model) -> Option<Vec<Self>> {
+        None
+    }
+    /// Lets `memo` keep the project's rows, if it keeps this row type.
+    fn keep(_memo: &ProjectMemo, _project: &projects::Model, _rows: &[Self]) {}
 }
 
 /// What the checklist filter reads of an item (the description only when searching).
@@ -160,6 +168,14 @@ impl ChecklistRow for ItemScoreRow {
     }
     fn mentions(&self) -> [Option<i32>; 2] {
         [self.assignee_id, None]
+    }
+    fn recall(memo: &ProjectMemo, project: &projects::Model) -> Option<Vec<Self>> {
+        let rows = memo.rows.get(project.id, &project.score_revision)?;
+        Some(rows.as_ref().clone())
+    }
+    fn keep(memo: &ProjectMemo, project: &projects::Model, rows: &[Self]) {
+        let rows = std::sync::Arc::new(rows.to_vec());
+        memo.rows.put(project.id, project.score_revision, rows);
     }
 }
 
@@ -336,8 +352,11 @@ struct Loaded<R> {
 }
 
 impl<R: ChecklistRow> Loaded<R> {
+    /// Reads the checklist; the item rows come from `memo` when it has them at the project's
+    /// current revision.
     async fn read(
         db: &impl ConnectionTrait,
+        memo: Option<&ProjectMemo>,
         user: &AuthUser,
         slug: &str,
         today: NaiveDate,
@@ -345,7 +364,16 @@ impl<R: ChecklistRow> Loaded<R> {
         let project = find_by_slug(db, slug).await?;
         let role = authz::can_view_project(db, user, &project).await?;
         let cats = categories_of(db, project.id).await?;
-        let mut rows = R::select(project.id).all(db).await?;
+        let mut rows = match memo.and_then(|m| R::recall(m, &project)) {
+            Some(rows) => rows,
+            None => {
+                let rows = R::select(project.id).all(db).await?;
+                if let Some(memo) = memo {
+                    R::keep(memo, &project, &rows);
+                }
+                rows
+            }
+        };
         let members = members(db, project.team_id).await?;
         // Names of everyone an item mentions (assignees, last editors), members or not.
         let mut names: Names = members.iter().map(|p| (p.id, p.name.clone())).collect();
@@ -441,12 +469,13 @@ impl<R: ChecklistRow> Loaded<R> {
 /// The checklist page of the project `slug` as `user` sees it on `today`, filtered.
 pub async fn load(
     db: &impl ConnectionTrait,
+    memo: &ProjectMemo,
     user: &AuthUser,
     slug: &str,
     filter: &ItemFilter,
     today: NaiveDate,
 ) -> Result<ChecklistView, AppError> {
-    let l = Loaded::<ItemScoreRow>::read(db, user, slug, today).await?;
+    let l = Loaded::<ItemScoreRow>::read(db, Some(memo), user, slug, today).await?;
     let serious_risks = l.serious_risks(db).await?;
     let descriptions = l.descriptions(db, filter).await?;
     let total_items = l.rows.len();
@@ -485,7 +514,7 @@ pub async fn list_items(
     filter: &ItemFilter,
     today: NaiveDate,
 ) -> Result<impl ExactSizeIterator<Item = ItemView>, AppError> {
-    let l = Loaded::<items::Model>::read(db, user, slug, today).await?;
+    let l = Loaded::<items::Model>::read(db, None, user, slug, today).await?;
     let rows: Vec<items::Model> = l
         .rows
         .into_iter()
@@ -511,7 +540,7 @@ pub async fn category_views(
     slug: &str,
     today: NaiveDate,
 ) -> Result<Vec<CategoryView>, AppError> {
-    Ok(Loaded::<ItemScoreRow>::read(db, user, slug, today)
+    Ok(Loaded::<ItemScoreRow>::read(db, None, user, slug, today)
         .await?
         .categories)
 }
@@ -520,11 +549,12 @@ pub async fn category_views(
 /// items and open items per assignee, from every item.
 pub async fn overview(
     db: &impl ConnectionTrait,
+    memo: &ProjectMemo,
     user: &AuthUser,
     slug: &str,
     today: NaiveDate,
 ) -> Result<OverviewView, AppError> {
-    let l = Loaded::<ItemScoreRow>::read(db, user, slug, today).await?;
+    let l = Loaded::<ItemScoreRow>::read(db, Some(memo), user, slug, today).await?;
     let serious_risks = l.serious_risks(db).await?;
     let line = |i: &ItemScoreRow| GapLine {
         id: i.id,

@@ -157,49 +157,17 @@ pub struct NewProject {
 
 /// What the portfolio shows of a project's score.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Standing {
+pub struct Standing {
     verdict: crate::scoring::Verdict,
     overall: Option<u8>,
     blocking_gaps: u32,
     overdue: u32,
 }
 
-/// A [`Standing`] and what it was computed from.
-#[derive(Clone, Copy, Debug)]
-struct Memo {
-    revision: i64,
-    threshold: i32,
-    today: chrono::NaiveDate,
-    standing: Standing,
-}
-
-/// Each project's portfolio standing, kept per process and keyed by the project's
-/// `score_revision` (which database triggers bump on every change to its items or categories),
-/// its threshold and the day. A project is re-scored only when one of those moved, so the
-/// portfolio reads items only for projects that changed since the last view. Safe with several
-/// server processes: the key comes from the database.
-#[derive(Debug, Default)]
-pub struct ScoreMemo(std::sync::Mutex<HashMap<i32, Memo>>);
-
-impl ScoreMemo {
-    fn get(&self, p: &projects::Model, today: chrono::NaiveDate) -> Option<Standing> {
-        let memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        memo.get(&p.id)
-            .filter(|m| m.revision == p.score_revision && m.threshold == p.threshold)
-            .filter(|m| m.today == today)
-            .map(|m| m.standing)
-    }
-
-    fn put(&self, p: &projects::Model, today: chrono::NaiveDate, standing: Standing) {
-        let memo = Memo {
-            revision: p.score_revision,
-            threshold: p.threshold,
-            today,
-            standing,
-        };
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.insert(p.id, memo);
-    }
+/// What a project's standing is computed from: its items and categories (the revision), its
+/// threshold and the day (acceptances expire, due dates pass).
+fn standing_key(p: &projects::Model, today: chrono::NaiveDate) -> (i64, i32, chrono::NaiveDate) {
+    (p.score_revision, p.threshold, today)
 }
 
 /// Scores `projects` from their categories and items (two queries).
@@ -315,7 +283,7 @@ async fn my_gaps(
 /// Five queries, plus two when a project changed since `memo` last scored it.
 pub async fn portfolio(
     db: &impl ConnectionTrait,
-    memo: &ScoreMemo,
+    memo: &crate::memo::ProjectMemo,
     user: &AuthUser,
     today: chrono::NaiveDate,
 ) -> Result<Portfolio, AppError> {
@@ -337,14 +305,14 @@ pub async fn portfolio(
     let mut known = HashMap::with_capacity(rows.len());
     let mut stale = Vec::new();
     for (p, _) in &rows {
-        match memo.get(p, today) {
+        match memo.standings.get(p.id, &standing_key(p, today)) {
             Some(s) => drop(known.insert(p.id, s)),
             None => stale.push(p),
         }
     }
     if !stale.is_empty() {
         for (id, s) in standings(db, &stale, today).await? {
-            memo.put(by_id[&id], today, s);
+            memo.standings.put(id, standing_key(by_id[&id], today), s);
             known.insert(id, s);
         }
     }

@@ -55,10 +55,16 @@ async fn the_bench_data_set_has_the_promised_shape() {
 
     // The checklist and the reviews read it like any project.
     let owner = s.auth_user(&bench::email(1)).await;
-    let view =
-        app::checklist::service::load(&s.db, &owner, bench::LARGE, &Default::default(), today)
-            .await
-            .unwrap();
+    let view = app::checklist::service::load(
+        &s.db,
+        &Default::default(),
+        &owner,
+        bench::LARGE,
+        &Default::default(),
+        today,
+    )
+    .await
+    .unwrap();
     assert_eq!((view.categories.len(), view.items.len()), (12, 1000));
     let finals = reviews::Entity::find()
         .filter(reviews::Column::ProjectId.eq(big.id))
