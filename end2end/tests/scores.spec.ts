@@ -85,6 +85,15 @@ test('bulk changes set one priority on every selected item', async ({ page }) =>
   await expect(priority('TLS everywhere')).toHaveText('Critical');
   // The page was rebuilt from the new data: nothing stays selected.
   await expect(page.getByLabel('Select HSTS header')).not.toBeChecked();
+  // "Select all shown" checks every row's box (rows are plain HTML), and clears them again.
+  const boxes = page.locator('input[name="items[]"]');
+  const selectAll = bulk.getByLabel('Select all shown');
+  await selectAll.check();
+  const n = await boxes.count();
+  expect(n).toBeGreaterThanOrEqual(3);
+  for (let i = 0; i < n; i++) await expect(boxes.nth(i)).toBeChecked();
+  await selectAll.uncheck();
+  for (let i = 0; i < n; i++) await expect(boxes.nth(i)).not.toBeChecked();
   expect(errors).toEqual([]);
 });
 
