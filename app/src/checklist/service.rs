@@ -1,7 +1,7 @@
 //! Checklist reads and changes. Reads use a constant number of queries whatever the number of
 //! items; every change is authorized through `authz`, versioned, and audited in its transaction.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -130,11 +130,11 @@ pub trait ChecklistRow: ScoredItem + sea_orm::FromQueryResult + Send + Sync + Si
     fn mentions(&self) -> [Option<i32>; 2];
     /// The project's rows as `memo` kept them at the project's current revision, if it keeps
     /// this row type.
-    fn recall(_memo: &ProjectMemo, _project: &projects::Model) -> Option<Vec<Self>> {
+    fn recall(_memo: &ProjectMemo, _project: &projects::Model) -> Option<Arc<Vec<Self>>> {
         None
     }
     /// Lets `memo` keep the project's rows, if it keeps this row type.
-    fn keep(_memo: &ProjectMemo, _project: &projects::Model, _rows: &[Self]) {}
+    fn keep(_memo: &ProjectMemo, _project: &projects::Model, _rows: &Arc<Vec<Self>>) {}
 }
 
 /// What the checklist filter reads of an item (the description only when searching).
@@ -169,13 +169,12 @@ impl ChecklistRow for ItemScoreRow {
     fn mentions(&self) -> [Option<i32>; 2] {
         [self.assignee_id, None]
     }
-    fn recall(memo: &ProjectMemo, project: &projects::Model) -> Option<Vec<Self>> {
-        let rows = memo.rows.get(project.id, &project.score_revision)?;
-        Some(rows.as_ref().clone())
+    fn recall(memo: &ProjectMemo, project: &projects::Model) -> Option<Arc<Vec<Self>>> {
+        memo.rows.get(project.id, &project.score_revision)
     }
-    fn keep(memo: &ProjectMemo, project: &projects::Model, rows: &[Self]) {
-        let rows = std::sync::Arc::new(rows.to_vec());
-        memo.rows.put(project.id, project.score_revision, rows);
+    fn keep(memo: &ProjectMemo, project: &projects::Model, rows: &Arc<Vec<Self>>) {
+        memo.rows
+            .put(project.id, project.score_revision, rows.clone());
     }
 }
 
@@ -322,12 +321,12 @@ fn item_view(i: items::Model, names: &Names, today: NaiveDate) -> ItemView {
     }
 }
 
-fn item_row(i: ItemScoreRow, names: &Names, expired: bool, overdue: bool) -> ItemRow {
+fn item_row(i: &ItemScoreRow, names: &Names, expired: bool, overdue: bool) -> ItemRow {
     let f = i.facts();
     ItemRow {
         id: i.id,
         category_id: i.category_id,
-        title: i.title,
+        title: i.title.clone(),
         priority: f.priority,
         blocking: i.blocking,
         status: f.status,
@@ -345,7 +344,8 @@ struct Loaded<R> {
     project: projects::Model,
     role: TeamRole,
     categories: Vec<CategoryView>,
-    rows: Vec<R>,
+    /// Shared with the memo, when it keeps this row type.
+    rows: Arc<Vec<R>>,
     members: Vec<Person>,
     names: Names,
     score: ProjectScore,
@@ -364,10 +364,15 @@ impl<R: ChecklistRow> Loaded<R> {
         let project = find_by_slug(db, slug).await?;
         let role = authz::can_view_project(db, user, &project).await?;
         let cats = categories_of(db, project.id).await?;
-        let mut rows = match memo.and_then(|m| R::recall(m, &project)) {
+        let rows = match memo.and_then(|m| R::recall(m, &project)) {
             Some(rows) => rows,
             None => {
-                let rows = R::select(project.id).all(db).await?;
+                let mut rows = R::select(project.id).all(db).await?;
+                // Items in category order, then position (a stable sort keeps the positions).
+                let order: HashMap<i32, usize> =
+                    cats.iter().enumerate().map(|(n, c)| (c.id, n)).collect();
+                rows.sort_by_key(|i| order.get(&i.category()).copied().unwrap_or(usize::MAX));
+                let rows = Arc::new(rows);
                 if let Some(memo) = memo {
                     R::keep(memo, &project, &rows);
                 }
@@ -417,13 +422,6 @@ impl<R: ChecklistRow> Loaded<R> {
                 version: c.version,
             })
             .collect::<Vec<_>>();
-        // Items in category order, then position (a stable sort keeps the positions).
-        let order: HashMap<i32, usize> = categories
-            .iter()
-            .enumerate()
-            .map(|(n, c)| (c.id, n))
-            .collect();
-        rows.sort_by_key(|i| order.get(&i.category()).copied().unwrap_or(usize::MAX));
         Ok(Self {
             project,
             role,
@@ -482,9 +480,9 @@ pub async fn load(
     let names = &l.names;
     let items = l
         .rows
-        .into_iter()
+        .iter()
         .filter_map(|i| {
-            let (expired, overdue) = expired_overdue(&i, today);
+            let (expired, overdue) = expired_overdue(i, today);
             let description = descriptions.get(&i.id).map(String::as_str);
             matches(filter, &i.filtered(), description, overdue, user.id)
                 .then(|| item_row(i, names, expired, overdue))
@@ -515,8 +513,9 @@ pub async fn list_items(
     today: NaiveDate,
 ) -> Result<impl ExactSizeIterator<Item = ItemView>, AppError> {
     let l = Loaded::<items::Model>::read(db, None, user, slug, today).await?;
-    let rows: Vec<items::Model> = l
-        .rows
+    // Not kept by any memo, so the only holder: no copy.
+    let rows = Arc::try_unwrap(l.rows).unwrap_or_else(|rows| rows.as_ref().clone());
+    let rows: Vec<items::Model> = rows
         .into_iter()
         .filter(|i| {
             let overdue = expired_overdue(i, today).1;
@@ -565,7 +564,7 @@ pub async fn overview(
     };
     let (mut blocking, mut overdue) = (Vec::new(), Vec::new());
     let mut by_assignee: HashMap<String, usize> = HashMap::new();
-    for i in &l.rows {
+    for i in l.rows.iter() {
         let (gap, late) = gap_state(i, today);
         if gap {
             if i.blocking {
