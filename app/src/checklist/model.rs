@@ -44,7 +44,8 @@ pub struct CategoryView {
 
 /// One row of the checklist page: what its table shows and the version its forms send. The
 /// page's hydration data holds 1,000 of these on a large project, so the texts the row does not
-/// show (description, evidence, reasons) stay on the item page.
+/// show (description, evidence, reasons) stay on the item page, and flags that are off and
+/// values that are unset are left out.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ItemRow {
     /// Database id.
@@ -56,16 +57,21 @@ pub struct ItemRow {
     /// Priority.
     pub priority: Priority,
     /// Blocks the release while a gap.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub blocking: bool,
     /// Stored status.
     pub status: Status,
     /// An accepted risk past its expiry (counts as open).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub expired: bool,
     /// Assignee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<Person>,
     /// Due date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<NaiveDate>,
     /// Past due and still a gap.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub overdue: bool,
     /// For optimistic concurrency.
     pub version: i32,

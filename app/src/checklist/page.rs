@@ -432,26 +432,52 @@ fn status_choices(current: Status) -> impl IntoView {
 fn rows_html(items: &[ItemRow], slug: &str, edit: bool) -> String {
     use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
     use server_fn::ServerFn;
-    use std::fmt::Write;
 
+    // Plain appends rather than `write!`: this loop is a fifth of the page's server time.
     let slug = attr(slug);
     let status_url = <SetItemStatus as ServerFn>::url();
-    let mut out = String::with_capacity(items.len() * if edit { 1_000 } else { 400 });
+    let mut out = String::with_capacity(items.len() * if edit { 1_100 } else { 450 });
+    let (mut id_buf, mut version_buf) = (itoa::Buffer::new(), itoa::Buffer::new());
     for i in items {
-        let (id, version) = (i.id, i.version);
+        let (id, version) = (id_buf.format(i.id), version_buf.format(i.version));
         let title = text(&i.title);
-        let overdue = if i.overdue { r#" class="overdue""# } else { "" };
-        // Writing to a String cannot fail.
-        let _ = write!(out, r#"<tr data-item="{id}"{overdue}>"#);
+        let put = |out: &mut String, parts: &[&str]| parts.iter().for_each(|p| out.push_str(p));
+        put(&mut out, &[r#"<tr data-item=""#, id, r#"""#]);
+        if i.overdue {
+            out.push_str(r#" class="overdue""#);
+        }
+        out.push('>');
         if edit {
-            let _ = write!(
-                out,
-                r#"<td class="select"><input type="checkbox" name="items[]" value="{id}:{version}" form="{BULK_FORM}" id="select-{id}"><label for="select-{id}" class="visually-hidden">Select {title}</label></td>"#
+            put(
+                &mut out,
+                &[
+                    r#"<td class="select"><input type="checkbox" name="items[]" value=""#,
+                    id,
+                    ":",
+                    version,
+                    r#"" form=""#,
+                    BULK_FORM,
+                    r#"" id="select-"#,
+                    id,
+                    r#""><label for="select-"#,
+                    id,
+                    r#"" class="visually-hidden">Select "#,
+                    &title,
+                    "</label></td>",
+                ],
             );
         }
-        let _ = write!(
-            out,
-            r#"<td><a href="/p/{slug}/items/{id}" class="item-title">{title}</a>"#
+        put(
+            &mut out,
+            &[
+                r#"<td><a href="/p/"#,
+                &slug,
+                "/items/",
+                id,
+                r#"" class="item-title">"#,
+                &title,
+                "</a>",
+            ],
         );
         if i.blocking {
             out.push_str(r#"<span class="badge blocking">blocking</span>"#);
@@ -459,33 +485,47 @@ fn rows_html(items: &[ItemRow], slug: &str, edit: bool) -> String {
         if i.expired {
             out.push_str(r#"<span class="badge expired">acceptance expired</span>"#);
         }
-        let _ = write!(
-            out,
-            r#"</td><td><span class="priority priority-{}">{}</span></td><td>"#,
-            i.priority.as_str(),
-            i.priority.label()
+        put(
+            &mut out,
+            &[
+                r#"</td><td><span class="priority priority-"#,
+                i.priority.as_str(),
+                r#"">"#,
+                i.priority.label(),
+                "</span></td><td>",
+            ],
         );
         if edit {
-            let _ = write!(
-                out,
-                r#"<form action="{status_url}" method="post" class="inline"><input type="hidden" name="item_id" value="{id}"><input type="hidden" name="version" value="{version}"><label for="status-{id}" class="visually-hidden">Status of {title}</label><select name="status" id="status-{id}">"#
+            put(
+                &mut out,
+                &[
+                    r#"<form action=""#,
+                    status_url,
+                    r#"" method="post" class="inline"><input type="hidden" name="item_id" value=""#,
+                    id,
+                    r#""><input type="hidden" name="version" value=""#,
+                    version,
+                    r#""><label for="status-"#,
+                    id,
+                    r#"" class="visually-hidden">Status of "#,
+                    &title,
+                    r#"</label><select name="status" id="status-"#,
+                    id,
+                    r#"">"#,
+                    status_options_html(i.status),
+                    r#"</select><button type="submit" class="secondary">Set</button></form>"#,
+                ],
             );
-            for s in Status::ALL {
-                let selected = if s == i.status { " selected" } else { "" };
-                let _ = write!(
-                    out,
-                    r#"<option value="{}"{selected}>{}</option>"#,
-                    s.as_str(),
-                    s.label()
-                );
-            }
-            out.push_str(r#"</select><button type="submit" class="secondary">Set</button></form>"#);
         } else {
-            let _ = write!(
-                out,
-                r#"<span class="status status-{}">{}</span>"#,
-                i.status.as_str(),
-                i.status.label()
+            put(
+                &mut out,
+                &[
+                    r#"<span class="status status-"#,
+                    i.status.as_str(),
+                    r#"">"#,
+                    i.status.label(),
+                    "</span>",
+                ],
             );
         }
         out.push_str(r#"</td><td class="assignee">"#);
@@ -494,7 +534,7 @@ fn rows_html(items: &[ItemRow], slug: &str, edit: bool) -> String {
         }
         out.push_str("</td><td>");
         if let Some(d) = i.due_date {
-            let _ = write!(out, "{d}");
+            out.push_str(&d.to_string());
         }
         if i.overdue {
             out.push_str(r#"<span class="badge overdue">overdue</span>"#);
@@ -502,6 +542,30 @@ fn rows_html(items: &[ItemRow], slug: &str, edit: bool) -> String {
         out.push_str("</td></tr>");
     }
     out
+}
+
+/// The five statuses as `<option>`s with `current` selected (made once per status).
+fn status_options_html(current: Status) -> &'static str {
+    static OPTIONS: std::sync::LazyLock<Vec<(Status, String)>> = std::sync::LazyLock::new(|| {
+        Status::ALL
+            .into_iter()
+            .map(|current| {
+                let options = Status::ALL.into_iter().map(|s| {
+                    let selected = if s == current { " selected" } else { "" };
+                    format!(
+                        r#"<option value="{}"{selected}>{}</option>"#,
+                        s.as_str(),
+                        s.label()
+                    )
+                });
+                (current, options.collect())
+            })
+            .collect()
+    });
+    OPTIONS
+        .iter()
+        .find(|(s, _)| *s == current)
+        .map_or("", |(_, html)| html)
 }
 
 /// A row's status form was submitted: send it through the page's action (whose result
