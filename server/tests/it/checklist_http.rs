@@ -1,10 +1,7 @@
 //! Checklists over HTTP: categories, items, scores, filters, bad input, concurrency, and the
 //! constant number of queries per checklist read.
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicUsize, Ordering},
-};
+use std::sync::atomic::Ordering;
 
 use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait};
 
@@ -483,12 +480,7 @@ async fn a_checklist_read_costs_the_same_queries_for_10_and_1000_items() {
         .await
         .unwrap()
         .unwrap();
-    let count = Arc::new(AtomicUsize::new(0));
-    let mut counted = s.db.clone();
-    let counter = count.clone();
-    counted.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-    });
+    let (counted, count) = crate::support::counting(&s.db);
     let today = chrono::Utc::now().date_naive();
     let mut per_size = Vec::new();
     for size in [10usize, 1000] {
@@ -754,12 +746,7 @@ async fn the_portfolio_and_the_checklist_follow_every_change_made_after_a_view()
 
     // The memo is what spares the item reads: a view with nothing changed skips two queries.
     let ada = s.auth_user("ada@example.com").await;
-    let count = Arc::new(AtomicUsize::new(0));
-    let mut counted = s.db.clone();
-    let counter = count.clone();
-    counted.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-    });
+    let (counted, count) = crate::support::counting(&s.db);
     let memo = app::memo::ProjectMemo::default();
     let today = chrono::Utc::now().date_naive();
     let mut queries = Vec::new();

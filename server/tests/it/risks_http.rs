@@ -503,19 +503,11 @@ async fn a_failed_high_item_becomes_a_linked_risk_in_one_step() {
 
 #[tokio::test]
 async fn a_register_read_costs_the_same_queries_for_5_and_300_risks() {
-    use std::sync::{
-        Arc,
-        atomic::{AtomicUsize, Ordering},
-    };
+    use std::sync::atomic::Ordering;
     let s = TestServer::start().await;
     let (_c, cat, item) = shop(&s).await;
     let ada = s.auth_user("ada@example.com").await;
-    let count = Arc::new(AtomicUsize::new(0));
-    let mut counted = s.db.clone();
-    let counter = count.clone();
-    counted.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-    });
+    let (counted, count) = crate::support::counting(&s.db);
     let mut per_size = Vec::new();
     let mut made = 0;
     for size in [5usize, 300] {

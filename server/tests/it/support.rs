@@ -258,3 +258,23 @@ pub fn session_set_cookie(res: &Response) -> Option<String> {
         .find(|v| v.starts_with("preflight_session="))
         .map(str::to_owned)
 }
+
+/// A handle on `db` that counts the statements run through it, and the count.
+pub fn counting(
+    db: &DatabaseConnection,
+) -> (
+    DatabaseConnection,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    };
+    let count = Arc::new(AtomicUsize::new(0));
+    let mut counted = db.clone();
+    let counter = count.clone();
+    counted.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    (counted, count)
+}
