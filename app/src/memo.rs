@@ -59,7 +59,8 @@ impl<K: PartialEq, V: Clone> Keyed<K, V> {
 pub struct ProjectMemo {
     /// The portfolio's standing of each project, under (revision, threshold, day).
     pub standings: Keyed<(i64, i32, NaiveDate), Standing>,
-    /// A project's item rows in position order as the pages read them, under its revision.
+    /// A project's item rows as the pages read them, in checklist order (category, then
+    /// position), under its revision.
     pub rows: Keyed<i64, Arc<Vec<ItemScoreRow>>>,
 }
 

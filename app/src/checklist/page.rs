@@ -438,10 +438,10 @@ fn rows_html(items: &[ItemRow], slug: &str, edit: bool) -> String {
     let status_url = <SetItemStatus as ServerFn>::url();
     let mut out = String::with_capacity(items.len() * if edit { 1_100 } else { 450 });
     let (mut id_buf, mut version_buf) = (itoa::Buffer::new(), itoa::Buffer::new());
+    let put = |out: &mut String, parts: &[&str]| parts.iter().for_each(|p| out.push_str(p));
     for i in items {
         let (id, version) = (id_buf.format(i.id), version_buf.format(i.version));
         let title = text(&i.title);
-        let put = |out: &mut String, parts: &[&str]| parts.iter().for_each(|p| out.push_str(p));
         put(&mut out, &[r#"<tr data-item=""#, id, r#"""#]);
         if i.overdue {
             out.push_str(r#" class="overdue""#);
