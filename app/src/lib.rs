@@ -13,6 +13,8 @@ pub mod checklist;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod demo;
+#[cfg(feature = "hydrate")]
+pub mod enhance;
 #[cfg(feature = "ssr")]
 pub mod entities;
 pub mod error;
@@ -49,7 +51,7 @@ use leptos_router::{
 use account::page::AccountPage;
 use admin::users_page::{AdminAuditPage, AdminUsersPage};
 use auth::{
-    api::{Login, Logout, Setup, get_session_info},
+    api::get_session_info,
     login_page::LoginPage,
     setup_page::SetupPage,
 };
@@ -78,7 +80,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -92,29 +94,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let login = ServerAction::<Login>::new();
-    let logout = ServerAction::<Logout>::new();
-    let setup = ServerAction::<Setup>::new();
-    let session = Resource::new(
-        move || {
-            (
-                login.version().get(),
-                logout.version().get(),
-                setup.version().get(),
-            )
-        },
-        |_| get_session_info(),
-    );
-    provide_context(login);
-    provide_context(logout);
-    provide_context(setup);
+    // Pages are rendered on the server, once per request: the session is read once.
+    let session = Resource::new(|| (), |_| get_session_info());
     provide_context(SessionResource(session));
-    // Effects run only in the browser, after hydration: browser tests wait for this mark.
-    Effect::new(|| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/preflight.css" />

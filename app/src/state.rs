@@ -65,9 +65,33 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// The application state from context.
+/// After a change made from a page, sends the browser to `next`, a local path in which `{id}`
+/// becomes `id` (the new record's): the form enhancement follows it, and so does a browser
+/// posting the form natively. Nothing happens without `next` (API-style calls).
+pub fn redirect_next(next: Option<&str>, id: impl std::fmt::Display) {
+    if let Some(next) = next.filter(|n| !n.is_empty()) {
+        let to = crate::auth::model::safe_next(Some(&next.replace("{id}", &id.to_string())));
+        leptos_axum::redirect(&to);
+    }
+}
+
+/// The application state, from the server's context.
 pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| AppError::internal("context", "AppState missing"))
+}
+
+/// The origin users reach Preflight at, for absolute links shown on a page (a new share
+/// link): `PREFLIGHT_BASE_URL`, or else the request's `Host` (and `X-Forwarded-Proto`).
+pub fn public_origin() -> String {
+    if let Some(base) = app_state().ok().and_then(|s| s.settings.base_url.clone()) {
+        return base.trim_end_matches('/').to_owned();
+    }
+    let Ok(parts) = parts() else {
+        return String::new();
+    };
+    let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let scheme = header("x-forwarded-proto").unwrap_or("http");
+    header("host").map_or_else(String::new, |host| format!("{scheme}://{host}"))
 }
 
 /// The database connection from context.

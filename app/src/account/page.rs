@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::page_action::page_action;
+
 use super::api::{
     ChangePassword, CreateApiToken, EndSession, RevokeApiToken, UpdateProfile, list_api_tokens,
     list_my_sessions,
@@ -20,23 +22,17 @@ pub fn AccountPage() -> impl IntoView {
     // The actions live above `RequireUser`: reloading the session after a change re-renders the
     // page under it, and their results (the "changed" messages) must survive that.
     let session = expect_context::<SessionResource>().0;
-    let profile = ServerAction::<UpdateProfile>::new();
-    let password = ServerAction::<ChangePassword>::new();
-    let end = ServerAction::<EndSession>::new();
-    // The header's name and the temporary-password notice come from the session: reload it.
-    Effect::new(move |_| {
-        if profile.version().get() + password.version().get() > 0 {
-            session.refetch();
-        }
-    });
+    let profile = page_action::<UpdateProfile>();
+    let password = page_action::<ChangePassword>();
+    let end = page_action::<EndSession>();
     // The lists are made here too, outside `RequireUser`'s Suspense, which would make them
     // again (and fetch them again) each time the server walks it.
     let sessions = Resource::new(
         move || (end.version().get(), password.version().get()),
         |_| list_my_sessions(),
     );
-    let create_token = ServerAction::<CreateApiToken>::new();
-    let revoke_token = ServerAction::<RevokeApiToken>::new();
+    let create_token = page_action::<CreateApiToken>();
+    let revoke_token = page_action::<RevokeApiToken>();
     let tokens = Resource::new(
         move || (create_token.version().get(), revoke_token.version().get()),
         |_| list_api_tokens(),

@@ -1,6 +1,8 @@
 //! `/admin/users` and `/admin/audit`.
 
 use leptos::prelude::*;
+
+use crate::components::page_action::page_action;
 use leptos_router::hooks::use_query_map;
 
 use super::{
@@ -20,10 +22,10 @@ use crate::{
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     let a = UserActions {
-        create: ServerAction::new(),
-        disable: ServerAction::new(),
-        admin: ServerAction::new(),
-        reset: ServerAction::new(),
+        create: page_action(),
+        disable: page_action(),
+        admin: page_action(),
+        reset: page_action(),
     };
     let users = Resource::new(
         move || {
@@ -47,17 +49,10 @@ pub fn AdminUsersPage() -> impl IntoView {
             .or_else(|| admin_error.get())
             .or_else(|| reset_error.get())
     });
-    // The last password issued (new account or reset), until the page is left.
-    let issued = RwSignal::new(None::<IssuedPassword>);
-    Effect::new(move |_| {
-        if let Some(Ok(p)) = a.create.value().get() {
-            issued.set(Some(p));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(p)) = a.reset.value().get() {
-            issued.set(Some(p));
-        }
+    // The password just issued (new account or reset), shown once.
+    let issued = Signal::derive(move || {
+        let ok = |v: Option<Result<IssuedPassword, _>>| v.and_then(Result::ok);
+        ok(a.create.value().get()).or_else(|| ok(a.reset.value().get()))
     });
     view! {
         <RequireUser>
@@ -65,7 +60,7 @@ pub fn AdminUsersPage() -> impl IntoView {
             <p>
                 <a href="/admin/audit">"Audit log"</a>
             </p>
-            <IssuedPasswordBox issued=issued.into() />
+            <IssuedPasswordBox issued />
             <CreateUserForm action=a.create />
             <section class="card">
                 <h2>"Accounts"</h2>

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::page_action::page_action;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
 use super::{api::Login, model::SessionInfo};
@@ -12,7 +14,7 @@ use crate::components::{
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let session = expect_context::<SessionResource>().0;
-    let login = expect_context::<ServerAction<Login>>();
+    let login = page_action::<Login>();
     let error = action_error(login);
     let next = move || use_query_map().read().get("next").unwrap_or_default();
     view! {

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::page_action::page_action;
 use leptos_router::components::Redirect;
 
 use super::{api::Setup, model::SessionInfo};
@@ -12,7 +14,7 @@ use crate::components::{
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let session = expect_context::<SessionResource>().0;
-    let setup = expect_context::<ServerAction<Setup>>();
+    let setup = page_action::<Setup>();
     let error = action_error(setup);
     let form_error = non_field_error(error);
     view! {

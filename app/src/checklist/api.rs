@@ -318,9 +318,16 @@ pub async fn bulk_update_items(
 
 /// Deletes an item.
 #[server(prefix = "/rpc", endpoint = "delete_item")]
-pub async fn delete_item(item_id: i32) -> Result<(), AppError> {
-    use crate::state::{db, require_user};
-    super::service::delete_item(&db()?, &require_user()?, item_id).await
+pub async fn delete_item(
+    item_id: i32,
+    /// Where the browser goes afterwards (a local path; `{id}`: the new id), for pages.
+    #[server(default)]
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::state::{db, redirect_next, require_user};
+    super::service::delete_item(&db()?, &require_user()?, item_id).await?;
+    redirect_next(next.as_deref(), item_id);
+    Ok(())
 }
 
 /// Comments on an item (viewers may comment).

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
+
+use crate::components::page_action::page_action;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
@@ -62,13 +64,13 @@ struct Actions {
 impl Actions {
     fn new() -> Self {
         Actions {
-            create_category: ServerAction::new(),
-            update_category: ServerAction::new(),
-            move_category: ServerAction::new(),
-            delete_category: ServerAction::new(),
-            create_item: ServerAction::new(),
-            status: ServerAction::new(),
-            bulk: ServerAction::new(),
+            create_category: page_action(),
+            update_category: page_action(),
+            move_category: page_action(),
+            delete_category: page_action(),
+            create_item: page_action(),
+            status: page_action(),
+            bulk: page_action(),
         }
     }
 
@@ -383,10 +385,7 @@ fn CategorySection(
                                 <th scope="col">"Due"</th>
                             </tr>
                         </thead>
-                        <tbody
-                            inner_html=rows_html(&items, &slug, edit)
-                            on:submit=move |ev| submit_status(ev, actions.status)
-                        ></tbody>
+                        <tbody inner_html=rows_html(&items, &slug, edit)></tbody>
                     </table>
                 }
                     .into_any()
@@ -419,10 +418,9 @@ fn status_choices(current: Status) -> impl IntoView {
 /// One category's rows as HTML, written straight into a string.
 ///
 /// A checklist has up to thousands of rows and is most of its page. As Leptos views they cost
-/// half the server's time for the page and, in the browser, a hydrated form, select and
-/// checkbox per row. As one string they are written in a fraction of that and hydrate as a
-/// single element; the status forms inside post to the same server function, through one
-/// submit handler on the table body ([`submit_status`]) or, without wasm, natively.
+/// half the server's time for the page. As one string they are written in a fraction of that.
+/// The status forms inside are plain forms: they post natively, or through the page's form
+/// enhancement once the wasm runs ([`crate::enhance`]).
 /// Every text from the database goes through `html_escape`.
 ///
 /// Each row: a checkbox joining the bulk form (editors), the title with its badges, the
@@ -568,14 +566,23 @@ fn status_options_html(current: Status) -> &'static str {
         .map_or("", |(_, html)| html)
 }
 
-/// A row's status form was submitted: send it through the page's action (whose result
-/// reloads the checklist and shows any error), as `ActionForm` would.
-fn submit_status(ev: leptos::ev::SubmitEvent, action: ServerAction<SetItemStatus>) {
-    use leptos::form::FromFormData;
-    // Anything unexpected is left to the browser, which posts the form natively.
-    if let Ok(input) = SetItemStatus::from_event(&ev) {
-        ev.prevent_default();
-        action.dispatch(input);
+/// "Select all shown": checks or clears every row's checkbox (the rows are plain HTML). An
+/// island, hidden until its wasm runs: without it, it could do nothing.
+#[island]
+fn SelectAllRows() -> impl IntoView {
+    let ready = RwSignal::new(false);
+    Effect::new(move || ready.set(true));
+    view! {
+        <label class="checkbox" hidden=move || !ready.get()>
+            <input
+                type="checkbox"
+                on:change=move |_ev| {
+                    #[cfg(feature = "hydrate")]
+                    check_all_rows(event_target_checked(&_ev));
+                }
+            />
+            "Select all shown"
+        </label>
     }
 }
 
@@ -625,8 +632,6 @@ const BULK_FORM: &str = "bulk-form";
 #[component]
 fn BulkBar(slug: String, members: Vec<Person>, actions: Actions) -> impl IntoView {
     let result = actions.bulk.value();
-    let hydrated = RwSignal::new(false);
-    Effect::new(move || hydrated.set(true));
     let keep = || view! { <option value="">"Keep"</option> };
     let options = |opts: Vec<(String, String)>| {
         opts.into_iter()
@@ -636,24 +641,7 @@ fn BulkBar(slug: String, members: Vec<Person>, actions: Actions) -> impl IntoVie
     view! {
         <ActionForm action=actions.bulk attr:id=BULK_FORM attr:class="bulk card" attr:aria-label="Change selected items">
             <input type="hidden" name="slug" value=slug />
-            {move || {
-                hydrated
-                    .get()
-                    .then(|| {
-                        view! {
-                            <label class="checkbox">
-                                <input
-                                    type="checkbox"
-                                    on:change=move |_ev| {
-                                        #[cfg(feature = "hydrate")]
-                                        check_all_rows(event_target_checked(&_ev));
-                                    }
-                                />
-                                "Select all shown"
-                            </label>
-                        }
-                    })
-            }}
+            <SelectAllRows />
             <label>
                 "Set status" <select name="status">{keep()} {options(status_options())}</select>
             </label>
@@ -882,12 +870,11 @@ fn NewCategoryForm(slug: String, action: ServerAction<CreateCategory>) -> impl I
 /// `/p/{slug}/items/{id}`: one item with its details, status, comments and history.
 #[component]
 pub fn ItemPage() -> impl IntoView {
-    let update = ServerAction::<UpdateItem>::new();
-    let status = ServerAction::<SetItemStatus>::new();
-    let comment = ServerAction::<AddComment>::new();
-    let delete = ServerAction::<DeleteItem>::new();
+    let update = page_action::<UpdateItem>();
+    let status = page_action::<SetItemStatus>();
+    let comment = page_action::<AddComment>();
+    let delete = page_action::<DeleteItem>();
     let params = use_params_map();
-    let slug = slug_param();
     let id = Memo::new(move |_| {
         params
             .read()
@@ -910,15 +897,6 @@ pub fn ItemPage() -> impl IntoView {
             }
         },
     );
-    Effect::new(move |_| {
-        if matches!(delete.value().get(), Some(Ok(()))) {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(
-                &format!("/p/{}/checklist", slug.get_untracked()),
-                Default::default(),
-            );
-        }
-    });
     view! {
         <RequireUser>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -1100,6 +1078,7 @@ fn ItemBody(
                         </ActionForm>
                         <ActionForm action=delete attr:class="stack danger-zone">
                             <input type="hidden" name="item_id" value=i.id />
+                            <input type="hidden" name="next" value=format!("/p/{}/checklist", d.slug) />
                             <label class="checkbox">
                                 <input type="checkbox" required />
                                 "Delete this item"
@@ -1180,16 +1159,9 @@ fn ItemBody(
 /// it into a risk linked to it.
 #[component]
 fn ItemRisks(d: super::api::ItemDetail) -> impl IntoView {
-    let create = ServerAction::<CreateRiskFromItem>::new();
+    let create = page_action::<CreateRiskFromItem>();
     let error = action_error(create);
     let slug = d.slug.clone();
-    let to = slug.clone();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = create.value().get() {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(&format!("/p/{to}/risks/{id}"), Default::default());
-        }
-    });
     let item_id = d.item.id;
     let failed = matches!(d.item.priority, Priority::Critical | Priority::High)
         && matches!(d.item.status, Status::Open | Status::InProgress);
@@ -1218,6 +1190,7 @@ fn ItemRisks(d: super::api::ItemDetail) -> impl IntoView {
                         <ActionForm action=create>
                             <FormError error />
                             <input type="hidden" name="item_id" value=item_id />
+                            <input type="hidden" name="next" value=format!("/p/{slug}/risks/{{id}}") />
                             <button type="submit" class="secondary">
                                 "Create a risk from this item"
                             </button>

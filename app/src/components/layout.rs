@@ -13,7 +13,7 @@ pub struct SessionResource(pub Resource<Result<SessionInfo, AppError>>);
 #[component]
 pub fn Header() -> impl IntoView {
     let session = expect_context::<SessionResource>().0;
-    let logout = expect_context::<ServerAction<Logout>>();
+    let logout = ServerAction::<Logout>::new();
     view! {
         <header class="topbar">
             <a class="brand" href="/">

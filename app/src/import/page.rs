@@ -2,8 +2,8 @@
 //! project): paste a Markdown readiness document, a CSV of items or Preflight JSON, preview
 //! what it holds and what importing would change, then import.
 //!
-//! One form with two buttons. Without JavaScript, "Import" posts the form straight to the
-//! import (its `formaction`); the preview needs the page hydrated.
+//! One form with two buttons, an island. Without JavaScript, "Import" posts the form straight to
+//! the import (its `formaction`); the preview and choosing a file need the island hydrated.
 
 use leptos::{form::FromFormData, prelude::*};
 use leptos_router::hooks::use_params_map;
@@ -22,6 +22,7 @@ use crate::{
     },
     error::AppError,
     projects::api::{get_project, list_project_teams},
+    teams::model::TeamChoice,
     scoring::{Priority, Status, Verdict},
 };
 
@@ -34,7 +35,20 @@ pub fn ImportPage() -> impl IntoView {
     view! {
         <RequireUser>
             <h1>"New project from a document"</h1>
-            <ImportForm target=Target::New(teams) />
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match teams.await {
+                        Ok(teams) if teams.is_empty() => view! {
+                            <p class="muted">
+                                "To create projects you need the editor or owner role in a team."
+                            </p>
+                        }
+                            .into_any(),
+                        Ok(teams) => view! { <ImportForm project=None teams /> }.into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
         </RequireUser>
     }
 }
@@ -55,7 +69,7 @@ pub fn ProjectImportPage() -> impl IntoView {
                             <h1>"Import into " {p.name.clone()}</h1>
                             <ProjectTabs slug=p.slug.clone() current="Settings" />
                             {if p.permissions.can_edit {
-                                view! { <ImportForm target=Target::Project(p.slug.clone()) /> }.into_any()
+                                view! { <ImportForm project=Some(p.slug.clone()) teams=Vec::new() /> }.into_any()
                             } else {
                                 view! {
                                     <p class="muted">
@@ -74,15 +88,14 @@ pub fn ProjectImportPage() -> impl IntoView {
     }
 }
 
-/// Where a document goes: into a new project (in one of these teams), or into this one.
-#[derive(Clone)]
-enum Target {
-    New(Resource<Result<Vec<crate::teams::model::TeamChoice>, crate::error::AppError>>),
-    Project(String),
-}
-
-#[component]
-fn ImportForm(target: Target) -> impl IntoView {
+/// The import form and its preview: an island (it reads files and previews in place).
+#[island]
+fn ImportForm(
+    /// Merge into this project (its slug); `None`: a new project, in one of `teams`.
+    project: Option<String>,
+    /// The teams the user may create projects in (for a new project).
+    teams: Vec<TeamChoice>,
+) -> impl IntoView {
     let preview = ServerAction::<PreviewImport>::new();
     let run = ServerAction::<RunImport>::new();
     let preview_error = action_error(preview);
@@ -90,7 +103,7 @@ fn ImportForm(target: Target) -> impl IntoView {
     let error = Signal::derive(move || run_error.get().or_else(|| preview_error.get()));
     let form_error = non_field_error(error);
     let pending = Signal::derive(move || preview.pending().get() || run.pending().get());
-    let is_new = matches!(target, Target::New(_));
+    let is_new = project.is_none();
     // The document and format as signals, so a chosen file can fill them in.
     let document = RwSignal::new(String::new());
     let format = RwSignal::new("markdown".to_owned());
@@ -115,8 +128,8 @@ fn ImportForm(target: Target) -> impl IntoView {
             preview.dispatch(input);
         }
     };
-    let target_fields = match target {
-        Target::Project(slug) => view! {
+    let target_fields = match project {
+        Some(slug) => view! {
             <input type="hidden" name="project" value=slug />
             <p class="muted">
                 "Categories are matched by name and items by title within their category: \
@@ -125,48 +138,27 @@ fn ImportForm(target: Target) -> impl IntoView {
             </p>
         }
         .into_any(),
-        Target::New(teams) => view! {
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let teams = teams.await.unwrap_or_default();
-                    if teams.is_empty() {
-                        return view! {
-                            <p class="muted">
-                                "To create projects you need the editor or owner role in a team."
-                            </p>
-                        }
-                            .into_any();
-                    }
-                    view! {
-                        <label>
-                            "Team"
-                            <select name="team_id" required>
-                                {teams
-                                    .into_iter()
-                                    .map(|t| view! { <option value=t.id>{t.name}</option> })
-                                    .collect_view()}
-                            </select>
-                        </label>
-                        <FieldError error field="team_id" />
-                        <label>
-                            "Project name (blank: the document's title)"
-                            <input type="text" name="name" maxlength="120" />
-                        </label>
-                        <FieldError error field="name" />
-                        <label>
-                            "Slug (blank: from the name)"
-                            <input
-                                type="text"
-                                name="slug"
-                                maxlength="64"
-                                pattern="[a-z0-9]+(-[a-z0-9]+)*"
-                            />
-                        </label>
-                        <FieldError error field="slug" />
-                    }
-                        .into_any()
-                })}
-            </Transition>
+        None => view! {
+            <label>
+                "Team"
+                <select name="team_id" required>
+                    {teams
+                        .into_iter()
+                        .map(|t| view! { <option value=t.id>{t.name}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <FieldError error field="team_id" />
+            <label>
+                "Project name (blank: the document's title)"
+                <input type="text" name="name" maxlength="120" />
+            </label>
+            <FieldError error field="name" />
+            <label>
+                "Slug (blank: from the name)"
+                <input type="text" name="slug" maxlength="64" pattern="[a-z0-9]+(-[a-z0-9]+)*" />
+            </label>
+            <FieldError error field="slug" />
         }
         .into_any(),
     };

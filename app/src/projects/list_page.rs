@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::components::page_action::page_action;
+
 use leptos_router::hooks::use_query_map;
 
 use super::{
@@ -18,7 +20,7 @@ use crate::{
 /// `/`: the projects the user can see, and a form to create one.
 #[component]
 pub fn PortfolioPage() -> impl IntoView {
-    let create = ServerAction::<CreateProject>::new();
+    let create = page_action::<CreateProject>();
     let portfolio = Resource::new(move || create.version().get(), |_| get_portfolio());
     // Made here, outside `RequireUser`'s Suspense, which would make (and fetch) them again each
     // time the server walks it.
@@ -169,6 +171,49 @@ fn MyGaps(gaps: Vec<MyGap>) -> impl IntoView {
     }
 }
 
+/// The name and slug fields of a new project: an island, so the slug follows the name as it
+/// is typed, until it is edited itself. Without wasm the server derives a blank slug.
+#[island]
+fn NameAndSlug(name_error: Option<String>, slug_error: Option<String>) -> impl IntoView {
+    let slug = RwSignal::new(String::new());
+    let slug_edited = RwSignal::new(false);
+    let message = |field: &'static str, msg: Option<String>| {
+        msg.map(|m| view! { <p class="field-error" id=format!("{field}-error")>{m}</p> })
+    };
+    view! {
+        <label>
+            "Name"
+            <input
+                type="text"
+                name="name"
+                required
+                maxlength="120"
+                on:input=move |ev| {
+                    if !slug_edited.get_untracked() {
+                        slug.set(slugify(&event_target_value(&ev)));
+                    }
+                }
+            />
+        </label>
+        {message("name", name_error)}
+        <label>
+            "Slug (used in the URL; derived from the name when left blank)"
+            <input
+                type="text"
+                name="slug"
+                maxlength="64"
+                pattern="[a-z0-9]+(-[a-z0-9]+)*"
+                prop:value=move || slug.get()
+                on:input=move |ev| {
+                    slug_edited.set(true);
+                    slug.set(event_target_value(&ev));
+                }
+            />
+        </label>
+        {message("slug", slug_error)}
+    }
+}
+
 /// Name, slug (follows the name until edited), description and team.
 #[component]
 fn NewProjectForm(
@@ -177,8 +222,7 @@ fn NewProjectForm(
 ) -> impl IntoView {
     let error = action_error(create);
     let form_error = non_field_error(error);
-    let slug = RwSignal::new(String::new());
-    let slug_edited = RwSignal::new(false);
+    let field = move |name| error.get_untracked().and_then(|e| e.field_message(name));
     view! {
         <Transition>
             {move || Suspend::new(async move {
@@ -198,36 +242,7 @@ fn NewProjectForm(
                         <h2>"New project"</h2>
                         <ActionForm action=create attr:class="stack">
                             <FormError error=form_error />
-                            <label>
-                                "Name"
-                                <input
-                                    type="text"
-                                    name="name"
-                                    required
-                                    maxlength="120"
-                                    on:input=move |ev| {
-                                        if !slug_edited.get_untracked() {
-                                            slug.set(slugify(&event_target_value(&ev)));
-                                        }
-                                    }
-                                />
-                            </label>
-                            <FieldError error field="name" />
-                            <label>
-                                "Slug (used in the URL; derived from the name when left blank)"
-                                <input
-                                    type="text"
-                                    name="slug"
-                                    maxlength="64"
-                                    pattern="[a-z0-9]+(-[a-z0-9]+)*"
-                                    prop:value=move || slug.get()
-                                    on:input=move |ev| {
-                                        slug_edited.set(true);
-                                        slug.set(event_target_value(&ev));
-                                    }
-                                />
-                            </label>
-                            <FieldError error field="slug" />
+                            <NameAndSlug name_error=field("name") slug_error=field("slug") />
                             <label>
                                 "Description"
                                 <textarea name="description" rows="3" maxlength="10000"></textarea>

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::page_action::page_action;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
@@ -26,8 +28,8 @@ pub fn ProjectPage() -> impl IntoView {
         let n = |k: &str| q.get(k).and_then(|v| v.parse::<usize>().ok());
         n("imported").map(|added| (added, n("updated").unwrap_or(0)))
     };
-    let update = ServerAction::<UpdateProject>::new();
-    let move_to = ServerAction::<MoveProject>::new();
+    let update = page_action::<UpdateProject>();
+    let move_to = page_action::<MoveProject>();
     let project = Resource::new(
         move || {
             (

@@ -2,6 +2,8 @@
 //! owners the project's share links.
 
 use leptos::prelude::*;
+
+use crate::components::page_action::page_action;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
@@ -45,8 +47,8 @@ pub fn ReportPage() -> impl IntoView {
     // The share links are loaded here, outside `RequireUser`'s Suspense, which would make
     // (and fetch) them again each time the server walks it.
     let share = ShareActions {
-        create: ServerAction::new(),
-        revoke: ServerAction::new(),
+        create: page_action(),
+        revoke: page_action(),
     };
     let links = Resource::new(
         move || {
@@ -131,12 +133,13 @@ fn ShareLinks(
     let error = action_error(create);
     // The address of a new link, shown once (the server keeps only its hash).
     let created = move || create.value().get().and_then(Result::ok);
+    // Rendered on the server (the page is no island).
     let origin = move || {
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "ssr")]
         {
-            window().location().origin().unwrap_or_default()
+            crate::state::public_origin()
         }
-        #[cfg(not(feature = "hydrate"))]
+        #[cfg(not(feature = "ssr"))]
         {
             String::new()
         }

@@ -40,8 +40,11 @@ pub async fn create_review(
     #[server(default)] review_date: String,
     #[server(default)] version_label: String,
     #[server(default)] summary: String,
+    /// Where the browser goes afterwards (a local path; `{id}`: the new id), for pages.
+    #[server(default)]
+    next: Option<String>,
 ) -> Result<i32, AppError> {
-    use crate::state::{db, require_user};
+    use crate::state::{db, redirect_next, require_user};
     let input = super::service::ReviewInput {
         title,
         reviewer,
@@ -49,7 +52,9 @@ pub async fn create_review(
         version_label,
         summary,
     };
-    super::service::create(&db()?, &require_user()?, &slug, input, today()).await
+    let id = super::service::create(&db()?, &require_user()?, &slug, input, today()).await?;
+    redirect_next(next.as_deref(), id);
+    Ok(id)
 }
 
 /// Edits a draft seen at `version`.
@@ -76,9 +81,16 @@ pub async fn update_review(
 
 /// Deletes a draft.
 #[server(prefix = "/rpc", endpoint = "delete_review")]
-pub async fn delete_review(review_id: i32) -> Result<(), AppError> {
-    use crate::state::{db, require_user};
-    super::service::delete(&db()?, &require_user()?, review_id).await
+pub async fn delete_review(
+    review_id: i32,
+    /// Where the browser goes afterwards (a local path; `{id}`: the new id), for pages.
+    #[server(default)]
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::state::{db, redirect_next, require_user};
+    super::service::delete(&db()?, &require_user()?, review_id).await?;
+    redirect_next(next.as_deref(), review_id);
+    Ok(())
 }
 
 /// Freezes a draft seen at `version`.
@@ -100,7 +112,14 @@ pub async fn sign_review(
 
 /// Starts the next review after `review_id`; returns the new draft's id.
 #[server(prefix = "/rpc", endpoint = "start_next_review")]
-pub async fn start_next_review(review_id: i32) -> Result<i32, AppError> {
-    use crate::state::{db, require_user};
-    super::service::start_next(&db()?, &require_user()?, review_id, today()).await
+pub async fn start_next_review(
+    review_id: i32,
+    /// Where the browser goes afterwards (a local path; `{id}`: the new id), for pages.
+    #[server(default)]
+    next: Option<String>,
+) -> Result<i32, AppError> {
+    use crate::state::{db, redirect_next, require_user};
+    let id = super::service::start_next(&db()?, &require_user()?, review_id, today()).await?;
+    redirect_next(next.as_deref(), id);
+    Ok(id)
 }

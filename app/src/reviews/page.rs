@@ -2,6 +2,8 @@
 //! `/p/{slug}/reviews/{id}` (one review: frozen scores, diff, sign-off).
 
 use leptos::prelude::*;
+
+use crate::components::page_action::page_action;
 use leptos_router::hooks::use_params_map;
 
 use super::{
@@ -301,22 +303,13 @@ fn review_fields(
 /// `/p/{slug}/reviews`.
 #[component]
 pub fn ReviewsPage() -> impl IntoView {
-    let create = ServerAction::<CreateReview>::new();
+    let create = page_action::<CreateReview>();
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let data = Resource::new(
         move || (slug.get(), create.version().get()),
         |(slug, _)| get_reviews(slug),
     );
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = create.value().get() {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(
-                &format!("/p/{}/reviews/{id}", slug.get_untracked()),
-                Default::default(),
-            );
-        }
-    });
     view! {
         <RequireUser>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -410,6 +403,7 @@ fn ReviewsBody(view: ReviewsView, create: ServerAction<CreateReview>) -> impl In
                         <ActionForm action=create attr:class="stack">
                             <FormError error=non_field_error(error) />
                             <input type="hidden" name="slug" value=slug.clone() />
+                            <input type="hidden" name="next" value=format!("/p/{slug}/reviews/{{id}}") />
                             {review_fields(error, None, view.today.to_string())}
                             <label>
                                 "Summary (Markdown)" <textarea name="summary" rows="3"></textarea>
@@ -426,13 +420,12 @@ fn ReviewsBody(view: ReviewsView, create: ServerAction<CreateReview>) -> impl In
 /// `/p/{slug}/reviews/{id}`.
 #[component]
 pub fn ReviewPage() -> impl IntoView {
-    let update = ServerAction::<UpdateReview>::new();
-    let finalize = ServerAction::<FinalizeReview>::new();
-    let sign = ServerAction::<SignReview>::new();
-    let delete = ServerAction::<DeleteReview>::new();
-    let next = ServerAction::<StartNextReview>::new();
+    let update = page_action::<UpdateReview>();
+    let finalize = page_action::<FinalizeReview>();
+    let sign = page_action::<SignReview>();
+    let delete = page_action::<DeleteReview>();
+    let next = page_action::<StartNextReview>();
     let params = use_params_map();
-    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let id = Memo::new(move |_| {
         params
             .read()
@@ -455,20 +448,6 @@ pub fn ReviewPage() -> impl IntoView {
             }
         },
     );
-    Effect::new(move |_| {
-        let navigate = leptos_router::hooks::use_navigate();
-        if matches!(delete.value().get(), Some(Ok(()))) {
-            navigate(
-                &format!("/p/{}/reviews", slug.get_untracked()),
-                Default::default(),
-            );
-        } else if let Some(Ok(id)) = next.value().get() {
-            navigate(
-                &format!("/p/{}/reviews/{id}", slug.get_untracked()),
-                Default::default(),
-            );
-        }
-    });
     view! {
         <RequireUser>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -494,6 +473,8 @@ fn ReviewBody(
 ) -> impl IntoView {
     let r = v.review.clone();
     let slug = v.slug.clone();
+    let reviews_path = format!("/p/{slug}/reviews");
+    let next_path = format!("{reviews_path}/{{id}}");
     let edit = v.permissions.can_edit;
     let draft = r.status == ReviewStatus::Draft;
     let (update_error, finalize_error, sign_error, delete_error, next_error) = (
@@ -639,6 +620,7 @@ fn ReviewBody(
                         <ActionForm action=delete attr:class="danger-zone">
                             <FormError error=delete_error />
                             <input type="hidden" name="review_id" value=r.id />
+                            <input type="hidden" name="next" value=reviews_path.clone() />
                             <button type="submit" class="danger">"Delete draft"</button>
                         </ActionForm>
                     </details>
@@ -650,6 +632,7 @@ fn ReviewBody(
                     <ActionForm action=next>
                         <FormError error=next_error />
                         <input type="hidden" name="review_id" value=r.id />
+                        <input type="hidden" name="next" value=next_path />
                         <button type="submit" class="secondary">"Start next review"</button>
                     </ActionForm>
                 }

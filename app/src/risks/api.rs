@@ -96,9 +96,16 @@ pub async fn set_risk_status(risk_id: i32, version: i32, status: String) -> Resu
 
 /// Deletes a risk.
 #[server(prefix = "/rpc", endpoint = "delete_risk")]
-pub async fn delete_risk(risk_id: i32) -> Result<(), AppError> {
-    use crate::state::{db, require_user};
-    super::service::delete_risk(&db()?, &require_user()?, risk_id).await
+pub async fn delete_risk(
+    risk_id: i32,
+    /// Where the browser goes afterwards (a local path; `{id}`: the new id), for pages.
+    #[server(default)]
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::state::{db, redirect_next, require_user};
+    super::service::delete_risk(&db()?, &require_user()?, risk_id).await?;
+    redirect_next(next.as_deref(), risk_id);
+    Ok(())
 }
 
 /// Links a checklist item to a risk as a mitigation (`linked = false` unlinks it).
@@ -110,9 +117,16 @@ pub async fn link_risk_item(risk_id: i32, item_id: i32, linked: bool) -> Result<
 
 /// Creates a risk from a failed critical or high item, linked to it; returns the risk's id.
 #[server(prefix = "/rpc", endpoint = "create_risk_from_item")]
-pub async fn create_risk_from_item(item_id: i32) -> Result<i32, AppError> {
-    use crate::state::{db, require_user};
-    super::service::create_from_item(&db()?, &require_user()?, item_id).await
+pub async fn create_risk_from_item(
+    item_id: i32,
+    /// Where the browser goes afterwards (a local path; `{id}`: the new id), for pages.
+    #[server(default)]
+    next: Option<String>,
+) -> Result<i32, AppError> {
+    use crate::state::{db, redirect_next, require_user};
+    let id = super::service::create_from_item(&db()?, &require_user()?, item_id).await?;
+    redirect_next(next.as_deref(), id);
+    Ok(id)
 }
 
 /// The matrix editor for project `slug`, optionally resized to a draft size.

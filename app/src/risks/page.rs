@@ -3,6 +3,8 @@
 //! risk matrix editor).
 
 use leptos::prelude::*;
+
+use crate::components::page_action::page_action;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
@@ -189,8 +191,8 @@ fn RiskFields(
 /// `/p/{slug}/risks`.
 #[component]
 pub fn RisksPage() -> impl IntoView {
-    let create = ServerAction::<CreateRisk>::new();
-    let status = ServerAction::<SetRiskStatus>::new();
+    let create = page_action::<CreateRisk>();
+    let status = page_action::<SetRiskStatus>();
     let slug = slug_param();
     let filter = filter_from_query();
     let data = Resource::new(
@@ -507,11 +509,10 @@ fn RiskRow(
 /// `/p/{slug}/risks/{id}`.
 #[component]
 pub fn RiskPage() -> impl IntoView {
-    let update = ServerAction::<UpdateRisk>::new();
-    let link = ServerAction::<LinkRiskItem>::new();
-    let delete = ServerAction::<DeleteRisk>::new();
+    let update = page_action::<UpdateRisk>();
+    let link = page_action::<LinkRiskItem>();
+    let delete = page_action::<DeleteRisk>();
     let params = use_params_map();
-    let slug = slug_param();
     let id = Memo::new(move |_| {
         params
             .read()
@@ -527,15 +528,6 @@ pub fn RiskPage() -> impl IntoView {
             }
         },
     );
-    Effect::new(move |_| {
-        if matches!(delete.value().get(), Some(Ok(()))) {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(
-                &format!("/p/{}/risks", slug.get_untracked()),
-                Default::default(),
-            );
-        }
-    });
     view! {
         <RequireUser>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -671,6 +663,7 @@ fn RiskBody(
                         <ActionForm action=delete attr:class="danger-zone">
                             <FormError error=delete_error />
                             <input type="hidden" name="risk_id" value=risk_id />
+                            <input type="hidden" name="next" value=format!("/p/{slug}/risks") />
                             <button type="submit" class="danger">
                                 "Delete risk"
                             </button>
@@ -684,7 +677,7 @@ fn RiskBody(
 /// `/p/{slug}/settings`: the risk matrix.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let save = ServerAction::<SaveRiskMatrix>::new();
+    let save = page_action::<SaveRiskMatrix>();
     let slug = slug_param();
     let query = use_query_map();
     let size = Memo::new(move |_| {

@@ -1,6 +1,8 @@
 //! `/teams` and `/teams/{id}`.
 
 use leptos::prelude::*;
+
+use crate::components::page_action::page_action;
 use leptos_router::hooks::use_params_map;
 
 use super::{
@@ -18,7 +20,7 @@ use crate::components::{
 /// `/teams`: the user's teams and a form to create one.
 #[component]
 pub fn TeamsPage() -> impl IntoView {
-    let create = ServerAction::<CreateTeam>::new();
+    let create = page_action::<CreateTeam>();
     let teams = Resource::new(move || create.version().get(), |_| list_teams());
     let error = action_error(create);
     view! {
@@ -92,10 +94,10 @@ pub fn TeamsPage() -> impl IntoView {
 pub fn TeamPage() -> impl IntoView {
     let params = use_params_map();
     let actions = TeamActions {
-        add: ServerAction::new(),
-        change: ServerAction::new(),
-        remove: ServerAction::new(),
-        rename: ServerAction::new(),
+        add: page_action(),
+        change: page_action(),
+        remove: page_action(),
+        rename: page_action(),
     };
     let team = Resource::new(
         move || {

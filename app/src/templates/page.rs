@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::page_action::page_action;
+
 use super::{
     api::{CreateFromTemplate, DeleteTemplate, SaveAsTemplate, list_templates},
     model::TemplateSummary,
@@ -22,7 +24,7 @@ use crate::{
 /// `/templates`.
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
-    let delete = ServerAction::<DeleteTemplate>::new();
+    let delete = page_action::<DeleteTemplate>();
     let data = Resource::new(move || delete.version().get(), |_| list_templates());
     view! {
         <RequireUser>
@@ -58,7 +60,7 @@ fn TemplateCard(
     delete: ServerAction<DeleteTemplate>,
 ) -> impl IntoView {
     // One action a card, so an error shows on the card it belongs to.
-    let create = ServerAction::<CreateFromTemplate>::new();
+    let create = page_action::<CreateFromTemplate>();
     let error = action_error(create);
     let form_error = non_field_error(error);
     let heading_id = format!("template-{}", t.key.replace(':', "-"));
@@ -144,7 +146,7 @@ fn TemplateCard(
 /// "Save as template" for the project's Settings page (editors).
 #[component]
 pub fn SaveAsTemplateForm(slug: String, name: String) -> impl IntoView {
-    let save = ServerAction::<SaveAsTemplate>::new();
+    let save = page_action::<SaveAsTemplate>();
     let error = action_error(save);
     let form_error = non_field_error(error);
     view! {
