@@ -62,10 +62,17 @@ test('first run: setup, sign out, sign in, create a project and open it', async 
   await page.getByRole('link', { name: 'Preflight' }).click();
   await expect(page.getByRole('link', { name: 'Payments API v2' })).toBeVisible();
   await hydrated(page);
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
   await page.getByLabel('Name', { exact: true }).fill('Payments API v2');
+  await page.getByLabel('Description').fill('Typed before the error');
   await page.getByRole('button', { name: 'Create project' }).click();
   await expect(page.getByText('This slug is already taken.')).toBeVisible();
   await expect(page).toHaveURL(/\/$/);
+  // Shown in place: no reload, what was typed is still there, the field at fault has the focus.
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Payments API v2');
+  await expect(page.getByLabel('Description')).toHaveValue('Typed before the error');
+  await expect(page.getByLabel(/^Slug/)).toBeFocused();
 
   expect(errors).toEqual([]);
 });

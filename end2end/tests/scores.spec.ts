@@ -121,6 +121,27 @@ test('a change made elsewhere first is a conflict, shown with a way to reload', 
   await second.close();
 });
 
+test('deleting an item from its page goes back to the checklist', async ({ page }) => {
+  await signIn(page);
+  await page.goto(checklist);
+  await hydrated(page);
+  const security = page.getByRole('region', { name: 'Security' });
+  if ((await security.locator('details.add-item').getAttribute('open')) === null) {
+    await security.getByText('Add an item').click();
+  }
+  await security.getByLabel('Title').fill('Scratch item');
+  await security.getByRole('button', { name: 'Add item' }).click();
+  await security.getByRole('link', { name: 'Scratch item' }).click();
+  await expect(page.getByRole('heading', { name: 'Scratch item' })).toBeVisible();
+  await hydrated(page);
+  await page.getByText('Edit item', { exact: true }).click();
+  await page.getByLabel('Delete this item').check();
+  await page.getByRole('button', { name: 'Delete item' }).click();
+  await expect(page).toHaveURL(/\/checklist$/);
+  await expect(page.getByRole('link', { name: 'Scratch item' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'TLS everywhere' })).toBeVisible();
+});
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 

@@ -12,6 +12,7 @@ mod authz_matrix;
 mod bench_seed;
 mod checklist_http;
 mod cli;
+mod enhance_http;
 mod export_http;
 mod import_http;
 mod metrics_http;
