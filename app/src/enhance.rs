@@ -77,7 +77,10 @@ fn on_submit(ev: SubmitEvent) {
     if ev.default_prevented() {
         return;
     }
-    let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else {
+    let Some(form) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlFormElement>().ok())
+    else {
         return;
     };
     if !enhanced(&form) {
@@ -106,7 +109,10 @@ fn enhanced(form: &HtmlFormElement) -> bool {
         && form.closest("leptos-island").ok().flatten().is_none()
 }
 
-fn prepare(form: HtmlFormElement, submitter: Option<&web_sys::HtmlElement>) -> Result<Submit, JsValue> {
+fn prepare(
+    form: HtmlFormElement,
+    submitter: Option<&web_sys::HtmlElement>,
+) -> Result<Submit, JsValue> {
     let data = FormData::new_with_form(&form)?;
     let mut values = form_values(&data);
     let mut action = form.action();
@@ -126,14 +132,20 @@ fn prepare(form: HtmlFormElement, submitter: Option<&web_sys::HtmlElement>) -> R
             values.push((name, value));
         }
         let elements = form.elements();
-        submitter_index = (0..elements.length())
-            .find(|&i| elements.item(i).is_some_and(|e| e == **button));
+        submitter_index =
+            (0..elements.length()).find(|&i| elements.item(i).is_some_and(|e| e == **button));
     }
     let forms = document()?.forms();
     let form_index = (0..forms.length())
         .find(|&i| forms.item(i).is_some_and(|f| f == **form))
         .unwrap_or(0);
-    Ok(Submit { form, action, values, form_index, submitter_index })
+    Ok(Submit {
+        form,
+        action,
+        values,
+        form_index,
+        submitter_index,
+    })
 }
 
 /// The text values of a form (files are never part of an enhanced form).
@@ -159,15 +171,19 @@ async fn send(submit: &Submit) -> Result<(), JsValue> {
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&params);
-    let response: Response =
-        JsFuture::from(window.fetch_with_str_and_init(&submit.action, &init)).await?.dyn_into()?;
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(&submit.action, &init))
+        .await?
+        .dyn_into()?;
     let headers = response.headers();
     if headers.has("serverfnredirect")?
         && let Some(to) = headers.get("location")?
     {
         return window.location().assign(&to);
     }
-    let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+    let text = JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
     let path = web_sys::Url::new_with_base(&submit.action, &window.location().href()?)?.pathname();
     let here = window.location().href()?;
     let headers = web_sys::Headers::new()?;
@@ -191,9 +207,10 @@ async fn send(submit: &Submit) -> Result<(), JsValue> {
     let document = document()?;
     let fresh = DomParser::new()?.parse_from_string(&html, SupportedType::TextHtml)?;
     for selector in ["header.topbar", "main#main"] {
-        if let (Some(old), Some(new)) =
-            (document.query_selector(selector)?, fresh.query_selector(selector)?)
-        {
+        if let (Some(old), Some(new)) = (
+            document.query_selector(selector)?,
+            fresh.query_selector(selector)?,
+        ) {
             old.set_inner_html(&new.inner_html());
             hydrate_islands(&old)?;
         }
@@ -224,8 +241,9 @@ async fn fetch_page(url: &str, headers: &web_sys::Headers) -> Result<String, JsV
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_headers(headers);
-    let response: Response =
-        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?.dyn_into()?;
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await?
+        .dyn_into()?;
     let is_html = response
         .headers()
         .get("content-type")?
@@ -233,7 +251,10 @@ async fn fetch_page(url: &str, headers: &web_sys::Headers) -> Result<String, JsV
     if !is_html {
         return Err(JsValue::NULL);
     }
-    JsFuture::from(response.text()?).await?.as_string().ok_or(JsValue::NULL)
+    JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .ok_or(JsValue::NULL)
 }
 
 /// Hydrates the islands inside `root` through the islands script's own hook.
@@ -267,7 +288,9 @@ fn restore(form: &HtmlFormElement, values: &[(String, String)]) {
         Some(values[i].1.clone())
     };
     for i in 0..elements.length() {
-        let Some(element) = elements.item(i) else { continue };
+        let Some(element) = elements.item(i) else {
+            continue;
+        };
         if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
             let name = input.name();
             match input.type_().as_str() {
@@ -301,7 +324,11 @@ fn focus_first_error(form: &HtmlFormElement, document: &Document) {
         .ok()
         .flatten()
         .and_then(|e| e.id().strip_suffix("-error").map(str::to_owned))
-        .and_then(|field| form.query_selector(&format!("[name=\"{field}\"]")).ok().flatten())
+        .and_then(|field| {
+            form.query_selector(&format!("[name=\"{field}\"]"))
+                .ok()
+                .flatten()
+        })
         .or_else(|| form.query_selector("[role=alert]").ok().flatten())
         .or_else(|| document.query_selector("main [role=alert]").ok().flatten());
     if let Some(element) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
@@ -317,7 +344,10 @@ fn set_busy(form: &HtmlFormElement, busy: bool) {
     let _ = form.set_attribute("aria-busy", if busy { "true" } else { "false" });
     if let Ok(buttons) = form.query_selector_all("button") {
         for i in 0..buttons.length() {
-            if let Some(b) = buttons.item(i).and_then(|n| n.dyn_into::<HtmlButtonElement>().ok()) {
+            if let Some(b) = buttons
+                .item(i)
+                .and_then(|n| n.dyn_into::<HtmlButtonElement>().ok())
+            {
                 b.set_disabled(busy);
             }
         }
@@ -336,5 +366,7 @@ fn submit_natively(form: &HtmlFormElement, submitter: Option<&web_sys::HtmlEleme
 }
 
 fn document() -> Result<Document, JsValue> {
-    web_sys::window().and_then(|w| w.document()).ok_or(JsValue::NULL)
+    web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or(JsValue::NULL)
 }

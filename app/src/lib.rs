@@ -50,11 +50,7 @@ use leptos_router::{
 
 use account::page::AccountPage;
 use admin::users_page::{AdminAuditPage, AdminUsersPage};
-use auth::{
-    api::get_session_info,
-    login_page::LoginPage,
-    setup_page::SetupPage,
-};
+use auth::{api::get_session_info, login_page::LoginPage, setup_page::SetupPage};
 use checklist::page::{ChecklistPage, ItemPage};
 use components::{
     error_view::NotFoundPage,

@@ -22,8 +22,8 @@ use crate::{
     },
     error::AppError,
     projects::api::{get_project, list_project_teams},
-    teams::model::TeamChoice,
     scoring::{Priority, Status, Verdict},
+    teams::model::TeamChoice,
 };
 
 /// `/import`: a new project from a document.

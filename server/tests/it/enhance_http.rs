@@ -7,8 +7,12 @@ use crate::support::TestServer;
 /// Setup, a project `shop` with one category: (client, category id).
 async fn shop(s: &TestServer) -> (reqwest::Client, String) {
     let (c, team) = s.admin_with_team().await;
-    s.call_ok(&c, "create_project", &[("name", "Shop"), ("team_id", &team)])
-        .await;
+    s.call_ok(
+        &c,
+        "create_project",
+        &[("name", "Shop"), ("team_id", &team)],
+    )
+    .await;
     let res = s
         .call(&c, "create_category", &[("slug", "shop"), ("name", "Ops")])
         .await;
@@ -21,7 +25,11 @@ async fn item(s: &TestServer, c: &reqwest::Client, category: &str, title: &str) 
         .call(
             c,
             "create_item",
-            &[("category_id", category), ("title", title), ("priority", "high")],
+            &[
+                ("category_id", category),
+                ("title", title),
+                ("priority", "high"),
+            ],
         )
         .await;
     res.json::<i32>().await.unwrap().to_string()
@@ -46,7 +54,10 @@ async fn a_page_rendered_after_a_submit_shows_the_result_it_is_handed() {
     let s = TestServer::start().await;
     let (c, _) = shop(&s).await;
     let plain = s.page(&c, "/p/shop/checklist").await.text().await.unwrap();
-    assert!(!plain.contains("Updated"), "nothing to report on a plain view");
+    assert!(
+        !plain.contains("Updated"),
+        "nothing to report on a plain view"
+    );
 
     let html = page_after(&s, &c, "/rpc/bulk_update_items", "2").await;
     assert!(html.contains("Updated 2 items."), "{html}");
@@ -59,7 +70,10 @@ async fn a_page_rendered_after_a_submit_shows_the_result_it_is_handed() {
     let html = page_after(&s, &c, "/rpc/create_category", "2").await;
     assert!(!html.contains("Updated"), "{html}");
     let html = page_after(&s, &c, "/rpc/bulk_update_items", "%22two%22").await;
-    assert!(!html.contains("Updated") && html.contains("<h1>Shop</h1>"), "{html}");
+    assert!(
+        !html.contains("Updated") && html.contains("<h1>Shop</h1>"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -110,7 +124,9 @@ async fn changes_made_from_a_page_send_the_browser_where_its_form_says() {
 
     // Without `next` (as the API-style callers send it) nothing redirects.
     let last = item(&s, &c, &category, "Last").await;
-    let res = s.call(&c, "delete_item", &[("item_id", last.as_str())]).await;
+    let res = s
+        .call(&c, "delete_item", &[("item_id", last.as_str())])
+        .await;
     assert_eq!(res.status(), 200);
     assert!(!res.headers().contains_key("serverfnredirect"));
     assert!(!res.headers().contains_key("location"));

@@ -93,7 +93,10 @@ async fn every_page_renders_its_data_without_a_serialized_copy() {
         // The page itself is there, signed in (the header names the user).
         assert!(html.contains(r#"<main id="main">"#), "{path}");
         assert!(html.contains("Sign out"), "{path}");
-        assert!(!html.contains("Loading…"), "{path}: a fallback was rendered");
+        assert!(
+            !html.contains("Loading…"),
+            "{path}: a fallback was rendered"
+        );
     }
 }
 
