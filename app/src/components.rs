@@ -5,5 +5,6 @@ pub mod field_error;
 pub mod folded_list;
 pub mod layout;
 pub mod page_action;
+pub mod project_fields;
 pub mod require_user;
 pub mod shown_once;

@@ -203,7 +203,9 @@ async fn send(submit: &Submit) -> Result<(), JsValue> {
             .map_err(|_| JsValue::NULL)?;
         (url.to_string(), true)
     };
-    let html = fetch_page(&page, &headers).await?;
+    let Some(html) = fetch_page(&page, &headers).await? else {
+        return Ok(());
+    };
     let document = document()?;
     let fresh = DomParser::new()?.parse_from_string(&html, SupportedType::TextHtml)?;
     for selector in ["header.topbar", "main#main"] {
@@ -235,8 +237,10 @@ async fn send(submit: &Submit) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// The page at `url`, as HTML (whatever its status: a 404 page is shown as one).
-async fn fetch_page(url: &str, headers: &web_sys::Headers) -> Result<String, JsValue> {
+/// The page at `url`, as HTML (whatever its status: a 404 page is shown as one). `None` when
+/// it sent the browser elsewhere (a session that ended goes to the sign-in page), which is
+/// then followed as a navigation.
+async fn fetch_page(url: &str, headers: &web_sys::Headers) -> Result<Option<String>, JsValue> {
     let window = web_sys::window().ok_or(JsValue::NULL)?;
     let init = RequestInit::new();
     init.set_method("GET");
@@ -251,9 +255,17 @@ async fn fetch_page(url: &str, headers: &web_sys::Headers) -> Result<String, JsV
     if !is_html {
         return Err(JsValue::NULL);
     }
+    if response.redirected() {
+        let to = web_sys::Url::new(&response.url())?;
+        if to.pathname() != window.location().pathname()? {
+            window.location().assign(&to.href())?;
+            return Ok(None);
+        }
+    }
     JsFuture::from(response.text()?)
         .await?
         .as_string()
+        .map(Some)
         .ok_or(JsValue::NULL)
 }
 

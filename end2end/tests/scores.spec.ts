@@ -142,6 +142,23 @@ test('deleting an item from its page goes back to the checklist', async ({ page 
   await expect(page.getByRole('link', { name: 'TLS everywhere' })).toBeVisible();
 });
 
+test('a change made after the session ended goes to sign-in, and back to the checklist', async ({ page }) => {
+  await signIn(page);
+  await page.goto(`${checklist}?q=hsts`);
+  await hydrated(page);
+  await page.context().clearCookies();
+  await page.getByLabel('Status of HSTS header').selectOption('done');
+  await page.getByRole('row', { name: /HSTS header/ }).getByRole('button', { name: 'Set' }).click();
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Password').fill(admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Back on the same filtered checklist, without the failed call's error; nothing was changed.
+  await expect(page).toHaveURL(new RegExp(`${checklist}\\?q=hsts$`));
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByLabel('Status of HSTS header')).toHaveValue('in_progress');
+});
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 

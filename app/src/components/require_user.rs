@@ -29,10 +29,9 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
                         view! { <Redirect path="/setup" /> }.into_any()
                     }
                     Ok(_) => {
-                        let here = format!(
-                            "{}{}",
-                            location.pathname.get_untracked(),
-                            location.search.get_untracked(),
+                        let here = return_path(
+                            &location.pathname.get_untracked(),
+                            &location.search.get_untracked(),
                         );
                         let next: String = form_urlencoded::byte_serialize(here.as_bytes())
                             .collect();
@@ -42,5 +41,44 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Where to come back to after signing in: this page, without the error of a call that failed
+/// because the session had ended (`__path`, `__err`, see [`crate::enhance`]).
+fn return_path(path: &str, search: &str) -> String {
+    let kept: Vec<(String, String)> =
+        form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+            .filter(|(k, _)| k != "__path" && k != "__err")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    if kept.is_empty() {
+        return path.to_owned();
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(kept)
+        .finish();
+    format!("{path}?{query}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::return_path;
+
+    #[test]
+    fn the_way_back_keeps_the_query_but_not_a_failed_calls_error() {
+        assert_eq!(return_path("/p/x/checklist", ""), "/p/x/checklist");
+        assert_eq!(
+            return_path("/p/x/checklist", "?status=open&q=tls"),
+            "/p/x/checklist?status=open&q=tls"
+        );
+        assert_eq!(
+            return_path(
+                "/p/x/checklist",
+                "?status=open&__path=%2Frpc%2Fset_item_status&__err=eyJ9"
+            ),
+            "/p/x/checklist?status=open"
+        );
+        assert_eq!(return_path("/", "__path=a&__err=b"), "/");
     }
 }

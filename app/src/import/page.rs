@@ -18,6 +18,7 @@ use crate::{
         error_view::ErrorView,
         field_error::{FieldError, FormError, action_error, non_field_error},
         folded_list::FoldedList,
+        project_fields::{OptionalNameAndSlug, TeamSelect},
         require_user::RequireUser,
     },
     error::AppError,
@@ -139,26 +140,8 @@ fn ImportForm(
         }
         .into_any(),
         None => view! {
-            <label>
-                "Team"
-                <select name="team_id" required>
-                    {teams
-                        .into_iter()
-                        .map(|t| view! { <option value=t.id>{t.name}</option> })
-                        .collect_view()}
-                </select>
-            </label>
-            <FieldError error field="team_id" />
-            <label>
-                "Project name (blank: the document's title)"
-                <input type="text" name="name" maxlength="120" />
-            </label>
-            <FieldError error field="name" />
-            <label>
-                "Slug (blank: from the name)"
-                <input type="text" name="slug" maxlength="64" pattern="[a-z0-9]+(-[a-z0-9]+)*" />
-            </label>
-            <FieldError error field="slug" />
+            <TeamSelect teams error />
+            <OptionalNameAndSlug source="the document's title" error />
         }
         .into_any(),
     };

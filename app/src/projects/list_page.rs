@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::page_action::page_action;
+use crate::components::project_fields::TeamSelect;
 
 use leptos_router::hooks::use_query_map;
 
@@ -248,16 +249,7 @@ fn NewProjectForm(
                                 <textarea name="description" rows="3" maxlength="10000"></textarea>
                             </label>
                             <FieldError error field="description" />
-                            <label>
-                                "Team"
-                                <select name="team_id" required>
-                                    {teams
-                                        .into_iter()
-                                        .map(|t| view! { <option value=t.id>{t.name}</option> })
-                                        .collect_view()}
-                                </select>
-                            </label>
-                            <FieldError error field="team_id" />
+                            <TeamSelect teams error />
                             <button type="submit" disabled=move || create.pending().get()>
                                 "Create project"
                             </button>

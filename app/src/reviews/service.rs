@@ -284,17 +284,27 @@ pub async fn list(
     let mut final_rows: Vec<&reviews::Model> =
         rows.iter().filter(|r| r.status == "final").collect();
     final_rows.sort_by_key(|r| (r.finalized_at, r.id));
-    let scores: Vec<(&reviews::Model, SnapshotScores)> = final_rows
+    // Only the last final review is read whole, once: for its scores and what changed since.
+    // The others are read as their scores only.
+    let last = final_rows.last().map(|r| read_snapshot(r)).transpose()?;
+    let mut scores: Vec<(&reviews::Model, SnapshotScores)> = final_rows
         .iter()
+        .take(final_rows.len().saturating_sub(1))
         .map(|r| Ok((*r, read_stored(r)?)))
         .collect::<Result<_, AppError>>()?;
+    if let (Some(r), Some(s)) = (final_rows.last(), &last) {
+        let categories = s.categories.clone();
+        scores.push((
+            *r,
+            SnapshotScores {
+                overall: s.overall,
+                categories,
+            },
+        ));
+    }
     let live = live_snapshot(db, &project, today).await?;
     let trend = trend(&scores, &live);
-    // Only the last final review is read whole, for what changed since.
-    let since_last = match final_rows.last() {
-        Some(r) => Some(diff(&read_snapshot(r)?, &live)),
-        None => None,
-    };
+    let since_last = last.map(|s| diff(&s, &live));
     let reviews = rows
         .iter()
         .map(|r| summary(r, counts.get(&r.id).copied().unwrap_or(0)))

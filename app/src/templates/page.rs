@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::components::page_action::page_action;
+use crate::components::project_fields::{OptionalNameAndSlug, TeamSelect};
 
 use super::{
     api::{CreateFromTemplate, DeleteTemplate, SaveAsTemplate, list_templates},
@@ -85,10 +86,6 @@ fn TemplateCard(
             view! { <FoldedList name=c.name.clone() count=c.items.len()>{items}</FoldedList> }
         })
         .collect_view();
-    let team_options = teams
-        .iter()
-        .map(|team| view! { <option value=team.id>{team.name.clone()}</option> })
-        .collect_view();
     let can_create = !teams.is_empty();
     let delete_id = t.key.strip_prefix("team:").map(str::to_owned);
     let labelled_by = heading_id.clone();
@@ -110,20 +107,8 @@ fn TemplateCard(
                     <ActionForm action=create attr:class="stack">
                         <FormError error=form_error />
                         <input type="hidden" name="template" value=t.key.clone() />
-                        <label>
-                            "Team"
-                            <select name="team_id" required>{team_options}</select>
-                        </label>
-                        <label>
-                            "Project name (blank: the template's name)"
-                            <input type="text" name="name" maxlength="120" />
-                        </label>
-                        <FieldError error field="name" />
-                        <label>
-                            "Slug (blank: from the name)"
-                            <input type="text" name="slug" maxlength="64" pattern="[a-z0-9]+(-[a-z0-9]+)*" />
-                        </label>
-                        <FieldError error field="slug" />
+                        <TeamSelect teams=teams.clone() error />
+                        <OptionalNameAndSlug source="the template's name" error />
                         <button type="submit" class="primary" disabled=move || create.pending().get()>
                             "Create the project"
                         </button>

@@ -5,15 +5,29 @@ use std::{net::SocketAddr, path::PathBuf};
 use app::state::AppSettings;
 use preflight_server::{app_state, db, leptos_options, router::build_router};
 use reqwest::{Client, Response, redirect::Policy};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, Statement};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A new, empty database: a SQLite file in a fresh temp dir, or a new PostgreSQL database on
-/// the server `DATABASE_URL` names.
+/// the server `DATABASE_URL` names. Names carry the test process's id; the first call of a run
+/// removes what earlier runs left behind (a test cannot drop its own database: the server
+/// it started keeps connections open until the process ends).
 pub async fn fresh_db() -> DatabaseConnection {
-    let name = format!("pf_test_{}", uuid::Uuid::new_v4().simple());
+    let name = format!(
+        "pf_test_{}_{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let sweep = !SWEPT.swap(true, Ordering::SeqCst);
+    if sweep {
+        sweep_temp_dirs();
+    }
     match std::env::var("DATABASE_URL") {
         Ok(url) if url.starts_with("postgres") => {
             let admin = Database::connect(&url).await.expect("connect to postgres");
+            if sweep {
+                sweep_databases(&admin).await;
+            }
             admin
                 .execute_unprepared(&format!("CREATE DATABASE {name}"))
                 .await
@@ -29,6 +43,55 @@ pub async fn fresh_db() -> DatabaseConnection {
             db::connect(&format!("sqlite://{}/test.db?mode=rwc", dir.display()))
                 .await
                 .expect("open sqlite")
+        }
+    }
+}
+
+static SWEPT: AtomicBool = AtomicBool::new(false);
+
+/// Whether `name` (`pf_…_{pid}_…` or `pf_…-{pid}`) belongs to a test process that has ended
+/// (or to a run from before names carried one).
+fn left_behind(name: &str) -> bool {
+    let pid = name
+        .split(['_', '-'])
+        .find_map(|part| part.parse::<u32>().ok());
+    pid.is_none_or(|pid| {
+        pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+    })
+}
+
+/// Drops the test databases of ended runs.
+async fn sweep_databases(admin: &DatabaseConnection) {
+    let Ok(rows) = admin
+        .query_all_raw(Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'pf\\_test\\_%'",
+        ))
+        .await
+    else {
+        return;
+    };
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "datname") else {
+            continue;
+        };
+        if left_behind(&name) {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+}
+
+/// Removes the temp dirs (SQLite files, site roots) of ended runs.
+fn sweep_temp_dirs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if (name.starts_with("pf_test_") || name.starts_with("pf_site_")) && left_behind(&name) {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }
