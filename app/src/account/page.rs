@@ -2,12 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::components::page_action::page_action;
-
 use super::api::{
     ChangePassword, CreateApiToken, EndSession, RevokeApiToken, UpdateProfile, list_api_tokens,
     list_my_sessions,
 };
+use crate::components::page_action::page_action;
 use crate::components::{
     error_view::ErrorView,
     field_error::{FieldError, FormError, action_error, non_field_error},

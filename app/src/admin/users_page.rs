@@ -1,14 +1,13 @@
 //! `/admin/users` and `/admin/audit`.
 
 use leptos::prelude::*;
-
-use crate::components::page_action::page_action;
 use leptos_router::hooks::use_query_map;
 
 use super::{
     api::{AdminCreateUser, ResetUserPassword, SetUserAdmin, SetUserDisabled, list_users},
     model::{IssuedPassword, UserRow},
 };
+use crate::components::page_action::page_action;
 use crate::{
     audit::{api::list_audit, model::AuditPage},
     components::{

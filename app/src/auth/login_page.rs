@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-
-use crate::components::page_action::page_action;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
 use super::{api::Login, model::SessionInfo};
+use crate::components::page_action::page_action;
 use crate::components::{
     error_view::ErrorView,
     field_error::{FormError, action_error},

@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-
-use crate::components::page_action::page_action;
 use leptos_router::components::Redirect;
 
 use super::{api::Setup, model::SessionInfo};
+use crate::components::page_action::page_action;
 use crate::components::{
     error_view::ErrorView,
     field_error::{FieldError, FormError, action_error, non_field_error},

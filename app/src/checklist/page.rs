@@ -4,8 +4,6 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-
-use crate::components::page_action::page_action;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
@@ -15,6 +13,7 @@ use super::{
     },
     model::{CategoryView, ChecklistView, GapLine, ItemFilter, ItemRow, OverviewView, Person},
 };
+use crate::components::page_action::page_action;
 use crate::{
     components::{
         error_view::ErrorView,

@@ -1,14 +1,13 @@
 use leptos::prelude::*;
 
-use crate::components::page_action::page_action;
-use crate::components::project_fields::TeamSelect;
-
 use leptos_router::hooks::use_query_map;
 
 use super::{
     api::{CreateProject, get_portfolio, list_project_teams},
     model::{MyGap, ProjectSummary, slugify},
 };
+use crate::components::page_action::page_action;
+use crate::components::project_fields::TeamSelect;
 use crate::{
     checklist::page::VerdictBadge,
     components::{

@@ -1,6 +1,4 @@
 use leptos::prelude::*;
-
-use crate::components::page_action::page_action;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
@@ -11,6 +9,7 @@ use crate::checklist::{
     api::get_overview,
     page::{OverviewPanel, ProjectTabs},
 };
+use crate::components::page_action::page_action;
 use crate::components::{
     error_view::ErrorView,
     field_error::{FieldError, FormError, action_error, non_field_error},

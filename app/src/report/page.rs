@@ -2,8 +2,6 @@
 //! owners the project's share links.
 
 use leptos::prelude::*;
-
-use crate::components::page_action::page_action;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
@@ -11,6 +9,7 @@ use super::{
     model::ShareState,
     view::ReportView,
 };
+use crate::components::page_action::page_action;
 use crate::{
     checklist::page::ProjectTabs,
     components::{

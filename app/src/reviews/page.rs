@@ -2,8 +2,6 @@
 //! `/p/{slug}/reviews/{id}` (one review: frozen scores, diff, sign-off).
 
 use leptos::prelude::*;
-
-use crate::components::page_action::page_action;
 use leptos_router::hooks::use_params_map;
 
 use super::{
@@ -15,6 +13,7 @@ use super::{
     snapshot::{Diff, ItemChange, ItemRef, Snapshot},
     trend::TrendChart,
 };
+use crate::components::page_action::page_action;
 use crate::{
     checklist::page::{ProjectTabs, ScoreBar, VerdictBadge},
     components::{

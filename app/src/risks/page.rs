@@ -3,8 +3,6 @@
 //! risk matrix editor).
 
 use leptos::prelude::*;
-
-use crate::components::page_action::page_action;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
@@ -16,6 +14,7 @@ use super::{
     matrix::{Level, MAX_STEPS, MIN_STEPS, RiskMatrix, RiskStatus},
     model::{MatrixSettings, RegisterView, RiskDetail, RiskFilter, RiskView},
 };
+use crate::components::page_action::page_action;
 use crate::{
     checklist::{model::Person, page::ProjectTabs},
     components::{

@@ -1,8 +1,6 @@
 //! `/teams` and `/teams/{id}`.
 
 use leptos::prelude::*;
-
-use crate::components::page_action::page_action;
 use leptos_router::hooks::use_params_map;
 
 use super::{
@@ -11,6 +9,7 @@ use super::{
     },
     model::{MemberView, TeamDetail, TeamRole},
 };
+use crate::components::page_action::page_action;
 use crate::components::{
     error_view::ErrorView,
     field_error::{FieldError, FormError, action_error, non_field_error},

@@ -4,13 +4,12 @@
 
 use leptos::prelude::*;
 
-use crate::components::page_action::page_action;
-use crate::components::project_fields::{OptionalNameAndSlug, TeamSelect};
-
 use super::{
     api::{CreateFromTemplate, DeleteTemplate, SaveAsTemplate, list_templates},
     model::TemplateSummary,
 };
+use crate::components::page_action::page_action;
+use crate::components::project_fields::{OptionalNameAndSlug, TeamSelect};
 use crate::{
     components::{
         error_view::ErrorView,
