@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 .PHONY: run test setup build bench
 
 setup:
-	@bash .ci/setup.sh
+	@[ -n "$$PREFLIGHT_SETUP_DONE" ] || bash .ci/setup.sh
 
 build: setup
 	cargo leptos build --release
@@ -14,8 +14,9 @@ build: setup
 run: build
 	./target/release/preflight serve
 
-## Every check CI runs: fmt, clippy (server and wasm), tests on SQLite and PostgreSQL,
-## release build, browser tests against the release server.
+## Every check CI runs: fmt, the wasm (release) and the server and tests (`ci` profile), clippy
+## (server and wasm), tests on SQLite and PostgreSQL, browser tests and API fuzzing against
+## that server. Ends with nothing left running.
 test: setup
 	@bash .ci/test.sh
 

@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-// The real release server on a fresh SQLite database, on its own port.
+// The real server (PREFLIGHT_BIN: the binary `make test` built, else the release one) on a fresh
+// SQLite database, on its own port.
+const bin = process.env.PREFLIGHT_BIN ?? '../target/release/preflight';
 const port = Number(process.env.PREFLIGHT_E2E_PORT ?? 3100);
 const dataDir =
   process.env.PREFLIGHT_E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-e2e-'));
@@ -35,7 +37,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: '../target/release/preflight serve',
+    command: `${bin} serve`,
     url: `http://127.0.0.1:${port}/readyz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -1,12 +1,15 @@
 //! Accounts, first-run setup, login and logout.
 
+#[cfg(feature = "ssr")]
 pub mod api;
+#[cfg(feature = "ssr")]
 pub mod login_page;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
 pub mod setup_page;
 #[cfg(feature = "ssr")]
 pub mod throttle;

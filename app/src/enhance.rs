@@ -5,9 +5,9 @@
 //! document sends such a form's server function call with `fetch` instead, then renders the
 //! page's header and `<main>` again in place from the server: no reload, the scroll position
 //! stays, and what was typed survives an error.
-//! - An error renders the page again with the error in the query (`__path`, `__err`): the
-//!   encoding Leptos uses for a post without JavaScript, so the server shows each message
-//!   beside its field. The form's values are then put back.
+//! - An error renders the page again with the error in a request header
+//!   ([`ERROR_HEADER`]: the `__path`/`__err` pairs Leptos uses for a post without JavaScript),
+//!   so the server shows each message beside its field. The form's values are then put back.
 //! - A success renders it with the result in two request headers, which
 //!   [`crate::components::page_action::page_action`] hands back to the page's action, so a
 //!   "Saved." (or a new token, shown once) shows as it would after a client-side call.
@@ -27,7 +27,7 @@ use web_sys::{
 };
 
 use crate::{
-    components::page_action::{RESULT_FN_HEADER, RESULT_HEADER},
+    components::page_action::{ERROR_HEADER, RESULT_FN_HEADER, RESULT_HEADER},
     error::AppError,
 };
 
@@ -196,12 +196,20 @@ async fn send(submit: &Submit) -> Result<(), JsValue> {
         }
         (here, false)
     } else {
-        // Only our own error is shown in place; anything else goes the native way.
+        // Only our own error is shown in place; anything else goes the native way. The error
+        // travels in a header: the server ignores errors in a page's URL.
         let error: AppError = serde_json::from_str(&text).map_err(|_| JsValue::NULL)?;
         let url = ServerFnUrlError::new(path, error)
             .to_url(&here)
             .map_err(|_| JsValue::NULL)?;
-        (url.to_string(), true)
+        let mut pairs = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in url.query_pairs() {
+            if key == "__path" || key == "__err" {
+                pairs.append_pair(&key, &value);
+            }
+        }
+        headers.set(ERROR_HEADER, &pairs.finish())?;
+        (here, true)
     };
     let Some(html) = fetch_page(&page, &headers).await? else {
         return Ok(());

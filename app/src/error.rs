@@ -41,6 +41,10 @@ pub enum AppError {
     /// given.
     #[error("Too many failed sign-in attempts. Try again in {}.", wait_text(*.0))]
     TooManyAttempts(u64),
+    /// The server is at its limit for this kind of work (PDF renders at once); retry after the
+    /// seconds given.
+    #[error("The server is busy with other reports. Try again in {}.", wait_text(*.0))]
+    Busy(u64),
     /// Anything else. Logged in full on the server.
     #[error("Something went wrong on our side; it has been logged.")]
     Internal,
@@ -58,6 +62,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::TooManyAttempts(_) => 429,
             AppError::Internal => 500,
+            AppError::Busy(_) => 503,
         }
     }
 
@@ -104,8 +109,26 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if is_unstorable_text(&err) {
+            return AppError::BadRequest;
+        }
         AppError::internal("database error", err)
     }
+}
+
+/// Text PostgreSQL refuses to store or compare: a NUL character (SQLSTATE 22021) or one its
+/// encoding lacks (22P05). That is the request's fault, so a 400, not a 500 (found by the
+/// malformed-input battery: every text field took a NUL through to the database).
+#[cfg(feature = "ssr")]
+fn is_unstorable_text(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    let (DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e))) = err
+    else {
+        return false;
+    };
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|code| code == "22021" || code == "22P05")
 }
 
 #[cfg(feature = "ssr")]

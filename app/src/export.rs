@@ -14,7 +14,7 @@ use crate::{
     entities::{item_comments, projects, reviews, risk_items, risk_matrices, risks, users},
     error::AppError,
     import::{
-        csv_items::COLUMNS,
+        csv_items::{COLUMNS, FORMULA_START},
         doc::{self, CategoryDoc, CommentDoc, Document, ItemDoc, ItemRef, ProjectDoc, RiskDoc},
     },
     projects::service::find_by_slug,
@@ -181,10 +181,10 @@ pub async fn document(
     })
 }
 
-/// A cell as text a spreadsheet will not evaluate: `=`, `+`, `-` and `@` at the start get a
-/// leading `'` (the importer takes it off again).
+/// A cell as text a spreadsheet will not evaluate: `=`, `+`, `-`, `@`, a tab or a carriage
+/// return at the start get a leading `'` (the importer takes it off again).
 fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@']) {
+    if text.starts_with(FORMULA_START) {
         format!("'{text}")
     } else {
         text.to_owned()
@@ -204,7 +204,7 @@ pub fn items_csv(doc: &Document) -> String {
                 i.priority.as_str().to_owned(),
                 i.is_blocking().to_string(),
                 i.status.as_str().to_owned(),
-                i.assignee.clone().unwrap_or_default(),
+                cell(i.assignee.as_deref().unwrap_or_default()),
                 i.due_date.map(|d| d.to_string()).unwrap_or_default(),
                 i.effort_hours.map(|h| h.to_string()).unwrap_or_default(),
                 cell(if i.evidence_url.is_empty() {
@@ -222,6 +222,29 @@ pub fn items_csv(doc: &Document) -> String {
     out.into_inner()
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
         .unwrap_or_default()
+}
+
+/// PDF renders running at once, per process: each takes a core for up to a second on a large
+/// project, so a burst of them must not take every core from the pages. A render waits up to
+/// [`PDF_WAIT`] for a slot, then answers `Busy` (503 with `Retry-After`).
+pub const PDF_RENDERS: usize = 2;
+/// See [`PDF_RENDERS`].
+pub const PDF_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+async fn pdf_slot() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    pdf_slot_within(PDF_WAIT).await
+}
+
+/// A PDF render slot, waiting at most `wait` for one.
+pub async fn pdf_slot_within(
+    wait: std::time::Duration,
+) -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PDF_RENDERS);
+    match tokio::time::timeout(wait, SLOTS.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        Ok(Err(_)) => Err(AppError::Internal),
+        Err(_) => Err(AppError::Busy(5)),
+    }
 }
 
 /// Project `project` in `format`, live or as of final review `review` (reports only; CSV
@@ -254,13 +277,17 @@ pub async fn export_project(
                     "text/html; charset=utf-8",
                     report::html::document(&report, report::html::Styles::Inline).into_bytes(),
                 ),
-                // Layout and font subsetting are CPU work: kept off the async workers.
-                _ => (
-                    "application/pdf",
-                    tokio::task::spawn_blocking(move || report::pdf::render(&report))
-                        .await
-                        .map_err(|_| AppError::Internal)??,
-                ),
+                // Layout and font subsetting are CPU work: kept off the async workers, and
+                // only a few at once (see `PDF_RENDERS`).
+                _ => {
+                    let _slot = pdf_slot().await?;
+                    (
+                        "application/pdf",
+                        tokio::task::spawn_blocking(move || report::pdf::render(&report))
+                            .await
+                            .map_err(|_| AppError::Internal)??,
+                    )
+                }
             }
         }
         _ => {
@@ -303,4 +330,34 @@ pub async fn export(
         None => None,
     };
     export_project(db, &project, format, review.as_ref(), today).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn pdf_renders_past_the_limit_wait_then_answer_busy() {
+        let held: Vec<_> = futures_slots(PDF_RENDERS).await;
+        let busy = pdf_slot_within(std::time::Duration::from_millis(50)).await;
+        assert!(matches!(busy, Err(AppError::Busy(_))), "{busy:?}");
+        drop(held);
+        assert!(
+            pdf_slot_within(std::time::Duration::from_millis(50))
+                .await
+                .is_ok()
+        );
+    }
+
+    async fn futures_slots(n: usize) -> Vec<tokio::sync::SemaphorePermit<'static>> {
+        let mut held = Vec::new();
+        for _ in 0..n {
+            held.push(
+                pdf_slot_within(PDF_WAIT)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}")),
+            );
+        }
+        held
+    }
 }

@@ -8,9 +8,11 @@ pub mod api;
 pub mod csv_items;
 #[cfg(feature = "ssr")]
 pub mod doc;
+pub mod form;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod model;
+#[cfg(feature = "ssr")]
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -1,5 +1,10 @@
-//! Preflight's application: pages, components and server functions, shared by the server
-//! (feature `ssr`) and the browser (feature `hydrate`).
+//! Preflight's application: pages, components and server functions.
+//!
+//! The server (feature `ssr`) compiles all of it. The browser (feature `hydrate`) compiles only
+//! what it runs: the islands (`checklist::islands`, `import::form`, the name and slug of
+//! `components::project_fields`), what they call (the import's server functions, models, errors)
+//! and the form enhancement (`enhance`). Pages, routes and every other server function are
+//! behind `ssr`, so the wasm build does not compile them.
 
 #![recursion_limit = "256"]
 
@@ -30,6 +35,8 @@ pub mod projects;
 pub mod report;
 pub mod reviews;
 pub mod risks;
+#[cfg(feature = "ssr")]
+mod routes;
 pub mod scoring;
 #[cfg(feature = "ssr")]
 pub mod secret;
@@ -40,93 +47,5 @@ pub mod templates;
 #[cfg(feature = "ssr")]
 pub mod txn;
 
-use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::{
-    SsrMode,
-    components::{Route, Router, Routes},
-    path,
-};
-
-use account::page::AccountPage;
-use admin::users_page::{AdminAuditPage, AdminUsersPage};
-use auth::{api::get_session_info, login_page::LoginPage, setup_page::SetupPage};
-use checklist::page::{ChecklistPage, ItemPage};
-use components::{
-    error_view::NotFoundPage,
-    layout::{Header, SessionResource},
-};
-use import::page::{ImportPage, ProjectImportPage};
-use projects::{list_page::PortfolioPage, project_page::ProjectPage};
-use report::page::ReportPage;
-use reviews::page::{ReviewPage, ReviewsPage};
-use risks::page::{RiskPage, RisksPage, SettingsPage};
-use teams::pages::{TeamPage, TeamsPage};
-use templates::page::TemplatesPage;
-
-/// The HTML document around the app, rendered on the server.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    http_status::set_csp_header();
-    view! {
-        <!DOCTYPE html>
-        <html lang="en">
-            <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="color-scheme" content="light dark" />
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options islands=true />
-                <MetaTags />
-            </head>
-            <body>
-                <App />
-            </body>
-        </html>
-    }
-}
-
-/// The application: session context, layout and routes.
-#[component]
-pub fn App() -> impl IntoView {
-    provide_meta_context();
-    // Pages are rendered on the server, once per request: the session is read once.
-    let session = Resource::new(|| (), |_| get_session_info());
-    provide_context(SessionResource(session));
-
-    view! {
-        <Stylesheet id="leptos" href="/pkg/preflight.css" />
-        <Title text="Preflight" />
-        <Router>
-            <Header />
-            <main id="main">
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=PortfolioPage ssr=SsrMode::Async />
-                    <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/p/:slug") view=ProjectPage ssr=SsrMode::Async />
-                    <Route
-                        path=path!("/p/:slug/checklist")
-                        view=ChecklistPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route path=path!("/p/:slug/items/:id") view=ItemPage ssr=SsrMode::Async />
-                    <Route path=path!("/p/:slug/risks") view=RisksPage ssr=SsrMode::Async />
-                    <Route path=path!("/p/:slug/risks/:id") view=RiskPage ssr=SsrMode::Async />
-                    <Route path=path!("/p/:slug/report") view=ReportPage ssr=SsrMode::Async />
-                    <Route path=path!("/p/:slug/settings") view=SettingsPage ssr=SsrMode::Async />
-                    <Route path=path!("/p/:slug/import") view=ProjectImportPage ssr=SsrMode::Async />
-                    <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />
-                    <Route path=path!("/templates") view=TemplatesPage ssr=SsrMode::Async />
-                    <Route path=path!("/p/:slug/reviews") view=ReviewsPage ssr=SsrMode::Async />
-                    <Route path=path!("/p/:slug/reviews/:id") view=ReviewPage ssr=SsrMode::Async />
-                    <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
-                    <Route path=path!("/teams/:id") view=TeamPage ssr=SsrMode::Async />
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
-                </Routes>
-            </main>
-        </Router>
-    }
-}
+#[cfg(feature = "ssr")]
+pub use routes::{App, shell};

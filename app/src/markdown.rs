@@ -12,6 +12,16 @@ pub fn to_safe_html(source: &str) -> String {
     html::push_html(&mut raw, Parser::new_ext(source, options));
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
+        // An image loads itself in every viewer's browser: only from another site's absolute
+        // URL, never a path of this one (`/p/x/export/pdf` would make each viewer render a PDF).
+        .attribute_filter(|element, attribute, value| {
+            let web = value.starts_with("https://") || value.starts_with("http://");
+            if element == "img" && attribute == "src" && !web {
+                None
+            } else {
+                Some(value.into())
+            }
+        })
         .clean(&raw)
         .to_string()
 }
@@ -29,5 +39,17 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
+    }
+
+    #[test]
+    fn images_come_only_from_absolute_web_urls() {
+        let html = to_safe_html(
+            "![a](/p/shop/export/pdf) ![b](export/pdf) ![c](https://cdn.example.com/c.png)",
+        );
+        assert!(!html.contains("export/pdf"), "{html}");
+        assert!(
+            html.contains(r#"src="https://cdn.example.com/c.png""#),
+            "{html}"
+        );
     }
 }

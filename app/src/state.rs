@@ -118,9 +118,32 @@ pub fn current_user() -> Option<AuthUser> {
 }
 
 /// The signed-in user, or `Unauthorized`.
+///
+/// A user signed in with a temporary password (an administrator issued it) may only choose a
+/// new one: every other server function answers 403 until then (pages send them to
+/// `/account`, which renders on the server).
 pub fn require_user() -> Result<AuthUser, AppError> {
-    current_user().ok_or(AppError::Unauthorized)
+    let user = current_user().ok_or(AppError::Unauthorized)?;
+    if user.must_change_password {
+        let path = use_context::<Parts>().map(|p| p.uri.path().to_owned());
+        if path.is_some_and(|p| {
+            p.starts_with("/rpc/") && !ALLOWED_BEFORE_NEW_PASSWORD.contains(&p.as_str())
+        }) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    Ok(user)
 }
+
+/// What a user with a temporary password may call: choose a new one, sign out, and what the
+/// account page shows.
+const ALLOWED_BEFORE_NEW_PASSWORD: [&str; 5] = [
+    "/rpc/change_password",
+    "/rpc/logout",
+    "/rpc/session_info",
+    "/rpc/list_sessions",
+    "/rpc/end_session",
+];
 
 /// The client's address as the server's middleware determined it (the socket peer, or the
 /// address a trusted proxy forwarded).
@@ -133,8 +156,14 @@ pub fn client_ip() -> Option<std::net::IpAddr> {
 }
 
 /// The request's session id, when it has one (to spare the current session when ending others).
+///
+/// This is the session's key in the database (a digest of the cookie's id), which is what
+/// the `sessions` table holds.
 pub fn current_session_id() -> Option<String> {
-    session().ok().and_then(|s| s.id()).map(|id| id.to_string())
+    session()
+        .ok()
+        .and_then(|s| s.id())
+        .map(|id| crate::auth::model::session_key(&id.to_string()))
 }
 
 /// The request header `name`, if present and readable.

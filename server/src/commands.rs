@@ -14,7 +14,6 @@ use app::{
     import::service::Target,
     teams::service::teams_where_user_can_create_projects,
 };
-use axum::serve::{Listener, ListenerExt};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tower_sessions::ExpiredDeletion;
 
@@ -43,7 +42,8 @@ pub async fn serve(dbargs: &DbArgs, args: ServeArgs) -> Result<(), BoxError> {
     );
     let app = build_router(state);
 
-    let store = DbSessionStore::new(conn);
+    let store = DbSessionStore::new(conn.clone());
+    let throttle = args.settings().throttle;
     let cleanup = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -51,25 +51,15 @@ pub async fn serve(dbargs: &DbArgs, args: ServeArgs) -> Result<(), BoxError> {
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "expired-session cleanup failed");
             }
+            if let Err(e) = app::auth::throttle::purge(&conn, &throttle, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "sign-in counter cleanup failed");
+            }
         }
     });
 
-    // TCP_NODELAY: without it a response's last segment waits for the client's delayed ACK,
-    // which added 40 ms to one large page in four.
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await?
-        .tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "could not set TCP_NODELAY");
-            }
-        });
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "Preflight listening");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    crate::listen::serve(listener, app, args.listen_limits(), shutdown_signal()).await;
     cleanup.abort();
     tracing::info!("shut down");
     Ok(())
@@ -343,7 +333,7 @@ pub async fn import(dbargs: &DbArgs, args: ImportArgs) -> Result<(), BoxError> {
         }
     };
     let started = std::time::Instant::now();
-    let (slug, s) = service::import(&conn, &user, target, &from, &text::decode(&bytes).text)
+    let (slug, s) = service::import(&conn, &user, target, &from, text::decode(&bytes).text)
         .await
         .map_err(describe)?;
     println!(

@@ -181,6 +181,14 @@ pub struct ServeArgs {
     /// run and resident memory. Off by default; expose it to your monitoring only.
     #[arg(long, env = "PREFLIGHT_METRICS")]
     pub metrics: bool,
+    /// Seconds a client has to send a request's headers, and an idle kept-alive connection to
+    /// start its next request, before the connection is closed
+    /// (`PREFLIGHT_HEADER_TIMEOUT_SECONDS`).
+    #[arg(long, env = "PREFLIGHT_HEADER_TIMEOUT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout_seconds: u64,
+    /// Connections served at once (`PREFLIGHT_MAX_CONNECTIONS`); more wait to be accepted.
+    #[arg(long, env = "PREFLIGHT_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..=65536))]
+    pub max_connections: u64,
     /// Directory with the compiled site (`LEPTOS_SITE_ROOT`): `pkg/` with wasm, JS and CSS.
     /// Default: `target/site` under the working directory, else `site` beside the binary.
     #[arg(long, env = "LEPTOS_SITE_ROOT")]
@@ -188,6 +196,14 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// The listener's connection limits.
+    pub fn listen_limits(&self) -> crate::listen::ListenLimits {
+        crate::listen::ListenLimits {
+            header_read_timeout: std::time::Duration::from_secs(self.header_timeout_seconds),
+            max_connections: usize::try_from(self.max_connections).unwrap_or(4096),
+        }
+    }
+
     /// The request-time settings these options describe.
     pub fn settings(&self) -> app::state::AppSettings {
         app::state::AppSettings {

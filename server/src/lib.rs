@@ -6,6 +6,7 @@ pub mod bench;
 pub mod commands;
 pub mod config;
 pub mod db;
+pub mod listen;
 pub mod middleware;
 pub mod router;
 pub mod session_store;

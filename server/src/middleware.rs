@@ -1,5 +1,5 @@
-//! Request middleware: who is signed in, cross-site request refusal, security headers and the
-//! HTTP status of server-function errors.
+//! Request middleware: who is signed in, cross-site request refusal, security headers, the
+//! HTTP status of server-function errors and where their messages may show.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -244,7 +244,7 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::TooManyAttempts(secs) = err {
+        if let AppError::TooManyAttempts(secs) | AppError::Busy(secs) = err {
             parts
                 .headers
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
@@ -253,9 +253,269 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// How long a request may take to answer: exports (a PDF of a large project) get longer than
+/// everything else. Past it the request is dropped (its transaction rolls back) and the client
+/// gets a 503 with `Retry-After`.
+pub fn deadline_for(path: &str) -> std::time::Duration {
+    let export = path.starts_with("/share/")
+        || (path.starts_with("/p/") && path.contains("/export/"))
+        || path.starts_with("/api/v1/projects/") && path.contains("/export");
+    std::time::Duration::from_secs(if export { 120 } else { 30 })
+}
+
+/// Applies [`deadline_for`].
+pub async fn request_deadline(req: Request, next: Next) -> Response {
+    let deadline = deadline_for(req.uri().path());
+    match tokio::time::timeout(deadline, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::warn!(
+                seconds = deadline.as_secs(),
+                "request took too long; dropped"
+            );
+            error_response(AppError::Busy(5))
+        }
+    }
+}
+
+/// Server functions whose bodies are a few short fields: anonymous visitors can call them, so
+/// they get a small body limit instead of the 16 MB an import may need.
+const SMALL_BODY_PATHS: [&str; 3] = ["/rpc/login", "/rpc/setup", "/rpc/logout"];
+
+/// The body limit of sign-in and setup, in bytes.
+pub const SMALL_BODY_LIMIT: usize = 8 * 1024;
+
+/// Refuses (413) a body over [`SMALL_BODY_LIMIT`] on the paths in `SMALL_BODY_PATHS`, by its
+/// `Content-Length` or, when it has none, as it is read.
+pub async fn small_bodies(req: Request, next: Next) -> Response {
+    if !SMALL_BODY_PATHS.contains(&req.uri().path()) {
+        return next.run(req).await;
+    }
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > SMALL_BODY_LIMIT as u64) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+    }
+    let req = req.map(|body| Body::new(http_body_util::Limited::new(body, SMALL_BODY_LIMIT)));
+    next.run(req).await
+}
+
+/// The cookie a native (no-JavaScript) form post leaves its error in, for the page it goes
+/// back to. Short-lived, HTTP-only, same-site: only this site's own post can set it.
+pub const ACTION_ERROR_COOKIE: &str = "preflight_action_error";
+
+/// The longest error carried to a page (a cookie's value; a form's field messages fit easily).
+const MAX_ACTION_ERROR: usize = 3500;
+
+/// Where a server function's error shows on a page, and from where it is believed.
+///
+/// Leptos shows the error of a form post on the page it goes back to by reading `__path` and
+/// `__err` from that page's URL: so any link could make any page show any text ("your account
+/// is locked, call …"). Here a page's own `__path`/`__err` are always dropped, and put back only
+/// from what this site itself sent: after a native post, the cookie its response set (the
+/// redirect's `__path`/`__err` are moved into it); after an enhanced submit, the
+/// [`ERROR_HEADER`](app::components::page_action::ERROR_HEADER) the form enhancement sends.
+/// Neither can come from another site's link.
+pub async fn action_errors(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if req.uri().path().starts_with("/rpc/") {
+        let mut res = next.run(req).await;
+        error_redirect_to_cookie(&mut res, secure_cookies(&state.settings));
+        return res;
+    }
+    let from_header = req
+        .headers()
+        .get(app::components::page_action::ERROR_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let from_cookie = cookie(req.headers(), ACTION_ERROR_COOKIE).map(str::to_owned);
+    let carried = from_header.as_deref().or(from_cookie.as_deref());
+    let has_url_error = req
+        .uri()
+        .query()
+        .is_some_and(|q| q.contains("__err") || q.contains("__path"));
+    if has_url_error || carried.is_some() {
+        let uri = with_action_error(req.uri(), carried);
+        *req.uri_mut() = uri;
+    }
+    let mut res = next.run(req).await;
+    if from_cookie.is_some() {
+        let clear = format!(
+            "{ACTION_ERROR_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{}",
+            if secure_cookies(&state.settings) {
+                "; Secure"
+            } else {
+                ""
+            }
+        );
+        if let Ok(v) = HeaderValue::from_str(&clear) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+fn secure_cookies(settings: &AppSettings) -> bool {
+    settings
+        .base_url
+        .as_deref()
+        .is_some_and(|b| b.starts_with("https://"))
+}
+
+/// The value of cookie `name` in the request's `Cookie` headers.
+fn cookie<'h>(headers: &'h http::HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == name).then_some(v)
+        })
+}
+
+/// Only the `__path` and `__err` pairs of `carried` (a query string), when they look like a
+/// server function's error; `None` otherwise.
+fn error_pairs(carried: &str) -> Option<(String, String)> {
+    if carried.len() > MAX_ACTION_ERROR {
+        return None;
+    }
+    let mut path = None;
+    let mut err = None;
+    for (k, v) in form_urlencoded::parse(carried.as_bytes()) {
+        match k.as_ref() {
+            "__path" => path = Some(v.into_owned()),
+            "__err" => err = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    let (path, err) = (path?, err?);
+    let path_ok = path.starts_with("/rpc/")
+        && path[5..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let err_ok = err
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'='));
+    (path_ok && err_ok).then_some((path, err))
+}
+
+/// `uri` without any `__path`/`__err` of its own, with those of `carried` (if valid) instead.
+fn with_action_error(uri: &http::Uri, carried: Option<&str>) -> http::Uri {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    let mut any = false;
+    for (k, v) in form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes()) {
+        if k != "__path" && k != "__err" {
+            query.append_pair(&k, &v);
+            any = true;
+        }
+    }
+    if let Some((path, err)) = carried.and_then(error_pairs) {
+        query.append_pair("__path", &path);
+        query.append_pair("__err", &err);
+        any = true;
+    }
+    let query = query.finish();
+    let path_and_query = if any {
+        format!("{}?{query}", uri.path())
+    } else {
+        uri.path().to_owned()
+    };
+    let mut parts = uri.clone().into_parts();
+    match path_and_query.parse() {
+        Ok(pq) => parts.path_and_query = Some(pq),
+        Err(_) => return uri.path().parse().unwrap_or_default(),
+    }
+    http::Uri::from_parts(parts).unwrap_or_default()
+}
+
+/// A native post that failed is sent back to its page with `__path`/`__err` in the redirect:
+/// they move into [`ACTION_ERROR_COOKIE`], and the redirect goes to the page as it was.
+fn error_redirect_to_cookie(res: &mut Response, secure: bool) {
+    let Some(location) = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .filter(|l| l.contains("__err"))
+        .map(str::to_owned)
+    else {
+        return;
+    };
+    let (base, query) = location.split_once('?').unwrap_or((&location, ""));
+    let mut kept = form_urlencoded::Serializer::new(String::new());
+    let mut carried = form_urlencoded::Serializer::new(String::new());
+    let mut any_kept = false;
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        if k == "__path" || k == "__err" {
+            carried.append_pair(&k, &v);
+        } else {
+            kept.append_pair(&k, &v);
+            any_kept = true;
+        }
+    }
+    let kept = kept.finish();
+    let to = if any_kept {
+        format!("{base}?{kept}")
+    } else {
+        base.to_owned()
+    };
+    if let Ok(v) = HeaderValue::from_str(&to) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    let carried = carried.finish();
+    if error_pairs(&carried).is_none() {
+        return;
+    }
+    let set = format!(
+        "{ACTION_ERROR_COOKIE}={carried}; Path=/; Max-Age=60; HttpOnly; SameSite=Strict{}",
+        if secure { "; Secure" } else { "" }
+    );
+    if let Ok(v) = HeaderValue::from_str(&set) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exports_and_share_links_get_longer_to_answer() {
+        let secs = |p: &str| deadline_for(p).as_secs();
+        assert_eq!(secs("/p/shop/export/pdf"), 120);
+        assert_eq!(secs("/share/abc/pdf"), 120);
+        assert_eq!(secs("/p/shop/checklist"), 30);
+        assert_eq!(secs("/rpc/get_checklist"), 30);
+    }
+
+    #[test]
+    fn only_errors_carried_by_this_site_reach_a_page() {
+        let uri: http::Uri = "/login?next=%2Fx&__path=%2Frpc%2Flogin&__err=QUJD"
+            .parse()
+            .unwrap_or_default();
+        // From the URL alone: dropped, the rest of the query kept.
+        assert_eq!(
+            with_action_error(&uri, None).to_string(),
+            "/login?next=%2Fx"
+        );
+        // Carried (cookie or header): put back, if it looks like a server function's error.
+        let carried = "__path=%2Frpc%2Flogin&__err=REVG";
+        assert_eq!(
+            with_action_error(&uri, Some(carried)).to_string(),
+            "/login?next=%2Fx&__path=%2Frpc%2Flogin&__err=REVG"
+        );
+        assert_eq!(
+            with_action_error(&uri, Some("__path=https%3A%2F%2Fx&__err=REVG")).to_string(),
+            "/login?next=%2Fx"
+        );
+    }
 
     fn post(headers: &[(&str, &str)]) -> Request {
         let mut b = Request::builder().method("POST").uri("/rpc/x");

@@ -65,7 +65,8 @@ pub fn build_router(state: AppState) -> Router {
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("-");
-        tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
+        let path = logged_path(req.uri().path());
+        tracing::info_span!("request", id, method = %req.method(), path = %path)
     });
 
     // Static files are served by `ServeDir` directly. leptos_axum's own file handler builds a
@@ -98,6 +99,9 @@ pub fn build_router(state: AppState) -> Router {
         })
         .fallback_service(static_files)
         .layer(from_fn(middleware::server_fn_error_status))
+        .layer(from_fn_with_state(state.clone(), middleware::action_errors))
+        .layer(from_fn(middleware::small_bodies))
+        .layer(from_fn(middleware::request_deadline))
         .layer(from_fn_with_state(state.clone(), middleware::resolve_user))
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), middleware::client_ip))
@@ -129,7 +133,15 @@ async fn export_download(
     Path((slug, format)): Path<(String, String)>,
     Query(query): Query<ExportQuery>,
     user: Option<Extension<AuthUser>>,
+    headers: http::HeaderMap,
 ) -> Response {
+    if is_subresource_load(&headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            "exports are downloads, not page resources",
+        )
+            .into_response();
+    }
     let Some(Extension(user)) = user else {
         return (StatusCode::FOUND, [(header::LOCATION, "/login")]).into_response();
     };
@@ -249,7 +261,18 @@ async fn shared_report(State(state): State<AppState>, Path(token): Path<String>)
 }
 
 /// `/share/{token}/pdf`: the shared report as PDF.
-async fn shared_pdf(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+async fn shared_pdf(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: http::HeaderMap,
+) -> Response {
+    if is_subresource_load(&headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            "exports are downloads, not page resources",
+        )
+            .into_response();
+    }
     let file = match app::report::share::open(&state.db, &token).await {
         Ok((project, review)) => {
             let today = chrono::Utc::now().date_naive();
@@ -301,5 +324,42 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     match tokio::time::timeout(Duration::from_secs(3), state.db.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ready"),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// A request path as logs show it: a share link's token is a bearer secret, so
+/// `/share/{token}…` is logged as `/share/…` (every line logged during the request carries the
+/// path).
+pub fn logged_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/share/") {
+        Some(rest) => {
+            let tail = rest.find('/').map_or("", |i| &rest[i..]);
+            std::borrow::Cow::Owned(format!("/share/…{tail}"))
+        }
+        None => std::borrow::Cow::Borrowed(path),
+    }
+}
+
+/// Whether a request for a file (an export, a shared PDF) came from something that loads by
+/// itself: an `<img>`, a script, a style sheet. Browsers say so in `Sec-Fetch-Dest`; a download
+/// is a navigation (`document`) or a `fetch` (`empty`). Those others are refused, so no page
+/// can make its viewers' browsers render exports.
+pub fn is_subresource_load(headers: &http::HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-dest")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|dest| !matches!(dest, "document" | "empty" | "iframe" | "frame"))
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::logged_path;
+
+    #[test]
+    fn share_tokens_never_reach_the_log() {
+        let token = "a".repeat(64);
+        assert_eq!(logged_path(&format!("/share/{token}")), "/share/…");
+        assert_eq!(logged_path(&format!("/share/{token}/pdf")), "/share/…/pdf");
+        assert_eq!(logged_path("/p/shop/checklist"), "/p/shop/checklist");
     }
 }

@@ -1,15 +1,16 @@
 //! tower-sessions store on the application database (sea-orm), so that every app instance
-//! shares sessions and a user's sessions can be listed and ended.
+//! shares sessions and a user's sessions can be listed and ended. Rows are keyed by a digest of
+//! the session id: the id is the cookie's secret and is never stored.
 
 use app::{
-    auth::model::{USER_AGENT_KEY, USER_ID_KEY},
+    auth::model::{USER_AGENT_KEY, USER_ID_KEY, session_key},
     entities::sessions,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr,
-    sea_query::OnConflict,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr,
 };
 use time::OffsetDateTime;
 use tower_sessions::{
@@ -29,6 +30,11 @@ impl DbSessionStore {
     pub fn new(db: DatabaseConnection) -> Self {
         Self { db }
     }
+}
+
+/// A session's row key: a digest of its id, never the id (the cookie's secret) itself.
+fn key(id: &Id) -> String {
+    session_key(&id.to_string())
 }
 
 fn backend(err: impl std::fmt::Display) -> Error {
@@ -57,7 +63,7 @@ fn to_active(record: &Record) -> Result<sessions::ActiveModel> {
         .map(str::to_owned);
     let now = Utc::now();
     Ok(sessions::ActiveModel {
-        id: Set(record.id.to_string()),
+        id: Set(key(&record.id)),
         user_id: Set(user_id),
         data: Set(data),
         expires_at: Set(to_chrono(record.expiry_date)),
@@ -85,19 +91,17 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// Writes back a session that exists; never inserts. A request still in flight when its
+    /// session is deleted (sign-out, "end session", a password change, an account disabled)
+    /// saves it at its end: an upsert would bring the ended session back. Only `create`
+    /// inserts (tower-sessions calls it for new sessions and new ids).
     async fn save(&self, record: &Record) -> Result<()> {
-        sessions::Entity::insert(to_active(record)?)
-            .on_conflict(
-                OnConflict::column(sessions::Column::Id)
-                    .update_columns([
-                        sessions::Column::UserId,
-                        sessions::Column::Data,
-                        sessions::Column::ExpiresAt,
-                        sessions::Column::LastSeenAt,
-                        sessions::Column::UserAgent,
-                    ])
-                    .to_owned(),
-            )
+        let mut row = to_active(record)?;
+        row.id = NotSet;
+        row.created_at = NotSet;
+        sessions::Entity::update_many()
+            .set(row)
+            .filter(sessions::Column::Id.eq(key(&record.id)))
             .exec(&self.db)
             .await
             .map_err(backend)?;
@@ -105,7 +109,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, session_id: &Id) -> Result<Option<Record>> {
-        let Some(row) = sessions::Entity::find_by_id(session_id.to_string())
+        let Some(row) = sessions::Entity::find_by_id(key(session_id))
             .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
             .one(&self.db)
             .await
@@ -122,7 +126,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, session_id: &Id) -> Result<()> {
-        sessions::Entity::delete_by_id(session_id.to_string())
+        sessions::Entity::delete_by_id(key(session_id))
             .exec(&self.db)
             .await
             .map_err(backend)?;

@@ -27,16 +27,21 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<u64, AppError> {
-    use crate::state::{current_session_id, db, require_user};
+    use crate::state::{app_state, client_ip, current_session_id, db, require_user, session};
     let user = require_user()?;
-    super::service::change_password(
+    let state = app_state()?;
+    let ended = super::service::change_password(
         &db()?,
         &user,
         current_password,
         new_password,
         current_session_id().as_deref(),
+        (&state.settings.throttle, client_ip()),
     )
-    .await
+    .await?;
+    // A new password, a new session id: whoever held the old cookie holds nothing.
+    session()?.cycle_id().await?;
+    Ok(ended)
 }
 
 /// Ends one of the user's sessions (signs that browser out).

@@ -3,8 +3,8 @@
 
 use chrono::{SecondsFormat, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -15,6 +15,7 @@ use crate::{
         model::AuthUser,
         password::{hash_password, verify_password},
         service::{check_display_name, check_password, end_sessions},
+        throttle::{self, AttemptKeys, ThrottlePolicy},
     },
     authz,
     entities::{sessions, users},
@@ -68,12 +69,17 @@ pub async fn update_profile(
 
 /// Changes the password after checking the current one, and ends every other session of the
 /// user (`keep_session` is the one making the request). Returns how many sessions ended.
+///
+/// The current password is checked under the sign-in throttle (the account's counter and the
+/// client address's): a stolen session cannot guess it faster than a sign-in could. The new
+/// password revokes the user's API tokens (whoever knew the old one may have made some).
 pub async fn change_password(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &DatabaseConnection,
     user: &AuthUser,
     current_password: String,
     new_password: String,
     keep_session: Option<&str>,
+    throttle: (&ThrottlePolicy, Option<std::net::IpAddr>),
 ) -> Result<u64, AppError> {
     let mut v = Validator::default();
     v.check(
@@ -89,7 +95,13 @@ pub async fn change_password(
     );
     v.finish()?;
     let account = me(db, user).await?;
+    let (policy, address) = throttle;
+    let keys = AttemptKeys::new(&account.email, address);
+    let reservation = throttle::reserve(db, policy, &keys, Utc::now()).await?;
     if !verify_password(current_password, Some(account.password_hash.clone())).await? {
+        if let Some(secs) = reservation.locked {
+            return Err(AppError::TooManyAttempts(secs));
+        }
         return Err(AppError::field(
             "current_password",
             "The current password is incorrect.",
@@ -102,12 +114,16 @@ pub async fn change_password(
     active.must_change_password = Set(false);
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
+    throttle::release(&txn, &keys, reservation).await?;
     let ended = end_sessions(&txn, user.id, keep_session).await?;
+    let tokens_revoked = crate::account::tokens::revoke_all(&txn, user.id).await?;
     record(
         &txn,
         &Actor::from(user),
-        Event::new("user", user.id, "password_changed")
-            .after(&serde_json::json!({ "other_sessions_ended": ended })),
+        Event::new("user", user.id, "password_changed").after(&serde_json::json!({
+            "other_sessions_ended": ended,
+            "api_tokens_revoked": tokens_revoked,
+        })),
     )
     .await?;
     txn.commit().await?;

@@ -157,6 +157,18 @@ pub async fn revoke(
     Ok(())
 }
 
+/// Revokes every live token of `user_id` (a new password: whoever knew the old one may have
+/// made tokens). Returns how many.
+pub async fn revoke_all(db: &impl ConnectionTrait, user_id: i32) -> Result<u64, AppError> {
+    Ok(api_tokens::Entity::update_many()
+        .col_expr(api_tokens::Column::RevokedAt, Expr::value(Some(Utc::now())))
+        .filter(api_tokens::Column::UserId.eq(user_id))
+        .filter(api_tokens::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// The user and scope a bearer token stands for. Anything else (no prefix, wrong shape,
 /// unknown, revoked, expired, a disabled owner) is `Unauthorized`, the same for all. The last
 /// use is written at most once a minute.
@@ -172,8 +184,11 @@ pub async fn authenticate(db: &DatabaseConnection, bearer: &str) -> Result<Beare
         .await?
         .filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now))
         .ok_or(AppError::Unauthorized)?;
+    // A temporary password must be replaced first (its tokens were revoked when it was issued;
+    // this holds for any made since).
     let user = find_active_user(db, token.user_id)
         .await?
+        .filter(|u| !u.must_change_password)
         .ok_or(AppError::Unauthorized)?;
     if token
         .last_used_at

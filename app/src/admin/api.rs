@@ -20,14 +20,14 @@ pub async fn admin_create_user(
     #[server(default)] is_admin: Option<String>,
 ) -> Result<IssuedPassword, AppError> {
     use crate::state::{db, require_user};
-    super::service::create_account(
-        &db()?,
-        &require_user()?,
-        &email,
-        &display_name,
-        is_admin.is_some(),
-    )
-    .await
+    let user = require_user()?;
+    // A checkbox sends "on" when ticked and nothing when not; API callers send true or false.
+    let is_admin = match is_admin.as_deref().map(str::trim) {
+        None | Some("" | "false" | "off" | "0") => false,
+        Some("on" | "true" | "1") => true,
+        Some(_) => return Err(AppError::field("is_admin", "Use true or false.")),
+    };
+    super::service::create_account(&db()?, &user, &email, &display_name, is_admin).await
 }
 
 /// Disables (`disabled=true`) or enables an account.

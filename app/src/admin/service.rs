@@ -230,6 +230,7 @@ pub async fn reset_password(
     })
     .await?;
     end_sessions(&txn, user_id, None).await?;
+    crate::account::tokens::revoke_all(&txn, user_id).await?;
     txn.commit().await?;
     Ok(IssuedPassword {
         email: user.email,

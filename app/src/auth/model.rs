@@ -56,13 +56,34 @@ pub fn is_plausible_email(email: &str) -> bool {
         && !domain.ends_with('.')
         && !domain.contains('@')
         && !email.chars().any(char::is_whitespace)
-        && email.len() <= 254
+        && email.len() <= MAX_EMAIL_LEN
 }
 
+/// The key a session is stored under: the hex SHA-256 of its id. The id is the cookie's secret;
+/// the database never holds it, so a copy of the `sessions` table signs nobody in.
+#[cfg(feature = "ssr")]
+pub fn session_key(id: &str) -> String {
+    crate::secret::digest(id)
+}
+
+/// The longest email address (RFC 5321's path limit).
+pub const MAX_EMAIL_LEN: usize = 254;
+
 /// Returns `next` when it is a safe local path to go to after login, else `/`.
+///
+/// Browsers drop tabs and newlines anywhere in a URL and read a backslash as `/`, so
+/// `/\t/evil.example` is `//evil.example` to them (another site). A `next` is refused whole
+/// unless it is printable ASCII (URLs in links arrive percent-encoded) with no backslash and no
+/// second slash right after the first; that also keeps every `Location` header valid.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'\\') =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -88,5 +109,20 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        // Browsers strip tabs and newlines: these are `//evil.example` to them.
+        for n in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\u{0}x",
+            "/a\u{7f}",
+            "/caf\u{e9}",
+        ] {
+            assert_eq!(safe_next(Some(n)), "/", "{n:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/p/api?status=open#x")),
+            "/p/api?status=open#x"
+        );
     }
 }

@@ -8,7 +8,10 @@ use sea_orm::{
 };
 
 use super::{
-    model::{AuthUser, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, is_plausible_email, normalize_email},
+    model::{
+        AuthUser, MAX_EMAIL_LEN, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, is_plausible_email,
+        normalize_email,
+    },
     password::{hash_password, verify_password},
     throttle::{self, AttemptKeys, ThrottlePolicy},
 };
@@ -206,6 +209,12 @@ pub async fn setup_first_admin(
         .finish()?;
 
     let txn = crate::txn::begin(db).await?;
+    // Two first runs at once must not both see no account: SQLite's `BEGIN IMMEDIATE` already
+    // serializes them; on PostgreSQL a transaction-scoped advisory lock does.
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7215001)")
+            .await?;
+    }
     if user_count(&txn).await? > 0 {
         return Err(AppError::NotFound);
     }
@@ -264,8 +273,12 @@ pub async fn authenticate(
     address: Option<std::net::IpAddr>,
 ) -> Result<AuthUser, AppError> {
     let email = normalize_email(email);
+    // No account has an address this long; refused before anything is counted or stored.
+    if email.len() > MAX_EMAIL_LEN {
+        return Err(AppError::InvalidCredentials);
+    }
     let keys = AttemptKeys::new(&email, address);
-    throttle::check(db, &keys, Utc::now()).await?;
+    let reservation = throttle::reserve(db, policy, &keys, Utc::now()).await?;
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(&email))
         .one(db)
@@ -275,7 +288,7 @@ pub async fn authenticate(
     match user {
         Some(u) if ok && !u.is_disabled => {
             let txn = crate::txn::begin(db).await?;
-            throttle::record_success(&txn, &keys).await?;
+            throttle::release(&txn, &keys, reservation).await?;
             let user = to_auth_user(u);
             record(
                 &txn,
@@ -289,11 +302,11 @@ pub async fn authenticate(
             Ok(user)
         }
         _ => {
-            let txn = crate::txn::begin(db).await?;
-            let locked = throttle::record_failure(&txn, policy, &keys, Utc::now()).await?;
+            // The failure was counted by the reservation.
+            let locked = reservation.locked;
             if let Some(secs) = locked {
                 record(
-                    &txn,
+                    db,
                     &Actor::system(),
                     Event::new("login", &email, "locked").after(&serde_json::json!({
                         "address": address.map(|a| a.to_string()),
@@ -302,7 +315,6 @@ pub async fn authenticate(
                 )
                 .await?;
             }
-            txn.commit().await?;
             Err(locked.map_or(AppError::InvalidCredentials, AppError::TooManyAttempts))
         }
     }

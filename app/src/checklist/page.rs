@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::islands::SelectAllRows;
+
 use super::{
     api::{
         AddComment, BulkUpdateItems, CreateCategory, CreateItem, DeleteCategory, DeleteItem,
@@ -565,43 +567,6 @@ fn status_options_html(current: Status) -> &'static str {
         .map_or("", |(_, html)| html)
 }
 
-/// "Select all shown": checks or clears every row's checkbox (the rows are plain HTML). An
-/// island, hidden until its wasm runs: without it, it could do nothing.
-#[island]
-fn SelectAllRows() -> impl IntoView {
-    let ready = RwSignal::new(false);
-    Effect::new(move || ready.set(true));
-    view! {
-        <label class="checkbox" hidden=move || !ready.get()>
-            <input
-                type="checkbox"
-                on:change=move |_ev| {
-                    #[cfg(feature = "hydrate")]
-                    check_all_rows(event_target_checked(&_ev));
-                }
-            />
-            "Select all shown"
-        </label>
-    }
-}
-
-/// Checks or clears every row's checkbox (they are plain HTML, outside Leptos' views).
-#[cfg(feature = "hydrate")]
-fn check_all_rows(checked: bool) {
-    use leptos::wasm_bindgen::JsCast;
-    let Ok(boxes) = document().query_selector_all(r#"input[name="items[]"]"#) else {
-        return;
-    };
-    for n in 0..boxes.length() {
-        if let Some(b) = boxes
-            .item(n)
-            .and_then(|b| b.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
-            b.set_checked(checked);
-        }
-    }
-}
-
 fn status_options() -> Vec<(String, String)> {
     Status::ALL
         .into_iter()
@@ -946,12 +911,22 @@ fn ItemBody(
             {i.accepted_until.map(|d| view! { <p><strong>"Accepted until: "</strong> {d.to_string()}</p> })}
             {(!i.evidence_url.is_empty())
                 .then(|| {
+                    // Only a web link is a link (rows from before the importer checked the
+                    // scheme may hold `javascript:`).
+                    let url = i.evidence_url.clone();
+                    let web = url.starts_with("https://") || url.starts_with("http://");
                     view! {
                         <p>
                             <strong>"Evidence: "</strong>
-                            <a href=i.evidence_url.clone() rel="noopener noreferrer nofollow">
-                                {i.evidence_url.clone()}
-                            </a>
+                            {if web {
+                                let href = url.clone();
+                                view! {
+                                    <a href=href rel="noopener noreferrer nofollow">{url}</a>
+                                }
+                                    .into_any()
+                            } else {
+                                view! { <span>{url}</span> }.into_any()
+                            }}
                         </p>
                     }
                 })}

@@ -7,8 +7,8 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -33,6 +33,37 @@ use crate::{
 pub const MAX_TITLE: usize = 200;
 /// Longest description or comment (characters).
 pub const MAX_TEXT: usize = 20_000;
+/// Most items one project may hold: every checklist page, score and report reads them all (a
+/// real readiness review has a few hundred; `make bench` measures 1,000).
+pub const MAX_PROJECT_ITEMS: u64 = 5_000;
+
+/// A field error on `field` when the project already holds `adding` items too many for
+/// [`MAX_PROJECT_ITEMS`].
+pub async fn check_room(
+    db: &impl ConnectionTrait,
+    project_id: i32,
+    adding: u64,
+    field: &str,
+) -> Result<(), AppError> {
+    let held = items::Entity::find()
+        .filter(items::Column::ProjectId.eq(project_id))
+        .count(db)
+        .await?;
+    if held.saturating_add(adding) > MAX_PROJECT_ITEMS {
+        return Err(AppError::field(
+            field,
+            format!(
+                "A project holds at most {MAX_PROJECT_ITEMS} items; this one has {held}{}.",
+                if adding > 1 {
+                    format!(" and this would add {adding}")
+                } else {
+                    String::new()
+                }
+            ),
+        ));
+    }
+    Ok(())
+}
 
 fn priority_of(s: &str) -> Priority {
     Priority::parse(s).unwrap_or(Priority::Medium)
@@ -241,9 +272,45 @@ pub fn gap_state(i: &impl ScoredItem, today: NaiveDate) -> (bool, bool) {
     (gap, gap && i.due().is_some_and(|d| d < today))
 }
 
-/// Whether item `i` (overdue or not) passes `filter` for the viewer `me`.
+/// The longest text search, in characters, and the most words it may hold: each word is looked
+/// for in every item's title and description. Beyond either, the search is a field error on `q`.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// See [`MAX_QUERY_CHARS`].
+pub const MAX_QUERY_WORDS: usize = 12;
+
+/// The words of `filter`'s text search, lowercased once, or a field error on `q` beyond the
+/// limits. The work is bounded before it starts: the length is checked in bytes first.
+fn search_words(filter: &ItemFilter) -> Result<Vec<String>, AppError> {
+    let q = filter.q.as_str();
+    let too_long = || {
+        AppError::field(
+            "q",
+            format!("Search for at most {MAX_QUERY_CHARS} characters."),
+        )
+    };
+    if q.len() > MAX_QUERY_CHARS * 4 || q.chars().count() > MAX_QUERY_CHARS {
+        return Err(too_long());
+    }
+    let words: Vec<String> = q
+        .split_whitespace()
+        .take(MAX_QUERY_WORDS + 1)
+        .map(str::to_lowercase)
+        .collect();
+    if words.len() > MAX_QUERY_WORDS {
+        return Err(AppError::field(
+            "q",
+            format!("Search for at most {MAX_QUERY_WORDS} words."),
+        ));
+    }
+    Ok(words)
+}
+
+/// Whether item `i` (overdue or not) passes `filter` for the viewer `me`; `words` are the
+/// search's, lowercased ([`search_words`]). The texts are lowercased once per item, and only
+/// when the other conditions hold.
 fn matches(
     filter: &ItemFilter,
+    words: &[String],
     i: &Filtered<'_>,
     description: Option<&str>,
     overdue: bool,
@@ -263,13 +330,20 @@ fn matches(
         _ => true,
     };
     let overdue_ok = filter.overdue != "yes" || overdue;
-    let q = filter.q.to_lowercase();
-    let text_ok = q.is_empty()
-        || q.split_whitespace().all(|word| {
-            i.title.to_lowercase().contains(word)
-                || description.is_some_and(|d| d.to_lowercase().contains(word))
-        });
-    status_ok && priority_ok && assignee_ok && blocking_ok && overdue_ok && text_ok
+    if !(status_ok && priority_ok && assignee_ok && blocking_ok && overdue_ok) {
+        return false;
+    }
+    if words.is_empty() {
+        return true;
+    }
+    let title = i.title.to_lowercase();
+    let description = description.map(str::to_lowercase);
+    words.iter().all(|word| {
+        title.contains(word.as_str())
+            || description
+                .as_deref()
+                .is_some_and(|d| d.contains(word.as_str()))
+    })
 }
 
 /// Names of users by id, for assignees and last editors.
@@ -474,6 +548,7 @@ pub async fn load(
     today: NaiveDate,
 ) -> Result<ChecklistView, AppError> {
     let l = Loaded::<ItemScoreRow>::read(db, Some(memo), user, slug, today).await?;
+    let words = search_words(filter)?;
     let serious_risks = l.serious_risks(db).await?;
     let descriptions = l.descriptions(db, filter).await?;
     let total_items = l.rows.len();
@@ -484,7 +559,7 @@ pub async fn load(
         .filter_map(|i| {
             let (expired, overdue) = expired_overdue(i, today);
             let description = descriptions.get(&i.id).map(String::as_str);
-            matches(filter, &i.filtered(), description, overdue, user.id)
+            matches(filter, &words, &i.filtered(), description, overdue, user.id)
                 .then(|| item_row(i, names, expired, overdue))
         })
         .collect();
@@ -513,6 +588,7 @@ pub async fn list_items(
     today: NaiveDate,
 ) -> Result<impl ExactSizeIterator<Item = ItemView>, AppError> {
     let l = Loaded::<items::Model>::read(db, None, user, slug, today).await?;
+    let words = search_words(filter)?;
     // Not kept by any memo, so the only holder: no copy.
     let rows = Arc::try_unwrap(l.rows).unwrap_or_else(|rows| rows.as_ref().clone());
     let rows: Vec<items::Model> = rows
@@ -521,6 +597,7 @@ pub async fn list_items(
             let overdue = expired_overdue(i, today).1;
             matches(
                 filter,
+                &words,
                 &i.filtered(),
                 Some(&i.description),
                 overdue,
@@ -1148,6 +1225,7 @@ pub async fn create_item(
     let members = member_ids(db, project.team_id).await?;
     let v = check_item(&input, &members, project.evidence_required, today)?;
     let txn = crate::txn::begin(db).await?;
+    check_room(&txn, project.id, 1, "title").await?;
     let last = items::Entity::find()
         .filter(items::Column::CategoryId.eq(category.id))
         .order_by_desc(items::Column::Position)

@@ -6,6 +6,11 @@ pub const RESULT_FN_HEADER: &str = "x-preflight-fn";
 /// [`crate::enhance`]). A header, not the query: results can be secrets shown once (a new
 /// API token or share link), which must not reach access logs or the browser's history.
 pub const RESULT_HEADER: &str = "x-preflight-result";
+/// The request header with a server function's error for the page rendered again after an
+/// enhanced submit: the `__path=…&__err=…` pairs Leptos reads from a page's URL. The server
+/// believes these pairs only from this header or from the cookie a native post leaves (see
+/// the server's `action_errors` middleware), never from a URL anyone could send.
+pub const ERROR_HEADER: &str = "x-preflight-error";
 
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;

@@ -60,7 +60,7 @@ pub async fn run_import(
     use crate::state::{db, require_user};
     let user = require_user()?;
     let target = target(project, &team_id, name, slug)?;
-    let (slug, summary) = super::service::import(&db()?, &user, target, &format, &document).await?;
+    let (slug, summary) = super::service::import(&db()?, &user, target, &format, document).await?;
     leptos_axum::redirect(&format!(
         "/p/{slug}?imported={}&updated={}",
         summary.items_added, summary.items_updated

@@ -73,12 +73,16 @@ impl std::fmt::Display for CsvError {
     }
 }
 
+/// What a spreadsheet reads as the start of a formula (OWASP's list): a cell starting with one
+/// of these is written with a leading `'`.
+pub const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// Undoes the export's protection against formula injection: a cell written as `'=SUM(A1)`
 /// reads back as `=SUM(A1)`. Cells are always stored as text, never evaluated.
 fn unescape(cell: &str) -> String {
     let t = cell.trim();
     match t.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_owned(),
+        Some(rest) if rest.starts_with(FORMULA_START) => rest.to_owned(),
         _ => t.to_owned(),
     }
 }

@@ -57,23 +57,6 @@ impl Document {
     pub fn item_count(&self) -> usize {
         self.categories.iter().map(|c| c.items.len()).sum()
     }
-
-    /// The category with this name (case- and space-insensitive), added at the end if missing.
-    pub fn category_mut(&mut self, name: &str) -> &mut CategoryDoc {
-        let key = name_key(name);
-        let at = match self
-            .categories
-            .iter()
-            .position(|c| name_key(&c.name) == key)
-        {
-            Some(at) => at,
-            None => {
-                self.categories.push(CategoryDoc::new(name));
-                self.categories.len() - 1
-            }
-        };
-        &mut self.categories[at]
-    }
 }
 
 /// How names are compared when merging: case, spacing and surrounding punctuation do not count.

@@ -28,7 +28,10 @@ use std::{collections::HashMap, sync::LazyLock};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
-use super::doc::{CategoryDoc, Document, ItemDoc, RiskDoc, name_key};
+use super::{
+    doc::{CategoryDoc, Document, ItemDoc, RiskDoc, name_key},
+    model::{MAX_IMPORT_CATEGORIES, MAX_IMPORT_ITEMS, MAX_IMPORT_RISKS, too_many},
+};
 use crate::report::markdown as report;
 use crate::{
     checklist::service::MAX_TITLE,
@@ -796,16 +799,25 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
             .map_or_else(|| fallback.to_owned(), |(_, _, n)| n.clone())
     };
     let mut duplicates = 0usize;
+    let mut placed = 0usize;
     // Category by name and the titles each holds, so placing n items stays linear.
     let mut positions: HashMap<String, usize> = HashMap::new();
     let mut titles: Vec<std::collections::HashSet<String>> = Vec::new();
     for p in pending {
         let category = place(&p.names, &p.fallback);
-        let at = *positions.entry(name_key(&category)).or_insert_with(|| {
-            doc.categories.push(CategoryDoc::new(category.clone()));
-            titles.push(std::collections::HashSet::new());
-            doc.categories.len() - 1
-        });
+        let key = name_key(&category);
+        let at = match positions.get(&key) {
+            Some(at) => *at,
+            None => {
+                if doc.categories.len() == MAX_IMPORT_CATEGORIES {
+                    return Err(too_many("categories", MAX_IMPORT_CATEGORIES));
+                }
+                doc.categories.push(CategoryDoc::new(category.clone()));
+                titles.push(std::collections::HashSet::new());
+                positions.insert(key, doc.categories.len() - 1);
+                doc.categories.len() - 1
+            }
+        };
         let cat = &mut doc.categories[at];
         if !titles[at].insert(name_key(&p.item.title)) {
             duplicates += 1;
@@ -816,6 +828,10 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
                 ));
             }
             continue;
+        }
+        placed += 1;
+        if placed > MAX_IMPORT_ITEMS {
+            return Err(too_many("items", MAX_IMPORT_ITEMS));
         }
         cat.items.push(p.item);
     }
@@ -828,21 +844,31 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
     // Scores stated in a category's heading or text, then score tables.
     for (names, name, score) in category_scores {
         let category = place(&names, &name);
-        if let Some(c) = doc
-            .categories
-            .iter_mut()
-            .find(|c| name_key(&c.name) == name_key(&category))
-        {
-            c.assessor_score.get_or_insert(score);
+        if let Some(at) = positions.get(&name_key(&category)) {
+            doc.categories[*at].assessor_score.get_or_insert(score);
         }
     }
     for (name, score) in table_scores {
-        let target = find_category(&doc.categories, &name);
-        let cat = match target {
-            Some(i) => &mut doc.categories[i],
-            None => doc.category_mut(&name),
+        let key = name_key(&name);
+        let at = match positions
+            .get(&key)
+            .copied()
+            .or_else(|| find_category(&doc.categories, &name))
+        {
+            Some(at) => at,
+            None => {
+                if doc.categories.len() == MAX_IMPORT_CATEGORIES {
+                    return Err(too_many("categories", MAX_IMPORT_CATEGORIES));
+                }
+                doc.categories.push(CategoryDoc::new(name.clone()));
+                positions.insert(key, doc.categories.len() - 1);
+                doc.categories.len() - 1
+            }
         };
-        cat.assessor_score = Some(score);
+        doc.categories[at].assessor_score = Some(score);
+    }
+    if risks.len() > MAX_IMPORT_RISKS {
+        return Err(too_many("risks", MAX_IMPORT_RISKS));
     }
     for mut r in risks {
         if let Some(i) = find_category(&doc.categories, &r.title) {

@@ -265,9 +265,23 @@ fn hostile_inputs_finish() {
             )
         })
         .collect();
-    let p = parse(&big).unwrap_or_else(|e| panic!("{e}"));
+    // Past the item limit: refused, naming it (and still quickly: placing items is linear).
+    let refused = parse(&big).err().unwrap_or_default();
+    assert!(refused.contains("at most 5000 items"), "{refused}");
+    let at_limit: String = big
+        .lines()
+        .take(2 * 5_000)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let p = parse(&at_limit).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(p.doc.categories.len(), 50);
-    assert_eq!(p.doc.item_count(), 40_000);
+    assert_eq!(p.doc.item_count(), 5_000);
+    // Past the category limit: refused too.
+    let areas: String = (0..501)
+        .map(|n| format!("## Area {n}\n- [ ] item\n"))
+        .collect();
+    let refused = parse(&areas).err().unwrap_or_default();
+    assert!(refused.contains("at most 500 categories"), "{refused}");
 }
 
 fn markdownish() -> impl Strategy<Value = String> {

@@ -12,6 +12,17 @@ pub const FORMATS: [(&str, &str); 3] = [
 
 /// Largest document the importer takes (bytes of text).
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
+/// Most categories one document may hold (the largest real review has about 20).
+pub const MAX_IMPORT_CATEGORIES: usize = 500;
+/// Most items one document may hold.
+pub const MAX_IMPORT_ITEMS: usize = 5_000;
+/// Most risks one document may hold.
+pub const MAX_IMPORT_RISKS: usize = 1_000;
+
+/// The message of a document over one of the limits above.
+pub fn too_many(what: &str, limit: usize) -> String {
+    format!("Nothing was imported: a document may hold at most {limit} {what}.")
+}
 
 /// What an import adds, changes and leaves alone.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,7 +15,10 @@ use super::{
     csv_items,
     doc::{self, CategoryDoc, Document, ItemDoc, ItemRef, RiskDoc, name_key},
     markdown,
-    model::{ImportPreview, ImportSummary, MAX_IMPORT_BYTES, PreviewCategory, PreviewItem},
+    model::{
+        ImportPreview, ImportSummary, MAX_IMPORT_BYTES, MAX_IMPORT_CATEGORIES, MAX_IMPORT_ITEMS,
+        MAX_IMPORT_RISKS, PreviewCategory, PreviewItem, too_many,
+    },
     text,
 };
 use crate::{
@@ -130,6 +133,11 @@ fn from_csv(text: &str) -> Result<Document, AppError> {
         document_error(message)
     })?;
     let mut doc = Document::new("Imported project");
+    if rows.len() > MAX_IMPORT_ITEMS {
+        return Err(document_error(too_many("items", MAX_IMPORT_ITEMS)));
+    }
+    // Category by name, so placing n rows stays linear.
+    let mut positions: HashMap<String, usize> = HashMap::new();
     for row in rows {
         let mut item = ItemDoc::new(row.title);
         item.description = row.description;
@@ -141,7 +149,22 @@ fn from_csv(text: &str) -> Result<Document, AppError> {
         item.effort_hours = row.effort_hours;
         item.evidence_url = row.evidence_url;
         item.evidence_text = row.evidence_text;
-        doc.category_mut(&row.category).items.push(item);
+        let key = name_key(&row.category);
+        let at = match positions.get(&key) {
+            Some(at) => *at,
+            None => {
+                if doc.categories.len() == MAX_IMPORT_CATEGORIES {
+                    return Err(document_error(too_many(
+                        "categories",
+                        MAX_IMPORT_CATEGORIES,
+                    )));
+                }
+                doc.categories.push(CategoryDoc::new(&row.category));
+                positions.insert(key, doc.categories.len() - 1);
+                doc.categories.len() - 1
+            }
+        };
+        doc.categories[at].items.push(item);
     }
     Ok(doc)
 }
@@ -149,6 +172,7 @@ fn from_csv(text: &str) -> Result<Document, AppError> {
 /// Checks what does not depend on the database: lengths, ranges, the matrix and risk cells,
 /// references between risks and items. Up to ten problems are named, each with its place.
 fn check(doc: &Document) -> Result<(), AppError> {
+    check_size(doc)?;
     let mut problems: Vec<String> = Vec::new();
     let mut say = |place: String, message: &str| problems.push(format!("{place}: {message}"));
     if doc.project.name.trim().chars().count() > 120 {
@@ -194,6 +218,13 @@ fn check(doc: &Document) -> Result<(), AppError> {
                     "the evidence link is longer than 2,000 characters",
                 );
             }
+            let url = i.evidence_url.trim();
+            if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+                say(
+                    place.clone(),
+                    "the evidence link must start with https:// or http://",
+                );
+            }
             if i.status == Status::AcceptedRisk && i.accepted_until.is_none() {
                 say(place.clone(), "an accepted risk needs accepted_until");
             }
@@ -210,6 +241,7 @@ fn check(doc: &Document) -> Result<(), AppError> {
             }
         }
     }
+    let index = ItemIndex::of(doc);
     let matrix = doc.matrix.clone().unwrap_or_default();
     if let Some(m) = &doc.matrix {
         for (_, message) in m.problems() {
@@ -236,7 +268,7 @@ fn check(doc: &Document) -> Result<(), AppError> {
             );
         }
         for link in &r.items {
-            if find_item(doc, link).is_none() {
+            if !index.contains(link) {
                 say(
                     place.clone(),
                     &format!(
@@ -258,14 +290,46 @@ fn check(doc: &Document) -> Result<(), AppError> {
     Err(document_error(format!("Nothing was imported. {message}.")))
 }
 
-fn find_item<'a>(doc: &'a Document, link: &ItemRef) -> Option<&'a ItemDoc> {
-    let (c, t) = (name_key(&link.category), name_key(&link.title));
-    doc.categories
-        .iter()
-        .find(|x| name_key(&x.name) == c)?
-        .items
-        .iter()
-        .find(|i| name_key(&i.title) == t)
+/// A document over the size limits is refused before anything else is looked at.
+fn check_size(doc: &Document) -> Result<(), AppError> {
+    let items: usize = doc.categories.iter().map(|c| c.items.len()).sum();
+    if doc.categories.len() > MAX_IMPORT_CATEGORIES {
+        return Err(document_error(too_many(
+            "categories",
+            MAX_IMPORT_CATEGORIES,
+        )));
+    }
+    if items > MAX_IMPORT_ITEMS {
+        return Err(document_error(too_many("items", MAX_IMPORT_ITEMS)));
+    }
+    if doc.risks.len() > MAX_IMPORT_RISKS {
+        return Err(document_error(too_many("risks", MAX_IMPORT_RISKS)));
+    }
+    Ok(())
+}
+
+/// The document's items by (category key, title key), for risk links.
+struct ItemIndex(HashSet<(String, String)>);
+
+impl ItemIndex {
+    fn of(doc: &Document) -> Self {
+        ItemIndex(
+            doc.categories
+                .iter()
+                .flat_map(|c| {
+                    let key = name_key(&c.name);
+                    c.items
+                        .iter()
+                        .map(move |i| (key.clone(), name_key(&i.title)))
+                })
+                .collect(),
+        )
+    }
+
+    fn contains(&self, link: &ItemRef) -> bool {
+        self.0
+            .contains(&(name_key(&link.category), name_key(&link.title)))
+    }
 }
 
 /// Team members by lower-case email.
@@ -353,9 +417,21 @@ fn plan(
 ) -> Plan {
     let mut summary = ImportSummary::default();
     let mut out = Vec::new();
+    let by_name: HashMap<String, &categories::Model> =
+        cats.iter().map(|c| (name_key(&c.name), c)).rev().collect();
+    // Existing items by (category, title key), in checklist order: the first not yet taken
+    // matches.
+    let mut by_title: HashMap<(i32, String), std::collections::VecDeque<&items::Model>> =
+        HashMap::new();
+    for r in rows {
+        by_title
+            .entry((r.category_id, name_key(&r.title)))
+            .or_default()
+            .push_back(r);
+    }
     for c in &doc.categories {
         let key = name_key(&c.name);
-        let existing = cats.iter().find(|x| name_key(&x.name) == key).cloned();
+        let existing = by_name.get(&key).map(|c| (*c).clone());
         let score_changes = existing
             .as_ref()
             .is_some_and(|e| c.assessor_score.is_some() && c.assessor_score != e.assessor_score);
@@ -364,16 +440,14 @@ fn plan(
             (Some(_), true) => summary.categories_updated += 1,
             (Some(_), false) => summary.categories_unchanged += 1,
         }
-        let mut taken: HashSet<i32> = HashSet::new();
         let actions = c
             .items
             .iter()
             .map(|i| {
                 let found = existing.as_ref().and_then(|e| {
-                    let t = name_key(&i.title);
-                    rows.iter().find(|r| {
-                        r.category_id == e.id && !taken.contains(&r.id) && name_key(&r.title) == t
-                    })
+                    by_title
+                        .get_mut(&(e.id, name_key(&i.title)))
+                        .and_then(std::collections::VecDeque::pop_front)
                 });
                 match found {
                     None => {
@@ -381,7 +455,6 @@ fn plan(
                         ItemAction::Add
                     }
                     Some(r) => {
-                        taken.insert(r.id);
                         if item_changes(r, i, members) {
                             summary.items_updated += 1;
                             ItemAction::Update(r.id)
@@ -626,11 +699,12 @@ pub async fn preview(
     input: &str,
     today: NaiveDate,
 ) -> Result<ImportPreview, AppError> {
-    match target {
-        Target::Existing(slug) => {
-            let project = find_by_slug(db, slug).await?;
-            authz::can_edit_project(db, user, &project).await?;
-            let read = read(format, input)?;
+    // Access first: reading grows with the input.
+    let project = authorize(db, user, target).await?;
+    let (format, input) = (format.to_owned(), input.to_owned());
+    let read = read_off_the_workers(move || read(&format, &input)).await?;
+    match (project, target) {
+        (Some(project), _) => {
             let members = members_by_email(db, project.team_id).await?;
             check_people(&read.doc, &members)?;
             let (cats, rows, risk_titles) = current(db, project.id).await?;
@@ -643,31 +717,66 @@ pub async fn preview(
                 today,
             ))
         }
-        Target::New { team_id, .. } => {
-            authz::can_create_project_in_team(db, user, *team_id).await?;
-            let read = read(format, input)?;
+        (None, Target::New { team_id, .. }) => {
             check_people(&read.doc, &members_by_email(db, *team_id).await?)?;
             let summary = plan(&read.doc, &[], &[], &HashSet::new(), &HashMap::new()).summary;
             Ok(preview_of(&read, None, summary, today))
         }
+        (None, Target::Existing(_)) => Err(AppError::NotFound),
     }
 }
 
 /// Imports a document: into a new project, or merged into an existing one. All or nothing.
 /// Returns the project's slug and what was done.
+///
+/// Access is decided before the document is read: reading is work that grows with the input,
+/// so only someone who may import here pays for it. Reading and checking run on a blocking
+/// thread, outside the write transaction (they are CPU work, linear in the document, which is
+/// capped in bytes and in categories, items and risks).
 pub async fn import(
     db: &(impl ConnectionTrait + TransactionTrait),
     user: &AuthUser,
     target: Target,
     format: &str,
-    input: &str,
+    input: String,
 ) -> Result<(String, ImportSummary), AppError> {
-    let read = parse(format, input.as_bytes())?;
-    import_document(db, user, target, read.doc, format).await
+    authorize(db, user, &target).await?;
+    let owned_format = format.to_owned();
+    let read = read_off_the_workers(move || read(&owned_format, &input)).await?;
+    write_document(db, user, target, read.doc, format).await
 }
 
-/// Writes a checked document (from [`read`], or a template): into a new project, or merged
-/// into an existing one. All or nothing. `source` names where it came from, for the audit log.
+/// May `user` import into `target`? The existing project, when it is one. (The write path
+/// checks again inside its transaction.)
+async fn authorize(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    target: &Target,
+) -> Result<Option<projects::Model>, AppError> {
+    match target {
+        Target::Existing(slug) => {
+            let project = find_by_slug(db, slug).await?;
+            authz::can_edit_project(db, user, &project).await?;
+            Ok(Some(project))
+        }
+        Target::New { team_id, .. } => {
+            authz::can_create_project_in_team(db, user, *team_id).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// Runs a document's reading on a blocking thread.
+async fn read_off_the_workers(
+    work: impl FnOnce() -> Result<Read, AppError> + Send + 'static,
+) -> Result<Read, AppError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::internal("reading a document", e))?
+}
+
+/// Writes a document (a template's, say): into a new project, or merged into an existing one.
+/// All or nothing. `source` names where it came from, for the audit log.
 pub async fn import_document(
     db: &(impl ConnectionTrait + TransactionTrait),
     user: &AuthUser,
@@ -676,6 +785,17 @@ pub async fn import_document(
     source: &str,
 ) -> Result<(String, ImportSummary), AppError> {
     check(&doc)?;
+    write_document(db, user, target, doc, source).await
+}
+
+/// [`import_document`] for a document [`check`] has passed.
+async fn write_document(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    target: Target,
+    doc: Document,
+    source: &str,
+) -> Result<(String, ImportSummary), AppError> {
     let txn = crate::txn::begin(db).await?;
     let (project, members, (cats, rows, risk_titles), is_new) = match target {
         Target::Existing(slug) => {
@@ -738,7 +858,15 @@ pub async fn import_document(
     let (matrix, _) = matrix_of(&txn, project.id).await?;
     check_risks_fit(&doc, &matrix)?;
     let plan = plan(&doc, &cats, &rows, &risk_titles, &members);
-    write(&txn, user, &project, &doc, &plan, &members, &cats).await?;
+    check_rules(&doc, &plan, &rows, &project, Utc::now().date_naive())?;
+    crate::checklist::service::check_room(
+        &txn,
+        project.id,
+        u64::try_from(plan.summary.items_added).unwrap_or(u64::MAX),
+        "document",
+    )
+    .await?;
+    let comments = write(&txn, user, &project, &doc, &plan, &members, &cats).await?;
     record(
         &txn,
         &Actor::from(user),
@@ -748,11 +876,66 @@ pub async fn import_document(
                 "format": source,
                 "new_project": is_new,
                 "summary": plan.summary,
+                "comments_added": comments,
             })),
     )
     .await?;
     txn.commit().await?;
     Ok((project.slug, plan.summary))
+}
+
+/// The rules the checklist applies to a change apply to an import's too, for every item it adds
+/// or changes: a project that requires evidence gets no item marked done without any, and an
+/// accepted risk is accepted until today or later.
+fn check_rules(
+    doc: &Document,
+    plan: &Plan,
+    rows: &[items::Model],
+    project: &projects::Model,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    let existing: HashMap<i32, &items::Model> = rows.iter().map(|r| (r.id, r)).collect();
+    let mut problems: Vec<String> = Vec::new();
+    for (c, (_, _, actions)) in doc.categories.iter().zip(&plan.categories) {
+        for (i, action) in c.items.iter().zip(actions) {
+            let before = match action {
+                ItemAction::Add => None,
+                ItemAction::Update(id) => existing.get(id).copied(),
+                ItemAction::Same(_) => continue,
+            };
+            let has = |new: &str, old: Option<&str>| {
+                !new.trim().is_empty() || old.is_some_and(|o| !o.trim().is_empty())
+            };
+            let evidence = has(&i.evidence_url, before.map(|b| b.evidence_url.as_str()))
+                || has(&i.evidence_text, before.map(|b| b.evidence_text.as_str()));
+            if project.evidence_required && i.status == Status::Done && !evidence {
+                problems.push(format!(
+                    "“{}” in “{}” is done without evidence, which this project requires",
+                    i.title, c.name
+                ));
+            }
+            let was = before.map(|b| (b.status.as_str(), b.accepted_until));
+            let changes_acceptance = was != Some((Status::AcceptedRisk.as_str(), i.accepted_until));
+            if i.status == Status::AcceptedRisk
+                && changes_acceptance
+                && i.accepted_until.is_some_and(|d| d < today)
+            {
+                problems.push(format!(
+                    "“{}” in “{}” is accepted until a day already past",
+                    i.title, c.name
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let n = problems.len();
+    let mut message = problems.into_iter().take(10).collect::<Vec<_>>().join("; ");
+    if n > 10 {
+        message.push_str(&format!("; and {} more", n - 10));
+    }
+    Err(document_error(format!("Nothing was imported. {message}.")))
 }
 
 /// Risks must lie on the project's matrix (merging into a project with a 3 × 3 matrix).
@@ -829,7 +1012,7 @@ async fn write(
     plan: &Plan,
     members: &HashMap<String, i32>,
     cats: &[categories::Model],
-) -> Result<(), AppError> {
+) -> Result<u64, AppError> {
     let actor = Actor::from(user);
     let now = Utc::now();
     let mut next_category = cats.iter().map(|c| c.position).max().unwrap_or(0);
@@ -837,6 +1020,7 @@ async fn write(
         .filter(items::Column::ProjectId.eq(project.id))
         .all(txn)
         .await?;
+    let rows_by_id: HashMap<i32, &items::Model> = existing_rows.iter().map(|r| (r.id, r)).collect();
     let mut next_item: HashMap<i32, i32> = HashMap::new();
     for r in &existing_rows {
         let e = next_item.entry(r.category_id).or_insert(0);
@@ -887,7 +1071,7 @@ async fn write(
                     ));
                 }
                 ItemAction::Update(id) => {
-                    if let Some(r) = existing_rows.iter().find(|r| r.id == *id) {
+                    if let Some(r) = rows_by_id.get(id) {
                         update_item(txn, &actor, user, project, r, i, members).await?;
                     }
                 }
@@ -901,25 +1085,32 @@ async fn write(
         let chunk: Vec<items::ActiveModel> = pending.by_ref().take(500).collect();
         items::Entity::insert_many(chunk).exec(txn).await?;
     }
-    write_comments(txn, project, doc, &category_ids, members).await?;
-    write_risks(txn, user, project, doc, plan, members).await
+    let comments = write_comments(txn, user, project, doc, &category_ids, members).await?;
+    write_risks(txn, user, project, doc, plan, members).await?;
+    Ok(comments)
 }
 
 /// Adds the document's comments that the items do not have yet (same time and text), so a
-/// re-import adds none twice. Authors who are not on the team are left out, their words kept.
+/// re-import adds none twice. Returns how many.
+///
+/// A document can say anything about who wrote what: an importer's comments are their own,
+/// with the document's author and date kept in the text, and only a site administrator
+/// (restoring a project, say) keeps the document's authors (those on the team; the others'
+/// words are kept without an author).
 async fn write_comments(
     txn: &impl ConnectionTrait,
+    user: &AuthUser,
     project: &projects::Model,
     doc: &Document,
     category_ids: &[i32],
     members: &HashMap<String, i32>,
-) -> Result<(), AppError> {
+) -> Result<u64, AppError> {
     if doc
         .categories
         .iter()
         .all(|c| c.items.iter().all(|i| i.comments.is_empty()))
     {
-        return Ok(());
+        return Ok(0);
     }
     let rows = items::Entity::find()
         .filter(items::Column::ProjectId.eq(project.id))
@@ -943,30 +1134,47 @@ async fn write_comments(
                 continue;
             };
             for n in &i.comments {
-                let key = (*item_id, n.created_at.timestamp_micros(), n.body.clone());
+                let (author_id, body) = if user.is_admin {
+                    let author = n
+                        .author
+                        .as_ref()
+                        .and_then(|e| members.get(&e.trim().to_lowercase()))
+                        .copied();
+                    (author, n.body.clone())
+                } else {
+                    let said_by = n.author.as_deref().map(str::trim).unwrap_or_default();
+                    let body = if said_by.is_empty() || said_by.eq_ignore_ascii_case(&user.email) {
+                        n.body.clone()
+                    } else {
+                        format!(
+                            "{}\n\n— imported; written by {said_by} on {}",
+                            n.body,
+                            n.created_at.format("%Y-%m-%d")
+                        )
+                    };
+                    (Some(user.id), body)
+                };
+                let key = (*item_id, n.created_at.timestamp_micros(), body.clone());
                 if existing.contains(&key) {
                     continue;
                 }
                 inserts.push(item_comments::ActiveModel {
                     item_id: Set(*item_id),
-                    author_id: Set(n
-                        .author
-                        .as_ref()
-                        .and_then(|e| members.get(&e.trim().to_lowercase()))
-                        .copied()),
-                    body: Set(n.body.clone()),
+                    author_id: Set(author_id),
+                    body: Set(body),
                     created_at: Set(n.created_at),
                     ..Default::default()
                 });
             }
         }
     }
+    let added = inserts.len() as u64;
     let mut pending = inserts.into_iter().peekable();
     while pending.peek().is_some() {
         let chunk: Vec<item_comments::ActiveModel> = pending.by_ref().take(500).collect();
         item_comments::Entity::insert_many(chunk).exec(txn).await?;
     }
-    Ok(())
+    Ok(added)
 }
 
 async fn insert_category(
@@ -1090,10 +1298,16 @@ async fn write_risks(
         .filter(items::Column::ProjectId.eq(project.id))
         .all(txn)
         .await?;
-    let category_id = |name: &str| {
-        let key = name_key(name);
-        cats.iter().find(|c| name_key(&c.name) == key).map(|c| c.id)
-    };
+    let category_ids: HashMap<String, i32> = cats
+        .iter()
+        .rev()
+        .map(|c| (name_key(&c.name), c.id))
+        .collect();
+    let category_id = |name: &str| category_ids.get(&name_key(name)).copied();
+    let mut item_ids: HashMap<(i32, String), i32> = HashMap::new();
+    for i in rows.iter().rev() {
+        item_ids.insert((i.category_id, name_key(&i.title)), i.id);
+    }
     for (r, _) in doc.risks.iter().zip(&plan.risks).filter(|(_, new)| **new) {
         let risk = new_risk(
             project.id,
@@ -1109,15 +1323,12 @@ async fn write_risks(
             let Some(cid) = category_id(&link.category) else {
                 continue;
             };
-            let title = name_key(&link.title);
-            if let Some(item) = rows
-                .iter()
-                .find(|i| i.category_id == cid && name_key(&i.title) == title)
-                && linked.insert(item.id)
+            if let Some(item_id) = item_ids.get(&(cid, name_key(&link.title))).copied()
+                && linked.insert(item_id)
             {
                 risk_items::ActiveModel {
                     risk_id: Set(risk.id),
-                    item_id: Set(item.id),
+                    item_id: Set(item_id),
                 }
                 .insert(txn)
                 .await?;

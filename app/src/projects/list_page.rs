@@ -4,10 +4,10 @@ use leptos_router::hooks::use_query_map;
 
 use super::{
     api::{CreateProject, get_portfolio, list_project_teams},
-    model::{MyGap, ProjectSummary, slugify},
+    model::{MyGap, ProjectSummary},
 };
 use crate::components::page_action::page_action;
-use crate::components::project_fields::TeamSelect;
+use crate::components::project_fields::{NameAndSlug, TeamSelect};
 use crate::{
     checklist::page::VerdictBadge,
     components::{
@@ -168,49 +168,6 @@ fn MyGaps(gaps: Vec<MyGap>) -> impl IntoView {
                     .into_any()
             }}
         </section>
-    }
-}
-
-/// The name and slug fields of a new project: an island, so the slug follows the name as it
-/// is typed, until it is edited itself. Without wasm the server derives a blank slug.
-#[island]
-fn NameAndSlug(name_error: Option<String>, slug_error: Option<String>) -> impl IntoView {
-    let slug = RwSignal::new(String::new());
-    let slug_edited = RwSignal::new(false);
-    let message = |field: &'static str, msg: Option<String>| {
-        msg.map(|m| view! { <p class="field-error" id=format!("{field}-error")>{m}</p> })
-    };
-    view! {
-        <label>
-            "Name"
-            <input
-                type="text"
-                name="name"
-                required
-                maxlength="120"
-                on:input=move |ev| {
-                    if !slug_edited.get_untracked() {
-                        slug.set(slugify(&event_target_value(&ev)));
-                    }
-                }
-            />
-        </label>
-        {message("name", name_error)}
-        <label>
-            "Slug (used in the URL; derived from the name when left blank)"
-            <input
-                type="text"
-                name="slug"
-                maxlength="64"
-                pattern="[a-z0-9]+(-[a-z0-9]+)*"
-                prop:value=move || slug.get()
-                on:input=move |ev| {
-                    slug_edited.set(true);
-                    slug.set(event_target_value(&ev));
-                }
-            />
-        </label>
-        {message("slug", slug_error)}
     }
 }
 

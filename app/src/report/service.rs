@@ -111,6 +111,9 @@ pub async fn load(
         None => None,
     };
 
+    // Due dates, efforts, reasons and acceptances are not frozen by a review: a review's report
+    // shows none of them rather than what was written after it.
+    let rows = if review.is_some() { Vec::new() } else { rows };
     let items: HashMap<i32, ItemDetail> = rows
         .into_iter()
         .map(|i| {

@@ -168,7 +168,9 @@ pub struct ItemsQuery {
     pub blocking: Option<String>,
     /// `yes`: only gaps past their due date.
     pub overdue: Option<String>,
-    /// Words that must all appear in the title or description.
+    /// Words that must all appear in the title or description (at most 200 characters and
+    /// 12 words).
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// Page number, from 1.
     #[param(minimum = 1, maximum = 100000)]

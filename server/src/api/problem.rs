@@ -170,6 +170,7 @@ impl From<AppError> for ApiError {
             AppError::Validation(_) => ("validation", "Invalid input"),
             AppError::TooManyAttempts(_) => ("rate-limited", "Too many requests"),
             AppError::Internal => ("internal", "Internal error"),
+            AppError::Busy(_) => ("busy", "Busy"),
         };
         let detail = match &err {
             AppError::Unauthorized => {
@@ -185,7 +186,7 @@ impl From<AppError> for ApiError {
                     .map(|(field, message)| FieldProblem { field, message })
                     .collect();
             }
-            AppError::TooManyAttempts(secs) => e.retry_after = Some(secs),
+            AppError::TooManyAttempts(secs) | AppError::Busy(secs) => e.retry_after = Some(secs),
             _ => {}
         }
         e

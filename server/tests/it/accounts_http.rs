@@ -323,3 +323,188 @@ async fn users_list_and_end_their_own_sessions() {
     assert_eq!(res.status(), 200);
     assert_eq!(s.auth_user("ada@example.com").await.display_name, "Ada L.");
 }
+
+/// `is_admin` means what it says: `false` (an API caller) and an unticked box (no field) make a
+/// plain account, `true` and a ticked box ("on") an administrator, anything else is a field error.
+#[tokio::test]
+async fn creating_an_account_grants_administration_only_when_asked() {
+    let s = TestServer::start().await;
+    let admin = s.client();
+    s.setup_admin(&admin, "ada@example.com").await;
+    for (email, flag, expected) in [
+        ("plain@example.com", None, false),
+        ("false@example.com", Some("false"), false),
+        ("zero@example.com", Some("0"), false),
+        ("ticked@example.com", Some("on"), true),
+        ("true@example.com", Some("true"), true),
+    ] {
+        let mut form = vec![("email", email), ("display_name", "Someone")];
+        form.extend(flag.map(|f| ("is_admin", f)));
+        s.call_ok(&admin, "admin_create_user", &form).await;
+        assert_eq!(s.auth_user(email).await.is_admin, expected, "{flag:?}");
+    }
+    let (status, body) = error_kind(
+        s.call(
+            &admin,
+            "admin_create_user",
+            &[
+                ("email", "maybe@example.com"),
+                ("display_name", "Maybe"),
+                ("is_admin", "maybe"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body["detail"]["is_admin"].is_string(), "{body}");
+}
+
+async fn new_token(s: &TestServer, c: &reqwest::Client) -> String {
+    let res = s
+        .call(c, "create_api_token", &[("name", "CI"), ("scope", "read")])
+        .await;
+    assert_eq!(res.status(), 200);
+    let token: serde_json::Value = res.json().await.unwrap();
+    token.as_str().unwrap().to_owned()
+}
+
+/// A new password ends what the old one could reach: the user's API tokens are revoked, the
+/// session that changed it gets a new id (its old cookie is worthless), no row holds a cookie's
+/// id, and the current password is guessed no faster than a sign-in.
+#[tokio::test]
+async fn a_new_password_revokes_tokens_and_rotates_the_session() {
+    use app::account::tokens;
+    let s = TestServer::start().await;
+    let (ada, _) = s.admin_with_team().await;
+    let token = new_token(&s, &ada).await;
+    assert!(tokens::authenticate(&s.db, &token).await.is_ok());
+
+    let before = session_cookie(&s, "ada@example.com", PASSWORD).await;
+    let stolen = s.client();
+    let res = stolen
+        .get(s.url("/rpc/session_info"))
+        .header("cookie", &before)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.text().await.unwrap().contains("ada@example.com"));
+    // The database holds a digest of the id, never the cookie's value.
+    let id = before.split_once('=').unwrap().1;
+    let rows = app::entities::sessions::Entity::find()
+        .all(&s.db)
+        .await
+        .unwrap();
+    assert!(rows.iter().all(|r| r.id != id && r.id.len() == 64));
+
+    let c = s.client();
+    let res = c
+        .post(s.url("/rpc/change_password"))
+        .header("origin", s.url(""))
+        .header("cookie", &before)
+        .form(&[
+            ("current_password", PASSWORD),
+            ("new_password", "a brand new passphrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let after = crate::support::session_set_cookie(&res).expect("a new session id");
+    assert_ne!(
+        after.split(';').next().unwrap(),
+        before,
+        "the id was rotated"
+    );
+    // The old cookie signs nobody in; the token is revoked.
+    let info = stolen
+        .get(s.url("/rpc/session_info"))
+        .header("cookie", &before)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!info.contains("ada@example.com"), "{info}");
+    assert!(tokens::authenticate(&s.db, &token).await.is_err());
+}
+
+/// Five wrong current passwords lock the account like five wrong sign-ins.
+#[tokio::test]
+async fn the_current_password_is_throttled() {
+    let s = TestServer::start().await;
+    let (ada, _) = s.admin_with_team().await;
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        let res = s
+            .call(
+                &ada,
+                "change_password",
+                &[
+                    ("current_password", format!("guess number {i}").as_str()),
+                    ("new_password", "a brand new passphrase"),
+                ],
+            )
+            .await;
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(statuses, [422, 422, 422, 422, 429, 429]);
+}
+
+/// A temporary password is only good for choosing a new one: other server functions answer 403
+/// and the user's API tokens stop working (an admin reset revokes them) until it is replaced.
+#[tokio::test]
+async fn a_temporary_password_only_lets_the_user_choose_a_new_one() {
+    use app::account::tokens;
+    let s = TestServer::start().await;
+    let admin = s.client();
+    s.setup_admin(&admin, "ada@example.com").await;
+    let bob_id = s.add_user("bob@example.com", false).await.id.to_string();
+    let bob = s.client();
+    s.login(&bob, "bob@example.com", PASSWORD).await;
+    let token = new_token(&s, &bob).await;
+    let res = s
+        .call(&admin, "reset_user_password", &[("user_id", &bob_id)])
+        .await;
+    let temp = res.json::<serde_json::Value>().await.unwrap()["password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        tokens::authenticate(&s.db, &token).await.is_err(),
+        "revoked"
+    );
+
+    assert_eq!(s.login(&bob, "bob@example.com", &temp).await.status(), 200);
+    let (status, _) = error_kind(s.call(&bob, "create_team", &[("name", "Bob's")]).await).await;
+    assert_eq!(status, 403, "a temporary password cannot create a team");
+    let res = s
+        .call(
+            &bob,
+            "create_api_token",
+            &[("name", "x"), ("scope", "read")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let info = s.get_json(&bob, "/rpc/session_info").await;
+    assert_eq!(info["user"]["must_change_password"], true);
+    s.call_ok(
+        &bob,
+        "change_password",
+        &[("current_password", &temp), ("new_password", PASSWORD)],
+    )
+    .await;
+    s.call_ok(&bob, "create_team", &[("name", "Bob's")]).await;
+}
+
+/// Signs in on a fresh client and returns its session cookie (`name=value`).
+async fn session_cookie(s: &TestServer, email: &str, password: &str) -> String {
+    let res = s.login(&s.client(), email, password).await;
+    crate::support::session_set_cookie(&res)
+        .expect("a session cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}

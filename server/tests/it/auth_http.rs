@@ -233,3 +233,66 @@ async fn sessions_end_at_their_absolute_lifetime_however_active() {
         "past the lifetime despite activity"
     );
 }
+
+/// An ended session stays ended. A request still in flight when its session is deleted (sign-out,
+/// "end session", a password change) saves the session at its end; that save must not write the
+/// deleted row back, while a save of a live session still updates it.
+#[tokio::test]
+async fn a_late_save_does_not_bring_an_ended_session_back() {
+    use preflight_server::session_store::DbSessionStore;
+    use tower_sessions::{
+        SessionStore,
+        session::{Id, Record},
+    };
+    let db = crate::support::fresh_db().await;
+    preflight_server::db::migrate(&db).await.unwrap();
+    let store = DbSessionStore::new(db);
+    let mut record = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+    };
+    store.create(&mut record).await.unwrap();
+
+    record.data.insert("seen".into(), "first".into());
+    store.save(&record).await.unwrap();
+    let live = store.load(&record.id).await.unwrap().expect("live session");
+    assert_eq!(live.data["seen"], "first");
+
+    // Signed out while the request was in flight, which then saves at its end.
+    store.delete(&record.id).await.unwrap();
+    record.data.insert("seen".into(), "late".into());
+    store.save(&record).await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_none());
+}
+
+/// First-run setup succeeds once, however many run at the same moment (on PostgreSQL two
+/// transactions used to both see no account and both make an administrator).
+#[tokio::test]
+async fn concurrent_first_runs_make_one_administrator() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let s = TestServer::start().await;
+    let clients: Vec<_> = (0..5).map(|_| s.client()).collect();
+    let runs = clients.iter().enumerate().map(|(i, c)| {
+        let s = &s;
+        async move {
+            s.setup_admin(c, &format!("admin{i}@example.com"))
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures::future::join_all(runs).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        app::entities::users::Entity::find()
+            .count(&s.db)
+            .await
+            .unwrap(),
+        1
+    );
+}

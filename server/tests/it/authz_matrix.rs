@@ -978,6 +978,23 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             API_VIEW,
             api(Method::GET, format!("/reviews/{}", w.review), None),
         ),
+        // The router's own routes. An export is read like the project; signed-out visitors (and
+        // the disabled user, whose session ended) are sent to sign in.
+        "GET /p/{slug}/export/{format}" => (PAGE_MEMBER, get("/p/alpha-app/export/md")),
+        // A share link needs no account: the token is the permission.
+        "GET /share/{token}" | "GET /share/{token}/pdf" => {
+            let owner = owner().await;
+            let token = app::report::share::create(&s.db, &owner, "alpha-app", "matrix", "", "")
+                .await
+                .unwrap();
+            let tail = if endpoint.ends_with("/pdf") {
+                "/pdf"
+            } else {
+                ""
+            };
+            ([200; 7], get(format!("/share/{token}{tail}")))
+        }
+        "GET /healthz" | "GET /readyz" => ([200; 7], get(&endpoint[4..])),
         other => panic!(
             "no authorization-matrix row for `{other}`: add one (expected status per principal)"
         ),
@@ -1011,8 +1028,21 @@ fn endpoints() -> BTreeSet<String> {
     }
     all.insert("GET /api/v1/openapi.json".into());
     all.insert("GET /api/v1/docs".into());
+    // The router's own routes (neither pages nor server functions nor the REST API).
+    for route in PLAIN_ROUTES {
+        all.insert(route.to_owned());
+    }
     all
 }
+
+/// The routes `server/src/router.rs` adds itself. (`/metrics` is off in the tests' settings.)
+const PLAIN_ROUTES: [&str; 5] = [
+    "GET /p/{slug}/export/{format}",
+    "GET /share/{token}",
+    "GET /share/{token}/pdf",
+    "GET /healthz",
+    "GET /readyz",
+];
 
 /// Puts the principal's password back after a cell changed it.
 async fn restore_password(w: &World, principal: usize, hash: &str) {
@@ -1084,7 +1114,7 @@ async fn every_endpoint_answers_each_principal_exactly() {
                         .send()
                         .await
                         .unwrap_or_else(|e| panic!("{endpoint} as {name}: {first}; again: {e}")),
-                    _ => panic!("{endpoint} as {name}: {first}"),
+                    _ => panic!("{endpoint} as {name}: {first:?}"),
                 },
             };
             let status = res.status().as_u16();

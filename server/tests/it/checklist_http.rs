@@ -906,3 +906,41 @@ async fn bulk_changes_apply_to_every_selected_item_or_to_none() {
     expected.insert("Elsewhere".into(), (1, "low".into(), "open".into()));
     assert_eq!(item_states(&s).await, expected);
 }
+
+/// A search is bounded before it runs: beyond 200 characters or 12 words it is a field error on
+/// `q` (each word used to lowercase every title and description again), on the server function
+/// and on the page alike; at the limits it searches as usual.
+#[tokio::test]
+async fn a_search_beyond_its_limits_is_a_field_error() {
+    let s = TestServer::start().await;
+    let c = shop(&s).await;
+    let cat = category(&s, &c, "Ops").await;
+    item(&s, &c, &cat, "Backups tested", "critical").await;
+    let words = |n: usize| vec!["backups"; n].join("%20");
+    let long = "b".repeat(201);
+    let ok_long = format!("{}%20backups", "x".repeat(100));
+    for (q, field_error) in [
+        (words(12), false),
+        (words(13), true),
+        (words(20_000 / 8), true),
+        (long.clone(), true),
+        (ok_long, false),
+    ] {
+        let res = c
+            .get(s.url(&format!("/rpc/get_checklist?slug=shop&filter[q]={q}")))
+            .send()
+            .await
+            .unwrap();
+        if field_error {
+            let (status, body) = crate::support::error_kind(res).await;
+            assert_eq!(status, 422, "{}", &q[..40.min(q.len())]);
+            assert!(body["detail"]["q"].is_string(), "{body}");
+        } else {
+            assert_eq!(res.status(), 200);
+        }
+    }
+    let page = s.page(&c, &format!("/p/shop/checklist?q={long}")).await;
+    assert_eq!(page.status(), 422);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("at most 200 characters"), "{html}");
+}

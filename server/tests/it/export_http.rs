@@ -216,3 +216,66 @@ async fn exports_are_authorized_like_reads() {
     let (status, _, body) = download(&s, &c, "orig", "exe").await;
     assert_eq!(status, 422, "{body}");
 }
+
+/// A tab or a carriage return starts a formula in some spreadsheets too, and the assignee (an
+/// email, which may start with `+` or `=`) is a cell like any other: all get the leading `'`,
+/// and all read back as they were.
+#[tokio::test]
+async fn csv_export_escapes_tabs_returns_and_assignees() {
+    use app::entities::items;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, QueryOrder};
+    let s = TestServer::start().await;
+    let (c, _) = orig(&s).await;
+    let plus = s.add_user("+1@example.com", false).await;
+    let mut rows = items::Entity::find()
+        .order_by_asc(items::Column::Id)
+        .all(&s.db)
+        .await
+        .unwrap()
+        .into_iter();
+    let mut first = rows.next().unwrap().into_active_model();
+    first.description = Set("\t=1+2".into());
+    first.assignee_id = Set(Some(plus.id));
+    first.update(&s.db).await.unwrap();
+    let mut second = rows.next().unwrap().into_active_model();
+    second.description = Set("\r=3+4".into());
+    second.update(&s.db).await.unwrap();
+
+    let (status, _, csv) = download(&s, &c, "orig", "csv").await;
+    assert_eq!(status, 200);
+    assert!(csv.contains("'\t=1+2"), "tab escaped: {csv:?}");
+    assert!(csv.contains("'\r=3+4"), "carriage return escaped: {csv:?}");
+    assert!(
+        csv.contains(",'+1@example.com,"),
+        "assignee escaped: {csv:?}"
+    );
+    assert!(!csv.contains(",+1@example.com,"), "{csv:?}");
+    let back = app::import::csv_items::parse(&csv).unwrap();
+    assert!(
+        back.iter()
+            .any(|r| r.assignee.as_deref() == Some("+1@example.com")),
+        "the assignee reads back without its '"
+    );
+}
+
+/// An export is a download: a browser loading it as an image (an `<img>` in some page, say,
+/// pointing at the PDF) is refused, so no page can make its viewers render exports.
+#[tokio::test]
+async fn exports_are_not_page_resources() {
+    let s = TestServer::start().await;
+    let (c, _) = orig(&s).await;
+    for (dest, expected) in [
+        ("image", 403),
+        ("script", 403),
+        ("document", 200),
+        ("empty", 200),
+    ] {
+        let res = c
+            .get(s.url("/p/orig/export/md"))
+            .header("sec-fetch-dest", dest)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), expected, "{dest}");
+    }
+}

@@ -444,3 +444,292 @@ async fn bad_documents_get_field_errors_and_write_nothing() {
     assert_eq!(projects::Entity::find().count(&s.db).await.unwrap(), 1);
     assert_eq!(items::Entity::find().count(&s.db).await.unwrap(), 1);
 }
+
+/// Import decides access before it reads, and a document is capped. A CSV of 50,000 distinct
+/// categories is refused at once: unread from a user with no team (the reader used to parse and
+/// check all of it first, with look-ups quadratic in the categories: minutes of a core), and as
+/// a field error naming the limit from the team's owner. `/healthz` answers meanwhile.
+#[tokio::test]
+async fn a_huge_import_is_refused_before_it_is_read() {
+    let s = TestServer::start().await;
+    let (owner, team) = s.admin_with_team().await;
+    let csv: String = std::iter::once("category,title\n".to_owned())
+        .chain((0..50_000).map(|i| format!("Category {i},Item {i}\n")))
+        .collect();
+    s.add_user("eve@example.com", false).await;
+    let eve = s.client();
+    s.login(&eve, "eve@example.com", crate::support::PASSWORD)
+        .await;
+    let form = [
+        ("team_id", team.as_str()),
+        ("format", "csv"),
+        ("document", csv.as_str()),
+    ];
+    let health = async {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        s.client()
+            .get(s.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    let (import, health) = tokio::join!(s.call(&eve, "run_import", &form), health);
+    assert_eq!(health, 200);
+    assert!(
+        matches!(import.status().as_u16(), 403 | 404),
+        "{}",
+        import.status()
+    );
+    let preview = s.call(&eve, "preview_import", &form).await;
+    assert!(matches!(preview.status().as_u16(), 403 | 404));
+
+    for endpoint in ["run_import", "preview_import"] {
+        let (status, body) = error_kind(s.call(&owner, endpoint, &form).await).await;
+        assert_eq!(status, 422, "{endpoint}: {body}");
+        let message = body["detail"]["document"].as_str().unwrap_or_default();
+        assert!(message.contains("may hold at most 5000 items"), "{message}");
+    }
+    // 600 categories of one item each: over the category limit.
+    let csv: String = std::iter::once("category,title\n".to_owned())
+        .chain((0..600).map(|i| format!("Category {i},Item {i}\n")))
+        .collect();
+    let form = [
+        ("team_id", team.as_str()),
+        ("format", "csv"),
+        ("document", csv.as_str()),
+    ];
+    let (status, body) = error_kind(s.call(&owner, "preview_import", &form).await).await;
+    assert_eq!(status, 422, "{body}");
+    let message = body["detail"]["document"].as_str().unwrap_or_default();
+    assert!(message.contains("at most 500 categories"), "{message}");
+
+    // Items and risks have their limits too (JSON, one category).
+    let items: Vec<serde_json::Value> = (0..5_001)
+        .map(|i| serde_json::json!({ "title": format!("Item {i}"), "priority": "low", "status": "open" }))
+        .collect();
+    let json = serde_json::json!({
+        "format": "preflight",
+        "version": 1,
+        "project": { "name": "Big" },
+        "categories": [{ "name": "All", "items": items }],
+    })
+    .to_string();
+    let (status, body) = error_kind(
+        s.call(
+            &owner,
+            "preview_import",
+            &[
+                ("team_id", team.as_str()),
+                ("format", "json"),
+                ("document", json.as_str()),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let message = body["detail"]["document"].as_str().unwrap_or_default();
+    assert!(message.contains("at most 5000 items"), "{message}");
+    assert_eq!(
+        projects::Entity::find().count(&s.db).await.unwrap(),
+        0,
+        "nothing was written"
+    );
+}
+
+/// A Preflight JSON document of one item in "Ops", with `item`'s fields (and a project that
+/// requires evidence when `evidence_required`).
+fn one_item_json(item: serde_json::Value, evidence_required: bool) -> String {
+    serde_json::json!({
+        "format": "preflight",
+        "version": 1,
+        "project": { "name": "Rules", "slug": "rules", "evidence_required": evidence_required },
+        "categories": [{ "name": "Ops", "items": [item] }],
+    })
+    .to_string()
+}
+
+/// An import follows the rules a change in the checklist follows, and cannot put words in
+/// anyone's mouth: an editor's imported comments are the editor's (the document's author and
+/// date kept in the text), a done item in a project that requires evidence needs some, an
+/// acceptance cannot end in the past, and an evidence link must be a web link.
+#[tokio::test]
+async fn an_import_applies_the_checklist_rules_and_forges_no_comments() {
+    let s = TestServer::start().await;
+    let (admin, team) = s.admin_with_team().await;
+    s.add_user("ed@example.com", false).await;
+    s.call_ok(
+        &admin,
+        "add_member",
+        &[
+            ("team_id", &team),
+            ("email", "ed@example.com"),
+            ("role", "editor"),
+        ],
+    )
+    .await;
+    let ed = s.client();
+    s.login(&ed, "ed@example.com", crate::support::PASSWORD)
+        .await;
+    let import = |c: &reqwest::Client, json: String| {
+        let (c, team) = (c.clone(), team.clone());
+        let s = &s;
+        async move {
+            error_kind(
+                s.call(
+                    &c,
+                    "run_import",
+                    &[
+                        ("team_id", team.as_str()),
+                        ("format", "json"),
+                        ("document", json.as_str()),
+                    ],
+                )
+                .await,
+            )
+            .await
+        }
+    };
+    let refused = [
+        (
+            serde_json::json!({ "title": "Backups", "status": "done" }),
+            true,
+            "requires",
+        ),
+        (
+            serde_json::json!({ "title": "Backups", "status": "accepted_risk",
+                "status_reason": "later", "accepted_until": "2020-01-01" }),
+            false,
+            "already past",
+        ),
+        (
+            serde_json::json!({ "title": "Backups", "evidence_url": "javascript:alert(1)" }),
+            false,
+            "https://",
+        ),
+    ];
+    for (item, evidence_required, says) in refused {
+        let (status, body) = import(&ed, one_item_json(item, evidence_required)).await;
+        assert_eq!(status, 422, "{body}");
+        let message = body["detail"]["document"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{message}");
+    }
+    assert_eq!(projects::Entity::find().count(&s.db).await.unwrap(), 0);
+
+    let with_comment = one_item_json(
+        serde_json::json!({ "title": "Backups", "comments": [
+            { "author": "ada@example.com", "created_at": "2020-05-01T09:30:00Z",
+              "body": "Approved by me." }
+        ] }),
+        false,
+    );
+    let (status, body) = import(&ed, with_comment).await;
+    assert_eq!(status, 200, "{body}");
+    let comment = app::entities::item_comments::Entity::find()
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let ed_id = s.auth_user("ed@example.com").await.id;
+    assert_eq!(comment.author_id, Some(ed_id), "the importer wrote it");
+    assert!(
+        comment
+            .body
+            .contains("written by ada@example.com on 2020-05-01"),
+        "{}",
+        comment.body
+    );
+    let event = app::entities::audit_events::Entity::find()
+        .all(&s.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .rfind(|e| e.action == "imported")
+        .unwrap();
+    assert!(
+        event
+            .after
+            .unwrap_or_default()
+            .contains("\"comments_added\":1"),
+        "the import's audit event counts its comments"
+    );
+}
+
+/// A project holds at most 5,000 items: one more, by hand or by import, is a field error.
+#[tokio::test]
+async fn a_project_holds_at_most_5000_items() {
+    let s = TestServer::start().await;
+    let (c, team) = s.admin_with_team().await;
+    let csv: String = std::iter::once("category,title\n".to_owned())
+        .chain((0..5_000).map(|i| format!("Ops,Item {i}\n")))
+        .collect();
+    s.call_ok(
+        &c,
+        "run_import",
+        &[
+            ("team_id", team.as_str()),
+            ("format", "csv"),
+            ("document", csv.as_str()),
+        ],
+    )
+    .await;
+    let project = projects::Entity::find().one(&s.db).await.unwrap().unwrap();
+    let category = categories::Entity::find()
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let (status, body) = error_kind(
+        s.call(
+            &c,
+            "create_item",
+            &[
+                ("category_id", category.as_str()),
+                ("title", "One more"),
+                ("priority", "low"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["detail"]["title"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("at most 5000 items"),
+        "{body}"
+    );
+    let (status, body) = error_kind(
+        s.call(
+            &c,
+            "run_import",
+            &[
+                ("project", project.slug.as_str()),
+                ("format", "csv"),
+                ("document", "category,title\nOps,Another\n"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["detail"]["document"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("at most 5000 items"),
+        "{body}"
+    );
+    assert_eq!(
+        items::Entity::find()
+            .filter(items::Column::ProjectId.eq(project.id))
+            .count(&s.db)
+            .await
+            .unwrap(),
+        5_000
+    );
+}

@@ -22,6 +22,7 @@ mod projects_http;
 mod report_http;
 mod reviews_http;
 mod risks_http;
+mod rpc_battery;
 mod security_http;
 mod support;
 mod teams_http;

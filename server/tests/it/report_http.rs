@@ -594,3 +594,47 @@ async fn a_share_link_can_show_one_final_review_and_bad_input_is_a_field_error()
         "nothing made by bad input"
     );
 }
+
+/// A review's report shows only what the review froze: due dates, efforts, reasons and
+/// acceptances written after it do not appear on its share link (the live report has them).
+#[tokio::test]
+async fn a_review_report_shows_nothing_written_after_the_review() {
+    use app::entities::items;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+    let s = TestServer::start().await;
+    let (c, _) = pay(&s).await;
+    final_review(&s, &c).await;
+    for item in items::Entity::find().all(&s.db).await.unwrap() {
+        let mut am = item.into_active_model();
+        am.due_date = Set(chrono::NaiveDate::from_ymd_opt(2031, 3, 4));
+        am.effort_hours = Set(Some(777.0));
+        am.status_reason = Set("Written after the review".into());
+        am.update(&s.db).await.unwrap();
+    }
+    let text = |path: String| {
+        let s = &s;
+        async move {
+            s.client()
+                .get(s.url(&path))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let review = text(share(&s, &c, &[("review", "v1")]).await).await;
+    assert!(review.contains("Review 1"), "{review}");
+    for later in ["2031-03-04", "777", "Written after the review"] {
+        assert!(
+            !review.contains(later),
+            "{later} shows in the review's report"
+        );
+    }
+    let live = text(share(&s, &c, &[]).await).await;
+    assert!(
+        live.contains("2031-03-04"),
+        "the live report shows due dates"
+    );
+}

@@ -169,3 +169,211 @@ async fn https_base_url_makes_cookies_secure_and_checks_origin_against_it() {
     assert!(cookie.contains("; secure"), "{cookie}");
     assert!(res.headers().contains_key("strict-transport-security"));
 }
+
+/// Sign-in goes only to a local path: `next` values that browsers read as another site (tabs
+/// and newlines are dropped by them, so `/\t/evil.example` is `//evil.example`) go home, and
+/// none of them breaks the response (a newline used to panic building `Location`).
+#[tokio::test]
+async fn sign_in_never_sends_the_browser_off_site() {
+    let s = TestServer::start().await;
+    s.setup_admin(&s.client(), "ada@example.com").await;
+
+    // The login page carries `next` from its URL into the form as it is.
+    let page = s
+        .page(&s.client(), "/login?next=/%09/evil.example")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"name="next""#), "{page}");
+
+    for (next, expected) in [
+        (
+            "/p/shop/checklist?status=open",
+            "/p/shop/checklist?status=open",
+        ),
+        ("/\t/evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("/\r\n/evil.example", "/"),
+        ("/\0evil", "/"),
+        ("/\\evil.example", "/"),
+        ("/caf\u{e9}", "/"),
+    ] {
+        let c = s.client();
+        let res = c
+            .post(s.url("/rpc/login"))
+            .header("origin", s.url(""))
+            .header("accept", "text/html")
+            .form(&[
+                ("email", "ada@example.com"),
+                ("password", PASSWORD),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 302, "{next:?}");
+        assert_eq!(res.headers()["location"], expected, "{next:?}");
+        assert!(session_set_cookie(&res).is_some(), "{next:?}: signed in");
+    }
+}
+
+/// A page shows only errors this site produced for it. Leptos reads a form's error from the
+/// page's URL (`__path`, `__err`), so any link could make any page say anything ("call this
+/// number"). Errors in a URL are now ignored; a native post's error reaches its page through a
+/// short-lived cookie its own response sets, and the enhancement's through a request header,
+/// neither of which a link can carry.
+#[tokio::test]
+async fn a_link_cannot_make_a_page_show_its_own_error_text() {
+    use app::error::AppError;
+    use server_fn::error::ServerFnUrlError;
+    let s = TestServer::start().await;
+    s.setup_admin(&s.client(), "ada@example.com").await;
+    let bait = "Your account is locked. Call +1 555 0100.";
+    let crafted = ServerFnUrlError::new("/rpc/login", AppError::Conflict(bait.into()))
+        .to_url(&s.url("/login"))
+        .unwrap();
+    let pairs = crafted.query().unwrap().to_owned();
+    let c = s.client();
+    let html = s
+        .page(&c, &format!("/login?{pairs}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Sign in"), "{html}");
+    assert!(!html.contains(bait), "an error in the URL is shown");
+
+    // The enhancement's header is believed (a link cannot send headers).
+    let html = c
+        .get(s.url("/login"))
+        .header("accept", "text/html")
+        .header("x-preflight-error", &pairs)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(bait));
+
+    // A native post's own error shows on the page it goes back to, once.
+    let res = c
+        .post(s.url("/rpc/login"))
+        .header("origin", s.url(""))
+        .header("accept", "text/html")
+        .header("referer", s.url("/login?next=/teams"))
+        .form(&[
+            ("email", "ada@example.com"),
+            ("password", "wrong password!"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(!location.contains("__err"), "{location}");
+    assert!(location.contains("/login?next="), "{location}");
+    let page = |c: &reqwest::Client, url: String| {
+        let c = c.clone();
+        async move {
+            c.get(url)
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let html = page(&c, location.clone()).await;
+    assert!(html.contains("Email or password is incorrect."), "{html}");
+    let html = page(&c, location).await;
+    assert!(
+        !html.contains("Email or password is incorrect."),
+        "shown once"
+    );
+}
+
+/// A client that sends its headers a byte at a time, or keeps a connection open without a
+/// request, is cut off after the header-read timeout (it used to hold the connection for ever).
+#[tokio::test]
+async fn slow_and_idle_connections_are_closed() {
+    use preflight_server::listen::ListenLimits;
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = crate::support::fresh_db().await;
+    preflight_server::db::migrate(&db).await.unwrap();
+    let limits = ListenLimits {
+        header_read_timeout: Duration::from_secs(1),
+        ..ListenLimits::default()
+    };
+    let s = TestServer::start_listening(db, Default::default(), limits).await;
+    let addr = s.base.trim_start_matches("http://").to_owned();
+
+    // Trickling headers: a byte every 200 ms, never finishing.
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let started = Instant::now();
+    let mut closed_after = None;
+    for b in
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".iter()
+    {
+        if slow.write_all(&[*b]).await.is_err() {
+            closed_after = Some(started.elapsed());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let mut buf = [0u8; 256];
+        // Anything read (a 408, the end of the stream, an error) means the server let go.
+        if tokio::time::timeout(Duration::from_millis(1), slow.read(&mut buf))
+            .await
+            .is_ok()
+        {
+            closed_after = Some(started.elapsed());
+            break;
+        }
+    }
+    let closed_after = closed_after.expect("the slow client was never cut off");
+    assert!(closed_after < Duration::from_secs(4), "{closed_after:?}");
+
+    // Idle after a request: closed too.
+    let mut idle = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = idle.read(&mut buf).await.unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    let rest = tokio::time::timeout(Duration::from_secs(5), idle.read(&mut buf)).await;
+    assert!(
+        matches!(rest, Ok(Ok(0) | Err(_))),
+        "an idle kept-alive connection stays open: {rest:?}"
+    );
+}
+
+/// Sign-in and setup take a few short fields: a large body is refused before it is read.
+#[tokio::test]
+async fn sign_in_refuses_a_large_body() {
+    let s = TestServer::start().await;
+    s.setup_admin(&s.client(), "ada@example.com").await;
+    let big = "x".repeat(64 * 1024);
+    let res = s
+        .client()
+        .post(s.url("/rpc/login"))
+        .header("origin", s.url(""))
+        .form(&[("email", "ada@example.com"), ("password", big.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    // The throttle saw nothing: no counter was made.
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    assert_eq!(
+        app::entities::login_throttle::Entity::find()
+            .count(&s.db)
+            .await
+            .unwrap(),
+        0
+    );
+}

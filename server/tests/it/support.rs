@@ -3,7 +3,7 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use app::state::AppSettings;
-use preflight_server::{app_state, db, leptos_options, router::build_router};
+use preflight_server::{app_state, db, leptos_options, listen::ListenLimits, router::build_router};
 use reqwest::{Client, Response, redirect::Policy};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, Statement};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -129,6 +129,15 @@ impl TestServer {
 
     /// A server over an existing (migrated) database: a restart, or a second instance.
     pub async fn start_on(db: DatabaseConnection, settings: AppSettings) -> Self {
+        Self::start_listening(db, settings, ListenLimits::default()).await
+    }
+
+    /// As [`TestServer::start_on`], with the listener's limits.
+    pub async fn start_listening(
+        db: DatabaseConnection,
+        settings: AppSettings,
+        limits: ListenLimits,
+    ) -> Self {
         let site = temp_dir(&format!("pf_site_{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(site.join("pkg")).unwrap();
         std::fs::write(site.join("pkg/preflight.css"), STATIC_CSS).unwrap();
@@ -136,13 +145,12 @@ impl TestServer {
         let addr: SocketAddr = listener.local_addr().unwrap();
         let state = app_state(db.clone(), settings, leptos_options(site, addr));
         let app = build_router(state);
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-        });
+        tokio::spawn(preflight_server::listen::serve(
+            listener,
+            app,
+            limits,
+            std::future::pending(),
+        ));
         TestServer {
             base: format!("http://{addr}"),
             db,
@@ -159,6 +167,7 @@ impl TestServer {
             .cookie_store(true)
             .redirect(Policy::none())
             .timeout(REQUEST_TIMEOUT)
+            .pool_idle_timeout(CLIENT_IDLE)
             .build()
             .unwrap()
     }
@@ -173,6 +182,7 @@ impl TestServer {
             .redirect(Policy::none())
             .default_headers(headers)
             .timeout(REQUEST_TIMEOUT)
+            .pool_idle_timeout(CLIENT_IDLE)
             .build()
             .unwrap()
     }
@@ -298,6 +308,11 @@ impl TestServer {
             .await
     }
 }
+
+/// A test client drops a kept-alive connection idle this long, well before the server closes
+/// it (`ListenLimits::header_read_timeout`): as browsers and proxies do, it never sends a
+/// request down a connection the server is closing at that moment.
+const CLIENT_IDLE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// No test request should take this long: a hung response fails its test instead of the run.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
