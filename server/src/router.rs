@@ -135,12 +135,8 @@ async fn export_download(
     user: Option<Extension<AuthUser>>,
     headers: http::HeaderMap,
 ) -> Response {
-    if is_subresource_load(&headers) {
-        return (
-            StatusCode::FORBIDDEN,
-            "exports are downloads, not page resources",
-        )
-            .into_response();
+    if let Some(refused) = refuse_subresource(&headers) {
+        return refused;
     }
     let Some(Extension(user)) = user else {
         return (StatusCode::FOUND, [(header::LOCATION, "/login")]).into_response();
@@ -266,12 +262,8 @@ async fn shared_pdf(
     Path(token): Path<String>,
     headers: http::HeaderMap,
 ) -> Response {
-    if is_subresource_load(&headers) {
-        return (
-            StatusCode::FORBIDDEN,
-            "exports are downloads, not page resources",
-        )
-            .into_response();
+    if let Some(refused) = refuse_subresource(&headers) {
+        return refused;
     }
     let file = match app::report::share::open(&state.db, &token).await {
         Ok((project, review)) => {
@@ -349,6 +341,17 @@ pub fn is_subresource_load(headers: &http::HeaderMap) -> bool {
         .get("sec-fetch-dest")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|dest| !matches!(dest, "document" | "empty" | "iframe" | "frame"))
+}
+
+/// A 403 for [`is_subresource_load`] requests.
+fn refuse_subresource(headers: &http::HeaderMap) -> Option<Response> {
+    is_subresource_load(headers).then(|| {
+        (
+            StatusCode::FORBIDDEN,
+            "exports are downloads, not page resources",
+        )
+            .into_response()
+    })
 }
 
 #[cfg(test)]

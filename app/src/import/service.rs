@@ -279,6 +279,11 @@ fn check(doc: &Document) -> Result<(), AppError> {
             }
         }
     }
+    nothing_imported(problems)
+}
+
+/// `Ok` without problems, else the `document` error naming the first ten of them.
+fn nothing_imported(problems: Vec<String>) -> Result<(), AppError> {
     if problems.is_empty() {
         return Ok(());
     }
@@ -927,15 +932,7 @@ fn check_rules(
             }
         }
     }
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let n = problems.len();
-    let mut message = problems.into_iter().take(10).collect::<Vec<_>>().join("; ");
-    if n > 10 {
-        message.push_str(&format!("; and {} more", n - 10));
-    }
-    Err(document_error(format!("Nothing was imported. {message}.")))
+    nothing_imported(problems)
 }
 
 /// Risks must lie on the project's matrix (merging into a project with a 3 × 3 matrix).

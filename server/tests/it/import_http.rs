@@ -558,20 +558,7 @@ fn one_item_json(item: serde_json::Value, evidence_required: bool) -> String {
 async fn an_import_applies_the_checklist_rules_and_forges_no_comments() {
     let s = TestServer::start().await;
     let (admin, team) = s.admin_with_team().await;
-    s.add_user("ed@example.com", false).await;
-    s.call_ok(
-        &admin,
-        "add_member",
-        &[
-            ("team_id", &team),
-            ("email", "ed@example.com"),
-            ("role", "editor"),
-        ],
-    )
-    .await;
-    let ed = s.client();
-    s.login(&ed, "ed@example.com", crate::support::PASSWORD)
-        .await;
+    let ed = s.member(&admin, &team, "ed@example.com", "editor").await;
     let import = |c: &reqwest::Client, json: String| {
         let (c, team) = (c.clone(), team.clone());
         let s = &s;

@@ -4,7 +4,7 @@
 
 use sea_orm::EntityTrait;
 
-use crate::support::{PASSWORD, TestServer};
+use crate::support::TestServer;
 
 /// The field names the server functions take, so every function gets its own fields malformed.
 const FIELDS: [&str; 46] = [
@@ -137,17 +137,7 @@ async fn saved(db: &sea_orm::DatabaseConnection) -> Vec<String> {
 async fn every_server_function_refuses_malformed_input_cleanly() {
     let s = TestServer::start().await;
     let (admin, team) = s.admin_with_team().await;
-    s.add_user("ed@example.com", false).await;
-    s.call_ok(
-        &admin,
-        "add_member",
-        &[
-            ("team_id", &team),
-            ("email", "ed@example.com"),
-            ("role", "editor"),
-        ],
-    )
-    .await;
+    let ed = s.member(&admin, &team, "ed@example.com", "editor").await;
     let doc = "# Shop\n\n## Security\n- [ ] 🔴 Rotate secrets\n- [x] TLS everywhere\n";
     s.call_ok(
         &admin,
@@ -159,8 +149,6 @@ async fn every_server_function_refuses_malformed_input_cleanly() {
         ],
     )
     .await;
-    let ed = s.client();
-    assert_eq!(s.login(&ed, "ed@example.com", PASSWORD).await.status(), 200);
     let before = saved(&s.db).await;
 
     let mut paths: Vec<(String, reqwest::Method)> = server_fn::axum::server_fn_paths()

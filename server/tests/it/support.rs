@@ -302,6 +302,21 @@ impl TestServer {
         .unwrap()
     }
 
+    /// A new account `email` in `team` with `role`, added by the team's owner `by`; returns
+    /// its signed-in client.
+    pub async fn member(&self, by: &Client, team: &str, email: &str, role: &str) -> Client {
+        self.add_user(email, false).await;
+        self.call_ok(
+            by,
+            "add_member",
+            &[("team_id", team), ("email", email), ("role", role)],
+        )
+        .await;
+        let client = self.client();
+        assert_eq!(self.login(&client, email, PASSWORD).await.status(), 200);
+        client
+    }
+
     /// Signs the client in.
     pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
         self.call(client, "login", &[("email", email), ("password", password)])
