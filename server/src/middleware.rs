@@ -257,9 +257,8 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
 /// everything else. Past it the request is dropped (its transaction rolls back) and the client
 /// gets a 503 with `Retry-After`.
 pub fn deadline_for(path: &str) -> std::time::Duration {
-    let export = path.starts_with("/share/")
-        || (path.starts_with("/p/") && path.contains("/export/"))
-        || path.starts_with("/api/v1/projects/") && path.contains("/export");
+    let export =
+        path.starts_with("/share/") || (path.starts_with("/p/") && path.contains("/export/"));
     std::time::Duration::from_secs(if export { 120 } else { 30 })
 }
 
