@@ -41,9 +41,9 @@ pub enum AppError {
     /// given.
     #[error("Too many failed sign-in attempts. Try again in {}.", wait_text(*.0))]
     TooManyAttempts(u64),
-    /// The server is at its limit for this kind of work (PDF renders at once); retry after the
-    /// seconds given.
-    #[error("The server is busy with other reports. Try again in {}.", wait_text(*.0))]
+    /// The server is at its limit for this kind of work (PDF renders at once), or the database
+    /// set this request's transaction aside for a concurrent one; retry after the seconds given.
+    #[error("The server is busy with other work. Try again in {}.", wait_text(*.0))]
     Busy(u64),
     /// Anything else. Logged in full on the server.
     #[error("Something went wrong on our side; it has been logged.")]
@@ -109,26 +109,34 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        if is_unstorable_text(&err) {
-            return AppError::BadRequest;
+        match database_code(&err).as_deref() {
+            // Text PostgreSQL refuses to store or compare: a NUL character (SQLSTATE 22021) or
+            // one its encoding lacks (22P05). That is the request's fault, so a 400, not a 500
+            // (found by the malformed-input battery: every text field took a NUL through).
+            Some("22021" | "22P05") => AppError::BadRequest,
+            // The database gave up on this transaction for another's sake: a deadlock
+            // (40P01), a serialization failure (40001), SQLite still busy after its timeout
+            // (5). Nothing was written; the same request may well succeed in a moment.
+            Some("40P01" | "40001" | "5") => {
+                tracing::warn!(error = %err, "transaction gave way to a concurrent one");
+                AppError::Busy(1)
+            }
+            _ => AppError::internal("database error", err),
         }
-        AppError::internal("database error", err)
     }
 }
 
-/// Text PostgreSQL refuses to store or compare: a NUL character (SQLSTATE 22021) or one its
-/// encoding lacks (22P05). That is the request's fault, so a 400, not a 500 (found by the
-/// malformed-input battery: every text field took a NUL through to the database).
+/// The database's own error code (PostgreSQL's SQLSTATE, SQLite's result code), if any.
 #[cfg(feature = "ssr")]
-fn is_unstorable_text(err: &sea_orm::DbErr) -> bool {
+fn database_code(err: &sea_orm::DbErr) -> Option<String> {
     use sea_orm::{DbErr, RuntimeErr};
     let (DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e))) = err
     else {
-        return false;
+        return None;
     };
     e.as_database_error()
         .and_then(|d| d.code())
-        .is_some_and(|code| code == "22021" || code == "22P05")
+        .map(|code| code.into_owned())
 }
 
 #[cfg(feature = "ssr")]

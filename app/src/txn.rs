@@ -14,3 +14,30 @@ pub async fn begin<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr>
     })
     .await
 }
+
+/// Writes `row`'s changed columns only if the row is still at `version` in `column`: `None`
+/// when someone changed it since it was read (the caller reports a conflict), never a silent
+/// overwrite. For writes that read a row, decide, then write it back (imports, resizes).
+pub async fn update_at_version<A, C>(
+    db: &impl sea_orm::ConnectionTrait,
+    row: A,
+    column: C,
+    version: i32,
+) -> Result<Option<<A::Entity as sea_orm::EntityTrait>::Model>, DbErr>
+where
+    A: sea_orm::ActiveModelTrait,
+    C: sea_orm::ColumnTrait,
+    <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+{
+    use sea_orm::{EntityTrait, QueryFilter};
+    match <A::Entity as EntityTrait>::update(row)
+        .validate()?
+        .filter(column.eq(version))
+        .exec(db)
+        .await
+    {
+        Ok(model) => Ok(Some(model)),
+        Err(DbErr::RecordNotUpdated) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

@@ -22,6 +22,9 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Bumped by database triggers whenever the project's items or categories change.
     pub score_revision: i64,
+    /// Bumped by every change to the name, description or threshold (the fields an edit sends
+    /// whole): an edit from an older copy is refused.
+    pub version: i32,
     #[sea_orm(belongs_to, from = "team_id", to = "id")]
     pub team: BelongsTo<super::teams::Entity>,
 }

@@ -860,7 +860,8 @@ async fn write_document(
         }
     };
     check_people(&doc, &members)?;
-    let (matrix, _) = matrix_of(&txn, project.id).await?;
+    let (matrix, seen) = matrix_of(&txn, project.id).await?;
+    crate::risks::service::hold_matrix(&txn, project.id, seen).await?;
     check_risks_fit(&doc, &matrix)?;
     let plan = plan(&doc, &cats, &rows, &risk_titles, &members);
     check_rules(&doc, &plan, &rows, &project, Utc::now().date_naive())?;
@@ -1034,7 +1035,14 @@ async fn write(
                     am.assessor_score = Set(c.assessor_score);
                     am.version = Set(row.version + 1);
                     am.updated_at = Set(now);
-                    let after = am.update(txn).await?;
+                    let after = crate::txn::update_at_version(
+                        txn,
+                        am,
+                        categories::Column::Version,
+                        row.version,
+                    )
+                    .await?
+                    .ok_or_else(|| changed_meanwhile("category", &row.name))?;
                     record(
                         txn,
                         &actor,
@@ -1197,6 +1205,15 @@ async fn insert_category(
     .await?)
 }
 
+/// A row the import read changed before the import wrote it (someone saved it meanwhile): the
+/// import stops and nothing of it is kept, rather than overwrite that change.
+fn changed_meanwhile(what: &str, name: &str) -> AppError {
+    AppError::Conflict(format!(
+        "The {what} “{name}” was changed while the document was being imported, so nothing \
+         was imported. Import it again to apply it on top of that change."
+    ))
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn update_item(
     txn: &impl ConnectionTrait,
@@ -1263,7 +1280,9 @@ async fn update_item(
     am.version = Set(r.version + 1);
     am.updated_by = Set(Some(user.id));
     am.updated_at = Set(now);
-    let after = am.update(txn).await?;
+    let after = crate::txn::update_at_version(txn, am, items::Column::Version, r.version)
+        .await?
+        .ok_or_else(|| changed_meanwhile("item", &r.title))?;
     record(
         txn,
         actor,

@@ -70,10 +70,12 @@ pub async fn move_project(slug: String, team_id: i32) -> Result<(), AppError> {
     super::service::move_to_team(&db()?, &require_user()?, &slug, team_id).await
 }
 
-/// Changes the project's name, description and readiness threshold (editors).
+/// Changes the project's name, description and readiness threshold (editors), if they are
+/// still at `version`.
 #[server(prefix = "/rpc", endpoint = "update_project")]
 pub async fn update_project(
     slug: String,
+    version: i32,
     name: String,
     #[server(default)] description: String,
     threshold: i32,
@@ -84,6 +86,7 @@ pub async fn update_project(
         &db()?,
         &require_user()?,
         &slug,
+        version,
         ProjectEdit {
             name,
             description,
@@ -91,4 +94,5 @@ pub async fn update_project(
         },
     )
     .await
+    .map(drop)
 }

@@ -79,6 +79,8 @@ pub struct ProjectView {
     pub description: String,
     /// Readiness threshold (0–100).
     pub threshold: i32,
+    /// Version of the name, description and threshold: an edit sends it back.
+    pub version: i32,
     /// Owning team's id.
     pub team_id: i32,
     /// What the viewer may do here.

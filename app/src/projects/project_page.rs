@@ -124,6 +124,7 @@ fn EditProjectForm(p: ProjectView, action: ServerAction<UpdateProject>) -> impl 
             <ActionForm action attr:class="stack">
                 <FormError error=non_field_error(error) />
                 <input type="hidden" name="slug" value=p.slug />
+                <input type="hidden" name="version" value=p.version />
                 <label>
                     "Name" <input type="text" name="name" required maxlength="120" value=p.name />
                 </label>

@@ -2,8 +2,11 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    TransactionSession, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
 };
 use std::collections::HashMap;
 
@@ -52,13 +55,16 @@ pub struct ProjectEdit {
     pub threshold: i32,
 }
 
-/// Changes a project's name, description and threshold (editors and owners).
+/// Changes a project's name, description and threshold (editors and owners) if it is still at
+/// `version`, the one the user saw; returns the new version. An edit from an older copy is a
+/// conflict, never an overwrite of what was saved in between.
 pub async fn update(
     db: &(impl ConnectionTrait + TransactionTrait),
     user: &AuthUser,
     slug: &str,
+    version: i32,
     input: ProjectEdit,
-) -> Result<(), AppError> {
+) -> Result<i32, AppError> {
     let project = find_by_slug(db, slug).await?;
     authz::can_edit_project(db, user, &project).await?;
     let name = input.name.trim().to_owned();
@@ -82,24 +88,37 @@ pub async fn update(
         )
         .finish()?;
     let txn = crate::txn::begin(db).await?;
-    let before = audit_state(&project);
-    let mut active = project.into_active_model();
-    active.name = Set(name);
-    active.description = Set(description);
-    active.threshold = Set(input.threshold);
-    active.updated_at = Set(Utc::now());
-    let after = active.update(&txn).await?;
+    let res = projects::Entity::update_many()
+        .col_expr(projects::Column::Name, Expr::value(name))
+        .col_expr(projects::Column::Description, Expr::value(description))
+        .col_expr(projects::Column::Threshold, Expr::value(input.threshold))
+        .col_expr(projects::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(
+            projects::Column::Version,
+            Expr::col(projects::Column::Version).add(1),
+        )
+        .filter(projects::Column::Id.eq(project.id))
+        .filter(projects::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(crate::checklist::service::stale("project", None));
+    }
+    let after = projects::Entity::find_by_id(project.id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
     record(
         &txn,
         &Actor::from(user),
         Event::new("project", after.id, "updated")
             .in_project(&after)
-            .before(&before)
+            .before(&audit_state(&project))
             .after(&audit_state(&after)),
     )
     .await?;
     txn.commit().await?;
-    Ok(())
+    Ok(after.version)
 }
 
 /// Moves a project to another team. The user must own both the project's team and the target.
@@ -373,6 +392,7 @@ pub async fn get_visible(
         team_id: project.team_id,
         description: project.description,
         threshold: project.threshold,
+        version: project.version,
         permissions,
         move_targets,
     })

@@ -603,14 +603,40 @@ fn risk_state(r: &risks::Model, matrix: &RiskMatrix) -> serde_json::Value {
     })
 }
 
+/// A project's matrix and the version it was read at.
+type Matrix = (RiskMatrix, i32);
+
+/// Inside a risk write's transaction: holds the project's matrix still until the write commits
+/// (PostgreSQL: a lock on the project row, the one a resize takes; SQLite: the write lock the
+/// transaction already holds) and checks it is still the version the risk's steps were checked
+/// against. A resize in between is a conflict, never a risk left on a step the matrix no longer
+/// has. The lock is exclusive, not shared: the score triggers of an item written later in the
+/// same transaction (an import) update that row, and two shared holders upgrading would
+/// deadlock.
+pub(crate) async fn hold_matrix(
+    txn: &impl ConnectionTrait,
+    project_id: i32,
+    seen: i32,
+) -> Result<(), AppError> {
+    projects::Entity::find_by_id(project_id)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if matrix_of(txn, project_id).await?.1 != seen {
+        return Err(stale("risk matrix", None));
+    }
+    Ok(())
+}
+
 /// What a project allows in a risk: category ids and possible owners (`keep`: an owner who
 /// may stay although no longer a member).
 async fn allowed(
     db: &impl ConnectionTrait,
     project: &projects::Model,
     keep: Option<i32>,
-) -> Result<(RiskMatrix, Vec<i32>, Vec<i32>), AppError> {
-    let (matrix, _) = matrix_of(db, project.id).await?;
+) -> Result<(Matrix, Vec<i32>, Vec<i32>), AppError> {
+    let matrix = matrix_of(db, project.id).await?;
     let cats = categories::Entity::find()
         .filter(categories::Column::ProjectId.eq(project.id))
         .select_only()
@@ -670,9 +696,10 @@ pub async fn create_risk(
 ) -> Result<i32, AppError> {
     let project = find_by_slug(db, slug).await?;
     authz::can_edit_project(db, user, &project).await?;
-    let (matrix, cats, owners) = allowed(db, &project, None).await?;
+    let ((matrix, seen), cats, owners) = allowed(db, &project, None).await?;
     let v = check_risk(&input, &matrix, &cats, &owners)?;
     let txn = crate::txn::begin(db).await?;
+    hold_matrix(&txn, project.id, seen).await?;
     let r = insert_risk(&txn, user, &project, &matrix, v).await?;
     txn.commit().await?;
     Ok(r.id)
@@ -688,11 +715,12 @@ pub async fn update_risk(
 ) -> Result<i32, AppError> {
     let (risk, project) = risk_for(db, user, id).await?;
     authz::can_edit_project(db, user, &project).await?;
-    let (matrix, cats, owners) = allowed(db, &project, risk.owner_id).await?;
+    let ((matrix, seen), cats, owners) = allowed(db, &project, risk.owner_id).await?;
     let mut input = input_of(&risk);
     change(&mut input);
     let v = check_risk(&input, &matrix, &cats, &owners)?;
     let txn = crate::txn::begin(db).await?;
+    hold_matrix(&txn, project.id, seen).await?;
     let res = risks::Entity::update_many()
         .col_expr(risks::Column::Title, Expr::value(v.title))
         .col_expr(risks::Column::Description, Expr::value(v.description))
@@ -839,7 +867,7 @@ pub async fn create_from_item(
             "Only an open or in-progress critical or high item can become a risk.".into(),
         ));
     }
-    let (matrix, _) = matrix_of(db, project.id).await?;
+    let (matrix, seen) = matrix_of(db, project.id).await?;
     let (ls, is) = (
         matrix.likelihood_steps() as i32,
         matrix.impact_steps() as i32,
@@ -873,6 +901,7 @@ pub async fn create_from_item(
         target_impact: impact,
     };
     let txn = crate::txn::begin(db).await?;
+    hold_matrix(&txn, project.id, seen).await?;
     let r = insert_risk(&txn, user, &project, &matrix, v).await?;
     risk_items::ActiveModel {
         risk_id: Set(r.id),
@@ -986,10 +1015,25 @@ pub async fn save_matrix(
         v.check(true, field, message);
     }
     v.finish()?;
-    let (saved, saved_version) = matrix_of(db, project.id).await?;
+    let spec = serde_json::to_string(&matrix).map_err(|e| {
+        tracing::error!(error = %e, "serializing a risk matrix");
+        AppError::Internal
+    })?;
+    // The matrix and the risks are read inside the transaction and locked (PostgreSQL; SQLite
+    // holds the write lock): the project row keeps risks from being created or re-stepped
+    // against the old matrix (`hold_matrix`), the risk rows wait for any write in flight and
+    // are then read as it left them. Nothing is rescaled from an older copy.
+    let txn = crate::txn::begin(db).await?;
+    projects::Entity::find_by_id(project.id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (saved, saved_version) = matrix_of(&txn, project.id).await?;
     let rows = risks::Entity::find()
         .filter(risks::Column::ProjectId.eq(project.id))
-        .all(db)
+        .lock_exclusive()
+        .all(&txn)
         .await?;
     let moves = remaps(&rows, &saved, &matrix);
     if !moves.is_empty() && !input.confirm_remap {
@@ -1005,11 +1049,6 @@ pub async fn save_matrix(
     if version != saved_version {
         return Err(stale("risk matrix", None));
     }
-    let spec = serde_json::to_string(&matrix).map_err(|e| {
-        tracing::error!(error = %e, "serializing a risk matrix");
-        AppError::Internal
-    })?;
-    let txn = crate::txn::begin(db).await?;
     let now = Utc::now();
     if saved_version == 0 {
         risk_matrices::ActiveModel {
@@ -1055,7 +1094,11 @@ pub async fn save_matrix(
             active.version = Set(r.version + 1);
             active.updated_by = Set(Some(user.id));
             active.updated_at = Set(now);
-            active.update(&txn).await?;
+            // Every writer of a risk's steps holds the matrix (`hold_matrix`); a write that does
+            // not (none should) still cannot be overwritten unseen.
+            crate::txn::update_at_version(&txn, active, risks::Column::Version, r.version)
+                .await?
+                .ok_or_else(|| stale("risk", None))?;
         }
     }
     record(

@@ -118,6 +118,8 @@ pub async fn get(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectChange {
+    /// The `version` last read: a change to a project changed since is refused (409).
+    pub version: i32,
     /// Display name (1–120 characters).
     #[schema(min_length = 1, max_length = 120)]
     pub name: Option<String>,
@@ -129,11 +131,13 @@ pub struct ProjectChange {
     pub threshold: Option<i32>,
 }
 
-/// Renames a project, or changes its description or readiness threshold (editors).
+/// Renames a project, or changes its description or readiness threshold (editors), at the
+/// version last read.
 #[utoipa::path(patch, path = "/projects/{slug}", tag = "projects",
     params(("slug" = String, Path, description = "The project's slug")),
     request_body = ProjectChange,
-    responses((status = 200, body = ProjectView)))]
+    responses((status = 200, body = ProjectView), (status = 409, body = super::Problem,
+        content_type = "application/problem+json", description = "Stale version")))]
 pub async fn update(
     State(s): State<ApiState>,
     Writer(user): Writer,
@@ -145,6 +149,7 @@ pub async fn update(
         &s.app.db,
         &user,
         &slug,
+        body.version,
         service::ProjectEdit {
             name: body.name.unwrap_or(now.name),
             description: body.description.unwrap_or(now.description),

@@ -187,14 +187,41 @@ async fn projects_categories_items_and_comments_round_trip() {
     .await;
     assert!(is_problem(&not_json, 415), "{}", not_json.body);
 
-    let patched = patch(&s, &t, "/projects/payments-api", json!({"threshold": 80})).await;
+    let patched = patch(
+        &s,
+        &t,
+        "/projects/payments-api",
+        json!({"version": 1, "threshold": 80}),
+    )
+    .await;
     assert_eq!(patched.status, 200, "{}", patched.body);
     assert_eq!(patched.body["threshold"], 80);
+    assert_eq!(patched.body["version"], 2);
     assert_eq!(
         patched.body["name"], "Payments API",
         "fields left out keep their values"
     );
-    let bad = patch(&s, &t, "/projects/payments-api", json!({"threshold": 101})).await;
+    // A change based on the version before that one would undo it: refused, nothing written.
+    let stale = patch(
+        &s,
+        &t,
+        "/projects/payments-api",
+        json!({"version": 1, "threshold": 50, "description": "Old copy"}),
+    )
+    .await;
+    assert!(is_problem(&stale, 409), "{}", stale.body);
+    let now = get(&s, &t, "/projects/payments-api").await;
+    assert_eq!(now.body["threshold"], 80, "{}", now.body);
+    assert_eq!(now.body["description"], "", "{}", now.body);
+    let unversioned = patch(&s, &t, "/projects/payments-api", json!({"threshold": 70})).await;
+    assert_eq!(unversioned.status, 422, "{}", unversioned.body);
+    let bad = patch(
+        &s,
+        &t,
+        "/projects/payments-api",
+        json!({"version": 2, "threshold": 101}),
+    )
+    .await;
     assert!(bad.field_error("threshold").is_some(), "{}", bad.body);
 
     // Categories.

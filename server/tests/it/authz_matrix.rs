@@ -134,6 +134,14 @@ async fn fresh_template(s: &TestServer, n: usize) -> String {
     key.trim_start_matches("team:").to_owned()
 }
 
+/// The version `alpha-app` is at now (cells before may have changed it).
+async fn project_version(s: &TestServer) -> i32 {
+    app::projects::service::find_by_slug(&s.db, "alpha-app")
+        .await
+        .unwrap()
+        .version
+}
+
 /// A new category in `alpha-app`, created by the owner.
 async fn fresh_category(s: &TestServer, n: usize) -> i32 {
     use app::checklist::service::{CategoryInput, create_category};
@@ -705,6 +713,7 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                 "update_project",
                 &[
                     ("slug", "alpha-app".into()),
+                    ("version", project_version(s).await.to_string()),
                     ("name", "Alpha App".into()),
                     ("threshold", "80".into()),
                 ],
@@ -875,7 +884,9 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             api(
                 Method::PATCH,
                 "/projects/alpha-app",
-                Some(json!({"description": format!("Edit {n}")})),
+                Some(
+                    json!({"version": project_version(s).await, "description": format!("Edit {n}")}),
+                ),
             ),
         ),
         "POST /api/v1/projects/{slug}/categories" => (

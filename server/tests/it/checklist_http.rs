@@ -706,7 +706,12 @@ async fn the_portfolio_and_the_checklist_follow_every_change_made_after_a_view()
         .call(
             &c,
             "update_project",
-            &[("slug", "shop"), ("name", "Shop"), ("threshold", "99")],
+            &[
+                ("slug", "shop"),
+                ("version", "1"),
+                ("name", "Shop"),
+                ("threshold", "99"),
+            ],
         )
         .await;
     assert_eq!(res.status(), 200);

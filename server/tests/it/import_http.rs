@@ -720,3 +720,80 @@ async fn a_project_holds_at_most_5000_items() {
         5_000
     );
 }
+
+/// An import reads the project's items, decides, then writes the matching ones back. An edit
+/// committed in between must not be overwritten from the import's older copy: either the
+/// import applies on top of it, or it stops with a conflict and writes nothing. (Before, on
+/// PostgreSQL: the edit was lost and the item kept the edit's version number, so the next
+/// editor holding that version overwrote the import too.)
+#[tokio::test]
+async fn an_import_never_overwrites_an_edit_made_while_it_ran() {
+    use sea_orm::sea_query::Expr;
+    let s = TestServer::start().await;
+    let (c, team) = s.admin_with_team().await;
+    let res = s
+        .call(
+            &c,
+            "run_import",
+            &[
+                ("team_id", &team),
+                ("format", "markdown"),
+                ("document", "# Shop\n## Ops\n- [ ] Backups\n"),
+                ("slug", "shop"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let backups = || async {
+        items::Entity::find()
+            .filter(items::Column::Title.eq("Backups"))
+            .one(&s.db)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let id = backups().await.id;
+    // Someone raises the item to critical (version 2); it commits while the import runs.
+    let edit = app::txn::begin(&s.db).await.unwrap();
+    items::Entity::update_many()
+        .col_expr(items::Column::Priority, Expr::value("critical"))
+        .col_expr(items::Column::Version, Expr::value(2))
+        .filter(items::Column::Id.eq(id))
+        .exec(&edit)
+        .await
+        .unwrap();
+    let import = s.call(
+        &c,
+        "run_import",
+        &[
+            ("project", "shop"),
+            ("format", "markdown"),
+            ("document", "## Ops\n- [x] Backups\n"),
+        ],
+    );
+    let (res, ()) = tokio::join!(import, async {
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        sea_orm::TransactionSession::commit(edit).await.unwrap();
+    });
+    let (status, body) = error_kind(res).await;
+    let after = backups().await;
+    if status == 200 {
+        assert_eq!(after.status, "done");
+        assert_eq!(
+            after.version, 3,
+            "the import came after the edit's version 2"
+        );
+    } else {
+        assert_eq!(status, 409, "{body}");
+        assert!(body.to_string().contains("Backups"), "{body}");
+        assert_eq!(
+            (
+                after.status.as_str(),
+                after.priority.as_str(),
+                after.version
+            ),
+            ("open", "critical", 2),
+            "the edit stands and nothing of the import was written"
+        );
+    }
+}

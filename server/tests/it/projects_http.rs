@@ -42,6 +42,53 @@ async fn create_project_then_open_it() {
     let html = page.text().await.unwrap();
     assert!(html.contains("<h1>Payments API</h1>"), "{html}");
     assert!(html.contains("Card payments"));
+    assert!(
+        html.contains(r#"name="version" value="1""#),
+        "the edit form sends the version it shows"
+    );
+}
+
+/// Two people edit the project from the same page: the second save, based on the version the
+/// first one changed, is a conflict and does not undo the first.
+#[tokio::test]
+async fn an_edit_from_an_old_copy_of_the_project_is_refused() {
+    let s = TestServer::start().await;
+    let c = s.client();
+    s.setup_admin(&c, "ada@example.com").await;
+    let team = team_id(&s).await;
+    let made = s
+        .call(
+            &c,
+            "create_project",
+            &[("name", "Shop"), ("team_id", &team)],
+        )
+        .await;
+    assert_eq!(made.status(), 200);
+    let edit = |name: &'static str, threshold: &'static str| {
+        let (s, c) = (&s, &c);
+        async move {
+            s.call(
+                c,
+                "update_project",
+                &[
+                    ("slug", "shop"),
+                    ("version", "1"),
+                    ("name", name),
+                    ("threshold", threshold),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(edit("Shop", "90").await.status(), 200);
+    let (status, body) = error_kind(edit("Shop front", "80").await).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.to_string().contains("changed by"), "{body}");
+    let p: serde_json::Value = s.get_json(&c, "/rpc/get_project?slug=shop").await;
+    assert_eq!(
+        (&p["name"], &p["threshold"], &p["version"]),
+        (&"Shop".into(), &90.into(), &2.into())
+    );
 }
 
 #[tokio::test]

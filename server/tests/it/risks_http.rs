@@ -546,3 +546,52 @@ async fn a_register_read_costs_the_same_queries_for_5_and_300_risks() {
     );
     assert_eq!(per_size[0], per_size[1]);
 }
+
+/// A resize reads the risks, rescales them and writes them back. A risk someone changes while
+/// that runs must not be written back from the resize's older copy: either the resize rescales
+/// the changed risk, or it stops with a conflict and changes nothing. (Before: the risks were
+/// read outside the write's transaction and written back by id alone, so the change was lost
+/// and the risk's version did not even move past it.)
+#[tokio::test]
+async fn a_resize_never_writes_back_a_risk_changed_while_it_ran() {
+    use app::{entities::risks, risks::matrix::RiskMatrix};
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    let s = TestServer::start().await;
+    let (c, _, _) = shop(&s).await;
+    let (_, id) = create(
+        &s,
+        &c,
+        &[("title", "Outage"), ("likelihood", "2"), ("impact", "3")],
+    )
+    .await;
+    let id: i32 = serde_json::from_value(id).unwrap();
+    // Someone's edit in flight: likelihood 2 → 5 (version 2), not yet committed.
+    let edit = app::txn::begin(&s.db).await.unwrap();
+    risks::Entity::update_many()
+        .col_expr(risks::Column::Likelihood, Expr::value(5))
+        .col_expr(risks::Column::Version, Expr::value(2))
+        .filter(risks::Column::Id.eq(id))
+        .exec(&edit)
+        .await
+        .unwrap();
+    // Meanwhile the matrix shrinks to three likelihood steps; the edit commits while it runs.
+    let form = matrix_form(0, &RiskMatrix::with_size(3, 5), true);
+    let ((status, body), ()) = tokio::join!(save_matrix(&s, &c, &form), async {
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        sea_orm::TransactionSession::commit(edit).await.unwrap();
+    });
+    let r = risks::Entity::find_by_id(id)
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let matrix = s.get_json(&c, "/rpc/get_matrix_settings?slug=shop").await;
+    if status == 200 {
+        // 5 of 5 steps is 3 of 3; the edit's version 2, then the resize's 3.
+        assert_eq!((r.likelihood, r.version), (3, 3), "resize saved: {body}");
+    } else {
+        assert_eq!(status, 409, "{body}");
+        assert_eq!((r.likelihood, r.version), (5, 2), "the edit stands");
+        assert_eq!(matrix["version"], 0, "nor was the matrix saved: {matrix}");
+    }
+}
