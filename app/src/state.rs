@@ -120,28 +120,28 @@ pub fn current_user() -> Option<AuthUser> {
 /// The signed-in user, or `Unauthorized`.
 ///
 /// A user signed in with a temporary password (an administrator issued it) may only choose a
-/// new one: every other server function answers 403 until then (pages send them to
-/// `/account`, which renders on the server).
+/// new one: every other server function answers 403 until then, whether called over `/rpc/` or
+/// while the server renders a page other than `/account` (pages send them to `/account`).
 pub fn require_user() -> Result<AuthUser, AppError> {
     let user = current_user().ok_or(AppError::Unauthorized)?;
     if user.must_change_password {
         let path = use_context::<Parts>().map(|p| p.uri.path().to_owned());
-        if path.is_some_and(|p| {
-            p.starts_with("/rpc/") && !ALLOWED_BEFORE_NEW_PASSWORD.contains(&p.as_str())
-        }) {
+        if path.is_some_and(|p| !ALLOWED_BEFORE_NEW_PASSWORD.contains(&p.as_str())) {
             return Err(AppError::Forbidden);
         }
     }
     Ok(user)
 }
 
-/// What a user with a temporary password may call: choose a new one, sign out, and what the
-/// account page shows.
-const ALLOWED_BEFORE_NEW_PASSWORD: [&str; 5] = [
+/// Where a user with a temporary password may go: the account page and its own functions
+/// (choose a new password, sign out, see and end their sessions). The name of a server
+/// function here must be its real path: the authorization matrix checks each one.
+const ALLOWED_BEFORE_NEW_PASSWORD: [&str; 6] = [
+    "/account",
     "/rpc/change_password",
     "/rpc/logout",
     "/rpc/session_info",
-    "/rpc/list_sessions",
+    "/rpc/list_my_sessions",
     "/rpc/end_session",
 ];
 

@@ -141,6 +141,10 @@ async fn export_download(
     let Some(Extension(user)) = user else {
         return (StatusCode::FOUND, [(header::LOCATION, "/login")]).into_response();
     };
+    // A temporary password must be replaced first, as on the pages.
+    if user.must_change_password {
+        return (StatusCode::FOUND, [(header::LOCATION, "/account")]).into_response();
+    }
     let today = chrono::Utc::now().date_naive();
     download(
         app::export::export(

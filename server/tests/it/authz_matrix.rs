@@ -1071,6 +1071,43 @@ async fn restore_password(w: &World, principal: usize, hash: &str) {
     u.update(&w.s.db).await.unwrap();
 }
 
+/// Sends `req` with `client` (and for the REST API, `token`). `cell` names it in a panic.
+async fn send(
+    w: &World,
+    client: &Client,
+    token: Option<&str>,
+    req: &Req,
+    cell: &str,
+) -> reqwest::Response {
+    let mut builder = client.request(req.method.clone(), w.s.url(&req.path));
+    if req.bearer {
+        if let Some(token) = token {
+            builder = builder.bearer_auth(token);
+        }
+        if let Some(json) = &req.json {
+            builder = builder.json(json);
+        }
+    } else if req.method == Method::POST {
+        builder = builder.header("origin", &w.s.base).form(&req.form);
+    } else if !req.path.starts_with("/rpc/") {
+        builder = builder.header("accept", "text/html");
+    }
+    // A keep-alive connection the server closed at the wrong moment fails the send itself;
+    // that is the client's race, not an answer: send once more, and name the cell if it fails
+    // again.
+    let again = builder.try_clone();
+    match builder.send().await {
+        Ok(res) => res,
+        Err(first) => match again {
+            Some(again) if !first.is_timeout() => again
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{cell}: {first}; again: {e}")),
+            _ => panic!("{cell}: {first:?}"),
+        },
+    }
+}
+
 #[tokio::test]
 async fn every_endpoint_answers_each_principal_exactly() {
     let w = arrange().await;
@@ -1101,33 +1138,8 @@ async fn every_endpoint_answers_each_principal_exactly() {
             } else {
                 client_for(&w, p).await
             };
-            let mut builder = client.request(req.method.clone(), w.s.url(&req.path));
-            if is_api {
-                if let Some(token) = &w.tokens[p] {
-                    builder = builder.bearer_auth(token);
-                }
-                if let Some(json) = &req.json {
-                    builder = builder.json(json);
-                }
-            } else if req.method == Method::POST {
-                builder = builder.header("origin", &w.s.base).form(&req.form);
-            } else if !req.path.starts_with("/rpc/") {
-                builder = builder.header("accept", "text/html");
-            }
-            // A keep-alive connection the server closed at the wrong moment fails the send
-            // itself; that is the client's race, not an answer: send once more, and name the
-            // cell if it fails again.
-            let again = builder.try_clone();
-            let res = match builder.send().await {
-                Ok(res) => res,
-                Err(first) => match again {
-                    Some(again) if !first.is_timeout() => again
-                        .send()
-                        .await
-                        .unwrap_or_else(|e| panic!("{endpoint} as {name}: {first}; again: {e}")),
-                    _ => panic!("{endpoint} as {name}: {first:?}"),
-                },
-            };
+            let token = if is_api { w.tokens[p].as_deref() } else { None };
+            let res = send(&w, &client, token, &req, &format!("{endpoint} as {name}")).await;
             let status = res.status().as_u16();
             if status != expect[p] {
                 let body = res.text().await.unwrap_or_default();
@@ -1152,6 +1164,208 @@ async fn every_endpoint_answers_each_principal_exactly() {
         endpoints.len(),
         PRINCIPALS.len()
     );
+    assert!(
+        failures.is_empty(),
+        "{} of {cells} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Principals whose access was cut back after they signed in or got their token: each must
+/// answer exactly as what it was cut back to, on every endpoint.
+#[derive(Clone, Copy, Debug)]
+enum Reduced {
+    /// An editor who signed in (and made a write token), then was demoted to viewer.
+    Demoted,
+    /// An editor signed in with an administrator-issued temporary password.
+    MustChangePassword,
+    /// The editor's read-only token.
+    ReadToken,
+    /// The editor's token, past its expiry.
+    ExpiredToken,
+    /// The editor's token, revoked.
+    RevokedToken,
+}
+
+const VIEWER: usize = 2;
+const EDITOR: usize = 3;
+
+/// What a user on a temporary password may call before choosing their own: the account page's
+/// own functions. Everything else is 403 (server functions), a redirect to `/account` (pages,
+/// downloads) or 401 (tokens).
+const BEFORE_NEW_PASSWORD: [&str; 5] = [
+    "POST /rpc/change_password",
+    "POST /rpc/logout",
+    "GET /rpc/session_info",
+    "GET /rpc/list_my_sessions",
+    "POST /rpc/end_session",
+];
+
+/// The status `who` must get for `endpoint` (whose full row is `expect`), or `None` when the
+/// principal has no way to send that request (a token on a session endpoint, say).
+fn reduced_expect(who: Reduced, endpoint: &str, expect: &Row, req: &Req) -> Option<u16> {
+    let is_write = req.method != Method::GET;
+    match (who, req.bearer) {
+        (Reduced::Demoted, _) => Some(expect[VIEWER]),
+        (Reduced::MustChangePassword, true) => Some(401),
+        (Reduced::MustChangePassword, false) => Some(match endpoint {
+            e if BEFORE_NEW_PASSWORD.contains(&e) => expect[EDITOR],
+            "POST /rpc/login" | "POST /rpc/setup" => expect[EDITOR],
+            e if e.starts_with("GET /rpc/") || e.starts_with("POST /rpc/") => 403,
+            "GET /account" => 200,
+            "GET /share/{token}" | "GET /share/{token}/pdf" | "GET /healthz" | "GET /readyz" => 200,
+            "GET /api/v1/openapi.json" | "GET /api/v1/docs" => 200,
+            _ => 302,
+        }),
+        (Reduced::ReadToken, true) if is_write => Some(403),
+        (Reduced::ReadToken, true) => Some(expect[EDITOR]),
+        (Reduced::ExpiredToken | Reduced::RevokedToken, true) => Some(401),
+        (Reduced::ReadToken | Reduced::ExpiredToken | Reduced::RevokedToken, false) => None,
+    }
+}
+
+/// Adds the reduced principals' accounts and tokens to the world: the demoted user and the one
+/// on a temporary password (both Alpha editors), and the editor's read-only, expired and revoked
+/// tokens. Returns each principal's token.
+async fn arrange_reduced(w: &World) -> Vec<(Reduced, Option<String>)> {
+    use app::account::tokens;
+    let owner = w.s.auth_user("owner@example.com").await;
+    for email in ["demoted@example.com", "temporary@example.com"] {
+        user(&w.s, email, false).await;
+        app::teams::service::add_member(&w.s.db, &owner, w.alpha, email, TeamRole::Editor)
+            .await
+            .unwrap();
+    }
+    let token = |email: &'static str, scope: &'static str| async move {
+        let u = w.s.auth_user(email).await;
+        tokens::create(&w.s.db, &u, "reduced", scope, "")
+            .await
+            .unwrap()
+    };
+    let demoted = token("demoted@example.com", "write").await;
+    let temporary = token("temporary@example.com", "write").await;
+    let read = token("editor@example.com", "read").await;
+    let expired = token("editor@example.com", "write").await;
+    let revoked = token("editor@example.com", "write").await;
+    // The last two made are the expired one and the revoked one (newest first).
+    let editor = w.s.auth_user("editor@example.com").await;
+    let listed = tokens::list(&w.s.db, &editor).await.unwrap();
+    let (revoked_id, expired_id) = (listed[0].id, listed[1].id);
+    let row = app::entities::api_tokens::Entity::find_by_id(expired_id)
+        .one(&w.s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut row = row.into_active_model();
+    row.expires_at = Set(Some(chrono::Utc::now() - chrono::Duration::minutes(1)));
+    row.update(&w.s.db).await.unwrap();
+    tokens::revoke(&w.s.db, &editor, revoked_id).await.unwrap();
+    vec![
+        (Reduced::Demoted, Some(demoted)),
+        (Reduced::MustChangePassword, Some(temporary)),
+        (Reduced::ReadToken, Some(read)),
+        (Reduced::ExpiredToken, Some(expired)),
+        (Reduced::RevokedToken, Some(revoked)),
+    ]
+}
+
+/// Puts the reduced principal back where each cell starts: the demoted user signed in as an
+/// editor and then demoted by the owner (the session stays); the temporary-password user signed
+/// in on it. Returns the signed-in client (a plain one for the token principals).
+async fn reduced_client(w: &World, who: Reduced, hash: &str) -> Client {
+    use app::teams::service::change_role;
+    let c = w.s.client();
+    let owner = w.s.auth_user("owner@example.com").await;
+    match who {
+        Reduced::Demoted => {
+            let id = w.s.auth_user("demoted@example.com").await.id;
+            set_password(w, id, hash, false).await;
+            change_role(&w.s.db, &owner, w.alpha, id, TeamRole::Editor)
+                .await
+                .unwrap();
+            let res = w.s.login(&c, "demoted@example.com", PASSWORD).await;
+            assert_eq!(res.status(), 200);
+            change_role(&w.s.db, &owner, w.alpha, id, TeamRole::Viewer)
+                .await
+                .unwrap();
+        }
+        Reduced::MustChangePassword => {
+            let id = w.s.auth_user("temporary@example.com").await.id;
+            set_password(w, id, hash, true).await;
+            let res = w.s.login(&c, "temporary@example.com", PASSWORD).await;
+            assert_eq!(res.status(), 200);
+        }
+        _ => {}
+    }
+    c
+}
+
+/// Sets a user's password hash and "must change password" flag (a cell may have changed both).
+async fn set_password(w: &World, id: i32, hash: &str, must_change: bool) {
+    let u = app::entities::users::Entity::find_by_id(id)
+        .one(&w.s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut u = u.into_active_model();
+    u.password_hash = Set(hash.to_owned());
+    u.must_change_password = Set(must_change);
+    u.update(&w.s.db).await.unwrap();
+}
+
+/// Every endpoint, requested by every reduced principal: a member demoted while signed in, a
+/// user on a temporary password, and read-only, expired and revoked tokens on every REST call.
+#[tokio::test]
+async fn every_endpoint_answers_reduced_principals_as_what_they_were_reduced_to() {
+    let w = arrange().await;
+    let reduced = arrange_reduced(&w).await;
+    let hash =
+        app::entities::users::Entity::find_by_id(w.s.auth_user("owner@example.com").await.id)
+            .one(&w.s.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash;
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    let mut per = std::collections::BTreeMap::<String, usize>::new();
+    let mut n = 10_000;
+    for endpoint in &endpoints() {
+        for (who, token) in &reduced {
+            n += 1;
+            let (expect, req) = row(&w, endpoint, n).await;
+            let Some(want) = reduced_expect(*who, endpoint, &expect, &req) else {
+                continue;
+            };
+            cells += 1;
+            *per.entry(format!("{who:?}")).or_default() += 1;
+            let client = reduced_client(&w, *who, &hash).await;
+            let cell = format!("{endpoint} as {who:?}");
+            let res = send(&w, &client, token.as_deref(), &req, &cell).await;
+            let status = res.status().as_u16();
+            let location = res
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let body = res.text().await.unwrap_or_default();
+            if status != want {
+                let body: String = body.chars().take(160).collect();
+                failures.push(format!("{cell}: expected {want}, got {status} ({body})"));
+            } else if matches!(who, Reduced::MustChangePassword) && status == 302 {
+                // Sent to choose a password, and shown nothing of the project on the way.
+                if endpoint != "GET /login" && endpoint != "GET /setup" && location != "/account" {
+                    failures.push(format!("{cell}: redirected to {location:?}, not /account"));
+                }
+                if body.contains("Alpha App") {
+                    failures.push(format!("{cell}: the redirect's body shows the project"));
+                }
+            }
+        }
+    }
+    println!("reduced principals: {cells} cells checked ({per:?})");
     assert!(
         failures.is_empty(),
         "{} of {cells} cells wrong:\n{}",
