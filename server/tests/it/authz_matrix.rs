@@ -1373,3 +1373,549 @@ async fn every_endpoint_answers_reduced_principals_as_what_they_were_reduced_to(
         failures.join("\n")
     );
 }
+
+/// One team's side of the world, as its owner sees it: the owner's email and token, the team,
+/// and one of each object in its project.
+struct Side {
+    email: &'static str,
+    token: String,
+    slug: &'static str,
+    team: i32,
+    category: i32,
+    item: i32,
+    risk: i32,
+    /// A final review.
+    review: i32,
+    template: String,
+    share_link: i32,
+    /// A user who is a member of this side's team only.
+    member_only_here: i32,
+}
+
+/// One of each object in `slug`, made by `email` (its team's owner).
+async fn side(
+    w: &World,
+    email: &'static str,
+    slug: &'static str,
+    team: i32,
+    member_only_here: &str,
+) -> Side {
+    use app::{checklist::service as checklist, risks::service as risks};
+    let s = &w.s;
+    let by = s.auth_user(email).await;
+    let today = chrono::Utc::now().date_naive();
+    let category = checklist::create_category(
+        &s.db,
+        &by,
+        slug,
+        checklist::CategoryInput {
+            name: format!("{slug} probes"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let item = checklist::create_item(
+        &s.db,
+        &by,
+        category,
+        checklist::ItemInput {
+            title: format!("{slug} probe item"),
+            priority: "high".into(),
+            ..Default::default()
+        },
+        today,
+    )
+    .await
+    .unwrap();
+    let risk = risks::create_risk(
+        &s.db,
+        &by,
+        slug,
+        risks::RiskInput {
+            title: format!("{slug} probe risk"),
+            likelihood: "2".into(),
+            impact: "2".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let review = app::reviews::service::create(
+        &s.db,
+        &by,
+        slug,
+        app::reviews::service::ReviewInput {
+            title: format!("{slug} probe review"),
+            ..Default::default()
+        },
+        today,
+    )
+    .await
+    .unwrap();
+    app::reviews::service::finalize(&s.db, &by, review, 1, today)
+        .await
+        .unwrap();
+    let template = app::templates::service::save_project(
+        &s.db,
+        &by,
+        slug,
+        format!("{slug} probe template"),
+        String::new(),
+    )
+    .await
+    .unwrap();
+    app::report::share::create(&s.db, &by, slug, "probe", "", "")
+        .await
+        .unwrap();
+    let share_link = app::report::share::list(&s.db, &by, slug).await.unwrap()[0].id;
+    Side {
+        email,
+        token: app::account::tokens::create(&s.db, &by, "probes", "write", "")
+            .await
+            .unwrap(),
+        slug,
+        team,
+        category,
+        item,
+        risk,
+        review,
+        template,
+        share_link,
+        member_only_here: s.auth_user(member_only_here).await.id,
+    }
+}
+
+/// What a probe may change on the other side, counted: items (with their versions), links of
+/// risks to items, share links and whether they are live, templates, projects, comments,
+/// reviews, team members.
+async fn footprint(w: &World) -> Vec<String> {
+    use app::entities::*;
+    use sea_orm::{PaginatorTrait, QueryOrder};
+    let db = &w.s.db;
+    let mut out = vec![
+        format!(
+            "risk links {}",
+            risk_items::Entity::find().count(db).await.unwrap()
+        ),
+        format!(
+            "projects {}",
+            projects::Entity::find().count(db).await.unwrap()
+        ),
+        format!(
+            "comments {}",
+            item_comments::Entity::find().count(db).await.unwrap()
+        ),
+        format!(
+            "sign-offs {}",
+            review_signoffs::Entity::find().count(db).await.unwrap()
+        ),
+        format!(
+            "reviews {}",
+            reviews::Entity::find().count(db).await.unwrap()
+        ),
+        format!(
+            "templates {}",
+            templates::Entity::find().count(db).await.unwrap()
+        ),
+        format!(
+            "members {}",
+            team_members::Entity::find().count(db).await.unwrap()
+        ),
+        format!("risks {}", risks::Entity::find().count(db).await.unwrap()),
+    ];
+    for i in items::Entity::find()
+        .order_by_asc(items::Column::Id)
+        .all(db)
+        .await
+        .unwrap()
+    {
+        out.push(format!("item {} v{} {}", i.id, i.version, i.priority));
+    }
+    for l in share_links::Entity::find()
+        .order_by_asc(share_links::Column::Id)
+        .all(db)
+        .await
+        .unwrap()
+    {
+        out.push(format!(
+            "share {} {:?} {}",
+            l.id,
+            l.review_id,
+            l.revoked_at.is_some()
+        ));
+    }
+    out
+}
+
+/// Calls that name an object of the caller's own project together with one of another team's
+/// (or another team's object alone), made by each team's owner against the other team, both
+/// ways: each is refused with the status given, and nothing anywhere changes.
+#[tokio::test]
+async fn calls_mixing_two_teams_objects_are_refused_and_change_nothing() {
+    let w = arrange().await;
+    let beta = app::projects::service::find_by_slug(&w.s.db, "beta-app")
+        .await
+        .unwrap()
+        .team_id;
+    let alpha = side(
+        &w,
+        "owner@example.com",
+        "alpha-app",
+        w.alpha,
+        "editor@example.com",
+    )
+    .await;
+    let beta = side(
+        &w,
+        "other@example.com",
+        "beta-app",
+        beta,
+        "other@example.com",
+    )
+    .await;
+    let before = footprint(&w).await;
+    let mut failures = Vec::new();
+    let mut probes = 0;
+    for (me, them) in [(&alpha, &beta), (&beta, &alpha)] {
+        let c = w.s.client();
+        assert_eq!(w.s.login(&c, me.email, PASSWORD).await.status(), 200);
+        let mine = app::entities::items::Entity::find_by_id(me.item)
+            .one(&w.s.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .version
+            .to_string();
+        let cases: Vec<(&str, u16, Req)> = vec![
+            // A field error, as for an item that does not exist: nothing says it does.
+            (
+                "link my risk to their item",
+                422,
+                post(
+                    "link_risk_item",
+                    &[
+                        ("risk_id", me.risk.to_string()),
+                        ("item_id", them.item.to_string()),
+                        ("linked", "true".into()),
+                    ],
+                ),
+            ),
+            // As for an item deleted since the checklist was loaded.
+            (
+                "bulk change in my project naming their item",
+                409,
+                post(
+                    "bulk_update_items",
+                    &[
+                        ("slug", me.slug.into()),
+                        ("items[]", format!("{}:1", them.item)),
+                        ("priority", "low".into()),
+                    ],
+                ),
+            ),
+            (
+                "share link in my project to their review",
+                422,
+                post(
+                    "create_share_link",
+                    &[
+                        ("slug", me.slug.into()),
+                        ("review", them.review.to_string()),
+                    ],
+                ),
+            ),
+            (
+                "revoke their share link",
+                404,
+                post("revoke_share_link", &[("id", them.share_link.to_string())]),
+            ),
+            (
+                "project in my team from their template",
+                404,
+                post(
+                    "create_from_template",
+                    &[
+                        ("template", them.template.clone()),
+                        ("team_id", me.team.to_string()),
+                        ("name", "Stolen".into()),
+                    ],
+                ),
+            ),
+            (
+                "delete their template",
+                404,
+                post(
+                    "delete_template",
+                    &[(
+                        "template_id",
+                        them.template.trim_start_matches("team:").to_owned(),
+                    )],
+                ),
+            ),
+            (
+                "item in their category",
+                404,
+                post(
+                    "create_item",
+                    &[
+                        ("category_id", them.category.to_string()),
+                        ("title", "Planted".into()),
+                    ],
+                ),
+            ),
+            (
+                "risk in my project filed under their category",
+                422,
+                post(
+                    "create_risk",
+                    &[
+                        ("slug", me.slug.into()),
+                        ("title", "Planted".into()),
+                        ("category", them.category.to_string()),
+                        ("likelihood", "2".into()),
+                        ("impact", "2".into()),
+                    ],
+                ),
+            ),
+            (
+                "risk in my project owned by their member",
+                422,
+                post(
+                    "create_risk",
+                    &[
+                        ("slug", me.slug.into()),
+                        ("title", "Planted".into()),
+                        ("owner", them.member_only_here.to_string()),
+                        ("likelihood", "2".into()),
+                        ("impact", "2".into()),
+                    ],
+                ),
+            ),
+            (
+                "my item assigned to their member",
+                422,
+                post(
+                    "set_item_assignee",
+                    &[
+                        ("item_id", me.item.to_string()),
+                        ("version", mine.clone()),
+                        ("assignee", them.member_only_here.to_string()),
+                    ],
+                ),
+            ),
+            (
+                "comment on their item",
+                404,
+                post(
+                    "add_comment",
+                    &[("item_id", them.item.to_string()), ("body", "Hi".into())],
+                ),
+            ),
+            (
+                "next review from theirs",
+                404,
+                post(
+                    "start_next_review",
+                    &[("review_id", them.review.to_string())],
+                ),
+            ),
+            (
+                "sign their review",
+                404,
+                post(
+                    "sign_review",
+                    &[
+                        ("review_id", them.review.to_string()),
+                        ("comment", "Go".into()),
+                    ],
+                ),
+            ),
+            (
+                "risk from their item",
+                404,
+                post(
+                    "create_risk_from_item",
+                    &[("item_id", them.item.to_string())],
+                ),
+            ),
+            (
+                "move my project into their team",
+                422,
+                post(
+                    "move_project",
+                    &[("slug", me.slug.into()), ("team_id", them.team.to_string())],
+                ),
+            ),
+            (
+                "add a member to their team",
+                404,
+                post(
+                    "add_member",
+                    &[
+                        ("team_id", them.team.to_string()),
+                        ("email", me.email.into()),
+                        ("role", "editor".into()),
+                    ],
+                ),
+            ),
+            (
+                "read their item",
+                404,
+                get(format!("/rpc/get_item?item_id={}", them.item)),
+            ),
+            (
+                "read their review",
+                404,
+                get(format!("/rpc/get_review?review_id={}", them.review)),
+            ),
+            (
+                "download their project",
+                404,
+                get(format!("/p/{}/export/md", them.slug)),
+            ),
+            (
+                "REST: item in their category",
+                404,
+                api(
+                    Method::POST,
+                    format!("/categories/{}/items", them.category),
+                    Some(json!({"title": "Planted"})),
+                ),
+            ),
+            (
+                "REST: read their item",
+                404,
+                api(Method::GET, format!("/items/{}", them.item), None),
+            ),
+            (
+                "REST: my risk linked to their item",
+                422,
+                api(
+                    Method::PATCH,
+                    format!("/risks/{}", me.risk),
+                    Some(json!({"version": 1, "item_ids": [them.item]})),
+                ),
+            ),
+        ];
+        for (what, want, req) in cases {
+            probes += 1;
+            let cell = format!("{} → {}: {what}", me.slug, them.slug);
+            let res = send(&w, &c, Some(&me.token), &req, &cell).await;
+            let status = res.status().as_u16();
+            if status != want {
+                let body: String = res
+                    .text()
+                    .await
+                    .unwrap_or_default()
+                    .chars()
+                    .take(160)
+                    .collect();
+                failures.push(format!("{cell}: expected {want}, got {status} ({body})"));
+            }
+        }
+    }
+    println!("cross-team probes: {probes} calls, both ways");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(
+        footprint(&w).await,
+        before,
+        "a refused call changed something"
+    );
+}
+
+/// Every list a user can read, read by a member of each team: nothing of the other team's
+/// (projects, teams, templates) appears in any of them, while the reader's own does.
+#[tokio::test]
+async fn lists_show_nothing_of_another_team() {
+    let w = arrange().await;
+    for (email, slug) in [
+        ("owner@example.com", "alpha-app"),
+        ("other@example.com", "beta-app"),
+    ] {
+        let by = w.s.auth_user(email).await;
+        app::checklist::service::create_category(
+            &w.s.db,
+            &by,
+            slug,
+            app::checklist::service::CategoryInput {
+                name: format!("{slug} basics"),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        app::templates::service::save_project(
+            &w.s.db,
+            &by,
+            slug,
+            format!("{slug} checklist template"),
+            String::new(),
+        )
+        .await
+        .unwrap();
+    }
+    let lists = [
+        "/rpc/get_portfolio",
+        "/rpc/list_projects",
+        "/rpc/list_teams",
+        "/rpc/list_project_teams",
+        "/rpc/list_templates",
+        "/",
+        "/teams",
+        "/templates",
+        "/import",
+    ];
+    let mut checked = 0;
+    // (reader, words that must show, words that must not): project names, team names,
+    // template names, slugs.
+    for (p, mine, theirs) in [
+        (EDITOR, ["Alpha App", "alpha-app"], ["Beta", "beta-app"]),
+        (VIEWER, ["Alpha App", "alpha-app"], ["Beta", "beta-app"]),
+        (5, ["Beta App", "beta-app"], ["Alpha", "alpha-app"]),
+    ] {
+        let c = client_for(&w, p).await;
+        let mut bodies = Vec::new();
+        for path in lists {
+            let res = send(&w, &c, None, &get(path), path).await;
+            assert_eq!(res.status(), 200, "{path} as {}", PRINCIPALS[p]);
+            bodies.push((path.to_owned(), res.text().await.unwrap()));
+        }
+        let token = w.tokens[p].clone().unwrap();
+        let res =
+            w.s.client()
+                .get(w.s.url("/api/v1/projects"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(res.status(), 200);
+        bodies.push(("/api/v1/projects".into(), res.text().await.unwrap()));
+        for (path, body) in &bodies {
+            checked += 1;
+            for word in theirs {
+                assert!(
+                    !body.contains(word),
+                    "{path} as {} shows {word:?}",
+                    PRINCIPALS[p]
+                );
+            }
+        }
+        // The lists are not simply empty: each shows the reader's own project somewhere.
+        for word in mine {
+            for path in [
+                "/rpc/list_projects",
+                "/rpc/get_portfolio",
+                "/api/v1/projects",
+            ] {
+                let body = &bodies.iter().find(|(p, _)| p == path).unwrap().1;
+                assert!(
+                    body.contains(word),
+                    "{path} as {} lacks {word:?}",
+                    PRINCIPALS[p]
+                );
+            }
+        }
+    }
+    println!("list bodies: {checked} lists checked, 3 readers");
+}

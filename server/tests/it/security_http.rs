@@ -377,3 +377,49 @@ async fn sign_in_refuses_a_large_body() {
         0
     );
 }
+
+/// Past the connection limit, a connection waits to be served until one ends; the server never
+/// holds more at once (before: no limit at all).
+#[tokio::test]
+async fn connections_past_the_limit_wait_for_a_free_one() {
+    use preflight_server::listen::ListenLimits;
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = crate::support::fresh_db().await;
+    preflight_server::db::migrate(&db).await.unwrap();
+    let limits = ListenLimits {
+        max_connections: 2,
+        ..ListenLimits::default()
+    };
+    let s = TestServer::start_listening(db, Default::default(), limits).await;
+    let addr = s.base.trim_start_matches("http://").to_owned();
+    // Two connections hold both slots with a request that has not finished its headers.
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut c = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        held.push(c);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut third = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    third
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 4096];
+    let early = tokio::time::timeout(Duration::from_secs(1), third.read(&mut buf)).await;
+    assert!(early.is_err(), "a third connection was served: {early:?}");
+    // One holder goes away: the third is served.
+    drop(held.pop());
+    let n = tokio::time::timeout(Duration::from_secs(5), third.read(&mut buf))
+        .await
+        .expect("the waiting connection was never served")
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&buf[..n])
+    );
+}
