@@ -18,3 +18,7 @@ pub mod page;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod text;
+
+#[cfg(all(test, feature = "ssr"))]
+#[path = "import/corpus_tests.rs"]
+mod corpus_tests;

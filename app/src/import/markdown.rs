@@ -23,7 +23,10 @@
 //!   Preflight computes it.
 //! - **Risk tables** with current / target risk columns become risks on the default matrix.
 
-use std::{collections::HashMap, sync::LazyLock};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::LazyLock,
+};
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use regex::Regex;
@@ -66,9 +69,8 @@ enum Block {
         text: String,
         line: usize,
     },
-    Para {
-        text: String,
-    },
+    /// A paragraph; its lines are `\n`-separated.
+    Para { text: String },
     Table {
         header: Vec<String>,
         rows: Vec<Vec<String>>,
@@ -109,6 +111,7 @@ fn blocks(text: &str) -> Vec<Block> {
     let mut heading: Option<(u8, String, usize)> = None;
     let mut items: Vec<ItemBuf> = Vec::new();
     let mut para: Option<String> = None;
+    let mut para_line = 0usize;
     let mut table: Option<(Vec<String>, Vec<Vec<String>>, usize)> = None;
     let mut row: Vec<String> = Vec::new();
     let mut cell: Option<String> = None;
@@ -159,6 +162,7 @@ fn blocks(text: &str) -> Vec<Block> {
             Event::Start(Tag::Paragraph) => {
                 if items.is_empty() && table.is_none() {
                     para = Some(String::new());
+                    para_line = line_of(range.start);
                 } else if let Some(top) = items.last_mut()
                     && !top.text.is_empty()
                 {
@@ -167,7 +171,19 @@ fn blocks(text: &str) -> Vec<Block> {
             }
             Event::End(TagEnd::Paragraph) => {
                 if let Some(text) = para.take() {
+                    // "✅ TLS 1.3 only" on a line of its own is an item, as a bullet would be.
+                    let marked: Vec<Block> = text
+                        .lines()
+                        .enumerate()
+                        .filter(|(_, l)| lead_status(l.trim()).is_some())
+                        .map(|(k, l)| Block::Item {
+                            checked: None,
+                            text: l.trim().to_owned(),
+                            line: para_line + k,
+                        })
+                        .collect();
                     out.push(Block::Para { text });
+                    out.extend(marked);
                 }
             }
             Event::Start(Tag::Table(_)) => {
@@ -196,6 +212,11 @@ fn blocks(text: &str) -> Vec<Block> {
             }
             Event::Text(t) | Event::Code(t) => {
                 push_text(&mut heading, &mut cell, &mut para, &mut items, &t);
+            }
+            // A paragraph keeps its lines (a line may be a ✅ / ❌ item of its own).
+            Event::SoftBreak | Event::HardBreak if heading.is_none() && cell.is_none() => {
+                let sep = if para.is_some() { "\n" } else { " " };
+                push_text(&mut heading, &mut cell, &mut para, &mut items, sep);
             }
             Event::SoftBreak | Event::HardBreak => {
                 push_text(&mut heading, &mut cell, &mut para, &mut items, " ");
@@ -239,13 +260,15 @@ static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
 });
 static EMPTY_PARENS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\(\s*[:\-–—]?\s*\)").unwrap_or_else(|_| never()));
+static TRAILING_PARENS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*\([^()]*\)\s*$").unwrap_or_else(|_| never()));
 static PARENS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\([^()]*\)").unwrap_or_else(|_| never()));
 static SCORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{1,3}(?:\.\d+)?)\s*(?:/\s*(100|10|5)\b|(%))").unwrap_or_else(|_| never())
 });
 static EFFORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\(\s*(?:~|est\.?\s*|effort:?\s*)?(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|days?|d|minutes?|mins?|weeks?|w)\s*\)")
+    Regex::new(r"(?i)\(\s*(?:~|est\.?\s*|effort:?\s*)?(?:\d+(?:\.\d+)?\s*[-–—]\s*)?(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|days?|d|minutes?|mins?|weeks?|w)\s*\)")
         .unwrap_or_else(|_| never())
 });
 static UPPER_PRIORITY: LazyLock<Regex> = LazyLock::new(|| {
@@ -266,7 +289,23 @@ fn is_decoration(c: char) -> bool {
         && !c.is_ascii()
         && !matches!(
             c,
-            '–' | '—' | '‘' | '’' | '“' | '”' | '…' | '«' | '»' | '€' | '£' | '°' | '×'
+            '–' | '—'
+                | '‘'
+                | '’'
+                | '“'
+                | '”'
+                | '…'
+                | '«'
+                | '»'
+                | '€'
+                | '£'
+                | '°'
+                | '×'
+                | '→'
+                | '←'
+                | '≥'
+                | '≤'
+                | '±'
         )
 }
 
@@ -304,6 +343,9 @@ fn lead_status(text: &str) -> Option<Status> {
         Some(Status::Open)
     } else if first == '🚧' {
         Some(Status::InProgress)
+    } else if matches!(first, '🔴' | '🟠' | '🟡' | '🟢') {
+        // A finding rated by severity: open, its colour its priority.
+        Some(Status::Open)
     } else if STATUS_WARN.contains(&first) {
         Some(Status::Open)
     } else {
@@ -365,7 +407,8 @@ fn score_in(text: &str) -> Option<i32> {
     Some((value / max * 100.0).round().clamp(0.0, 100.0) as i32)
 }
 
-/// Effort from "(2 hours)", "(1 day)", "(30 minutes)"; days are 8 hours, weeks 40.
+/// Effort from "(2 hours)", "(1 day)", "(30 minutes)", "(2–3 hours)" (the upper bound: a
+/// plan's estimate is a budget); days are 8 hours, weeks 40.
 fn effort_in(text: &str) -> Option<(f64, String)> {
     let c = EFFORT.captures(text)?;
     let n: f64 = c.get(1)?.as_str().parse().ok()?;
@@ -385,8 +428,15 @@ fn effort_in(text: &str) -> Option<(f64, String)> {
 enum Role {
     /// The document's title.
     Title,
-    /// A summary or plan: its bullets repeat the document.
+    /// A summary: its bullets repeat the document.
     Summary,
+    /// A plan or a priority matrix ("Launch Plan", "Week 1", "Phase 1: Foundation (2–3
+    /// hours)", "MUST FIX (Do this week)"): its items restate the checklist's under other names,
+    /// or add to it. Its priority and effort apply to the items it adds.
+    Plan {
+        priority: Option<Priority>,
+        effort: Option<f64>,
+    },
     /// A priority section ("Critical Issues (Must Fix)").
     Priority(Priority),
     /// A sub-heading that stays in the category around it.
@@ -437,6 +487,65 @@ const PRIORITY_FILLER: [&str; 14] = [
     "concerns",
 ];
 
+/// Headings of a whole plan or priority matrix.
+const PLAN_WORDS: [&str; 12] = [
+    "launch plan",
+    "action plan",
+    "implementation plan",
+    "implementation phases",
+    "remediation plan",
+    "rollout plan",
+    "execution plan",
+    "roadmap",
+    "timeline",
+    "priority matrix",
+    "week-by-week",
+    "week by week",
+];
+
+/// Words of a MoSCoW heading ("MUST FIX", "SHOULD FIX (before launch)", "NICE TO HAVE").
+const MOSCOW_WORDS: [&str; 12] = [
+    "must", "should", "could", "won't", "wont", "fix", "have", "nice", "to", "do", "later", "now",
+];
+
+static PHASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:week|phase|sprint|day|days|stage|milestone|iteration|month)\s*\d+")
+        .unwrap_or_else(|_| never())
+});
+
+/// The plan role of a heading, if it is one: a phase ("Week 1", "Phase 2: …"), a MoSCoW group,
+/// or a whole plan.
+fn plan_role(text: &str, name_full: &str, lower: &str) -> Option<Role> {
+    let effort = || effort_in(text).map(|(h, _)| h);
+    if PHASE.is_match(name_full) {
+        return Some(Role::Plan {
+            priority: priority_marker(text),
+            effort: effort(),
+        });
+    }
+    let bare = PARENS.replace_all(lower, " ");
+    let words: Vec<&str> = bare
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if !words.is_empty()
+        && words.iter().all(|w| MOSCOW_WORDS.contains(w))
+        && let Some(priority) = priority_marker(text)
+    {
+        return Some(Role::Plan {
+            priority: Some(priority),
+            effort: effort(),
+        });
+    }
+    PLAN_WORDS
+        .iter()
+        .any(|w| lower.contains(w))
+        .then(|| Role::Plan {
+            priority: None,
+            effort: effort(),
+        })
+}
+
 fn classify(text: &str) -> Role {
     let marker = lead_status(
         NUMBERING
@@ -450,6 +559,9 @@ fn classify(text: &str) -> Role {
         .to_lowercase();
     if SUMMARY_WORDS.iter().any(|w| lower.contains(w)) {
         return Role::Summary;
+    }
+    if let Some(plan) = plan_role(text, &name_full, &lower) {
+        return plan;
     }
     // Without parentheses, priority words and filler, is anything left?
     let bare = PARENS.replace_all(&lower, " ");
@@ -527,12 +639,17 @@ fn classify(text: &str) -> Role {
     if other_words.contains(&generic) {
         return Role::Generic { bullets: None };
     }
-    let name = clean_name(&name_no_number);
+    let score = score_in(&name_full);
+    let mut name = clean_name(&name_no_number);
+    if score.is_some() {
+        // "Security ✅ Score: 85/100 (Good)": the verdict after the score is no part of the name.
+        name = clean_name(TRAILING_PARENS.replace(&name, "").as_ref());
+    }
     if name.is_empty() {
         return Role::Generic { bullets: None };
     }
     Role::Name {
-        score: score_in(&name_full),
+        score,
         name,
         priority: priority_marker(text),
         marker,
@@ -574,6 +691,9 @@ struct Open {
     index: usize,
     /// The heading's words without numbering or parentheses ("Critical Issues").
     label: String,
+    /// The heading as plain text ("Week 2 (3 days)"), for a plan item's note.
+    text: String,
+    line: usize,
 }
 
 /// Named headings around a point of the document: (heading index, level, name).
@@ -587,6 +707,136 @@ struct Pending {
     names: Vec<(usize, u8, String)>,
     /// Where it goes when no named heading holds it.
     fallback: String,
+}
+
+/// An item of a plan or priority matrix, before it is compared with the checklist.
+struct PlanItem {
+    item: ItemDoc,
+    line: usize,
+    /// The phase it sits in ("Week 2 (3 days)").
+    phase: String,
+    /// Its own priority marker, else its phase's.
+    priority: Option<Priority>,
+    /// Its own effort, else its phase's.
+    effort: Option<f64>,
+}
+
+/// Words that say nothing about which task a title is ("Add", "the", "not").
+const NOT_CONTENT: [&str; 36] = [
+    "a",
+    "an",
+    "the",
+    "to",
+    "of",
+    "in",
+    "on",
+    "for",
+    "and",
+    "or",
+    "with",
+    "is",
+    "are",
+    "be",
+    "no",
+    "not",
+    "add",
+    "make",
+    "fix",
+    "close",
+    "write",
+    "set",
+    "up",
+    "ensure",
+    "implement",
+    "create",
+    "enable",
+    "configure",
+    "do",
+    "all",
+    "any",
+    "from",
+    "at",
+    "by",
+    "into",
+    "it",
+];
+
+/// A title's content words, lower-case, a plural's "s" dropped.
+fn content_words(title: &str) -> HashSet<String> {
+    title
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !NOT_CONTENT.contains(w))
+        .map(|w| {
+            w.strip_suffix('s')
+                .filter(|stem| stem.len() > 2)
+                .unwrap_or(w)
+                .to_owned()
+        })
+        .collect()
+}
+
+/// Whether two titles name the same task: at least two content words shared, and at least
+/// three quarters of the shorter title's ("Make the index rebuild resumable" and "Index rebuild
+/// is not resumable").
+fn same_task(a: &HashSet<String>, b: &HashSet<String>) -> bool {
+    let shared = a.intersection(b).count();
+    shared >= 2 && shared * 4 >= 3 * a.len().min(b.len())
+}
+
+/// A priority section's name for the gaps under it: its words, in sentence case when written
+/// in capitals ("CRITICAL GAPS (Must Fix)" → "Critical gaps").
+fn priority_label(text: &str) -> String {
+    let words = plain(&PARENS.replace_all(&NUMBERING.replace(&plain(text), ""), " "));
+    let words =
+        words.trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—'));
+    if words.chars().any(char::is_lowercase) {
+        return truncate(words, MAX_CATEGORY);
+    }
+    let lower = words.to_lowercase();
+    let mut chars = lower.chars();
+    let sentence: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    truncate(&sentence, MAX_CATEGORY)
+}
+
+/// A name stating the whole document's score ("Overall Score", "Total").
+fn is_overall(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower.contains("overall") || lower.contains("total")
+}
+
+/// The category named `name`, made (at the end) when the document has none by that name yet.
+fn category_at(
+    doc: &mut Document,
+    positions: &mut HashMap<String, usize>,
+    titles: &mut Vec<HashSet<String>>,
+    name: &str,
+) -> Result<usize, String> {
+    let key = name_key(name);
+    if let Some(at) = positions.get(&key) {
+        return Ok(*at);
+    }
+    if doc.categories.len() == MAX_IMPORT_CATEGORIES {
+        return Err(too_many("categories", MAX_IMPORT_CATEGORIES));
+    }
+    doc.categories.push(CategoryDoc::new(name.to_owned()));
+    titles.push(HashSet::new());
+    positions.insert(key, doc.categories.len() - 1);
+    Ok(doc.categories.len() - 1)
+}
+
+/// Line numbers for a warning: the first ten, then how many more.
+fn lines_list(lines: &[usize]) -> String {
+    let shown: Vec<String> = lines.iter().take(10).map(usize::to_string).collect();
+    let more = lines.len().saturating_sub(10);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
 }
 
 /// Parses a Markdown readiness document. `Err` only when nothing at all was recognised.
@@ -609,7 +859,8 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
     let mut title: Option<String> = None;
     let mut stack: Vec<Open> = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
-    let mut skipped: Vec<(String, usize)> = Vec::new();
+    // Summary sections whose bullets were skipped: (heading, its line, bullets).
+    let mut skipped: Vec<(String, usize, usize)> = Vec::new();
     let mut category_scores: Vec<(Names, String, i32)> = Vec::new();
     let mut table_scores: Vec<(String, i32)> = Vec::new();
     let mut risks: Vec<RiskDoc> = Vec::new();
@@ -621,6 +872,11 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
     let mut last_paragraphs: HashMap<usize, Vec<String>> = HashMap::new();
     let mut heading_index = 0usize;
     let mut first_heading = true;
+    // Headings that carry a score: each is a category, whatever is under it. (index, line, name)
+    let mut scored: Vec<(usize, usize, String)> = Vec::new();
+    let mut plan_items: Vec<PlanItem> = Vec::new();
+    // Bullets that are no item (no checkbox, no marker, no section that makes them one).
+    let mut unplaced: Vec<usize> = Vec::new();
 
     for block in &blocks {
         match block {
@@ -638,15 +894,22 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
                 first_heading = false;
                 let index = heading_index;
                 heading_index += 1;
+                let in_summary = stack.iter().any(|o| o.role == Role::Summary);
+                let in_plan = stack.iter().any(|o| matches!(o.role, Role::Plan { .. }));
                 if let Role::Name {
                     score: Some(s),
                     name,
                     ..
                 } = &role
                 {
-                    let mut names = names_of(&stack);
-                    names.push((index, level, name.clone()));
-                    category_scores.push((names, name.clone(), *s));
+                    if is_overall(name) {
+                        document_score.get_or_insert(*s);
+                    } else if !in_summary && !in_plan {
+                        let mut names = names_of(&stack);
+                        names.push((index, level, name.clone()));
+                        category_scores.push((names, name.clone(), *s));
+                        scored.push((index, *line, name.clone()));
+                    }
                 }
                 // A named heading under a priority section (or marked ❌) is a gap unless
                 // items turn up below it.
@@ -654,18 +917,29 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
                     name,
                     priority,
                     marker,
-                    ..
+                    score,
                 } = &role
                 {
                     let under_priority = stack.iter().any(|o| matches!(o.role, Role::Priority(_)))
                         && !stack.iter().any(|o| matches!(o.role, Role::Name { .. }));
-                    let in_summary = stack.iter().any(|o| o.role == Role::Summary);
-                    if !in_summary && (under_priority || *marker == Some(Status::Open)) {
-                        let mut item = ItemDoc::new(truncate(name, MAX_TITLE));
+                    if !in_summary
+                        && !in_plan
+                        && score.is_none()
+                        && (under_priority || *marker == Some(Status::Open))
+                    {
+                        let effort = effort_in(text);
+                        let title = match &effort {
+                            Some((_, whole)) => clean_name(
+                                &NUMBERING.replace(&plain(&text.replace(whole.as_str(), " ")), ""),
+                            ),
+                            None => name.clone(),
+                        };
+                        let mut item = ItemDoc::new(truncate(&title, MAX_TITLE));
                         item.status = marker.unwrap_or(Status::Open);
                         item.priority = priority
                             .or_else(|| enclosing_priority(&stack))
                             .unwrap_or(Priority::Medium);
+                        item.effort_hours = effort.map(|(h, _)| h);
                         if BLOCKING.is_match(text) {
                             item.blocking = Some(true);
                         }
@@ -680,13 +954,18 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
                         ));
                     }
                 }
-                let label =
-                    clean_name(&PARENS.replace_all(&NUMBERING.replace(&plain(text), ""), " "));
+                let label = if matches!(role, Role::Priority(_)) {
+                    priority_label(text)
+                } else {
+                    clean_name(&PARENS.replace_all(&NUMBERING.replace(&plain(text), ""), " "))
+                };
                 stack.push(Open {
                     level,
                     role,
                     index,
                     label,
+                    text: plain(text),
+                    line: *line,
                 });
             }
             Block::Para { text } => {
@@ -704,10 +983,19 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
                 {
                     if lower.contains("overall") || lower.contains("total") || stack.is_empty() {
                         document_score.get_or_insert(s);
-                    } else if !stack.iter().any(|o| o.role == Role::Summary) {
+                    } else if !stack
+                        .iter()
+                        .any(|o| matches!(o.role, Role::Summary | Role::Plan { .. }))
+                    {
                         let names = names_of(&stack);
-                        if let Some((_, _, name)) = names.last() {
+                        if let Some((index, _, name)) = names.last() {
                             category_scores.push((names.clone(), name.clone(), s));
+                            // "## Security" then "**Score: 3/10**": as if the heading said so.
+                            if !scored.iter().any(|(i, _, _)| i == index)
+                                && let Some(o) = stack.iter().find(|o| o.index == *index)
+                            {
+                                scored.push((*index, o.line, name.clone()));
+                            }
                         }
                     }
                 }
@@ -717,28 +1005,74 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
                 text,
                 line,
             } => {
+                if let Some(section) = stack.iter().find(|o| o.role == Role::Summary) {
+                    match skipped.iter_mut().find(|(_, at, _)| *at == section.index) {
+                        Some((_, _, n)) => *n += 1,
+                        None => {
+                            skipped.push((heading_text(&blocks, section.index), section.index, 1))
+                        }
+                    }
+                    continue;
+                }
+                let marked = lead_status(NUMBERING.replace(text.trim(), "").as_ref());
+                // In a plan (no named heading inside it), every bullet is a task of the plan.
+                let plan = stack
+                    .iter()
+                    .rev()
+                    .find(|o| matches!(o.role, Role::Plan { .. } | Role::Name { .. }))
+                    .filter(|o| matches!(o.role, Role::Plan { .. }));
+                if let Some(phase) = plan {
+                    let status = match checked {
+                        Some(true) => Status::Done,
+                        Some(false) => status_words(text).unwrap_or(Status::Open),
+                        None => marked.unwrap_or(Status::Open),
+                    };
+                    let Some(item) = item_of(text, status) else {
+                        continue;
+                    };
+                    let (mut priority, mut effort) = (priority_marker(text), item.effort_hours);
+                    for o in stack.iter().rev() {
+                        if let Role::Plan {
+                            priority: p,
+                            effort: e,
+                        } = o.role
+                        {
+                            priority = priority.or(p);
+                            effort = effort.or(e);
+                        }
+                    }
+                    plan_items.push(PlanItem {
+                        item,
+                        line: *line,
+                        phase: phase.text.clone(),
+                        priority,
+                        effort,
+                    });
+                    continue;
+                }
                 let bullets = stack.iter().rev().find_map(|o| match o.role {
                     Role::Generic { bullets } => Some(bullets),
-                    Role::Name { .. } | Role::Priority(_) | Role::Summary | Role::Title => None,
+                    Role::Name { .. }
+                    | Role::Priority(_)
+                    | Role::Summary
+                    | Role::Title
+                    | Role::Plan { .. } => None,
                 });
                 let status = match checked {
                     Some(true) => Some(Status::Done),
                     Some(false) => Some(status_words(text).unwrap_or(Status::Open)),
-                    None => lead_status(NUMBERING.replace(text.trim(), "").as_ref())
-                        .or(bullets.flatten()),
+                    None => marked.or(bullets.flatten()),
                 };
-                let Some(status) = status else { continue };
-                if let Some(section) = stack.iter().find(|o| o.role == Role::Summary) {
-                    let name = heading_text(&blocks, section.index);
-                    match skipped.iter_mut().find(|(n, _)| *n == name) {
-                        Some((_, n)) => *n += 1,
-                        None => skipped.push((name, 1)),
-                    }
+                let Some(status) = status else {
+                    unplaced.push(*line);
                     continue;
-                }
+                };
                 let Some(mut item) = item_of(text, status) else {
                     continue;
                 };
+                if *checked == Some(false) {
+                    strip_status_note(&mut item);
+                }
                 if priority_marker(text).is_none() {
                     item.priority = enclosing_priority(&stack).unwrap_or(Priority::Medium);
                 }
@@ -779,7 +1113,7 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
     pending.sort_by_key(|p| p.line);
 
     // The level whose named headings most often directly hold items carries the structure.
-    let mut per_level: HashMap<u8, std::collections::HashSet<usize>> = HashMap::new();
+    let mut per_level: HashMap<u8, HashSet<usize>> = HashMap::new();
     for p in &pending {
         if let Some((index, level, _)) = p.names.last() {
             per_level.entry(*level).or_default().insert(*index);
@@ -791,10 +1125,19 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
         .map(|(level, _)| *level);
 
     let mut doc = Document::new(title.clone().unwrap_or_default());
+    // An item's category: the innermost heading with a score around it, else its named heading
+    // at the structure's level, else its nearest named heading, else its section.
+    let scored_at: HashSet<usize> = scored.iter().map(|(index, _, _)| *index).collect();
     let place = |names: &[(usize, u8, String)], fallback: &str| -> String {
         names
             .iter()
-            .find(|(_, level, _)| Some(*level) == category_level)
+            .rev()
+            .find(|(index, _, _)| scored_at.contains(index))
+            .or_else(|| {
+                names
+                    .iter()
+                    .find(|(_, level, _)| Some(*level) == category_level)
+            })
             .or_else(|| names.last())
             .map_or_else(|| fallback.to_owned(), |(_, _, n)| n.clone())
     };
@@ -802,22 +1145,15 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
     let mut placed = 0usize;
     // Category by name and the titles each holds, so placing n items stays linear.
     let mut positions: HashMap<String, usize> = HashMap::new();
-    let mut titles: Vec<std::collections::HashSet<String>> = Vec::new();
+    let mut titles: Vec<HashSet<String>> = Vec::new();
+    // Scored headings become categories where they stand, items or not.
+    let mut scored_left = scored.iter().peekable();
     for p in pending {
+        while let Some((_, _, name)) = scored_left.next_if(|(_, at, _)| *at < p.line) {
+            category_at(&mut doc, &mut positions, &mut titles, name)?;
+        }
         let category = place(&p.names, &p.fallback);
-        let key = name_key(&category);
-        let at = match positions.get(&key) {
-            Some(at) => *at,
-            None => {
-                if doc.categories.len() == MAX_IMPORT_CATEGORIES {
-                    return Err(too_many("categories", MAX_IMPORT_CATEGORIES));
-                }
-                doc.categories.push(CategoryDoc::new(category.clone()));
-                titles.push(std::collections::HashSet::new());
-                positions.insert(key, doc.categories.len() - 1);
-                doc.categories.len() - 1
-            }
-        };
+        let at = category_at(&mut doc, &mut positions, &mut titles, &category)?;
         let cat = &mut doc.categories[at];
         if !titles[at].insert(name_key(&p.item.title)) {
             duplicates += 1;
@@ -835,12 +1171,79 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
         }
         cat.items.push(p.item);
     }
+    for (_, _, name) in scored_left {
+        category_at(&mut doc, &mut positions, &mut titles, name)?;
+    }
     if duplicates > 5 {
         warnings.push(format!(
             "{} more repeated items were left out.",
             duplicates - 5
         ));
     }
+
+    // A plan restates the checklist: a task already there is not added again; the rest go to
+    // the category they name ("Payments: …"), else to "Plan", noting their phase.
+    let mut known: Vec<HashSet<String>> = doc
+        .categories
+        .iter()
+        .flat_map(|c| c.items.iter().map(|i| content_words(&i.title)))
+        .collect();
+    let mut restated: Vec<usize> = Vec::new();
+    for p in plan_items {
+        let mut item = p.item;
+        let key = name_key(&item.title);
+        let words = content_words(&item.title);
+        if titles.iter().any(|t| t.contains(&key)) || known.iter().any(|k| same_task(&words, k)) {
+            restated.push(p.line);
+            continue;
+        }
+        let named = item.title.split_once(':').and_then(|(head, rest)| {
+            let rest = rest.trim();
+            (!rest.is_empty())
+                .then(|| {
+                    positions
+                        .get(&name_key(head))
+                        .map(|at| (*at, rest.to_owned()))
+                })
+                .flatten()
+        });
+        let at = match named {
+            Some((at, rest)) => {
+                item.title = rest;
+                at
+            }
+            None => category_at(&mut doc, &mut positions, &mut titles, "Plan")?,
+        };
+        item.priority = p.priority.unwrap_or(Priority::Medium);
+        item.effort_hours = p.effort;
+        let note = format!("Plan: {}", p.phase);
+        item.description = if item.description.is_empty() {
+            note
+        } else {
+            format!("{note}\n\n{}", item.description)
+        };
+        if !titles[at].insert(name_key(&item.title)) {
+            restated.push(p.line);
+            continue;
+        }
+        placed += 1;
+        if placed > MAX_IMPORT_ITEMS {
+            return Err(too_many("items", MAX_IMPORT_ITEMS));
+        }
+        known.push(content_words(&item.title));
+        doc.categories[at].items.push(item);
+    }
+    if !restated.is_empty() {
+        warnings.push(format!(
+            "Lines {}: {} plan item{} restate{} the checklist and {} not added again.",
+            lines_list(&restated),
+            restated.len(),
+            if restated.len() == 1 { "" } else { "s" },
+            if restated.len() == 1 { "s" } else { "" },
+            if restated.len() == 1 { "was" } else { "were" },
+        ));
+    }
+
     // Scores stated in a category's heading or text, then score tables.
     for (names, name, score) in category_scores {
         let category = place(&names, &name);
@@ -856,14 +1259,7 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
             .or_else(|| find_category(&doc.categories, &name))
         {
             Some(at) => at,
-            None => {
-                if doc.categories.len() == MAX_IMPORT_CATEGORIES {
-                    return Err(too_many("categories", MAX_IMPORT_CATEGORIES));
-                }
-                doc.categories.push(CategoryDoc::new(name.clone()));
-                positions.insert(key, doc.categories.len() - 1);
-                doc.categories.len() - 1
-            }
+            None => category_at(&mut doc, &mut positions, &mut titles, &name)?,
         };
         doc.categories[at].assessor_score = Some(score);
     }
@@ -877,10 +1273,28 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
         doc.risks.push(r);
     }
 
-    for (section, n) in &skipped {
+    for (section, index, n) in &skipped {
+        let line = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { line, .. } => Some(*line),
+                _ => None,
+            })
+            .nth(*index)
+            .unwrap_or_default();
         warnings.push(format!(
-            "Skipped {n} bullet{} in “{section}”: a summary repeats the checklist.",
+            "Line {line}: skipped {n} bullet{} in “{section}”: a summary repeats the checklist.",
             if *n == 1 { "" } else { "s" }
+        ));
+    }
+    if !unplaced.is_empty() {
+        warnings.push(format!(
+            "Lines {}: {} bullet{} with no checkbox and no ✅ ❌ ⚠️ marker, outside a list of \
+             gaps or strengths, {} not read as items.",
+            lines_list(&unplaced),
+            unplaced.len(),
+            if unplaced.len() == 1 { "" } else { "s" },
+            if unplaced.len() == 1 { "was" } else { "were" },
         ));
     }
     if doc.categories.is_empty() && doc.risks.is_empty() {
@@ -939,6 +1353,32 @@ fn enclosing_priority(stack: &[Open]) -> Option<Priority> {
         Role::Name { priority, .. } => *priority,
         _ => None,
     })
+}
+
+static STATUS_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*\((?:in progress|wip|n/a|not applicable)\)\s*[-–—:]?\s*")
+        .unwrap_or_else(|_| never())
+});
+
+/// Takes the status note out of a checkbox item's title: "Data retention (N/A) — no personal
+/// data" is "Data retention", not applicable because "no personal data".
+fn strip_status_note(item: &mut ItemDoc) {
+    let Some(m) = STATUS_NOTE.find(&item.title) else {
+        return;
+    };
+    let before = item.title[..m.start()].trim().to_owned();
+    let after = item.title[m.end()..].trim().to_owned();
+    if before.is_empty() {
+        return;
+    }
+    if !after.is_empty() {
+        if item.status == Status::NotApplicable && item.status_reason.is_empty() {
+            item.status_reason = after;
+        } else if item.description.is_empty() {
+            item.description = after;
+        }
+    }
+    item.title = before;
 }
 
 /// "in progress", "WIP" or "N/A" in an unticked checkbox's text.
@@ -1022,6 +1462,26 @@ fn level_in(text: &str) -> Option<Level> {
         .and_then(|w| Level::parse(w))
 }
 
+/// A step of the default 5-step scale from a likelihood or impact word ("Medium" → 3).
+fn step_in(text: &str) -> Option<i32> {
+    let t = plain(text).to_lowercase();
+    let t = t.trim();
+    Some(match t {
+        _ if t.starts_with("very low") || t.starts_with("rare") || t.starts_with("negligible") => 1,
+        _ if t.starts_with("very high")
+            || t.starts_with("critical")
+            || t.starts_with("almost certain")
+            || t.starts_with("severe") =>
+        {
+            5
+        }
+        _ if t.starts_with("low") || t.starts_with("unlikely") || t.starts_with("minor") => 2,
+        _ if t.starts_with("medium") || t.starts_with("moderate") || t.starts_with("possible") => 3,
+        _ if t.starts_with("high") || t.starts_with("likely") || t.starts_with("major") => 4,
+        _ => return None,
+    })
+}
+
 /// A cell of the default 5 × 5 matrix at this level.
 fn cell_of(level: Level) -> (i32, i32) {
     match level {
@@ -1049,6 +1509,9 @@ fn read_table(
     if let (Some(current), true) = (current, has_risk) {
         let target = find("target");
         let previous = find("previous");
+        let likelihood = find("likelihood").or_else(|| find("probability"));
+        let impact = find("impact").or_else(|| find("severity"));
+        let names_risks = head.first().is_some_and(|h| h.contains("risk"));
         for row in rows {
             let Some(name) = row.first().map(|n| clean_name(&plain(n))) else {
                 continue;
@@ -1063,7 +1526,15 @@ fn read_table(
                 .and_then(|t| row.get(t))
                 .and_then(|c| level_in(c))
                 .unwrap_or(now);
-            let (l, i) = cell_of(now);
+            // Likelihood and impact columns, when the table has them, else the current level's
+            // cell on the default matrix.
+            let (l, i) = match (
+                likelihood.and_then(|c| row.get(c)).and_then(|c| step_in(c)),
+                impact.and_then(|c| row.get(c)).and_then(|c| step_in(c)),
+            ) {
+                (Some(l), Some(i)) => (l, i),
+                _ => cell_of(now),
+            };
             let (tl, ti) = cell_of(goal);
             let whole = row.join(" ").to_lowercase();
             let mut description = String::from("Imported from the document's risk table");
@@ -1075,7 +1546,12 @@ fn read_table(
             }
             description.push('.');
             risks.push(RiskDoc {
-                title: truncate(&format!("{name} risk"), MAX_TITLE),
+                // Rows name a risk ("Risk" column), or an area whose risk it is.
+                title: if names_risks {
+                    truncate(&name, MAX_TITLE)
+                } else {
+                    truncate(&format!("{name} risk"), MAX_TITLE)
+                },
                 description,
                 category: None,
                 owner: None,

@@ -65,59 +65,195 @@ fn reverse_table(encoding: &'static Encoding) -> HashMap<char, u8> {
 static CP1252: LazyLock<HashMap<char, u8>> = LazyLock::new(|| reverse_table(WINDOWS_1252));
 static MAC_ROMAN: LazyLock<HashMap<char, u8>> = LazyLock::new(|| reverse_table(MACINTOSH));
 
-/// Re-reads one run of characters that a code page could have produced from UTF-8 bytes.
-/// Returns the repaired run and how many multi-byte characters it recovered.
-fn repair_run(run: &[char], table: &HashMap<char, u8>) -> (String, usize) {
-    let mut out = String::new();
-    let mut recovered = 0;
-    let mut start = 0;
-    while start < run.len() {
-        // The longest stretch whose characters all map to bytes.
-        let Some(&b0) = table.get(&run[start]) else {
-            out.push(run[start]);
-            start += 1;
-            continue;
-        };
-        let mut bytes = vec![b0];
-        let mut end = start + 1;
+/// What one code page's mojibake looks like: the byte each character stands for, the bytes a
+/// saved text usually lost (they have no character there), and whether a lost byte is a
+/// continuation byte (Windows-1252: 0x81, 0x8D, 0x8F, 0x90, 0x9D) or a lead byte (Mac Roman:
+/// 0xF0 is the Apple logo, a private-use character most tools drop).
+struct CodePage {
+    name: &'static str,
+    bytes: &'static LazyLock<HashMap<char, u8>>,
+    lost: &'static [u8],
+    lost_lead: bool,
+}
+
+static CODE_PAGES: [CodePage; 2] = [
+    CodePage {
+        name: "Windows-1252",
+        bytes: &CP1252,
+        lost: &[0x81, 0x8D, 0x8F, 0x90, 0x9D],
+        lost_lead: false,
+    },
+    CodePage {
+        name: "Mac Roman",
+        bytes: &MAC_ROMAN,
+        lost: &[0xF0],
+        lost_lead: true,
+    },
+];
+
+/// Symbols readiness documents use, preferred when a lost byte could be filled in more than
+/// one way.
+const KNOWN: [char; 24] = [
+    '✅', '❌', '⚠', '\u{FE0F}', '🔴', '🟠', '🟡', '🟢', '🚀', '🎯', '📊', '📋', '🏆', '✓', '✗',
+    '→', '•', '–', '—', '“', '”', '‘', '’', '…',
+];
+
+/// Whether a character filled in from a guessed byte is plausible: a symbol or pictograph (a
+/// letter would be a guess too far).
+fn plausible(c: char) -> bool {
+    KNOWN.contains(&c) || matches!(c as u32, 0x2000..=0x2BFF | 0x1F000..=0x1FAFF | 0xFE0F)
+}
+
+/// Length of the UTF-8 sequence a lead byte starts (0 for a continuation or invalid byte).
+fn sequence_len(b: u8) -> usize {
+    match b {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => 0,
+    }
+}
+
+fn is_continuation(b: u8) -> bool {
+    (0x80..=0xBF).contains(&b)
+}
+
+/// The one character `bytes` decode to, if they are exactly one valid UTF-8 character.
+fn one_char(bytes: &[u8]) -> Option<char> {
+    let s = std::str::from_utf8(bytes).ok()?;
+    let mut chars = s.chars();
+    let c = chars.next()?;
+    chars.next().is_none().then_some(c)
+}
+
+/// The character a damaged sequence most likely was, with one lost byte put back: `seq` is a
+/// lead byte short of one continuation byte (Windows-1252), or continuation bytes whose lead
+/// was lost (Mac Roman).
+fn fill_lost_byte(seq: &[u8], page: &CodePage) -> Option<char> {
+    let mut candidates = Vec::new();
+    for &lost in page.lost {
+        if page.lost_lead {
+            let mut b = vec![lost];
+            b.extend_from_slice(seq);
+            candidates.extend(one_char(&b));
+        } else {
+            for at in 1..=seq.len() {
+                let mut b = seq.to_vec();
+                b.insert(at, lost);
+                candidates.extend(one_char(&b));
+            }
+        }
+    }
+    candidates
+        .iter()
+        .copied()
+        .find(|c| KNOWN.contains(c))
+        .or_else(|| candidates.into_iter().find(|c| plausible(*c)))
+}
+
+/// What re-reading one run gave: the text, the characters recovered and the bytes they took
+/// (how well the code page explains the run).
+struct Repaired {
+    text: String,
+    recovered: usize,
+    bytes: usize,
+}
+
+/// Re-reads one run of characters that a code page could have produced from UTF-8 bytes:
+/// whole UTF-8 characters come back; a character that lost a byte on the way comes back when
+/// the byte can be put back, else the damaged sequence is dropped (mojibake is never kept);
+/// characters that are no part of a sequence stay as written.
+fn repair_run(run: &[char], page: &CodePage) -> Repaired {
+    let table = &**page.bytes;
+    let mut out = Repaired {
+        text: String::new(),
+        recovered: 0,
+        bytes: 0,
+    };
+    let mut i = 0;
+    while i < run.len() {
+        // The stretch from here whose characters all map to bytes.
+        let mut bytes = Vec::new();
+        let mut end = i;
         while let Some(&b) = run.get(end).and_then(|c| table.get(c)) {
             bytes.push(b);
             end += 1;
         }
-        // Valid UTF-8 pieces become their characters; the rest stays as written. Each
-        // character stands for exactly one byte, so byte offsets are character offsets.
-        let mut at = start;
-        for chunk in bytes.utf8_chunks() {
-            let valid = chunk.valid();
-            if !valid.is_empty() {
-                out.push_str(valid);
-                recovered += valid.chars().count();
-                at += valid.len();
-            }
-            let invalid = chunk.invalid().len();
-            out.extend(&run[at..at + invalid]);
-            at += invalid;
+        if bytes.is_empty() {
+            out.text.push(run[i]);
+            i += 1;
+            continue;
         }
-        start = end;
+        // Each character stands for exactly one byte: byte offsets are character offsets.
+        let mut at = 0;
+        while at < bytes.len() {
+            let n = sequence_len(bytes[at]);
+            if n > 0
+                && let Some(c) = bytes.get(at..at + n).and_then(one_char)
+            {
+                out.text.push(c);
+                out.recovered += 1;
+                out.bytes += n;
+                at += n;
+                continue;
+            }
+            // A lead byte followed by fewer continuation bytes than it needs.
+            let tail = bytes[at + 1..]
+                .iter()
+                .take(n.saturating_sub(1))
+                .take_while(|b| is_continuation(**b))
+                .count();
+            if n > 0 && tail >= 1 {
+                let seq = &bytes[at..=at + tail];
+                if let Some(c) = (tail + 2 == n).then(|| fill_lost_byte(seq, page)).flatten() {
+                    out.text.push(c);
+                    out.recovered += 1;
+                    out.bytes += n;
+                }
+                at += tail + 1;
+                continue;
+            }
+            // Continuation bytes with no lead: a lost lead byte (Mac Roman), or debris.
+            let orphans = bytes[at..]
+                .iter()
+                .take_while(|b| is_continuation(**b))
+                .count();
+            if orphans >= 2 && page.lost_lead {
+                let take = orphans.min(3);
+                if let Some(c) = fill_lost_byte(&bytes[at..at + take], page) {
+                    out.text.push(c);
+                    out.recovered += 1;
+                    out.bytes += take + 1;
+                    at += take;
+                    continue;
+                }
+            }
+            out.text.push(run[i + at]);
+            at += 1;
+        }
+        i = end;
     }
-    (out, recovered)
+    out
 }
 
 /// Repairs mojibake from Windows-1252 or Mac Roman, whichever explains the text better.
-/// Returns the text, how many characters were recovered, and from which code page.
+/// Returns the text, how many characters were recovered, and from which code page. A damaged
+/// sequence (a lead byte short of its continuation bytes) that no lost byte completes is
+/// dropped: mojibake is never kept.
 pub fn repair_mojibake(text: &str) -> (String, usize, Option<&'static str>) {
     if text.is_ascii() {
         return (text.to_owned(), 0, None);
     }
-    let attempt = |table: &HashMap<char, u8>| {
+    let attempt = |page: &CodePage| {
         let mut out = String::with_capacity(text.len());
-        let mut recovered = 0;
+        let (mut recovered, mut bytes) = (0, 0);
         let mut run: Vec<char> = Vec::new();
         let mut flush = |run: &mut Vec<char>, out: &mut String| {
             if !run.is_empty() {
-                let (fixed, n) = repair_run(run, table);
-                out.push_str(&fixed);
-                recovered += n;
+                let r = repair_run(run, page);
+                out.push_str(&r.text);
+                recovered += r.recovered;
+                bytes += r.bytes;
                 run.clear();
             }
         };
@@ -130,14 +266,16 @@ pub fn repair_mojibake(text: &str) -> (String, usize, Option<&'static str>) {
             }
         }
         flush(&mut run, &mut out);
-        (out, recovered)
+        (out, recovered, bytes)
     };
-    let (cp, cp_n) = attempt(&CP1252);
-    let (mac, mac_n) = attempt(&MAC_ROMAN);
-    match (cp_n, mac_n) {
+    // The code page whose reading turns more of the text's bytes into whole characters.
+    let [cp, mac] = &CODE_PAGES;
+    let (cp_text, cp_n, cp_bytes) = attempt(cp);
+    let (mac_text, mac_n, mac_bytes) = attempt(mac);
+    match (cp_bytes, mac_bytes) {
         (0, 0) => (text.to_owned(), 0, None),
-        (c, m) if c >= m => (cp, c, Some("Windows-1252")),
-        (_, m) => (mac, m, Some("Mac Roman")),
+        (c, m) if c >= m => (cp_text, cp_n, Some(cp.name)),
+        _ => (mac_text, mac_n, Some(mac.name)),
     }
 }
 

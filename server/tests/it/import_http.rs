@@ -797,3 +797,69 @@ async fn an_import_never_overwrites_an_edit_made_while_it_ran() {
         );
     }
 }
+
+/// Every corpus document (`app/src/import/corpus`) imports, and the project's own exports
+/// import back as the same project: Markdown and Preflight JSON alike (category by category,
+/// item by item: title, status, priority, blocking).
+#[tokio::test]
+async fn every_corpus_document_imports_and_its_exports_import_as_the_same_project() {
+    let s = TestServer::start().await;
+    let (c, team) = s.admin_with_team().await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src/import/corpus");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 12);
+    for (n, name) in names.iter().enumerate() {
+        let md = std::fs::read_to_string(dir.join(name)).unwrap();
+        let slug = format!("corpus-{n}");
+        let res = s
+            .call(
+                &c,
+                "run_import",
+                &[
+                    ("team_id", &team),
+                    ("format", "markdown"),
+                    ("document", &md),
+                    ("slug", &slug),
+                ],
+            )
+            .await;
+        let (status, body) = error_kind(res).await;
+        assert_eq!(status, 200, "{name}: {body}");
+        let first = rows(&s, project(&s, &slug).await.id).await;
+        assert!(!first.is_empty() || name.contains("risks"), "{name}");
+        for (format, ext) in [("markdown", "md"), ("json", "json")] {
+            let export = c
+                .get(s.url(&format!("/p/{slug}/export/{ext}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(export.status(), 200, "{name}: export {ext}");
+            let text = export.text().await.unwrap();
+            let again = format!("{slug}-{ext}");
+            let res = s
+                .call(
+                    &c,
+                    "run_import",
+                    &[
+                        ("team_id", &team),
+                        ("format", format),
+                        ("document", &text),
+                        ("slug", &again),
+                    ],
+                )
+                .await;
+            let (status, body) = error_kind(res).await;
+            assert_eq!(status, 200, "{name}: its {ext} export: {body}");
+            assert_eq!(
+                rows(&s, project(&s, &again).await.id).await,
+                first,
+                "{name}: the {ext} export imports as another project"
+            );
+        }
+    }
+}
