@@ -131,7 +131,44 @@ fn differences(got: &Document, want: &Document) -> Vec<String> {
 #[test]
 fn every_corpus_document_imports_as_expected() {
     let mut failures = Vec::new();
+    println!("document | categories | items open / in progress / done / n/a | scores | warnings");
     for (name, parsed, expected) in corpus() {
+        let count = |s: crate::scoring::Status| {
+            parsed
+                .doc
+                .categories
+                .iter()
+                .flat_map(|c| &c.items)
+                .filter(|i| i.status == s)
+                .count()
+        };
+        use crate::scoring::Status::*;
+        let present = expected
+            .categories
+            .iter()
+            .filter(|c| c.assessor_score.is_some())
+            .count();
+        let recovered = expected
+            .categories
+            .iter()
+            .filter(|w| {
+                w.assessor_score.is_some()
+                    && parsed
+                        .doc
+                        .categories
+                        .iter()
+                        .any(|g| g.name == w.name && g.assessor_score == w.assessor_score)
+            })
+            .count();
+        println!(
+            "{name} | {} | {} / {} / {} / {} | {recovered} of {present} | {}",
+            parsed.doc.categories.len(),
+            count(Open),
+            count(InProgress),
+            count(Done),
+            count(NotApplicable),
+            parsed.warnings.join(" / ")
+        );
         let diff = differences(&parsed.doc, &expected);
         if !diff.is_empty() {
             failures.push(format!("{name}:\n - {}", diff.join("\n - ")));
@@ -145,6 +182,29 @@ fn every_corpus_document_imports_as_expected() {
 pub(super) const DAMAGED: [&str; 14] = [
     "â€", "âœ", "âš", "âŒ", "â†", "ðŸ", "Ã", "Â", "‚Ä", "‚ú", "‚ö", "‚ù", "üî", "Ô∏",
 ];
+
+/// The preview says what it left out, and where.
+#[test]
+fn warnings_name_the_lines_left_out() {
+    let by_name: std::collections::HashMap<String, Parsed> =
+        corpus().into_iter().map(|(n, p, _)| (n, p)).collect();
+    let warned = |doc: &str, text: &str| {
+        let w = &by_name[doc].warnings;
+        assert!(
+            w.iter().any(|w| w.contains(text)),
+            "{doc}: no {text:?} in {w:?}"
+        );
+    };
+    warned(
+        "04_executive_summary.md",
+        "Line 3: skipped 3 bullets in “Executive Summary”",
+    );
+    warned(
+        "05_week_plan.md",
+        "Lines 17, 18, 22: 3 plan items restate the checklist",
+    );
+    warned("06_priority_matrix.md", "plan items restate the checklist");
+}
 
 #[test]
 fn no_name_in_the_corpus_keeps_mojibake_or_repeats_an_item() {
