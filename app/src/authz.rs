@@ -4,15 +4,40 @@
 //! Another team's project or team answers `NotFound` (its existence is not revealed); a missing
 //! role inside one's own team answers `Forbidden`. Site admins act as owners everywhere.
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::{
     auth::model::AuthUser,
-    entities::{projects, sessions},
+    entities::{projects, sessions, team_members},
     error::AppError,
     teams::model::{Permissions, TeamRole},
-    teams::service::{memberships, role_in_team},
 };
+
+/// The user's role in a team, if a member.
+pub async fn role_in_team(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    team_id: i32,
+) -> Result<Option<TeamRole>, AppError> {
+    Ok(team_members::Entity::find_by_id((team_id, user_id))
+        .one(db)
+        .await?
+        .and_then(|m| TeamRole::parse(&m.role)))
+}
+
+/// The user's memberships: team id → role.
+pub async fn memberships(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> Result<Vec<(i32, TeamRole)>, AppError> {
+    Ok(team_members::Entity::find()
+        .filter(team_members::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| TeamRole::parse(&m.role).map(|r| (m.team_id, r)))
+        .collect())
+}
 
 /// The user's effective role for an existing team: site admins act as owners everywhere.
 pub async fn effective_team_role(

@@ -7,4 +7,6 @@ pub mod model;
 #[cfg(feature = "ssr")]
 pub mod page;
 #[cfg(feature = "ssr")]
+pub mod rows;
+#[cfg(feature = "ssr")]
 pub mod service;

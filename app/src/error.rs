@@ -141,6 +141,16 @@ fn database_code(err: &sea_orm::DbErr) -> Option<String> {
 
 #[cfg(feature = "ssr")]
 impl AppError {
+    /// A change based on an older version than the stored one: 409, naming who changed it
+    /// (when known).
+    pub fn stale(what: &str, by: Option<String>) -> Self {
+        AppError::Conflict(format!(
+            "This {what} was changed by {} since you loaded it. Reload to see the change, then \
+             try again.",
+            by.unwrap_or_else(|| "someone else".to_owned())
+        ))
+    }
+
     /// Maps a failed write: a unique-constraint violation becomes `on_unique()` (a lost race with
     /// a concurrent duplicate), anything else the logged internal error.
     pub fn unique_or_internal(err: sea_orm::DbErr, on_unique: impl FnOnce() -> AppError) -> Self {

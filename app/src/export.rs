@@ -10,14 +10,14 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::{
     auth::model::AuthUser,
     authz,
-    checklist::service::project_rows,
+    checklist::rows::project_rows,
     entities::{item_comments, projects, reviews, risk_items, risk_matrices, risks, users},
     error::AppError,
     import::{
         csv_items::{COLUMNS, FORMULA_START},
         doc::{self, CategoryDoc, CommentDoc, Document, ItemDoc, ItemRef, ProjectDoc, RiskDoc},
     },
-    projects::service::find_by_slug,
+    projects::access::find_by_slug,
     report,
     risks::matrix::{RiskMatrix, RiskStatus},
     scoring::{Priority, Status},

@@ -28,9 +28,13 @@ pub mod export;
 pub mod http_status;
 pub mod import;
 #[cfg(feature = "ssr")]
+pub mod limits;
+#[cfg(feature = "ssr")]
 pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod memo;
+#[cfg(feature = "ssr")]
+pub mod portfolio;
 pub mod projects;
 pub mod report;
 pub mod reviews;

@@ -13,7 +13,11 @@ use std::{collections::HashMap, sync::Arc, sync::Mutex};
 
 use chrono::NaiveDate;
 
-use crate::{checklist::service::ItemScoreRow, projects::service::Standing};
+use crate::{
+    checklist::rows::ItemScoreRow,
+    entities::{items, projects},
+    projects::model::Standing,
+};
 
 /// Values per project, each under the key it was computed for. Holds at most `limit`
 /// projects; past that it starts again empty (a memo, not a store).
@@ -72,6 +76,29 @@ impl Default for ProjectMemo {
             // About 150 bytes an item: the checklists of the projects viewed most recently.
             rows: Keyed::new(256),
         }
+    }
+}
+
+/// Row types a project's checklist may be read as, and whether the memo keeps them: it keeps
+/// [`ItemScoreRow`]s (the pages'), not whole rows (the API's).
+pub trait Memoized: Sized {
+    /// The project's rows as the memo kept them at its current revision, if it keeps this type.
+    fn recall(_memo: &ProjectMemo, _project: &projects::Model) -> Option<Arc<Vec<Self>>> {
+        None
+    }
+    /// Lets the memo keep the project's rows, if it keeps this type.
+    fn keep(_memo: &ProjectMemo, _project: &projects::Model, _rows: &Arc<Vec<Self>>) {}
+}
+
+impl Memoized for items::Model {}
+
+impl Memoized for ItemScoreRow {
+    fn recall(memo: &ProjectMemo, project: &projects::Model) -> Option<Arc<Vec<Self>>> {
+        memo.rows.get(project.id, &project.score_revision)
+    }
+    fn keep(memo: &ProjectMemo, project: &projects::Model, rows: &Arc<Vec<Self>>) {
+        memo.rows
+            .put(project.id, project.score_revision, rows.clone());
     }
 }
 

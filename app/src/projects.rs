@@ -1,5 +1,8 @@
-//! Projects: the list, creation and the project page.
+//! Projects: the list, creation and the project page, and the one way to reach a project's
+//! objects for a user ([`access`]).
 
+#[cfg(feature = "ssr")]
+pub mod access;
 #[cfg(feature = "ssr")]
 pub mod api;
 #[cfg(feature = "ssr")]

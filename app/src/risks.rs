@@ -11,3 +11,5 @@ pub mod model;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod stored;

@@ -116,7 +116,7 @@ pub async fn seed(
             new_project(format!("Service {p:03}"), String::new()),
         )
         .await?;
-        let project = app::projects::service::find_by_slug(db, &slug).await?;
+        let project = app::projects::access::find_by_slug(db, &slug).await?;
         for c in 0..2 {
             let category = category(db, &owner, &slug, CATEGORY_NAMES[(p + c) % 12]).await?;
             insert_items(
@@ -223,7 +223,7 @@ async fn large(
     people: &[AuthUser],
     today: NaiveDate,
 ) -> Result<(), AppError> {
-    let project = app::projects::service::find_by_slug(db, LARGE).await?;
+    let project = app::projects::access::find_by_slug(db, LARGE).await?;
     let per_category = LARGE_ITEMS / LARGE_CATEGORIES;
     let mut category_ids = Vec::new();
     for (c, name) in CATEGORY_NAMES.iter().enumerate() {

@@ -212,7 +212,7 @@ fn describe(e: AppError) -> String {
 pub async fn export(dbargs: &DbArgs, args: ExportArgs) -> Result<(), BoxError> {
     let conn = db::connect(&dbargs.resolve_url()?).await?;
     db::migrate(&conn).await?;
-    let project = app::projects::service::find_by_slug(&conn, &args.project)
+    let project = app::projects::access::find_by_slug(&conn, &args.project)
         .await
         .map_err(|_| format!("no project with the slug {}", args.project))?;
     let review = match &args.review {

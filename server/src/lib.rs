@@ -37,14 +37,26 @@ pub fn leptos_options(site_root: PathBuf, addr: std::net::SocketAddr) -> LeptosO
 /// Assembles the per-process state. Every statement run through the state's connection is
 /// counted in `queries`.
 pub fn app_state(
-    mut db: DatabaseConnection,
+    db: DatabaseConnection,
     settings: AppSettings,
     leptos_options: LeptosOptions,
 ) -> AppState {
+    app_state_observed(db, settings, leptos_options, |_| {})
+}
+
+/// [`app_state`], also showing every statement run to `observe` (the tests count what one
+/// request asks the database).
+pub fn app_state_observed(
+    mut db: DatabaseConnection,
+    settings: AppSettings,
+    leptos_options: LeptosOptions,
+    observe: impl Fn(&sea_orm::metric::Info<'_>) + Send + Sync + 'static,
+) -> AppState {
     let queries = Arc::new(AtomicU64::new(0));
     let counter = queries.clone();
-    db.set_metric_callback(move |_| {
+    db.set_metric_callback(move |info| {
         counter.fetch_add(1, Ordering::Relaxed);
+        observe(info);
     });
     AppState {
         db,

@@ -63,7 +63,7 @@ pub async fn get_item(item_id: i32) -> Result<ItemDetail, AppError> {
     use sea_orm::EntityTrait;
     let db = db()?;
     let user = require_user()?;
-    let (item, project) = super::service::item_for(&db, &user, item_id).await?;
+    let (item, project) = crate::projects::access::item_for(&db, &user, item_id).await?;
     let role = crate::authz::can_view_project(&db, &user, &project).await?;
     let category_name = crate::entities::categories::Entity::find_by_id(item.category_id)
         .one(&db)
@@ -76,7 +76,7 @@ pub async fn get_item(item_id: i32) -> Result<ItemDetail, AppError> {
         project_name: project.name,
         category_name,
         permissions: crate::authz::permissions(role),
-        members: super::service::members(&db, project.team_id).await?,
+        members: crate::teams::people::members(&db, project.team_id).await?,
         item: view,
         comments: super::service::comments(&db, item_id).await?,
         history: crate::audit::service::history(&db, "item", &item_id.to_string()).await?,

@@ -8,15 +8,7 @@ use crate::{
     teams::model::Permissions,
 };
 
-/// A person items can be assigned to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct Person {
-    /// User id.
-    pub id: i32,
-    /// Display name.
-    pub name: String,
-}
+pub use crate::teams::model::Person;
 
 /// A category with its scores.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

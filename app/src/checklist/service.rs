@@ -16,23 +16,25 @@ use super::model::{
     CategoryView, ChecklistView, CommentView, GapLine, ItemFilter, ItemRow, ItemView, OverviewView,
     Person,
 };
+use super::rows::{
+    ChecklistRow, Filtered, ItemScoreRow, ScoredItem, categories_of, category_facts, gap_state,
+    priority_of, status_of,
+};
 use crate::{
     audit::service::{Actor, Event, record},
     auth::model::AuthUser,
     authz,
-    entities::{categories, item_comments, items, projects, team_members, users},
+    entities::{categories, item_comments, items, projects, users},
     error::{AppError, FieldErrors, Validator},
+    limits::{MAX_TEXT, MAX_TITLE},
     markdown::to_safe_html,
-    memo::ProjectMemo,
-    projects::service::find_by_slug,
-    scoring::{CategoryFacts, ItemFacts, Priority, ProjectScore, Status, score_project},
+    memo::{Memoized, ProjectMemo},
+    projects::access::{self, ProjectAccess, find_by_slug, item_for},
+    scoring::{Priority, ProjectScore, Status, score_project},
     teams::model::TeamRole,
+    teams::people::{display_name, member_ids, members},
 };
 
-/// Longest item title.
-pub const MAX_TITLE: usize = 200;
-/// Longest description or comment (characters).
-pub const MAX_TEXT: usize = 20_000;
 /// Most items one project may hold: every checklist page, score and report reads them all (a
 /// real readiness review has a few hundred; `make bench` measures 1,000).
 pub const MAX_PROJECT_ITEMS: u64 = 5_000;
@@ -63,213 +65,6 @@ pub async fn check_room(
         ));
     }
     Ok(())
-}
-
-fn priority_of(s: &str) -> Priority {
-    Priority::parse(s).unwrap_or(Priority::Medium)
-}
-
-fn status_of(s: &str) -> Status {
-    Status::parse(s).unwrap_or(Status::Open)
-}
-
-/// What scoring reads of an item, from a whole row or from an [`ItemScoreRow`].
-pub trait ScoredItem {
-    /// Priority, status, blocking, effort and acceptance.
-    fn facts(&self) -> ItemFacts;
-    /// Its category.
-    fn category(&self) -> i32;
-    /// Due date.
-    fn due(&self) -> Option<NaiveDate>;
-}
-
-/// Both row types carry the same scoring and filter columns under the same names.
-macro_rules! scored_item {
-    ($($row:ty),*) => {$(
-        impl ScoredItem for $row {
-            fn facts(&self) -> ItemFacts {
-                ItemFacts {
-                    priority: priority_of(&self.priority),
-                    status: status_of(&self.status),
-                    blocking: self.blocking,
-                    effort_hours: self.effort_hours,
-                    accepted_until: self.accepted_until,
-                }
-            }
-            fn category(&self) -> i32 {
-                self.category_id
-            }
-            fn due(&self) -> Option<NaiveDate> {
-                self.due_date
-            }
-        }
-
-        impl $row {
-            /// What the checklist filter reads.
-            fn filtered(&self) -> Filtered<'_> {
-                Filtered {
-                    status: &self.status,
-                    priority: &self.priority,
-                    assignee_id: self.assignee_id,
-                    blocking: self.blocking,
-                    title: &self.title,
-                }
-            }
-        }
-    )*};
-}
-
-scored_item!(items::Model, ItemScoreRow);
-
-/// An item's columns that scores, verdicts and "my gaps" read. The long texts and the
-/// timestamps stay unread, which matters where every item of every project is read (the
-/// portfolio).
-#[derive(Clone, Debug, sea_orm::DerivePartialModel)]
-#[sea_orm(entity = "items::Entity")]
-pub struct ItemScoreRow {
-    /// Database id.
-    pub id: i32,
-    /// Its project.
-    pub project_id: i32,
-    /// Its category.
-    pub category_id: i32,
-    /// Title.
-    pub title: String,
-    /// Priority (stored form).
-    pub priority: String,
-    /// Blocks the release while a gap.
-    pub blocking: bool,
-    /// Status (stored form).
-    pub status: String,
-    /// Accepted until.
-    pub accepted_until: Option<NaiveDate>,
-    /// Assignee.
-    pub assignee_id: Option<i32>,
-    /// Due date.
-    pub due_date: Option<NaiveDate>,
-    /// Estimated hours.
-    pub effort_hours: Option<f64>,
-    /// For optimistic concurrency.
-    pub version: i32,
-}
-
-/// A row type a checklist is read as: whole rows for the API, [`ItemScoreRow`] for the pages.
-pub trait ChecklistRow: ScoredItem + sea_orm::FromQueryResult + Send + Sync + Sized {
-    /// The project's items in position order, as this type.
-    fn select(project_id: i32) -> sea_orm::Selector<sea_orm::SelectModel<Self>>;
-    /// The users the row names (assignee, last editor), for their names.
-    fn mentions(&self) -> [Option<i32>; 2];
-    /// The project's rows as `memo` kept them at the project's current revision, if it keeps
-    /// this row type.
-    fn recall(_memo: &ProjectMemo, _project: &projects::Model) -> Option<Arc<Vec<Self>>> {
-        None
-    }
-    /// Lets `memo` keep the project's rows, if it keeps this row type.
-    fn keep(_memo: &ProjectMemo, _project: &projects::Model, _rows: &Arc<Vec<Self>>) {}
-}
-
-/// What the checklist filter reads of an item (the description only when searching).
-pub struct Filtered<'a> {
-    status: &'a str,
-    priority: &'a str,
-    assignee_id: Option<i32>,
-    blocking: bool,
-    title: &'a str,
-}
-
-fn items_of(project_id: i32) -> sea_orm::Select<items::Entity> {
-    items::Entity::find()
-        .filter(items::Column::ProjectId.eq(project_id))
-        .order_by_asc(items::Column::Position)
-        .order_by_asc(items::Column::Id)
-}
-
-impl ChecklistRow for items::Model {
-    fn select(project_id: i32) -> sea_orm::Selector<sea_orm::SelectModel<Self>> {
-        items_of(project_id).into_model()
-    }
-    fn mentions(&self) -> [Option<i32>; 2] {
-        [self.assignee_id, self.updated_by]
-    }
-}
-
-impl ChecklistRow for ItemScoreRow {
-    fn select(project_id: i32) -> sea_orm::Selector<sea_orm::SelectModel<Self>> {
-        items_of(project_id).into_partial_model()
-    }
-    fn mentions(&self) -> [Option<i32>; 2] {
-        [self.assignee_id, None]
-    }
-    fn recall(memo: &ProjectMemo, project: &projects::Model) -> Option<Arc<Vec<Self>>> {
-        memo.rows.get(project.id, &project.score_revision)
-    }
-    fn keep(memo: &ProjectMemo, project: &projects::Model, rows: &Arc<Vec<Self>>) {
-        memo.rows
-            .put(project.id, project.score_revision, rows.clone());
-    }
-}
-
-/// A project's categories and items, each in their list order (two queries).
-pub async fn project_rows(
-    db: &impl ConnectionTrait,
-    project_id: i32,
-) -> Result<(Vec<categories::Model>, Vec<items::Model>), AppError> {
-    let cats = categories_of(db, project_id).await?;
-    let rows = items::Model::select(project_id).all(db).await?;
-    Ok((cats, rows))
-}
-
-/// A project's categories in their order.
-async fn categories_of(
-    db: &impl ConnectionTrait,
-    project_id: i32,
-) -> Result<Vec<categories::Model>, AppError> {
-    Ok(categories::Entity::find()
-        .filter(categories::Column::ProjectId.eq(project_id))
-        .order_by_asc(categories::Column::Position)
-        .order_by_asc(categories::Column::Id)
-        .all(db)
-        .await?)
-}
-
-/// The team members of a project's team, as people (one query).
-pub async fn members(db: &impl ConnectionTrait, team_id: i32) -> Result<Vec<Person>, AppError> {
-    let mut people: Vec<Person> = team_members::Entity::find()
-        .filter(team_members::Column::TeamId.eq(team_id))
-        .find_also_related(users::Entity)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|(_, u)| u)
-        .map(|u| Person {
-            id: u.id,
-            name: u.display_name,
-        })
-        .collect();
-    people.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(people)
-}
-
-/// The scoring input of a project's categories and items (items of other categories ignored).
-pub fn category_facts(cats: &[categories::Model], rows: &[impl ScoredItem]) -> Vec<CategoryFacts> {
-    let mut by_category: HashMap<i32, Vec<ItemFacts>> = HashMap::new();
-    for i in rows {
-        by_category.entry(i.category()).or_default().push(i.facts());
-    }
-    cats.iter()
-        .map(|c| CategoryFacts {
-            weight: u32::try_from(c.weight).unwrap_or(0),
-            assessor_score: c.assessor_score.and_then(|s| u8::try_from(s).ok()),
-            items: by_category.remove(&c.id).unwrap_or_default(),
-        })
-        .collect()
-}
-
-/// Whether the item is a gap on `today` (open, in progress, or an expired acceptance), and
-/// whether it is overdue.
-pub fn gap_state(i: &impl ScoredItem, today: NaiveDate) -> (bool, bool) {
-    let gap = i.facts().effective_status(today).is_gap();
-    (gap, gap && i.due().is_some_and(|d| d < today))
 }
 
 /// The longest text search, in characters, and the most words it may hold: each word is looked
@@ -425,7 +220,7 @@ struct Loaded<R> {
     score: ProjectScore,
 }
 
-impl<R: ChecklistRow> Loaded<R> {
+impl<R: ChecklistRow + Memoized> Loaded<R> {
     /// Reads the checklist; the item rows come from `memo` when it has them at the project's
     /// current revision.
     async fn read(
@@ -799,42 +594,6 @@ pub async fn create_category(
     Ok(c.id)
 }
 
-/// The project with this id, if the user may see it (`NotFound` otherwise).
-pub(crate) async fn visible_project(
-    db: &impl ConnectionTrait,
-    user: &AuthUser,
-    project_id: i32,
-) -> Result<projects::Model, AppError> {
-    let project = projects::Entity::find_by_id(project_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    authz::can_view_project(db, user, &project).await?;
-    Ok(project)
-}
-
-/// A category and its project, if the user may see the project.
-async fn category_for(
-    db: &impl ConnectionTrait,
-    user: &AuthUser,
-    id: i32,
-) -> Result<(categories::Model, projects::Model), AppError> {
-    let category = categories::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let project = visible_project(db, user, category.project_id).await?;
-    Ok((category, project))
-}
-
-pub(crate) fn stale(what: &str, by: Option<String>) -> AppError {
-    AppError::Conflict(format!(
-        "This {what} was changed by {} since you loaded it. Reload to see the change, then \
-         try again.",
-        by.unwrap_or_else(|| "someone else".to_owned())
-    ))
-}
-
 /// Changes a category (editors); `version` must be the one the user saw.
 pub async fn update_category(
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -843,8 +602,9 @@ pub async fn update_category(
     version: i32,
     input: CategoryInput,
 ) -> Result<(), AppError> {
-    let (category, project) = category_for(db, user, id).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let (category, seen) = access::category(db, user, id).await?;
+    seen.require_edit()?;
+    let project = seen.project;
     let v = check_category(&input)?;
     let txn = crate::txn::begin(db).await?;
     let res = categories::Entity::update_many()
@@ -868,7 +628,7 @@ pub async fn update_category(
         .exec(&txn)
         .await?;
     if res.rows_affected == 0 {
-        return Err(stale("category", None));
+        return Err(AppError::stale("category", None));
     }
     let after = categories::Entity::find_by_id(id)
         .one(&txn)
@@ -894,8 +654,9 @@ pub async fn move_category(
     id: i32,
     up: bool,
 ) -> Result<(), AppError> {
-    let (category, project) = category_for(db, user, id).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let (category, seen) = access::category(db, user, id).await?;
+    seen.require_edit()?;
+    let project = seen.project;
     let txn = crate::txn::begin(db).await?;
     let all = categories::Entity::find()
         .filter(categories::Column::ProjectId.eq(project.id))
@@ -942,8 +703,9 @@ pub async fn delete_category(
     user: &AuthUser,
     id: i32,
 ) -> Result<(), AppError> {
-    let (category, project) = category_for(db, user, id).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let (category, seen) = access::category(db, user, id).await?;
+    seen.require_edit()?;
+    let project = seen.project;
     let txn = crate::txn::begin(db).await?;
     let titles: Vec<String> = items::Entity::find()
         .filter(items::Column::CategoryId.eq(id))
@@ -1192,19 +954,6 @@ pub(crate) fn item_state(i: &items::Model) -> serde_json::Value {
     })
 }
 
-pub(crate) async fn member_ids(
-    db: &impl ConnectionTrait,
-    team_id: i32,
-) -> Result<Vec<i32>, AppError> {
-    Ok(team_members::Entity::find()
-        .filter(team_members::Column::TeamId.eq(team_id))
-        .select_only()
-        .column(team_members::Column::UserId)
-        .into_tuple::<i32>()
-        .all(db)
-        .await?)
-}
-
 fn is_closed(s: Status) -> bool {
     matches!(
         s,
@@ -1220,8 +969,9 @@ pub async fn create_item(
     input: ItemInput,
     today: NaiveDate,
 ) -> Result<i32, AppError> {
-    let (category, project) = category_for(db, user, category_id).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let (category, seen) = access::category(db, user, category_id).await?;
+    seen.require_edit()?;
+    let project = seen.project;
     let members = member_ids(db, project.team_id).await?;
     let v = check_item(&input, &members, project.evidence_required, today)?;
     let txn = crate::txn::begin(db).await?;
@@ -1272,20 +1022,6 @@ pub async fn create_item(
     Ok(item.id)
 }
 
-/// An item and its project, if the user may see the project.
-pub async fn item_for(
-    db: &impl ConnectionTrait,
-    user: &AuthUser,
-    id: i32,
-) -> Result<(items::Model, projects::Model), AppError> {
-    let item = items::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let project = visible_project(db, user, item.project_id).await?;
-    Ok((item, project))
-}
-
 /// The input that leaves `item` as it is (the base for partial changes).
 pub fn input_of(item: &items::Model) -> ItemInput {
     ItemInput {
@@ -1316,8 +1052,24 @@ pub async fn update_item(
     change: impl FnOnce(&mut ItemInput),
     today: NaiveDate,
 ) -> Result<i32, AppError> {
-    let (item, project) = item_for(db, user, id).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let (item, seen) = access::item(db, user, id).await?;
+    update_seen_item(db, user, item, &seen, version, change, today).await
+}
+
+/// [`update_item`] for an item its caller loaded with [`access::item`] (the REST API reads the
+/// item's version first: the role is asked once).
+pub async fn update_seen_item(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    item: items::Model,
+    seen: &ProjectAccess,
+    version: i32,
+    change: impl FnOnce(&mut ItemInput),
+    today: NaiveDate,
+) -> Result<i32, AppError> {
+    seen.require_edit()?;
+    let id = item.id;
+    let project = &seen.project;
     let members = member_ids(db, project.team_id).await?;
     let mut input = input_of(&item);
     change(&mut input);
@@ -1328,14 +1080,14 @@ pub async fn update_item(
         today,
     )?;
     let txn = crate::txn::begin(db).await?;
-    match write_item(&txn, user, &project, item, version, v).await? {
+    match write_item(&txn, user, project, item, version, v).await? {
         Some(after) => {
             txn.commit().await?;
             Ok(after)
         }
         None => {
             drop(txn);
-            Err(stale("item", last_editor(db, id).await?))
+            Err(AppError::stale("item", last_editor(db, id).await?))
         }
     }
 }
@@ -1355,20 +1107,6 @@ async fn last_editor(db: &impl ConnectionTrait, id: i32) -> Result<Option<String
         .await?
         .and_then(|i| i.updated_by);
     display_name(db, by).await
-}
-
-/// The display name of user `id`, if there is one (for "changed by …" messages).
-pub(crate) async fn display_name(
-    db: &impl ConnectionTrait,
-    id: Option<i32>,
-) -> Result<Option<String>, AppError> {
-    Ok(match id {
-        Some(uid) => users::Entity::find_by_id(uid)
-            .one(db)
-            .await?
-            .map(|u| u.display_name),
-        None => None,
-    })
 }
 
 /// Writes checked values over `item` if it is still at `version`, with its audit event;
@@ -1600,8 +1338,9 @@ pub async fn delete_item(
     user: &AuthUser,
     id: i32,
 ) -> Result<(), AppError> {
-    let (item, project) = item_for(db, user, id).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let (item, seen) = access::item(db, user, id).await?;
+    seen.require_edit()?;
+    let project = seen.project;
     let txn = crate::txn::begin(db).await?;
     items::Entity::delete_by_id(id).exec(&txn).await?;
     record(

@@ -20,7 +20,7 @@ fn corpus_dir() -> std::path::PathBuf {
 /// Every corpus document: (file name, its parse, what it should be).
 fn corpus() -> Vec<(String, Parsed, Document)> {
     let mut names: Vec<String> = std::fs::read_dir(corpus_dir())
-        .unwrap()
+        .unwrap_or_else(|e| panic!("the corpus: {e}"))
         .filter_map(|e| {
             let name = e.ok()?.file_name().into_string().ok()?;
             name.ends_with(".md").then_some(name)
@@ -36,7 +36,7 @@ fn corpus() -> Vec<(String, Parsed, Document)> {
         .into_iter()
         .map(|name| {
             let dir = corpus_dir();
-            let bytes = std::fs::read(dir.join(&name)).unwrap();
+            let bytes = std::fs::read(dir.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
             let parsed = parse(&decode(&bytes).text).unwrap_or_else(|e| panic!("{name}: {e}"));
             let expected_path = dir.join(name.replace(".md", ".expected.json"));
             let expected = std::fs::read_to_string(&expected_path)

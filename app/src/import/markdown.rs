@@ -37,7 +37,7 @@ use super::{
 };
 use crate::report::markdown as report;
 use crate::{
-    checklist::service::MAX_TITLE,
+    limits::MAX_TITLE,
     risks::matrix::{Level, RiskStatus},
     scoring::{Priority, Status},
 };

@@ -25,17 +25,20 @@ use crate::{
     audit::service::{Actor, Event, record},
     auth::model::AuthUser,
     authz,
-    checklist::service::{MAX_TEXT, MAX_TITLE, category_state, item_state, project_rows},
+    checklist::rows::project_rows,
+    checklist::service::{category_state, item_state},
     entities::{
         categories, item_comments, items, projects, risk_items, risk_matrices, risks, team_members,
         users,
     },
     error::AppError,
+    limits::{MAX_TEXT, MAX_TITLE},
     projects::{
+        access::find_by_slug,
         model::slugify,
-        service::{NewProject, check_new, find_by_slug, insert_project},
+        service::{NewProject, check_new, insert_project},
     },
-    risks::{matrix::RiskMatrix, service::matrix_of},
+    risks::{matrix::RiskMatrix, stored::matrix_of},
     scoring::{CategoryFacts, ItemFacts, Priority, Status, score_project},
 };
 

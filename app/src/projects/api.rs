@@ -18,7 +18,7 @@ pub async fn get_portfolio() -> Result<Portfolio, AppError> {
     let user = require_user()?;
     let state = app_state()?;
     let today = chrono::Utc::now().date_naive();
-    super::service::portfolio(&state.db, &state.memo, &user, today).await
+    crate::portfolio::portfolio(&state.db, &state.memo, &user, today).await
 }
 
 /// One project by slug; `NotFound` when missing or not visible.

@@ -155,3 +155,12 @@ mod tests {
         assert!(is_valid_slug("api-2"));
     }
 }
+
+/// What the portfolio shows of a project's score.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Standing {
+    pub(crate) verdict: crate::scoring::Verdict,
+    pub(crate) overall: Option<u8>,
+    pub(crate) blocking_gaps: u32,
+    pub(crate) overdue: u32,
+}

@@ -1,21 +1,9 @@
 //! Report server functions. Each authorizes inside its service call.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::model::Report;
+pub use super::model::ReportPageData;
 use crate::error::AppError;
-
-/// Everything `/p/{slug}/report` shows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ReportPageData {
-    /// The report.
-    pub report: Report,
-    /// Final reviews the report can be shown as of: (id, label), newest first.
-    pub finals: Vec<(i32, String)>,
-    /// The user may create and revoke share links.
-    pub can_share: bool,
-}
 
 /// The report of project `slug`, live or as of final review `review` (id or version label).
 #[server(prefix = "/rpc", endpoint = "get_report", input = server_fn::codec::GetUrl)]

@@ -14,6 +14,17 @@ use crate::{
     scoring::{Counts, Priority, Status, Verdict},
 };
 
+/// Everything `/p/{slug}/report` shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportPageData {
+    /// The report.
+    pub report: Report,
+    /// Final reviews the report can be shown as of: (id, label), newest first.
+    pub finals: Vec<(i32, String)>,
+    /// The user may create and revoke share links.
+    pub can_share: bool,
+}
+
 /// A stakeholder report of one project, live or as of one final review.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -12,15 +12,15 @@ use super::{
 use crate::{
     auth::model::AuthUser,
     authz,
-    checklist::service::project_rows,
+    checklist::rows::project_rows,
     entities::{projects, review_signoffs, reviews, teams, users},
     error::AppError,
-    projects::service::find_by_slug,
+    projects::access::find_by_slug,
     reviews::{
         model::SignOff,
         service::{finals, minute, project_risks, read_snapshot, snapshot_from},
     },
-    risks::service::matrix_of,
+    risks::stored::matrix_of,
 };
 
 async fn signoffs(
@@ -197,7 +197,7 @@ pub async fn page_data(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     report: Report,
-) -> Result<super::api::ReportPageData, AppError> {
+) -> Result<super::model::ReportPageData, AppError> {
     let project = find_by_slug(db, &report.slug).await?;
     let role = authz::can_view_project(db, user, &project).await?;
     let finals = finals(db, project.id)
@@ -213,7 +213,7 @@ pub async fn page_data(
             (r.id, label)
         })
         .collect();
-    Ok(super::api::ReportPageData {
+    Ok(super::model::ReportPageData {
         report,
         finals,
         can_share: authz::permissions(role).can_manage,

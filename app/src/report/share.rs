@@ -19,7 +19,7 @@ use crate::{
     authz,
     entities::{projects, reviews, share_links, users},
     error::{AppError, Validator},
-    projects::service::find_by_slug,
+    projects::access::find_by_slug,
     reviews::service::minute,
     secret::{digest as hash, is_secret_shaped, new_secret as new_token},
 };

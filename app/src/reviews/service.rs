@@ -20,17 +20,19 @@ use crate::{
     audit::service::{Actor, Event, record},
     auth::model::AuthUser,
     authz,
-    checklist::service::project_rows,
-    checklist::service::{MAX_TEXT, MAX_TITLE, display_name, stale, visible_project},
+    checklist::rows::project_rows,
     entities::{categories, items, projects, review_signoffs, reviews, risks, users},
     error::{AppError, Validator},
+    limits::{MAX_TEXT, MAX_TITLE},
     markdown::to_safe_html,
-    projects::service::find_by_slug,
+    projects::access::find_by_slug,
+    projects::access::visible_project,
     risks::{
         matrix::{RiskMatrix, RiskStatus},
-        service::matrix_of,
+        stored::matrix_of,
     },
     scoring::{ItemFacts, Priority, Status, Verdict},
+    teams::people::display_name,
 };
 
 /// The live project as a snapshot on `today` (six queries).
@@ -659,7 +661,7 @@ pub async fn update(
         .exec(&txn)
         .await?;
     if res.rows_affected == 0 {
-        return Err(stale("review", None));
+        return Err(AppError::stale("review", None));
     }
     let after = reviews::Entity::find_by_id(id)
         .one(&txn)
@@ -751,7 +753,7 @@ pub async fn finalize(
         .exec(&txn)
         .await?;
     if res.rows_affected == 0 {
-        return Err(stale("review", None));
+        return Err(AppError::stale("review", None));
     }
     let after = reviews::Entity::find_by_id(id)
         .one(&txn)

@@ -21,59 +21,18 @@ use crate::{
     audit::service::{Actor, Event, record},
     auth::model::AuthUser,
     authz,
-    checklist::{
-        model::Person,
-        service::{
-            MAX_TEXT, MAX_TITLE, display_name, item_for, member_ids, members, stale,
-            visible_project,
-        },
-    },
+    checklist::model::Person,
     entities::{categories, items, projects, risk_items, risk_matrices, risks, users},
     error::{AppError, Validator},
+    limits::{MAX_TEXT, MAX_TITLE},
     markdown::to_safe_html,
-    projects::service::find_by_slug,
+    projects::access::find_by_slug,
+    projects::access::{item_for, visible_project},
     scoring::{Priority, Status},
+    teams::people::{display_name, member_ids, members},
 };
 
-/// The project's matrix and its version (0 when it was never saved: the default).
-pub async fn matrix_of(
-    db: &impl ConnectionTrait,
-    project_id: i32,
-) -> Result<(RiskMatrix, i32), AppError> {
-    Ok(
-        match risk_matrices::Entity::find_by_id(project_id)
-            .one(db)
-            .await?
-        {
-            Some(row) => (parse_spec(&row.spec), row.version),
-            None => (RiskMatrix::default(), 0),
-        },
-    )
-}
-
-/// Matrices of many projects at once (one query); projects without a row get the default.
-pub async fn matrices_of(
-    db: &impl ConnectionTrait,
-    project_ids: &[i32],
-) -> Result<HashMap<i32, RiskMatrix>, AppError> {
-    Ok(risk_matrices::Entity::find()
-        .filter(risk_matrices::Column::ProjectId.is_in(project_ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.project_id, parse_spec(&r.spec)))
-        .collect())
-}
-
-fn parse_spec(spec: &str) -> RiskMatrix {
-    match serde_json::from_str::<RiskMatrix>(spec) {
-        Ok(m) if m.problems().is_empty() => m,
-        _ => {
-            tracing::error!("unreadable risk matrix spec; using the default");
-            RiskMatrix::default()
-        }
-    }
-}
+use super::stored::{matrices_of, matrix_of};
 
 fn status_of(s: &str) -> RiskStatus {
     RiskStatus::parse(s).unwrap_or(RiskStatus::Open)
@@ -624,7 +583,7 @@ pub(crate) async fn hold_matrix(
         .await?
         .ok_or(AppError::NotFound)?;
     if matrix_of(txn, project_id).await?.1 != seen {
-        return Err(stale("risk matrix", None));
+        return Err(AppError::stale("risk matrix", None));
     }
     Ok(())
 }
@@ -751,7 +710,7 @@ pub async fn update_risk(
             .await?
             .and_then(|r| r.updated_by);
         let by = display_name(db, by).await?;
-        return Err(stale("risk", by));
+        return Err(AppError::stale("risk", by));
     }
     let after = risks::Entity::find_by_id(id)
         .one(&txn)
@@ -1047,7 +1006,7 @@ pub async fn save_matrix(
         ));
     }
     if version != saved_version {
-        return Err(stale("risk matrix", None));
+        return Err(AppError::stale("risk matrix", None));
     }
     let now = Utc::now();
     if saved_version == 0 {
@@ -1060,7 +1019,7 @@ pub async fn save_matrix(
         .insert(&txn)
         .await
         // Someone else saved the first version at the same moment.
-        .map_err(|_| stale("risk matrix", None))?;
+        .map_err(|_| AppError::stale("risk matrix", None))?;
     } else {
         let res = risk_matrices::Entity::update_many()
             .col_expr(risk_matrices::Column::Spec, Expr::value(spec))
@@ -1074,7 +1033,7 @@ pub async fn save_matrix(
             .exec(&txn)
             .await?;
         if res.rows_affected == 0 {
-            return Err(stale("risk matrix", None));
+            return Err(AppError::stale("risk matrix", None));
         }
     }
     let (fl, fi, tl, ti) = (
@@ -1098,7 +1057,7 @@ pub async fn save_matrix(
             // not (none should) still cannot be overwritten unseen.
             crate::txn::update_at_version(&txn, active, risks::Column::Version, r.version)
                 .await?
-                .ok_or_else(|| stale("risk", None))?;
+                .ok_or_else(|| AppError::stale("risk", None))?;
         }
     }
     record(

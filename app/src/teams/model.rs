@@ -146,3 +146,13 @@ mod tests {
         assert_eq!(TeamRole::parse("admin"), None);
     }
 }
+
+/// A person items can be assigned to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Person {
+    /// User id.
+    pub id: i32,
+    /// Display name.
+    pub name: String,
+}

@@ -16,32 +16,6 @@ use crate::{
     error::{AppError, Validator},
 };
 
-/// The user's role in a team, if a member.
-pub async fn role_in_team(
-    db: &impl ConnectionTrait,
-    user_id: i32,
-    team_id: i32,
-) -> Result<Option<TeamRole>, AppError> {
-    Ok(team_members::Entity::find_by_id((team_id, user_id))
-        .one(db)
-        .await?
-        .and_then(|m| TeamRole::parse(&m.role)))
-}
-
-/// The user's memberships: team id → role.
-pub async fn memberships(
-    db: &impl ConnectionTrait,
-    user_id: i32,
-) -> Result<Vec<(i32, TeamRole)>, AppError> {
-    Ok(team_members::Entity::find()
-        .filter(team_members::Column::UserId.eq(user_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|m| TeamRole::parse(&m.role).map(|r| (m.team_id, r)))
-        .collect())
-}
-
 /// Teams in which the user has at least `min` (every team for site admins), by name.
 pub async fn teams_with_role(
     db: &impl ConnectionTrait,
@@ -76,7 +50,7 @@ pub async fn list_visible(
     db: &impl ConnectionTrait,
     user: &AuthUser,
 ) -> Result<Vec<TeamSummary>, AppError> {
-    let mine = memberships(db, user.id).await?;
+    let mine = authz::memberships(db, user.id).await?;
     let visible = teams_with_role(db, user, TeamRole::Viewer).await?;
     let ids: Vec<i32> = visible.iter().map(|t| t.id).collect();
     let members = team_members::Entity::find()

@@ -14,7 +14,7 @@ use crate::{
     audit::service::{Actor, Event, record},
     auth::model::AuthUser,
     authz,
-    checklist::service::project_rows,
+    checklist::rows::project_rows,
     entities::{team_members, teams, templates},
     error::{AppError, Validator},
     import::{
@@ -22,7 +22,7 @@ use crate::{
         markdown,
         service::{Target, import_document},
     },
-    projects::service::find_by_slug,
+    projects::access::find_by_slug,
     scoring::{Priority, Status},
     teams::service::teams_where_user_can_create_projects,
 };

@@ -244,7 +244,7 @@ async fn item_view(
     user: &AuthUser,
     id: i32,
 ) -> Result<ItemView, AppError> {
-    let (item, _) = service::item_for(db, user, id).await?;
+    let (item, _) = app::projects::access::item_for(db, user, id).await?;
     service::item_detail_view(db, item, today()).await
 }
 
@@ -390,19 +390,31 @@ async fn change_item(
     change: ItemChange,
 ) -> Result<Response, ApiError> {
     let db = &s.app.db;
+    // The item and the user's role in its project, asked once for the whole call.
+    let (item, seen) = app::projects::access::item(db, user, id).await?;
     let version = match (if_match, version) {
         (IfMatch::Version(None), _) => return Err(ApiError::precondition_failed()),
         (IfMatch::Version(Some(v)), _) => v,
         (_, Some(v)) => v,
-        (IfMatch::Any, None) => service::item_for(db, user, id).await?.0.version,
-        (IfMatch::Absent, None) if !version_needed => {
-            service::item_for(db, user, id).await?.0.version
-        }
+        (IfMatch::Any, None) => item.version,
+        (IfMatch::Absent, None) if !version_needed => item.version,
         (IfMatch::Absent, None) => return Err(ApiError::precondition_required()),
     };
-    let result = service::update_item(db, user, id, version, |i| change.apply(i), today()).await;
+    let result =
+        service::update_seen_item(db, user, item, &seen, version, |i| change.apply(i), today())
+            .await;
     match result {
-        Ok(_) => Ok(with_etag(StatusCode::OK, item_view(db, user, id).await?)),
+        Ok(_) => {
+            let item = app::entities::items::Entity::find_by_id(id)
+                .one(db)
+                .await
+                .map_err(AppError::from)?
+                .ok_or(AppError::NotFound)?;
+            Ok(with_etag(
+                StatusCode::OK,
+                service::item_detail_view(db, item, today()).await?,
+            ))
+        }
         Err(AppError::Conflict(_)) if matches!(if_match, IfMatch::Version(_)) => {
             Err(ApiError::precondition_failed())
         }
@@ -497,7 +509,7 @@ pub async fn comments(
     Reader(user): Reader,
     ApiPath(id): ApiPath<i32>,
 ) -> Result<Json<Vec<CommentView>>, ApiError> {
-    service::item_for(&s.app.db, &user, id).await?;
+    app::projects::access::item_for(&s.app.db, &user, id).await?;
     Ok(Json(service::comments(&s.app.db, id).await?))
 }
 

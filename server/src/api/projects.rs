@@ -52,7 +52,7 @@ pub async fn list(
     Reader(user): Reader,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<Page<ProjectSummary>>, ApiError> {
-    let mut projects = service::portfolio(&s.app.db, &s.app.memo, &user, today())
+    let mut projects = app::portfolio::portfolio(&s.app.db, &s.app.memo, &user, today())
         .await?
         .projects;
     projects.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.slug.cmp(&b.slug)));

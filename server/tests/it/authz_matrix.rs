@@ -136,7 +136,7 @@ async fn fresh_template(s: &TestServer, n: usize) -> String {
 
 /// The version `alpha-app` is at now (cells before may have changed it).
 async fn project_version(s: &TestServer) -> i32 {
-    app::projects::service::find_by_slug(&s.db, "alpha-app")
+    app::projects::access::find_by_slug(&s.db, "alpha-app")
         .await
         .unwrap()
         .version
@@ -1554,7 +1554,7 @@ async fn footprint(w: &World) -> Vec<String> {
 #[tokio::test]
 async fn calls_mixing_two_teams_objects_are_refused_and_change_nothing() {
     let w = arrange().await;
-    let beta = app::projects::service::find_by_slug(&w.s.db, "beta-app")
+    let beta = app::projects::access::find_by_slug(&w.s.db, "beta-app")
         .await
         .unwrap()
         .team_id;

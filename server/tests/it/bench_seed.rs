@@ -16,7 +16,7 @@ async fn the_bench_data_set_has_the_promised_shape() {
     assert_eq!(projects::Entity::find().count(&s.db).await.unwrap(), 200);
     assert_eq!(users::Entity::find().count(&s.db).await.unwrap(), 20);
     assert_eq!(team_members::Entity::find().count(&s.db).await.unwrap(), 20);
-    let big = app::projects::service::find_by_slug(&s.db, bench::LARGE)
+    let big = app::projects::access::find_by_slug(&s.db, bench::LARGE)
         .await
         .unwrap();
     let rows = items::Entity::find()

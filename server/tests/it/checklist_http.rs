@@ -760,7 +760,7 @@ async fn the_portfolio_and_the_checklist_follow_every_change_made_after_a_view()
             item(&s, &c, &cat, "Pager", "low").await;
         }
         count.store(0, Ordering::SeqCst);
-        app::projects::service::portfolio(&counted, &memo, &ada, today)
+        app::portfolio::portfolio(&counted, &memo, &ada, today)
             .await
             .unwrap();
         queries.push(count.load(Ordering::SeqCst));
@@ -948,4 +948,84 @@ async fn a_search_beyond_its_limits_is_a_field_error() {
     assert_eq!(page.status(), 422);
     let html = page.text().await.unwrap();
     assert!(html.contains("at most 200 characters"), "{html}");
+}
+
+/// Reading a checklist page and changing an item through the REST API each ask for the user's
+/// role in the project once: the loaders carry the role they found (before, the REST update
+/// asked three times).
+#[tokio::test]
+async fn a_checklist_page_and_a_rest_item_update_ask_for_the_role_once() {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    };
+    let db = crate::support::fresh_db().await;
+    preflight_server::db::migrate(&db).await.unwrap();
+    // Counts the statements that look up one user's role in one team.
+    let role_queries = Arc::new(AtomicUsize::new(0));
+    let seen = role_queries.clone();
+    let s = TestServer::start_observed(
+        db,
+        Default::default(),
+        preflight_server::listen::ListenLimits::default(),
+        move |info| {
+            // `"team_members"."user_id" = ?` (SQLite) or `= $2` (PostgreSQL): a role lookup,
+            // not the member list's join on users.
+            let sql = &info.statement.sql;
+            if sql.contains(r#""team_members"."user_id" = ?"#)
+                || sql.contains(r#""team_members"."user_id" = $"#)
+            {
+                seen.fetch_add(1, Ordering::SeqCst);
+            }
+        },
+    )
+    .await;
+    let admin = shop(&s).await;
+    let team = app::entities::teams::Entity::find()
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let cat = category(&s, &admin, "Ops").await;
+    let id = item(&s, &admin, &cat, "Backups", "high").await;
+    // A plain editor: site admins are owners everywhere and need no lookup.
+    let editor = s.member(&admin, &team, "ed@example.com", "editor").await;
+    let ed = s.auth_user("ed@example.com").await;
+    let token = app::account::tokens::create(&s.db, &ed, "count", "write", "")
+        .await
+        .unwrap();
+
+    role_queries.store(0, Ordering::SeqCst);
+    let page = s.page(&editor, "/p/shop/checklist").await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(role_queries.load(Ordering::SeqCst), 1, "checklist page");
+
+    for body in [
+        serde_json::json!({"version": 1, "title": "Backups tested"}),
+        serde_json::json!({"title": "Backups restored"}),
+    ] {
+        role_queries.store(0, Ordering::SeqCst);
+        let res = s
+            .client()
+            .patch(s.url(&format!("/api/v1/items/{id}")))
+            .bearer_auth(&token)
+            .header("if-match", "*")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            200,
+            "{}",
+            res.text().await.unwrap_or_default()
+        );
+        assert_eq!(
+            role_queries.load(Ordering::SeqCst),
+            1,
+            "REST item update {body}"
+        );
+    }
 }

@@ -3,7 +3,7 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use app::state::AppSettings;
-use preflight_server::{app_state, db, leptos_options, listen::ListenLimits, router::build_router};
+use preflight_server::{db, leptos_options, listen::ListenLimits, router::build_router};
 use reqwest::{Client, Response, redirect::Policy};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, Statement};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -138,12 +138,28 @@ impl TestServer {
         settings: AppSettings,
         limits: ListenLimits,
     ) -> Self {
+        Self::start_observed(db, settings, limits, |_| {}).await
+    }
+
+    /// As [`TestServer::start_listening`], showing every statement the server runs to
+    /// `observe`.
+    pub async fn start_observed(
+        db: DatabaseConnection,
+        settings: AppSettings,
+        limits: ListenLimits,
+        observe: impl Fn(&sea_orm::metric::Info<'_>) + Send + Sync + 'static,
+    ) -> Self {
         let site = temp_dir(&format!("pf_site_{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(site.join("pkg")).unwrap();
         std::fs::write(site.join("pkg/preflight.css"), STATIC_CSS).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
-        let state = app_state(db.clone(), settings, leptos_options(site, addr));
+        let state = preflight_server::app_state_observed(
+            db.clone(),
+            settings,
+            leptos_options(site, addr),
+            observe,
+        );
         let app = build_router(state);
         tokio::spawn(preflight_server::listen::serve(
             listener,
