@@ -1094,22 +1094,34 @@ async fn send(
     }
     // A keep-alive connection the server closed at the wrong moment fails the send itself;
     // that is the client's race, not an answer: send once more, and name the cell if it fails
-    // again.
+    // again. A read that got no answer in time is sent once more too (and reported): once in
+    // four full runs on the CI machine one page read went unanswered for 20 s, which no rerun
+    // reproduced; a write is never repeated.
     let again = builder.try_clone();
     match builder.send().await {
         Ok(res) => res,
         Err(first) => match again {
-            Some(again) if !first.is_timeout() => again
-                .send()
-                .await
-                .unwrap_or_else(|e| panic!("{cell}: {first}; again: {e}")),
+            Some(again) if !first.is_timeout() || req.method == Method::GET => {
+                if first.is_timeout() {
+                    eprintln!("{cell}: no answer in time; asking once more");
+                }
+                again
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{cell}: {first}; again: {e}"))
+            }
             _ => panic!("{cell}: {first:?}"),
         },
     }
 }
 
+/// The four tests below each drive hundreds of requests (and sign-ins) through a server of
+/// their own; run one at a time, they do not starve each other's servers of the two cores.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test]
 async fn every_endpoint_answers_each_principal_exactly() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let w = arrange().await;
     let hash =
         app::entities::users::Entity::find_by_id(w.s.auth_user("owner@example.com").await.id)
@@ -1318,6 +1330,7 @@ async fn set_password(w: &World, id: i32, hash: &str, must_change: bool) {
 /// user on a temporary password, and read-only, expired and revoked tokens on every REST call.
 #[tokio::test]
 async fn every_endpoint_answers_reduced_principals_as_what_they_were_reduced_to() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let w = arrange().await;
     let reduced = arrange_reduced(&w).await;
     let hash =
@@ -1553,6 +1566,7 @@ async fn footprint(w: &World) -> Vec<String> {
 /// ways: each is refused with the status given, and nothing anywhere changes.
 #[tokio::test]
 async fn calls_mixing_two_teams_objects_are_refused_and_change_nothing() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let w = arrange().await;
     let beta = app::projects::access::find_by_slug(&w.s.db, "beta-app")
         .await
@@ -1828,6 +1842,7 @@ async fn calls_mixing_two_teams_objects_are_refused_and_change_nothing() {
 /// (projects, teams, templates) appears in any of them, while the reader's own does.
 #[tokio::test]
 async fn lists_show_nothing_of_another_team() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let w = arrange().await;
     for (email, slug) in [
         ("owner@example.com", "alpha-app"),
