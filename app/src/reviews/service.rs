@@ -26,7 +26,7 @@ use crate::{
     limits::{MAX_TEXT, MAX_TITLE},
     markdown::to_safe_html,
     projects::access::find_by_slug,
-    projects::access::visible_project,
+    projects::access::{ProjectAccess, project_by_id},
     risks::{
         matrix::{RiskMatrix, RiskStatus},
         stored::matrix_of,
@@ -366,13 +366,13 @@ async fn review_for(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     id: i32,
-) -> Result<(reviews::Model, projects::Model), AppError> {
+) -> Result<(reviews::Model, ProjectAccess), AppError> {
     let review = reviews::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let project = visible_project(db, user, review.project_id).await?;
-    Ok((review, project))
+    let granted = project_by_id(db, user, review.project_id).await?;
+    Ok((review, granted))
 }
 
 pub(crate) fn minute(t: chrono::DateTime<Utc>) -> String {
@@ -387,8 +387,9 @@ pub async fn detail(
     id: i32,
     today: NaiveDate,
 ) -> Result<ReviewView, AppError> {
-    let (review, project) = review_for(db, user, id).await?;
-    let role = authz::can_view_project(db, user, &project).await?;
+    let (review, granted) = review_for(db, user, id).await?;
+    let role = granted.role;
+    let project = granted.project;
     let finals = finals(db, project.id).await?;
     let (snapshot, previous) = if review.status == "final" {
         let at = finals.iter().position(|r| r.id == review.id);
@@ -612,8 +613,9 @@ pub async fn start_next(
     id: i32,
     today: NaiveDate,
 ) -> Result<i32, AppError> {
-    let (review, project) = review_for(db, user, id).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let (review, granted) = review_for(db, user, id).await?;
+    granted.require_edit()?;
+    let project = granted.project;
     let v = ReviewValues {
         title: next_in_series(&review.title),
         reviewer: review.reviewer.clone(),
@@ -637,8 +639,9 @@ pub async fn update(
     input: ReviewInput,
     today: NaiveDate,
 ) -> Result<i32, AppError> {
-    let (review, project) = review_for(db, user, id).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let (review, granted) = review_for(db, user, id).await?;
+    granted.require_edit()?;
+    let project = granted.project;
     if review.status == "final" {
         return Err(frozen());
     }
@@ -686,8 +689,9 @@ pub async fn delete(
     user: &AuthUser,
     id: i32,
 ) -> Result<(), AppError> {
-    let (review, project) = review_for(db, user, id).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let (review, granted) = review_for(db, user, id).await?;
+    granted.require_edit()?;
+    let project = granted.project;
     if review.status == "final" {
         return Err(frozen());
     }
@@ -717,8 +721,9 @@ pub async fn finalize(
     version: i32,
     today: NaiveDate,
 ) -> Result<(), AppError> {
-    let (review, project) = review_for(db, user, id).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let (review, granted) = review_for(db, user, id).await?;
+    granted.require_edit()?;
+    let project = granted.project;
     if review.status == "final" {
         return Err(frozen());
     }
@@ -779,8 +784,9 @@ pub async fn sign(
     id: i32,
     comment: &str,
 ) -> Result<(), AppError> {
-    let (review, project) = review_for(db, user, id).await?;
-    authz::can_manage_project(db, user, &project).await?;
+    let (review, granted) = review_for(db, user, id).await?;
+    granted.require_manage()?;
+    let project = granted.project;
     if review.status != "final" {
         return Err(AppError::Conflict(
             "Only a final review can be signed; finalize it first.".into(),

@@ -27,7 +27,7 @@ use crate::{
     limits::{MAX_TEXT, MAX_TITLE},
     markdown::to_safe_html,
     projects::access::find_by_slug,
-    projects::access::{item_for, visible_project},
+    projects::access::{ProjectAccess, item_for, project_by_id},
     scoring::{Priority, Status},
     teams::people::{display_name, member_ids, members},
 };
@@ -346,13 +346,13 @@ async fn risk_for(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     id: i32,
-) -> Result<(risks::Model, projects::Model), AppError> {
+) -> Result<(risks::Model, ProjectAccess), AppError> {
     let risk = risks::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let project = visible_project(db, user, risk.project_id).await?;
-    Ok((risk, project))
+    let granted = project_by_id(db, user, risk.project_id).await?;
+    Ok((risk, granted))
 }
 
 /// One risk with what its page needs.
@@ -361,8 +361,9 @@ pub async fn detail(
     user: &AuthUser,
     id: i32,
 ) -> Result<RiskDetail, AppError> {
-    let (risk, project) = risk_for(db, user, id).await?;
-    let role = authz::can_view_project(db, user, &project).await?;
+    let (risk, granted) = risk_for(db, user, id).await?;
+    let role = granted.role;
+    let project = granted.project;
     let mut cx = context(db, &project).await?;
     add_owner_names(db, std::slice::from_ref(&risk), &mut cx.names).await?;
     let linked = links(db, &[risk.id])
@@ -672,8 +673,9 @@ pub async fn update_risk(
     version: i32,
     change: impl FnOnce(&mut RiskInput),
 ) -> Result<i32, AppError> {
-    let (risk, project) = risk_for(db, user, id).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let (risk, granted) = risk_for(db, user, id).await?;
+    granted.require_edit()?;
+    let project = granted.project;
     let ((matrix, seen), cats, owners) = allowed(db, &project, risk.owner_id).await?;
     let mut input = input_of(&risk);
     change(&mut input);
@@ -735,8 +737,9 @@ pub async fn delete_risk(
     user: &AuthUser,
     id: i32,
 ) -> Result<(), AppError> {
-    let (risk, project) = risk_for(db, user, id).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let (risk, granted) = risk_for(db, user, id).await?;
+    granted.require_edit()?;
+    let project = granted.project;
     let (matrix, _) = matrix_of(db, project.id).await?;
     let txn = crate::txn::begin(db).await?;
     risks::Entity::delete_by_id(id).exec(&txn).await?;
@@ -761,8 +764,9 @@ pub async fn set_link(
     item_id: i32,
     linked: bool,
 ) -> Result<(), AppError> {
-    let (risk, project) = risk_for(db, user, risk_id).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let (risk, granted) = risk_for(db, user, risk_id).await?;
+    granted.require_edit()?;
+    let project = granted.project;
     let item = items::Entity::find_by_id(item_id)
         .one(db)
         .await?

@@ -230,12 +230,12 @@ impl TestServer {
 
     /// GETs a page as a browser does (`Accept: text/html`, so redirects are real 302s).
     pub async fn page(&self, client: &Client, path: &str) -> Response {
-        client
-            .get(self.url(path))
-            .header("accept", "text/html,application/xhtml+xml")
-            .send()
-            .await
-            .unwrap()
+        read(
+            client
+                .get(self.url(path))
+                .header("accept", "text/html,application/xhtml+xml"),
+        )
+        .await
     }
 
     /// POSTs a form to a server function, as a same-origin browser `fetch` would.
@@ -293,14 +293,7 @@ impl TestServer {
 
     /// GETs a server function or API path and parses the JSON answer.
     pub async fn get_json(&self, client: &Client, path: &str) -> serde_json::Value {
-        client
-            .get(self.url(path))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        read(client.get(self.url(path))).await.json().await.unwrap()
     }
 
     /// Creates an account directly in the database (no team).
@@ -337,6 +330,25 @@ impl TestServer {
     pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
         self.call(client, "login", &[("email", email), ("password", password)])
             .await
+    }
+}
+
+/// Sends a read. A read that got no answer within [`REQUEST_TIMEOUT`], or whose kept-alive
+/// connection the server closed as it was reused, is sent once more on a new connection, and
+/// reported: on the CI machine about one full run in four had one page read go unanswered for
+/// 20 s, which no rerun reproduced (see the closing note of stop 21). Writes are never repeated.
+pub async fn read(request: reqwest::RequestBuilder) -> Response {
+    let again = request.try_clone();
+    match request.send().await {
+        Ok(res) => res,
+        Err(first) => {
+            eprintln!("a read failed ({first}); asking once more");
+            again
+                .expect("a GET can be cloned")
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{first}; again: {e}"))
+        }
     }
 }
 
