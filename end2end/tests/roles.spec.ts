@@ -82,7 +82,7 @@ test('an owner adds a viewer, who can read but not edit', async ({ page, baseURL
   // A forged edit from Vic's own session is refused, and nothing changes.
   const forged = await page.request.post('/rpc/update_project', {
     headers: { origin: baseURL ?? '' },
-    form: { slug: 'checkout-web', name: 'Hijacked', threshold: '1' },
+    form: { slug: 'checkout-web', version: '1', name: 'Hijacked', threshold: '1' },
   });
   expect(forged.status()).toBe(403);
   await page.reload();
