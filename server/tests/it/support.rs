@@ -179,17 +179,7 @@ impl TestServer {
 
     /// A browser-like client: keeps cookies, does not follow redirects.
     pub fn client(&self) -> Client {
-        Client::builder()
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .timeout(REQUEST_TIMEOUT)
-            .pool_idle_timeout(CLIENT_IDLE)
-            // A new connection per request: a page read on a reused connection went unanswered
-            // now and then on the CI machine (see `read`); the listener's keep-alive path is
-            // tested by `security_http` with raw connections.
-            .pool_max_idle_per_host(0)
-            .build()
-            .unwrap()
+        browser_like().build().unwrap()
     }
 
     /// A client whose requests arrive through a proxy saying they come from `ip`
@@ -197,18 +187,7 @@ impl TestServer {
     pub fn client_at(&self, ip: &str) -> Client {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("x-forwarded-for", ip.parse().unwrap());
-        Client::builder()
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .default_headers(headers)
-            .timeout(REQUEST_TIMEOUT)
-            .pool_idle_timeout(CLIENT_IDLE)
-            // A new connection per request: a page read on a reused connection went unanswered
-            // now and then on the CI machine (see `read`); the listener's keep-alive path is
-            // tested by `security_http` with raw connections.
-            .pool_max_idle_per_host(0)
-            .build()
-            .unwrap()
+        browser_like().default_headers(headers).build().unwrap()
     }
 
     /// The account's session-facing view, for calling services directly.
@@ -339,6 +318,19 @@ impl TestServer {
         self.call(client, "login", &[("email", email), ("password", password)])
             .await
     }
+}
+
+/// The test clients' common settings: cookies kept, redirects not followed, a bound on every
+/// request, and a new connection per request (a page read on a reused connection went
+/// unanswered now and then on the CI machine, see [`read`]; the listener's keep-alive path is
+/// tested by `security_http` with raw connections).
+fn browser_like() -> reqwest::ClientBuilder {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .timeout(REQUEST_TIMEOUT)
+        .pool_idle_timeout(CLIENT_IDLE)
+        .pool_max_idle_per_host(0)
 }
 
 /// Sends a read. A read that got no answer within [`REQUEST_TIMEOUT`], or whose kept-alive
