@@ -922,18 +922,20 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
                 {
                     let under_priority = stack.iter().any(|o| matches!(o.role, Role::Priority(_)))
                         && !stack.iter().any(|o| matches!(o.role, Role::Name { .. }));
+                    let effort = effort_in(text);
+                    let title = match &effort {
+                        Some((_, whole)) => clean_name(
+                            &NUMBERING.replace(&plain(&text.replace(whole.as_str(), " ")), ""),
+                        ),
+                        None => name.clone(),
+                    };
+                    // A heading that is nothing but an effort names no gap.
                     if !in_summary
                         && !in_plan
                         && score.is_none()
                         && (under_priority || *marker == Some(Status::Open))
+                        && !title.trim().is_empty()
                     {
-                        let effort = effort_in(text);
-                        let title = match &effort {
-                            Some((_, whole)) => clean_name(
-                                &NUMBERING.replace(&plain(&text.replace(whole.as_str(), " ")), ""),
-                            ),
-                            None => name.clone(),
-                        };
                         let mut item = ItemDoc::new(truncate(&title, MAX_TITLE));
                         item.status = marker.unwrap_or(Status::Open);
                         item.priority = priority

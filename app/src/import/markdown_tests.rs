@@ -248,6 +248,27 @@ fn score_and_effort_patterns() {
 }
 
 #[test]
+fn a_heading_that_is_only_an_effort_is_no_gap() {
+    // Found by the generated-document property on CI: the gap's title was empty.
+    let md = "# Launch\n## Critical\n### ❌ (3 hours)\n### ❌ Backups untested (2 days)\n";
+    let p = parse(md).unwrap_or_else(|e| panic!("{e}"));
+    let titles: Vec<&str> = p
+        .doc
+        .categories
+        .iter()
+        .flat_map(|c| c.items.iter().map(|i| i.title.as_str()))
+        .collect();
+    assert_eq!(titles, ["Backups untested"]);
+    let minimal =
+        "# > | a | Score | Current Risk |\n|---|---|---|\n| x | 3/10 | HIGH |\n# ❌ (3 hours)";
+    if let Ok(p) = parse(minimal) {
+        for c in &p.doc.categories {
+            assert!(c.items.iter().all(|i| !i.title.trim().is_empty()));
+        }
+    }
+}
+
+#[test]
 fn hostile_inputs_finish() {
     let deep_list: String = (0..5_000)
         .map(|n| format!("{}- [ ] x{n}\n", "  ".repeat(n % 200)))
