@@ -19,8 +19,7 @@ use crate::{
     },
     projects::access::find_by_slug,
     report,
-    risks::matrix::{RiskMatrix, RiskStatus},
-    scoring::{Priority, Status},
+    risks::matrix::RiskMatrix,
 };
 
 /// The formats a project exports to.
@@ -95,8 +94,8 @@ pub async fn document(
                 .map(|i| ItemDoc {
                     title: i.title.clone(),
                     description: i.description.clone(),
-                    status: Status::parse(&i.status).unwrap_or(Status::Open),
-                    priority: Priority::parse(&i.priority).unwrap_or(Priority::Medium),
+                    status: i.status,
+                    priority: i.priority,
                     blocking: Some(i.blocking),
                     status_reason: i.status_reason.clone(),
                     accepted_until: i.accepted_until,
@@ -154,7 +153,7 @@ pub async fn document(
                     .category_id
                     .and_then(|id| category_names.get(&id).cloned()),
                 owner: email(r.owner_id),
-                status: RiskStatus::parse(&r.status).unwrap_or(RiskStatus::Open),
+                status: r.status,
                 likelihood: r.likelihood,
                 impact: r.impact,
                 target_likelihood: r.target_likelihood,

@@ -81,7 +81,7 @@ async fn my_gaps(
     use crate::{
         checklist::rows::{ItemScoreRow, gap_state},
         entities::items,
-        scoring::{Priority, Status},
+        scoring::Status,
     };
     let rows: Vec<ItemScoreRow> =
         items::Entity::find()
@@ -105,7 +105,7 @@ async fn my_gaps(
                 slug: p.slug.clone(),
                 project: p.name.clone(),
                 item_id: i.id,
-                priority: Priority::parse(&i.priority).unwrap_or(Priority::Medium),
+                priority: i.priority,
                 blocking: i.blocking,
                 due_date: i.due_date.map(|d| d.to_string()),
                 overdue,

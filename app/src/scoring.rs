@@ -22,6 +22,11 @@ use serde::{Deserialize, Serialize};
 /// How much an item matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     /// Weight 1.
@@ -82,6 +87,11 @@ impl Priority {
 /// Where an item stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Not started.
@@ -136,6 +146,33 @@ impl Status {
     /// Still a gap: open or in progress.
     pub fn is_gap(self) -> bool {
         matches!(self, Status::Open | Status::InProgress)
+    }
+
+    /// No longer a gap: done, not applicable or accepted. Closing stamps who closed it and
+    /// when; reopening clears that.
+    pub fn is_closed(self) -> bool {
+        !self.is_gap()
+    }
+
+    /// Earns the item's weight in the score: done, or an accepted risk (not applicable is
+    /// left out of the score instead). A gap that becomes credited counts as fixed in a
+    /// review's diff and in a report.
+    pub fn is_credited(self) -> bool {
+        matches!(self, Status::Done | Status::AcceptedRisk)
+    }
+}
+
+impl std::fmt::Display for Priority {
+    /// The stored word, as in the API and the database.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Status {
+    /// The stored word, as in the API and the database.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -295,7 +332,7 @@ pub fn score_category(category: &CategoryFacts, today: NaiveDate) -> CategorySco
         }
         let weight = item.priority.weight();
         total += weight;
-        if matches!(status, Status::Done | Status::AcceptedRisk) {
+        if status.is_credited() {
             credit += weight;
         }
     }
@@ -548,6 +585,57 @@ mod tests {
             assert_eq!(Status::parse(s.as_str()), Some(s));
         }
         assert_eq!(Status::parse("closed"), None);
+        assert_eq!(Status::parse("Done"), None, "stored words are lower case");
+        assert_eq!(Priority::parse(""), None);
+    }
+
+    #[test]
+    fn closed_is_everything_but_a_gap_and_credit_leaves_out_not_applicable() {
+        use Status::*;
+        let closed: Vec<Status> = Status::ALL.into_iter().filter(|s| s.is_closed()).collect();
+        assert_eq!(closed, [Done, NotApplicable, AcceptedRisk]);
+        let gaps: Vec<Status> = Status::ALL.into_iter().filter(|s| s.is_gap()).collect();
+        assert_eq!(gaps, [Open, InProgress]);
+        let credited: Vec<Status> = Status::ALL
+            .into_iter()
+            .filter(|s| s.is_credited())
+            .collect();
+        assert_eq!(credited, [Done, AcceptedRisk]);
+    }
+
+    #[test]
+    fn display_is_the_stored_word_and_labels_are_for_people() {
+        let shown: Vec<String> = Status::ALL.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "open",
+                "in_progress",
+                "done",
+                "not_applicable",
+                "accepted_risk"
+            ]
+        );
+        assert_eq!(Status::AcceptedRisk.label(), "Accepted risk");
+        assert_eq!(Priority::Critical.to_string(), "critical");
+        assert_eq!(Priority::Low.label(), "Low");
+    }
+
+    /// The database stores the same words the API speaks; a word it does not know is an
+    /// error when the row is read, not a silent "open".
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_database_form_is_the_stored_word() {
+        use sea_orm::ActiveEnum;
+        for s in Status::ALL {
+            assert_eq!(s.to_value(), s.as_str());
+            assert_eq!(Status::try_from_value(&s.as_str().to_owned()).ok(), Some(s));
+        }
+        for p in Priority::ALL {
+            assert_eq!(p.to_value(), p.as_str());
+        }
+        assert!(Status::try_from_value(&"closed".to_owned()).is_err());
+        assert!(Priority::try_from_value(&"urgent".to_owned()).is_err());
     }
 
     mod properties {

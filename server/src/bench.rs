@@ -15,6 +15,7 @@ use app::{
     projects::service::{NewProject, create},
     reviews::service::{ReviewInput, create as create_review, finalize},
     risks::service::{RiskInput, create_risk},
+    scoring::{Priority, Status},
     teams::{model::TeamRole, service as teams},
 };
 use chrono::{Duration, NaiveDate, Utc};
@@ -39,14 +40,8 @@ pub const LARGE_RISKS: usize = 50;
 /// Final reviews of the large project.
 pub const LARGE_REVIEWS: usize = 5;
 
-const STATUSES: [&str; 5] = [
-    "open",
-    "in_progress",
-    "done",
-    "not_applicable",
-    "accepted_risk",
-];
-const PRIORITIES: [&str; 4] = ["critical", "high", "medium", "low"];
+const STATUSES: [Status; 5] = Status::ALL;
+const PRIORITIES: [Priority; 4] = Priority::ALL;
 const CATEGORY_NAMES: [&str; 12] = [
     "Security",
     "Reliability",
@@ -177,29 +172,29 @@ async fn insert_items(
                 description: Set(format!(
                     "Check **{n}**: verify it in staging, then link the evidence."
                 )),
-                priority: Set(PRIORITIES[n % PRIORITIES.len()].into()),
+                priority: Set(PRIORITIES[n % PRIORITIES.len()]),
                 blocking: Set(n.is_multiple_of(7)),
-                status: Set(status.into()),
+                status: Set(status),
                 status_reason: Set(match status {
-                    "not_applicable" => "Not part of this service.".into(),
-                    "accepted_risk" => "Compensated elsewhere until the next release.".into(),
+                    Status::NotApplicable => "Not part of this service.".into(),
+                    Status::AcceptedRisk => "Compensated elsewhere until the next release.".into(),
                     _ => String::new(),
                 }),
-                accepted_until: Set((status == "accepted_risk")
+                accepted_until: Set((status == Status::AcceptedRisk)
                     .then(|| today + Duration::days(if n.is_multiple_of(2) { 30 } else { -3 }))),
                 assignee_id: Set((!n.is_multiple_of(5)).then_some(person.id)),
                 due_date: Set(
                     (!n.is_multiple_of(3)).then(|| today + Duration::days((n % 60) as i64 - 20))
                 ),
                 effort_hours: Set((!n.is_multiple_of(4)).then_some(((n % 16) + 1) as f64 / 2.0)),
-                evidence_url: Set(if status == "done" {
+                evidence_url: Set(if status == Status::Done {
                     format!("https://ci.example.com/runs/{n}")
                 } else {
                     String::new()
                 }),
                 evidence_text: Set(String::new()),
-                closed_by: Set((status == "done").then_some(person.id)),
-                closed_at: Set((status == "done").then_some(now)),
+                closed_by: Set(status.is_closed().then_some(person.id)),
+                closed_at: Set(status.is_closed().then_some(now)),
                 position: Set(n as i32),
                 version: Set(1),
                 updated_by: Set(Some(person.id)),
@@ -271,7 +266,7 @@ async fn large(
         // Progress since the last review: a batch of open items is done now.
         let open: Vec<i32> = items::Entity::find()
             .filter(items::Column::ProjectId.eq(project.id))
-            .filter(items::Column::Status.eq("open"))
+            .filter(items::Column::Status.eq(Status::Open))
             .all(db)
             .await?
             .into_iter()
@@ -279,7 +274,7 @@ async fn large(
             .map(|i| i.id)
             .collect();
         items::Entity::update_many()
-            .col_expr(items::Column::Status, Expr::value("done"))
+            .col_expr(items::Column::Status, Expr::value(Status::Done))
             .col_expr(
                 items::Column::Version,
                 Expr::col(items::Column::Version).add(1),

@@ -12,14 +12,6 @@ use crate::{
     scoring::{CategoryFacts, ItemFacts, Priority, Status},
 };
 
-pub(crate) fn priority_of(s: &str) -> Priority {
-    Priority::parse(s).unwrap_or(Priority::Medium)
-}
-
-pub(crate) fn status_of(s: &str) -> Status {
-    Status::parse(s).unwrap_or(Status::Open)
-}
-
 /// What scoring reads of an item, from a whole row or from an [`ItemScoreRow`].
 pub trait ScoredItem {
     /// Priority, status, blocking, effort and acceptance.
@@ -36,8 +28,8 @@ macro_rules! scored_item {
         impl ScoredItem for $row {
             fn facts(&self) -> ItemFacts {
                 ItemFacts {
-                    priority: priority_of(&self.priority),
-                    status: status_of(&self.status),
+                    priority: self.priority,
+                    status: self.status,
                     blocking: self.blocking,
                     effort_hours: self.effort_hours,
                     accepted_until: self.accepted_until,
@@ -55,8 +47,8 @@ macro_rules! scored_item {
             /// What the checklist filter reads.
             pub(crate) fn filtered(&self) -> Filtered<'_> {
                 Filtered {
-                    status: &self.status,
-                    priority: &self.priority,
+                    status: self.status,
+                    priority: self.priority,
                     assignee_id: self.assignee_id,
                     blocking: self.blocking,
                     title: &self.title,
@@ -82,12 +74,12 @@ pub struct ItemScoreRow {
     pub category_id: i32,
     /// Title.
     pub title: String,
-    /// Priority (stored form).
-    pub priority: String,
+    /// Priority.
+    pub priority: Priority,
     /// Blocks the release while a gap.
     pub blocking: bool,
-    /// Status (stored form).
-    pub status: String,
+    /// Status.
+    pub status: Status,
     /// Accepted until.
     pub accepted_until: Option<NaiveDate>,
     /// Assignee.
@@ -110,8 +102,8 @@ pub trait ChecklistRow: ScoredItem + sea_orm::FromQueryResult + Send + Sync + Si
 
 /// What the checklist filter reads of an item (the description only when searching).
 pub struct Filtered<'a> {
-    pub(crate) status: &'a str,
-    pub(crate) priority: &'a str,
+    pub(crate) status: Status,
+    pub(crate) priority: Priority,
     pub(crate) assignee_id: Option<i32>,
     pub(crate) blocking: bool,
     pub(crate) title: &'a str,

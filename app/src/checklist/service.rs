@@ -5,11 +5,9 @@ use std::{collections::HashMap, sync::Arc};
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
-    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+    sea_query::Expr,
 };
 
 use super::model::{
@@ -18,7 +16,6 @@ use super::model::{
 };
 use super::rows::{
     ChecklistRow, Filtered, ItemScoreRow, ScoredItem, categories_of, category_facts, gap_state,
-    priority_of, status_of,
 };
 use crate::{
     audit::service::{Actor, Event, record},
@@ -32,7 +29,7 @@ use crate::{
     projects::access::{self, ProjectAccess, find_by_slug, item_for},
     scoring::{Priority, ProjectScore, Status, score_project},
     teams::model::TeamRole,
-    teams::people::{display_name, member_ids, members},
+    teams::people::{member_ids, members},
 };
 
 /// Most items one project may hold: every checklist page, score and report reads them all (a
@@ -111,8 +108,8 @@ fn matches(
     overdue: bool,
     me: i32,
 ) -> bool {
-    let status_ok = filter.status.is_empty() || filter.status == i.status;
-    let priority_ok = filter.priority.is_empty() || filter.priority == i.priority;
+    let status_ok = filter.status.is_empty() || filter.status == i.status.as_str();
+    let priority_ok = filter.priority.is_empty() || filter.priority == i.priority.as_str();
     let assignee_ok = match filter.assignee.as_str() {
         "" => true,
         "me" => i.assignee_id == Some(me),
@@ -430,7 +427,7 @@ pub async fn overview(
     let line = |i: &ItemScoreRow| GapLine {
         id: i.id,
         title: i.title.clone(),
-        priority: priority_of(&i.priority),
+        priority: i.priority,
         assignee: person(&l.names, i.assignee_id).map(|p| p.name),
         due_date: i.due_date,
     };
@@ -607,7 +604,7 @@ pub async fn update_category(
     let project = seen.project;
     let v = check_category(&input)?;
     let txn = crate::txn::begin(db).await?;
-    let res = categories::Entity::update_many()
+    let changes = categories::Entity::update_many()
         .col_expr(categories::Column::Name, Expr::value(v.name))
         .col_expr(categories::Column::Weight, Expr::value(v.weight))
         .col_expr(
@@ -618,30 +615,13 @@ pub async fn update_category(
             categories::Column::AssessorNote,
             Expr::value(v.assessor_note),
         )
-        .col_expr(categories::Column::UpdatedAt, Expr::value(Utc::now()))
-        .col_expr(
-            categories::Column::Version,
-            Expr::col(categories::Column::Version).add(1),
-        )
-        .filter(categories::Column::Id.eq(id))
-        .filter(categories::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if res.rows_affected == 0 {
-        return Err(AppError::stale("category", None));
-    }
-    let after = categories::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    record(
-        &txn,
-        &Actor::from(user),
+        .col_expr(categories::Column::UpdatedAt, Expr::value(Utc::now()));
+    crate::txn::save(&txn, &Actor::from(user), id, version, changes, |after| {
         Event::new("category", id, "updated")
             .in_project(&project)
             .before(&category_state(&category))
-            .after(&category_state(&after)),
-    )
+            .after(&category_state(after))
+    })
     .await?;
     txn.commit().await?;
     Ok(())
@@ -954,13 +934,6 @@ pub(crate) fn item_state(i: &items::Model) -> serde_json::Value {
     })
 }
 
-fn is_closed(s: Status) -> bool {
-    matches!(
-        s,
-        Status::Done | Status::NotApplicable | Status::AcceptedRisk
-    )
-}
-
 /// Adds an item at the end of a category (editors). Returns its id.
 pub async fn create_item(
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -983,15 +956,15 @@ pub async fn create_item(
         .await?
         .map_or(0, |i| i.position);
     let now = Utc::now();
-    let closed = is_closed(v.status);
+    let closed = v.status.is_closed();
     let item = items::ActiveModel {
         project_id: Set(project.id),
         category_id: Set(category.id),
         title: Set(v.title),
         description: Set(v.description),
-        priority: Set(v.priority.as_str().to_owned()),
+        priority: Set(v.priority),
         blocking: Set(v.blocking),
-        status: Set(v.status.as_str().to_owned()),
+        status: Set(v.status),
         status_reason: Set(v.status_reason),
         accepted_until: Set(v.accepted_until),
         assignee_id: Set(v.assignee_id),
@@ -1027,9 +1000,9 @@ pub fn input_of(item: &items::Model) -> ItemInput {
     ItemInput {
         title: item.title.clone(),
         description: item.description.clone(),
-        priority: item.priority.clone(),
+        priority: item.priority.as_str().to_owned(),
         blocking: item.blocking.to_string(),
-        status: item.status.clone(),
+        status: item.status.as_str().to_owned(),
         status_reason: item.status_reason.clone(),
         accepted_until: item
             .accepted_until
@@ -1085,10 +1058,7 @@ pub async fn update_seen_item(
             txn.commit().await?;
             Ok(after)
         }
-        None => {
-            drop(txn);
-            Err(AppError::stale("item", last_editor(db, id).await?))
-        }
+        None => Err(crate::txn::stale::<items::Entity>(&txn, id).await?),
     }
 }
 
@@ -1098,15 +1068,6 @@ fn allowed_assignees(members: &[i32], item: &items::Model) -> Vec<i32> {
     let mut allowed = members.to_vec();
     allowed.extend(item.assignee_id);
     allowed
-}
-
-/// The display name of whoever changed item `id` last.
-async fn last_editor(db: &impl ConnectionTrait, id: i32) -> Result<Option<String>, AppError> {
-    let by = items::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .and_then(|i| i.updated_by);
-    display_name(db, by).await
 }
 
 /// Writes checked values over `item` if it is still at `version`, with its audit event;
@@ -1121,20 +1082,20 @@ async fn write_item(
 ) -> Result<Option<i32>, AppError> {
     let id = item.id;
     let now = Utc::now();
-    let was_closed = is_closed(status_of(&item.status));
-    let closed = is_closed(v.status);
+    let was_closed = item.status.is_closed();
+    let closed = v.status.is_closed();
     let (closed_by, closed_at) = match (was_closed, closed) {
         (false, true) => (Some(user.id), Some(now)),
-        (true, true) if item.status != v.status.as_str() => (Some(user.id), Some(now)),
+        (true, true) if item.status != v.status => (Some(user.id), Some(now)),
         (_, true) => (item.closed_by, item.closed_at),
         (_, false) => (None, None),
     };
-    let res = items::Entity::update_many()
+    let changes = items::Entity::update_many()
         .col_expr(items::Column::Title, Expr::value(v.title))
         .col_expr(items::Column::Description, Expr::value(v.description))
-        .col_expr(items::Column::Priority, Expr::value(v.priority.as_str()))
+        .col_expr(items::Column::Priority, Expr::value(v.priority))
         .col_expr(items::Column::Blocking, Expr::value(v.blocking))
-        .col_expr(items::Column::Status, Expr::value(v.status.as_str()))
+        .col_expr(items::Column::Status, Expr::value(v.status))
         .col_expr(items::Column::StatusReason, Expr::value(v.status_reason))
         .col_expr(items::Column::AcceptedUntil, Expr::value(v.accepted_until))
         .col_expr(items::Column::AssigneeId, Expr::value(v.assignee_id))
@@ -1145,37 +1106,20 @@ async fn write_item(
         .col_expr(items::Column::ClosedBy, Expr::value(closed_by))
         .col_expr(items::Column::ClosedAt, Expr::value(closed_at))
         .col_expr(items::Column::UpdatedBy, Expr::value(Some(user.id)))
-        .col_expr(items::Column::UpdatedAt, Expr::value(now))
-        .col_expr(
-            items::Column::Version,
-            Expr::col(items::Column::Version).add(1),
-        )
-        .filter(items::Column::Id.eq(id))
-        .filter(items::Column::Version.eq(version))
-        .exec(txn)
-        .await?;
-    if res.rows_affected == 0 {
-        return Ok(None);
-    }
-    let after = items::Entity::find_by_id(id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let action = if after.status != item.status {
-        "status_changed"
-    } else {
-        "updated"
-    };
-    record(
-        txn,
-        &Actor::from(user),
+        .col_expr(items::Column::UpdatedAt, Expr::value(now));
+    let after = crate::txn::try_save(txn, &Actor::from(user), id, version, changes, |after| {
+        let action = if after.status != item.status {
+            "status_changed"
+        } else {
+            "updated"
+        };
         Event::new("item", id, action)
             .in_project(project)
             .before(&item_state(&item))
-            .after(&item_state(&after)),
-    )
+            .after(&item_state(after))
+    })
     .await?;
-    Ok(Some(after.version))
+    Ok(after.map(|a| a.version))
 }
 
 /// Most items one bulk change may touch.

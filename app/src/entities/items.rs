@@ -12,9 +12,9 @@ pub struct Model {
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,
-    pub priority: String,
+    pub priority: crate::scoring::Priority,
     pub blocking: bool,
-    pub status: String,
+    pub status: crate::scoring::Status,
     #[sea_orm(column_type = "Text")]
     pub status_reason: String,
     pub accepted_until: Option<Date>,

@@ -14,8 +14,8 @@ pub struct Model {
     pub version_label: String,
     #[sea_orm(column_type = "Text")]
     pub summary: String,
-    /// `draft` | `final`.
-    pub status: String,
+    /// Stored as `draft` | `final`.
+    pub status: crate::reviews::model::ReviewStatus,
     pub previous_id: Option<i32>,
     /// Versioned JSON snapshot (final reviews only); never rewritten.
     #[sea_orm(column_type = "Text", nullable)]

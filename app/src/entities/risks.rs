@@ -13,8 +13,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub owner_id: Option<i32>,
-    /// `open` | `mitigating` | `accepted` | `closed`.
-    pub status: String,
+    /// Stored as `open` | `mitigating` | `accepted` | `closed`.
+    pub status: crate::risks::matrix::RiskStatus,
     pub likelihood: i32,
     pub impact: i32,
     pub target_likelihood: i32,

@@ -398,8 +398,8 @@ struct Plan {
 
 /// The fields the document sets on an existing item, if any differ.
 fn item_changes(existing: &items::Model, i: &ItemDoc, members: &HashMap<String, i32>) -> bool {
-    existing.status != i.status.as_str()
-        || existing.priority != i.priority.as_str()
+    existing.status != i.status
+        || existing.priority != i.priority
         || i.blocking.is_some_and(|b| b != existing.blocking)
         || (!i.description.is_empty() && i.description != existing.description)
         || i.effort_hours
@@ -524,8 +524,8 @@ fn facts(i: &ItemDoc) -> ItemFacts {
 
 fn item_facts_of(r: &items::Model) -> ItemFacts {
     ItemFacts {
-        priority: Priority::parse(&r.priority).unwrap_or(Priority::Medium),
-        status: Status::parse(&r.status).unwrap_or(Status::Open),
+        priority: r.priority,
+        status: r.status,
         blocking: r.blocking,
         effort_hours: r.effort_hours,
         accepted_until: r.accepted_until,
@@ -971,18 +971,15 @@ fn new_item(
     members: &HashMap<String, i32>,
 ) -> items::ActiveModel {
     let now = Utc::now();
-    let closed = matches!(
-        i.status,
-        Status::Done | Status::NotApplicable | Status::AcceptedRisk
-    );
+    let closed = i.status.is_closed();
     items::ActiveModel {
         project_id: Set(project_id),
         category_id: Set(category_id),
         title: Set(i.title.trim().to_owned()),
         description: Set(i.description.clone()),
-        priority: Set(i.priority.as_str().to_owned()),
+        priority: Set(i.priority),
         blocking: Set(i.is_blocking()),
-        status: Set(i.status.as_str().to_owned()),
+        status: Set(i.status),
         status_reason: Set(i.status_reason.clone()),
         accepted_until: Set(i.accepted_until),
         assignee_id: Set(i
@@ -1229,17 +1226,11 @@ async fn update_item(
 ) -> Result<(), AppError> {
     let now = Utc::now();
     let before = item_state(r);
-    let was_closed = matches!(
-        r.status.as_str(),
-        "done" | "not_applicable" | "accepted_risk"
-    );
-    let closed = matches!(
-        i.status,
-        Status::Done | Status::NotApplicable | Status::AcceptedRisk
-    );
+    let was_closed = r.status.is_closed();
+    let closed = i.status.is_closed();
     let mut am: items::ActiveModel = r.clone().into();
-    am.status = Set(i.status.as_str().to_owned());
-    am.priority = Set(i.priority.as_str().to_owned());
+    am.status = Set(i.status);
+    am.priority = Set(i.priority);
     if let Some(b) = i.blocking {
         am.blocking = Set(b);
     }
@@ -1374,7 +1365,7 @@ fn new_risk(
             .owner
             .as_ref()
             .and_then(|e| members.get(&e.trim().to_lowercase()).copied())),
-        status: Set(r.status.as_str().to_owned()),
+        status: Set(r.status),
         likelihood: Set(r.likelihood),
         impact: Set(r.impact),
         target_likelihood: Set(r.target_likelihood),

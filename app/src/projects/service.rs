@@ -2,11 +2,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, TransactionSession,
-    TransactionTrait,
-    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, TransactionSession, TransactionTrait, sea_query::Expr,
 };
 
 use super::model::{ProjectView, is_valid_slug, slugify};
@@ -77,33 +74,23 @@ pub async fn update(
         )
         .finish()?;
     let txn = crate::txn::begin(db).await?;
-    let res = projects::Entity::update_many()
+    let changes = projects::Entity::update_many()
         .col_expr(projects::Column::Name, Expr::value(name))
         .col_expr(projects::Column::Description, Expr::value(description))
         .col_expr(projects::Column::Threshold, Expr::value(input.threshold))
-        .col_expr(projects::Column::UpdatedAt, Expr::value(Utc::now()))
-        .col_expr(
-            projects::Column::Version,
-            Expr::col(projects::Column::Version).add(1),
-        )
-        .filter(projects::Column::Id.eq(project.id))
-        .filter(projects::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if res.rows_affected == 0 {
-        return Err(AppError::stale("project", None));
-    }
-    let after = projects::Entity::find_by_id(project.id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    record(
+        .col_expr(projects::Column::UpdatedAt, Expr::value(Utc::now()));
+    let after = crate::txn::save(
         &txn,
         &Actor::from(user),
-        Event::new("project", after.id, "updated")
-            .in_project(&after)
-            .before(&audit_state(&project))
-            .after(&audit_state(&after)),
+        project.id,
+        version,
+        changes,
+        |after| {
+            Event::new("project", after.id, "updated")
+                .in_project(after)
+                .before(&audit_state(&project))
+                .after(&audit_state(after))
+        },
     )
     .await?;
     txn.commit().await?;

@@ -11,7 +11,6 @@ use super::model::{
 use crate::{
     reviews::{model::SignOff, snapshot::Snapshot, snapshot::diff},
     risks::matrix::{Level, RiskMatrix, RiskStatus},
-    scoring::Status,
 };
 
 /// Facts about an item that snapshots do not keep (taken from the live project by item id).
@@ -83,7 +82,7 @@ pub fn build(sources: Sources<'_>) -> Report {
     for i in &snap.items {
         let e = per_category.entry(i.category_id).or_default();
         e.1 += 1;
-        if matches!(i.status, Status::Done | Status::AcceptedRisk) {
+        if i.status.is_credited() {
             e.0 += 1;
         }
     }

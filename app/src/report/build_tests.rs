@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::*;
 use crate::{
     reviews::snapshot::{LiveCategory, LiveItem, LiveRisk, take},
-    scoring::{ItemFacts, Priority, Verdict},
+    scoring::{ItemFacts, Priority, Status, Verdict},
 };
 
 fn day(d: u32) -> NaiveDate {

@@ -157,11 +157,7 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(
                 md,
                 "- [{}] **{}** — {}",
-                if matches!(i.status, Status::Done | Status::AcceptedRisk) {
-                    'x'
-                } else {
-                    ' '
-                },
+                if i.status.is_credited() { 'x' } else { ' ' },
                 escape(&i.title),
                 item_facts(i)
             );

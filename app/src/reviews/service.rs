@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionSession, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionSession, TransactionTrait, sea_query::Expr,
 };
 
 use super::{
@@ -27,11 +27,8 @@ use crate::{
     markdown::to_safe_html,
     projects::access::find_by_slug,
     projects::access::{ProjectAccess, project_by_id},
-    risks::{
-        matrix::{RiskMatrix, RiskStatus},
-        stored::matrix_of,
-    },
-    scoring::{ItemFacts, Priority, Status, Verdict},
+    risks::{matrix::RiskMatrix, stored::matrix_of},
+    scoring::{ItemFacts, Verdict},
     teams::people::display_name,
 };
 
@@ -97,8 +94,8 @@ pub async fn snapshot_from(
             id: i.id,
             category_id: i.category_id,
             facts: ItemFacts {
-                priority: Priority::parse(&i.priority).unwrap_or(Priority::Medium),
-                status: Status::parse(&i.status).unwrap_or(Status::Open),
+                priority: i.priority,
+                status: i.status,
                 blocking: i.blocking,
                 effort_hours: i.effort_hours,
                 accepted_until: i.accepted_until,
@@ -113,7 +110,7 @@ pub async fn snapshot_from(
             id: r.id,
             title: r.title.clone(),
             category_id: r.category_id,
-            status: RiskStatus::parse(&r.status).unwrap_or(RiskStatus::Open),
+            status: r.status,
             current: (r.likelihood, r.impact),
             target: (r.target_likelihood, r.target_impact),
         })
@@ -165,14 +162,6 @@ fn read_stored<T: serde::de::DeserializeOwned>(r: &reviews::Model) -> Result<T, 
     }
 }
 
-fn status_of(r: &reviews::Model) -> ReviewStatus {
-    if r.status == "final" {
-        ReviewStatus::Final
-    } else {
-        ReviewStatus::Draft
-    }
-}
-
 fn verdict_of(s: &str) -> Option<Verdict> {
     [Verdict::Ready, Verdict::ReadyWithGaps, Verdict::NotReady]
         .into_iter()
@@ -186,7 +175,7 @@ fn summary(r: &reviews::Model, signoffs: usize) -> ReviewSummary {
         reviewer: r.reviewer.clone(),
         review_date: r.review_date,
         version_label: r.version_label.clone(),
-        status: status_of(r),
+        status: r.status,
         overall: r.overall.and_then(|o| u8::try_from(o).ok()),
         verdict: r.verdict.as_deref().and_then(verdict_of),
         signoffs,
@@ -201,7 +190,7 @@ pub(crate) async fn finals(
 ) -> Result<Vec<reviews::Model>, AppError> {
     Ok(reviews::Entity::find()
         .filter(reviews::Column::ProjectId.eq(project_id))
-        .filter(reviews::Column::Status.eq("final"))
+        .filter(reviews::Column::Status.eq(ReviewStatus::Final))
         .order_by_asc(reviews::Column::FinalizedAt)
         .order_by_asc(reviews::Column::Id)
         .all(db)
@@ -215,7 +204,7 @@ pub async fn last_final(
 ) -> Result<Option<(i32, String, Snapshot)>, AppError> {
     let last = reviews::Entity::find()
         .filter(reviews::Column::ProjectId.eq(project_id))
-        .filter(reviews::Column::Status.eq("final"))
+        .filter(reviews::Column::Status.eq(ReviewStatus::Final))
         .order_by_desc(reviews::Column::FinalizedAt)
         .order_by_desc(reviews::Column::Id)
         .one(db)
@@ -235,7 +224,7 @@ pub async fn last_overall(
     // Two columns: the snapshots (hundreds of kilobytes each on a large project) stay unread.
     let rows: Vec<(i32, Option<i32>)> = reviews::Entity::find()
         .filter(reviews::Column::ProjectId.is_in(project_ids.iter().copied()))
-        .filter(reviews::Column::Status.eq("final"))
+        .filter(reviews::Column::Status.eq(ReviewStatus::Final))
         .order_by_asc(reviews::Column::FinalizedAt)
         .order_by_asc(reviews::Column::Id)
         .select_only()
@@ -283,8 +272,10 @@ pub async fn list(
         .all(db)
         .await?;
     let counts = signoff_counts(db, rows.iter().map(|r| r.id).collect()).await?;
-    let mut final_rows: Vec<&reviews::Model> =
-        rows.iter().filter(|r| r.status == "final").collect();
+    let mut final_rows: Vec<&reviews::Model> = rows
+        .iter()
+        .filter(|r| r.status == ReviewStatus::Final)
+        .collect();
     final_rows.sort_by_key(|r| (r.finalized_at, r.id));
     // Only the last final review is read whole, once: for its scores and what changed since.
     // The others are read as their scores only.
@@ -391,7 +382,7 @@ pub async fn detail(
     let role = granted.role;
     let project = granted.project;
     let finals = finals(db, project.id).await?;
-    let (snapshot, previous) = if review.status == "final" {
+    let (snapshot, previous) = if review.status == ReviewStatus::Final {
         let at = finals.iter().position(|r| r.id == review.id);
         let previous = at
             .and_then(|n| n.checked_sub(1))
@@ -425,7 +416,7 @@ pub async fn detail(
         None => None,
     };
     let permissions = authz::permissions(role);
-    let can_sign = review.status == "final"
+    let can_sign = review.status == ReviewStatus::Final
         && permissions.can_manage
         && !signoffs.iter().any(|s| s.user_id == Some(user.id));
     Ok(ReviewView {
@@ -563,7 +554,7 @@ async fn insert_review(
         review_date: Set(v.review_date),
         version_label: Set(v.version_label),
         summary: Set(v.summary),
-        status: Set("draft".into()),
+        status: Set(ReviewStatus::Draft),
         previous_id: Set(previous_id),
         snapshot: Set(None),
         overall: Set(None),
@@ -642,42 +633,25 @@ pub async fn update(
     let (review, granted) = review_for(db, user, id).await?;
     granted.require_edit()?;
     let project = granted.project;
-    if review.status == "final" {
+    if review.status == ReviewStatus::Final {
         return Err(frozen());
     }
     let v = check_review(&input, today)?;
     let txn = crate::txn::begin(db).await?;
-    let res = reviews::Entity::update_many()
+    let changes = reviews::Entity::update_many()
         .col_expr(reviews::Column::Title, Expr::value(v.title))
         .col_expr(reviews::Column::Reviewer, Expr::value(v.reviewer))
         .col_expr(reviews::Column::ReviewDate, Expr::value(v.review_date))
         .col_expr(reviews::Column::VersionLabel, Expr::value(v.version_label))
         .col_expr(reviews::Column::Summary, Expr::value(v.summary))
         .col_expr(reviews::Column::UpdatedAt, Expr::value(Utc::now()))
-        .col_expr(
-            reviews::Column::Version,
-            Expr::col(reviews::Column::Version).add(1),
-        )
-        .filter(reviews::Column::Id.eq(id))
-        .filter(reviews::Column::Version.eq(version))
-        .filter(reviews::Column::Status.eq("draft"))
-        .exec(&txn)
-        .await?;
-    if res.rows_affected == 0 {
-        return Err(AppError::stale("review", None));
-    }
-    let after = reviews::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    record(
-        &txn,
-        &Actor::from(user),
+        .filter(reviews::Column::Status.eq(ReviewStatus::Draft));
+    let after = crate::txn::save(&txn, &Actor::from(user), id, version, changes, |after| {
         Event::new("review", id, "updated")
             .in_project(&project)
             .before(&review_state(&review))
-            .after(&review_state(&after)),
-    )
+            .after(&review_state(after))
+    })
     .await?;
     txn.commit().await?;
     Ok(after.version)
@@ -692,13 +666,13 @@ pub async fn delete(
     let (review, granted) = review_for(db, user, id).await?;
     granted.require_edit()?;
     let project = granted.project;
-    if review.status == "final" {
+    if review.status == ReviewStatus::Final {
         return Err(frozen());
     }
     let txn = crate::txn::begin(db).await?;
     reviews::Entity::delete_many()
         .filter(reviews::Column::Id.eq(id))
-        .filter(reviews::Column::Status.eq("draft"))
+        .filter(reviews::Column::Status.eq(ReviewStatus::Draft))
         .exec(&txn)
         .await?;
     record(
@@ -724,7 +698,7 @@ pub async fn finalize(
     let (review, granted) = review_for(db, user, id).await?;
     granted.require_edit()?;
     let project = granted.project;
-    if review.status == "final" {
+    if review.status == ReviewStatus::Final {
         return Err(frozen());
     }
     let txn = crate::txn::begin(db).await?;
@@ -734,8 +708,8 @@ pub async fn finalize(
         AppError::Internal
     })?;
     let now = Utc::now();
-    let res = reviews::Entity::update_many()
-        .col_expr(reviews::Column::Status, Expr::value("final"))
+    let changes = reviews::Entity::update_many()
+        .col_expr(reviews::Column::Status, Expr::value(ReviewStatus::Final))
         .col_expr(reviews::Column::Snapshot, Expr::value(Some(json)))
         .col_expr(
             reviews::Column::Overall,
@@ -748,30 +722,13 @@ pub async fn finalize(
         .col_expr(reviews::Column::FinalizedAt, Expr::value(Some(now)))
         .col_expr(reviews::Column::FinalizedBy, Expr::value(Some(user.id)))
         .col_expr(reviews::Column::UpdatedAt, Expr::value(now))
-        .col_expr(
-            reviews::Column::Version,
-            Expr::col(reviews::Column::Version).add(1),
-        )
-        .filter(reviews::Column::Id.eq(id))
-        .filter(reviews::Column::Version.eq(version))
-        .filter(reviews::Column::Status.eq("draft"))
-        .exec(&txn)
-        .await?;
-    if res.rows_affected == 0 {
-        return Err(AppError::stale("review", None));
-    }
-    let after = reviews::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    record(
-        &txn,
-        &Actor::from(user),
+        .filter(reviews::Column::Status.eq(ReviewStatus::Draft));
+    crate::txn::save(&txn, &Actor::from(user), id, version, changes, |after| {
         Event::new("review", id, "finalized")
             .in_project(&project)
             .before(&review_state(&review))
-            .after(&review_state(&after)),
-    )
+            .after(&review_state(after))
+    })
     .await?;
     txn.commit().await?;
     Ok(())
@@ -787,7 +744,7 @@ pub async fn sign(
     let (review, granted) = review_for(db, user, id).await?;
     granted.require_manage()?;
     let project = granted.project;
-    if review.status != "final" {
+    if review.status != ReviewStatus::Final {
         return Err(AppError::Conflict(
             "Only a final review can be signed; finalize it first.".into(),
         ));

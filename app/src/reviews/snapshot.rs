@@ -354,10 +354,6 @@ fn delta(before: Option<u8>, after: Option<u8>) -> Option<i32> {
     Some(i32::from(after?) - i32::from(before?))
 }
 
-fn closed(s: Status) -> bool {
-    matches!(s, Status::Done | Status::AcceptedRisk)
-}
-
 /// What changed from `old` to `new`. Categories, items and risks are matched by id, so a
 /// renamed category or item is the same one.
 pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
@@ -412,13 +408,13 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
             new_items.push(item_ref(new, i));
             continue;
         };
-        if before.status.is_gap() && closed(i.status) {
+        if before.status.is_gap() && i.status.is_credited() {
             fixed.push(ItemChange {
                 item: item_ref(new, i),
                 from: before.status,
                 to: i.status,
             });
-        } else if closed(before.status) && i.status.is_gap() {
+        } else if before.status.is_credited() && i.status.is_gap() {
             regressions.push(ItemChange {
                 item: item_ref(new, i),
                 from: before.status,

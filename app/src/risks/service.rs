@@ -29,14 +29,10 @@ use crate::{
     projects::access::find_by_slug,
     projects::access::{ProjectAccess, item_for, project_by_id},
     scoring::{Priority, Status},
-    teams::people::{display_name, member_ids, members},
+    teams::people::{member_ids, members},
 };
 
 use super::stored::{matrices_of, matrix_of};
-
-fn status_of(s: &str) -> RiskStatus {
-    RiskStatus::parse(s).unwrap_or(RiskStatus::Open)
-}
 
 /// Open or mitigating high/critical risks per project (one query), for the overview and the
 /// portfolio.
@@ -47,9 +43,9 @@ pub async fn serious_counts(
     let matrices = matrices_of(db, project_ids).await?;
     let default = RiskMatrix::default();
     let mut counts = HashMap::new();
-    let rows: Vec<(i32, String, i32, i32)> = risks::Entity::find()
+    let rows: Vec<(i32, RiskStatus, i32, i32)> = risks::Entity::find()
         .filter(risks::Column::ProjectId.is_in(project_ids.iter().copied()))
-        .filter(risks::Column::Status.is_in(["open", "mitigating"]))
+        .filter(risks::Column::Status.is_in([RiskStatus::Open, RiskStatus::Mitigating]))
         .select_only()
         .column(risks::Column::ProjectId)
         .column(risks::Column::Status)
@@ -60,7 +56,7 @@ pub async fn serious_counts(
         .await?;
     for (project, status, l, i) in rows {
         let m = matrices.get(&project).unwrap_or(&default);
-        if serious_live(m.level(l, i), status_of(&status)) {
+        if serious_live(m.level(l, i), status) {
             *counts.entry(project).or_insert(0) += 1;
         }
     }
@@ -108,7 +104,7 @@ async fn links(
             out.entry(link.risk_id).or_default().push(LinkedItem {
                 id: item.id,
                 title: item.title,
-                status: Status::parse(&item.status).unwrap_or(Status::Open),
+                status: item.status,
             });
         }
     }
@@ -128,7 +124,7 @@ fn risk_view(
         .collect();
     let mitigations_complete = !applicable.is_empty()
         && applicable.iter().all(|i| i.status == Status::Done)
-        && status_of(&r.status).is_active();
+        && r.status.is_active();
     RiskView {
         id: r.id,
         version: r.version,
@@ -144,7 +140,7 @@ fn risk_view(
                 name: n.clone(),
             })
         }),
-        status: status_of(&r.status),
+        status: r.status,
         likelihood: r.likelihood,
         impact: r.impact,
         score: score(r.likelihood, r.impact),
@@ -437,7 +433,7 @@ fn input_of(r: &risks::Model) -> RiskInput {
         description: r.description.clone(),
         category: r.category_id.map(|c| c.to_string()).unwrap_or_default(),
         owner: r.owner_id.map(|o| o.to_string()).unwrap_or_default(),
-        status: r.status.clone(),
+        status: r.status.as_str().to_owned(),
         likelihood: r.likelihood.to_string(),
         impact: r.impact.to_string(),
         target_likelihood: r.target_likelihood.to_string(),
@@ -623,7 +619,7 @@ async fn insert_risk(
         title: Set(v.title),
         description: Set(v.description),
         owner_id: Set(v.owner_id),
-        status: Set(v.status.as_str().to_owned()),
+        status: Set(v.status),
         likelihood: Set(v.likelihood),
         impact: Set(v.impact),
         target_likelihood: Set(v.target_likelihood),
@@ -682,12 +678,12 @@ pub async fn update_risk(
     let v = check_risk(&input, &matrix, &cats, &owners)?;
     let txn = crate::txn::begin(db).await?;
     hold_matrix(&txn, project.id, seen).await?;
-    let res = risks::Entity::update_many()
+    let changes = risks::Entity::update_many()
         .col_expr(risks::Column::Title, Expr::value(v.title))
         .col_expr(risks::Column::Description, Expr::value(v.description))
         .col_expr(risks::Column::CategoryId, Expr::value(v.category_id))
         .col_expr(risks::Column::OwnerId, Expr::value(v.owner_id))
-        .col_expr(risks::Column::Status, Expr::value(v.status.as_str()))
+        .col_expr(risks::Column::Status, Expr::value(v.status))
         .col_expr(risks::Column::Likelihood, Expr::value(v.likelihood))
         .col_expr(risks::Column::Impact, Expr::value(v.impact))
         .col_expr(
@@ -696,36 +692,13 @@ pub async fn update_risk(
         )
         .col_expr(risks::Column::TargetImpact, Expr::value(v.target_impact))
         .col_expr(risks::Column::UpdatedBy, Expr::value(Some(user.id)))
-        .col_expr(risks::Column::UpdatedAt, Expr::value(Utc::now()))
-        .col_expr(
-            risks::Column::Version,
-            Expr::col(risks::Column::Version).add(1),
-        )
-        .filter(risks::Column::Id.eq(id))
-        .filter(risks::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if res.rows_affected == 0 {
-        drop(txn);
-        let by = risks::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .and_then(|r| r.updated_by);
-        let by = display_name(db, by).await?;
-        return Err(AppError::stale("risk", by));
-    }
-    let after = risks::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    record(
-        &txn,
-        &Actor::from(user),
+        .col_expr(risks::Column::UpdatedAt, Expr::value(Utc::now()));
+    let after = crate::txn::save(&txn, &Actor::from(user), id, version, changes, |after| {
         Event::new("risk", id, "updated")
             .in_project(&project)
             .before(&risk_state(&risk, &matrix))
-            .after(&risk_state(&after, &matrix)),
-    )
+            .after(&risk_state(after, &matrix))
+    })
     .await?;
     txn.commit().await?;
     Ok(after.version)
@@ -821,8 +794,8 @@ pub async fn create_from_item(
 ) -> Result<i32, AppError> {
     let (item, project) = item_for(db, user, item_id).await?;
     authz::can_edit_project(db, user, &project).await?;
-    let priority = Priority::parse(&item.priority).unwrap_or(Priority::Low);
-    let status = Status::parse(&item.status).unwrap_or(Status::Open);
+    let priority = item.priority;
+    let status = item.status;
     if !matches!(priority, Priority::Critical | Priority::High)
         || !matches!(status, Status::Open | Status::InProgress)
     {

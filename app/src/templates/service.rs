@@ -23,7 +23,7 @@ use crate::{
         service::{Target, import_document},
     },
     projects::access::find_by_slug,
-    scoring::{Priority, Status},
+    scoring::Status,
     teams::service::teams_where_user_can_create_projects,
 };
 
@@ -245,7 +245,7 @@ async fn structure_of(
             .map(|i| {
                 let mut item = ItemDoc::new(i.title.clone());
                 item.description = i.description.clone();
-                item.priority = Priority::parse(&i.priority).unwrap_or(Priority::Medium);
+                item.priority = i.priority;
                 item.status = Status::Open;
                 item.blocking = Some(i.blocking);
                 item
@@ -353,6 +353,7 @@ pub async fn delete(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scoring::Priority;
 
     #[test]
     fn every_builtin_template_reads_as_a_full_structure() {

@@ -1543,7 +1543,12 @@ async fn footprint(w: &World) -> Vec<String> {
         .await
         .unwrap()
     {
-        out.push(format!("item {} v{} {}", i.id, i.version, i.priority));
+        out.push(format!(
+            "item {} v{} {}",
+            i.id,
+            i.version,
+            i.priority.as_str()
+        ));
     }
     for l in share_links::Entity::find()
         .order_by_asc(share_links::Column::Id)

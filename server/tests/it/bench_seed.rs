@@ -32,7 +32,10 @@ async fn the_bench_data_set_has_the_promised_shape() {
         "not_applicable",
         "accepted_risk",
     ] {
-        assert!(rows.iter().any(|i| i.status == status), "no {status} item");
+        assert!(
+            rows.iter().any(|i| i.status.as_str() == status),
+            "no {status} item"
+        );
     }
     assert!(
         rows.iter()
@@ -41,7 +44,7 @@ async fn the_bench_data_set_has_the_promised_shape() {
     );
     assert!(
         rows.iter()
-            .any(|i| i.due_date.is_some_and(|d| d < today) && i.status == "open")
+            .any(|i| i.due_date.is_some_and(|d| d < today) && i.status.as_str() == "open")
     );
     assert!(rows.iter().any(|i| i.blocking) && rows.iter().any(|i| i.assignee_id.is_none()));
     assert_eq!(

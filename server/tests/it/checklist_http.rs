@@ -215,7 +215,7 @@ async fn status_rules_need_reasons_expiries_and_evidence() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.status, "done");
+    assert_eq!(row.status.as_str(), "done");
     assert!(row.closed_at.is_some() && row.closed_by.is_some());
 }
 
@@ -376,7 +376,7 @@ async fn concurrent_writers_on_one_version_exactly_one_wins() {
         .unwrap();
     let w = winners[0];
     assert_eq!(row.title, format!("Writer {w}"));
-    assert_eq!(row.priority, priorities[w]);
+    assert_eq!(row.priority.as_str(), priorities[w]);
     assert_eq!(row.version, 2);
 }
 
@@ -502,9 +502,9 @@ async fn a_checklist_read_costs_the_same_queries_for_10_and_1000_items() {
                 category_id: Set(cat),
                 title: Set(format!("Item {n}")),
                 description: Set("Some *text*".into()),
-                priority: Set(["critical", "high", "medium", "low"][n % 4].into()),
+                priority: Set(app::scoring::Priority::ALL[n % 4]),
                 blocking: Set(n % 7 == 0),
-                status: Set(["open", "in_progress", "done", "not_applicable"][n % 4].into()),
+                status: Set(app::scoring::Status::ALL[n % 4]),
                 status_reason: Set(String::new()),
                 assignee_id: Set(Some(ada.id)),
                 evidence_url: Set(String::new()),
@@ -724,7 +724,7 @@ async fn the_portfolio_and_the_checklist_follow_every_change_made_after_a_view()
         .unwrap();
     let restore = items.iter().find(|i| i.title == "Restore drill").unwrap();
     let mut reopened = restore.clone().into_active_model();
-    reopened.status = Set("open".into());
+    reopened.status = Set(app::scoring::Status::Open);
     reopened.update(&s.db).await.unwrap();
     step(shop_standing(&s, &c).await);
     let runbook = items.iter().find(|i| i.title == "Runbook").unwrap();
@@ -776,7 +776,16 @@ async fn item_states(s: &TestServer) -> std::collections::BTreeMap<String, (i32,
         .await
         .unwrap()
         .into_iter()
-        .map(|i| (i.title, (i.version, i.priority, i.status)))
+        .map(|i| {
+            (
+                i.title,
+                (
+                    i.version,
+                    i.priority.as_str().to_owned(),
+                    i.status.as_str().to_owned(),
+                ),
+            )
+        })
         .collect()
 }
 

@@ -130,7 +130,10 @@ fn demo_loads_a_team_and_projects_in_every_state_once() {
             "not_applicable",
             "accepted_risk",
         ] {
-            assert!(items.iter().any(|i| i.status == status), "no {status} item");
+            assert!(
+                items.iter().any(|i| i.status.as_str() == status),
+                "no {status} item"
+            );
         }
         assert!(
             items
@@ -161,7 +164,10 @@ fn demo_loads_a_team_and_projects_in_every_state_once() {
         // Risks in every status, filed under categories; the launch project has serious ones.
         let risks = app::entities::risks::Entity::find().all(&db).await.unwrap();
         for status in ["open", "mitigating", "accepted", "closed"] {
-            assert!(risks.iter().any(|r| r.status == status), "no {status} risk");
+            assert!(
+                risks.iter().any(|r| r.status.as_str() == status),
+                "no {status} risk"
+            );
         }
         assert!(risks.iter().all(|r| r.category_id.is_some()));
         assert!(p.projects[0].serious_risks >= 2, "{p:?}");
@@ -174,7 +180,8 @@ fn demo_loads_a_team_and_projects_in_every_state_once() {
         assert!(
             reviews
                 .iter()
-                .all(|r| r.status == "final" && r.snapshot.is_some())
+                .all(|r| r.status == app::reviews::model::ReviewStatus::Final
+                    && r.snapshot.is_some())
         );
         for project in &p.projects {
             assert!(

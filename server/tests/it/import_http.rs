@@ -42,7 +42,13 @@ async fn rows(s: &TestServer, project_id: i32) -> Vec<(String, String, String, S
             .await
             .unwrap();
         for i in its {
-            out.push((c.name.clone(), i.title, i.status, i.priority, i.blocking));
+            out.push((
+                c.name.clone(),
+                i.title,
+                i.status.as_str().to_owned(),
+                i.priority.as_str().to_owned(),
+                i.blocking,
+            ));
         }
     }
     out
@@ -778,7 +784,7 @@ async fn an_import_never_overwrites_an_edit_made_while_it_ran() {
     let (status, body) = error_kind(res).await;
     let after = backups().await;
     if status == 200 {
-        assert_eq!(after.status, "done");
+        assert_eq!(after.status.as_str(), "done");
         assert_eq!(
             after.version, 3,
             "the import came after the edit's version 2"

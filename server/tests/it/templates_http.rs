@@ -58,9 +58,12 @@ async fn a_builtin_template_becomes_a_project_of_open_gaps() {
     assert_eq!(rows.len() as u64, expected_items);
     assert!(
         rows.iter()
-            .all(|i| i.status == "open" && i.assignee_id.is_none())
+            .all(|i| i.status.as_str() == "open" && i.assignee_id.is_none())
     );
-    assert!(rows.iter().any(|i| i.priority == "critical" && i.blocking));
+    assert!(
+        rows.iter()
+            .any(|i| i.priority.as_str() == "critical" && i.blocking)
+    );
     assert_eq!(
         categories::Entity::find().count(&s.db).await.unwrap(),
         expected_categories
@@ -138,7 +141,8 @@ async fn a_saved_template_keeps_structure_only_and_stays_in_its_team() {
     assert_eq!(rows.len(), 3);
     let backups = rows.iter().find(|i| i.title == "Backups").unwrap();
     assert_eq!(
-        backups.status, "open",
+        backups.status.as_str(),
+        "open",
         "statuses are not part of a template"
     );
     assert_eq!(backups.description, "restored monthly");
