@@ -1,0 +1,66 @@
+//! Comments on items (anyone who can see the project).
+
+use super::*;
+
+/// Adds a comment (anyone who can see the project, viewers included).
+pub async fn add_comment(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user: &AuthUser,
+    item_id: i32,
+    body: &str,
+) -> Result<i32, AppError> {
+    let (_, project) = item_for(db, user, item_id).await?;
+    authz::can_comment_project(db, user, &project).await?;
+    let body = body.trim().to_owned();
+    Validator::default()
+        .check(body.is_empty(), "body", "Write a comment.")
+        .check(
+            body.chars().count() > MAX_TEXT,
+            "body",
+            "Use at most 20,000 characters.",
+        )
+        .finish()?;
+    let txn = crate::txn::begin(db).await?;
+    let c = item_comments::ActiveModel {
+        item_id: Set(item_id),
+        author_id: Set(Some(user.id)),
+        body: Set(body),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        &Actor::from(user),
+        Event::new("item", item_id, "commented")
+            .in_project(&project)
+            .after(&serde_json::json!({ "comment": c.body })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(c.id)
+}
+
+/// An item's comments, oldest first.
+pub async fn comments(
+    db: &impl ConnectionTrait,
+    item_id: i32,
+) -> Result<Vec<CommentView>, AppError> {
+    Ok(item_comments::Entity::find()
+        .filter(item_comments::Column::ItemId.eq(item_id))
+        .order_by_asc(item_comments::Column::Id)
+        .find_also_related(users::Entity)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(c, u)| CommentView {
+            id: c.id,
+            author: u.map_or_else(|| "deleted user".to_owned(), |u| u.display_name),
+            at: c
+                .created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            body_html: to_safe_html(&c.body),
+        })
+        .collect())
+}
