@@ -108,7 +108,11 @@ impl FromServerFnError for AppError {
 
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
+    /// Logged with where it happened: `?` on a database call reports that call's file and line
+    /// (`#[track_caller]`), so "database error" says which query failed.
+    #[track_caller]
     fn from(err: sea_orm::DbErr) -> Self {
+        let at = std::panic::Location::caller();
         match database_code(&err).as_deref() {
             // Text PostgreSQL refuses to store or compare: a NUL character (SQLSTATE 22021) or
             // one its encoding lacks (22P05). That is the request's fault, so a 400, not a 500
@@ -118,10 +122,13 @@ impl From<sea_orm::DbErr> for AppError {
             // (40P01), a serialization failure (40001), SQLite still busy after its timeout
             // (5). Nothing was written; the same request may well succeed in a moment.
             Some("40P01" | "40001" | "5") => {
-                tracing::warn!(error = %err, "transaction gave way to a concurrent one");
+                tracing::warn!(error = %err, %at, "transaction gave way to a concurrent one");
                 AppError::Busy(1)
             }
-            _ => AppError::internal("database error", err),
+            _ => {
+                tracing::error!(error = %err, %at, "database error");
+                AppError::Internal
+            }
         }
     }
 }
@@ -215,6 +222,51 @@ mod tests {
         assert_eq!(
             back.field_message("slug").as_deref(),
             Some("This slug is already taken.")
+        );
+    }
+
+    /// A database error reached through `?` is logged with the file and line of that `?`.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_database_error_is_logged_where_it_happened() {
+        use std::sync::{Arc, Mutex};
+
+        #[derive(Clone, Default)]
+        struct Buffer(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Buffer {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                if let Ok(mut b) = self.0.lock() {
+                    b.extend_from_slice(bytes);
+                }
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let line = line!() + 2;
+        let result = tracing::subscriber::with_default(subscriber, || -> Result<(), AppError> {
+            Err(sea_orm::DbErr::Custom("no such table: items".into()))?;
+            Ok(())
+        });
+        assert_eq!(result.err().map(|e| e.status()), Some(500));
+        let logged = buffer
+            .0
+            .lock()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        assert!(logged.contains("database error"), "{logged}");
+        assert!(logged.contains("no such table: items"), "{logged}");
+        assert!(
+            logged.contains(&format!("app/src/error.rs:{line}")),
+            "expected the ? at line {line}: {logged}"
         );
     }
 
