@@ -199,6 +199,16 @@ impl Validator {
         self
     }
 
+    /// Records "Use at most N characters." for `field` when `text` is longer than `max`
+    /// characters: the message states the limit the check applies.
+    pub fn at_most(&mut self, text: &str, max: usize, field: &str) -> &mut Self {
+        if text.chars().count() > max {
+            let message = format!("Use at most {} characters.", crate::limits::grouped(max));
+            self.check(true, field, message);
+        }
+        self
+    }
+
     /// `Ok(())` when nothing failed, else the validation error.
     pub fn finish(&mut self) -> Result<(), AppError> {
         if self.0.is_empty() {

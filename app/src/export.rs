@@ -11,7 +11,7 @@ use crate::{
     auth::model::AuthUser,
     authz,
     checklist::rows::project_rows,
-    entities::{item_comments, projects, reviews, risk_items, risk_matrices, risks, users},
+    entities::{item_comments, items, projects, reviews, risk_items, risk_matrices, risks, users},
     error::AppError,
     import::{
         csv_items::{COLUMNS, FORMULA_START},
@@ -81,6 +81,10 @@ pub async fn document(
     let category_names: HashMap<i32, String> =
         cats.iter().map(|c| (c.id, c.name.clone())).collect();
 
+    let mut by_category: HashMap<i32, Vec<&items::Model>> = HashMap::new();
+    for i in &rows {
+        by_category.entry(i.category_id).or_default().push(i);
+    }
     let categories = cats
         .iter()
         .map(|c| CategoryDoc {
@@ -88,36 +92,15 @@ pub async fn document(
             weight: c.weight,
             assessor_score: c.assessor_score,
             assessor_note: c.assessor_note.clone(),
-            items: rows
-                .iter()
-                .filter(|i| i.category_id == c.id)
-                .map(|i| ItemDoc {
-                    title: i.title.clone(),
-                    description: i.description.clone(),
-                    status: i.status,
-                    priority: i.priority,
-                    blocking: Some(i.blocking),
-                    status_reason: i.status_reason.clone(),
-                    accepted_until: i.accepted_until,
-                    assignee: email(i.assignee_id),
-                    due_date: i.due_date,
-                    effort_hours: i.effort_hours,
-                    evidence_url: i.evidence_url.clone(),
-                    evidence_text: i.evidence_text.clone(),
-                    comments: comments
-                        .get(&i.id)
-                        .map(|list| {
-                            list.iter()
-                                .map(|n| CommentDoc {
-                                    author: email(n.author_id),
-                                    created_at: n.created_at,
-                                    body: n.body.clone(),
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
+            items: by_category
+                .get(&c.id)
+                .map(|items| {
+                    items
+                        .iter()
+                        .map(|i| item_doc(i, &email, comments.get(&i.id)))
+                        .collect()
                 })
-                .collect(),
+                .unwrap_or_default(),
         })
         .collect();
     let item_refs: HashMap<i32, (i32, ItemRef)> = rows
@@ -137,31 +120,7 @@ pub async fn document(
             })
         })
         .collect();
-    let risks = register
-        .iter()
-        .map(|r| {
-            let mut linked: Vec<&(i32, ItemRef)> = links
-                .iter()
-                .filter(|l| l.risk_id == r.id)
-                .filter_map(|l| item_refs.get(&l.item_id))
-                .collect();
-            linked.sort_by(|a, b| (&a.1.category, a.0).cmp(&(&b.1.category, b.0)));
-            RiskDoc {
-                title: r.title.clone(),
-                description: r.description.clone(),
-                category: r
-                    .category_id
-                    .and_then(|id| category_names.get(&id).cloned()),
-                owner: email(r.owner_id),
-                status: r.status,
-                likelihood: r.likelihood,
-                impact: r.impact,
-                target_likelihood: r.target_likelihood,
-                target_impact: r.target_impact,
-                items: linked.into_iter().map(|(_, i)| i.clone()).collect(),
-            }
-        })
-        .collect();
+    let risks = risk_docs(&register, &links, &item_refs, &category_names, &email);
     Ok(Document {
         format: doc::FORMAT.to_owned(),
         version: doc::VERSION,
@@ -178,6 +137,77 @@ pub async fn document(
         risks,
         matrix: matrix.and_then(|m| serde_json::from_str::<RiskMatrix>(&m.spec).ok()),
     })
+}
+
+/// One item as the document carries it, with its comments.
+fn item_doc(
+    i: &items::Model,
+    email: &impl Fn(Option<i32>) -> Option<String>,
+    comments: Option<&Vec<&item_comments::Model>>,
+) -> ItemDoc {
+    ItemDoc {
+        title: i.title.clone(),
+        description: i.description.clone(),
+        status: i.status,
+        priority: i.priority,
+        blocking: Some(i.blocking),
+        status_reason: i.status_reason.clone(),
+        accepted_until: i.accepted_until,
+        assignee: email(i.assignee_id),
+        due_date: i.due_date,
+        effort_hours: i.effort_hours,
+        evidence_url: i.evidence_url.clone(),
+        evidence_text: i.evidence_text.clone(),
+        comments: comments
+            .map(|list| {
+                list.iter()
+                    .map(|n| CommentDoc {
+                        author: email(n.author_id),
+                        created_at: n.created_at,
+                        body: n.body.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// The register as the document carries it: each risk with the items it is linked to, in
+/// category and checklist order.
+fn risk_docs(
+    register: &[risks::Model],
+    links: &[risk_items::Model],
+    item_refs: &HashMap<i32, (i32, ItemRef)>,
+    category_names: &HashMap<i32, String>,
+    email: &impl Fn(Option<i32>) -> Option<String>,
+) -> Vec<RiskDoc> {
+    let mut linked_to: HashMap<i32, Vec<&(i32, ItemRef)>> = HashMap::new();
+    for l in links {
+        if let Some(item) = item_refs.get(&l.item_id) {
+            linked_to.entry(l.risk_id).or_default().push(item);
+        }
+    }
+    register
+        .iter()
+        .map(|r| {
+            let mut linked = linked_to.remove(&r.id).unwrap_or_default();
+            linked.sort_by(|a, b| (&a.1.category, a.0).cmp(&(&b.1.category, b.0)));
+            RiskDoc {
+                title: r.title.clone(),
+                description: r.description.clone(),
+                category: r
+                    .category_id
+                    .and_then(|id| category_names.get(&id).cloned()),
+                owner: email(r.owner_id),
+                status: r.status,
+                likelihood: r.likelihood,
+                impact: r.impact,
+                target_likelihood: r.target_likelihood,
+                target_impact: r.target_impact,
+                items: linked.into_iter().map(|(_, i)| i.clone()).collect(),
+            }
+        })
+        .collect()
 }
 
 /// A cell as text a spreadsheet will not evaluate: `=`, `+`, `-`, `@`, a tab or a carriage

@@ -27,7 +27,6 @@ pub mod error;
 pub mod export;
 pub mod http_status;
 pub mod import;
-#[cfg(feature = "ssr")]
 pub mod limits;
 #[cfg(feature = "ssr")]
 pub mod markdown;

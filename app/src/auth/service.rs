@@ -95,18 +95,18 @@ pub fn validate_new_user(input: &NewUser) -> Result<(), AppError> {
 pub fn check_display_name(v: &mut Validator, name: &str) {
     let name = name.trim();
     v.check(name.is_empty(), "display_name", "Enter a name.")
-        .check(
-            name.chars().count() > 120,
-            "display_name",
-            "Use at most 120 characters.",
-        );
+        .at_most(name, 120, "display_name");
 }
 
 /// Adds the password rules for `field` to `v`.
 pub fn check_password(v: &mut Validator, field: &str, password: &str) {
     let len = password.chars().count();
-    v.check(len < MIN_PASSWORD_LEN, field, "Use at least 10 characters.")
-        .check(len > MAX_PASSWORD_LEN, field, "Use at most 256 characters.");
+    v.check(
+        len < MIN_PASSWORD_LEN,
+        field,
+        format!("Use at least {MIN_PASSWORD_LEN} characters."),
+    )
+    .at_most(password, MAX_PASSWORD_LEN, field);
 }
 
 /// Ends every session of `user_id`, except the one with id `except`. Returns how many ended.
@@ -201,11 +201,7 @@ pub async fn setup_first_admin(
         }
     }
     v.check(team_name.is_empty(), "team_name", "Enter a team name.")
-        .check(
-            team_name.chars().count() > 120,
-            "team_name",
-            "Use at most 120 characters.",
-        )
+        .at_most(team_name, 120, "team_name")
         .finish()?;
 
     let txn = crate::txn::begin(db).await?;

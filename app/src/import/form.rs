@@ -20,6 +20,9 @@ use crate::{
     teams::model::TeamChoice,
 };
 
+// Longer than 120 lines: an island: its signals and the form they drive must live
+// in one component, since only the island ships to the browser.
+#[allow(clippy::too_many_lines)]
 /// The import form and its preview: an island (it reads files and previews in place).
 #[island]
 pub fn ImportForm(

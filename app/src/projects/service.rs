@@ -57,16 +57,8 @@ pub async fn update(
     let description = input.description.trim().to_owned();
     Validator::default()
         .check(name.is_empty(), "name", "Enter a name.")
-        .check(
-            name.chars().count() > 120,
-            "name",
-            "Use at most 120 characters.",
-        )
-        .check(
-            description.chars().count() > 10_000,
-            "description",
-            "Use at most 10,000 characters.",
-        )
+        .at_most(&name, 120, "name")
+        .at_most(&description, 10_000, "description")
         .check(
             !(0..=100).contains(&input.threshold),
             "threshold",
@@ -205,11 +197,7 @@ pub(crate) fn check_new(input: NewProject) -> Result<CheckedProject, AppError> {
     let description = input.description.trim().to_owned();
     Validator::default()
         .check(name.is_empty(), "name", "Enter a name.")
-        .check(
-            name.chars().count() > 120,
-            "name",
-            "Use at most 120 characters.",
-        )
+        .at_most(&name, 120, "name")
         .check(
             slug.is_empty(),
             "slug",
@@ -220,11 +208,7 @@ pub(crate) fn check_new(input: NewProject) -> Result<CheckedProject, AppError> {
             "slug",
             "Use lower-case letters, digits and single hyphens, at most 64 characters.",
         )
-        .check(
-            description.chars().count() > 10_000,
-            "description",
-            "Use at most 10,000 characters.",
-        )
+        .at_most(&description, 10_000, "description")
         .finish()?;
     Ok(CheckedProject {
         name,

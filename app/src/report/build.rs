@@ -62,9 +62,6 @@ pub fn build(sources: Sources<'_>) -> Report {
     let snap = sources.snapshot;
     let (name, slug, description, team, target_date) = sources.project;
     let previous = sources.previous.map(|(_, s)| s);
-    let previous_scores: HashMap<i32, Option<u8>> = previous
-        .map(|p| p.categories.iter().map(|c| (c.id, c.effective)).collect())
-        .unwrap_or_default();
     let category_names: HashMap<i32, &str> = snap
         .categories
         .iter()
@@ -78,36 +75,7 @@ pub fn build(sources: Sources<'_>) -> Report {
         })
     };
 
-    let mut per_category: HashMap<i32, (u32, u32)> = HashMap::new();
-    for i in &snap.items {
-        let e = per_category.entry(i.category_id).or_default();
-        e.1 += 1;
-        if i.status.is_credited() {
-            e.0 += 1;
-        }
-    }
-    let categories = snap
-        .categories
-        .iter()
-        .map(|c| {
-            let previous = previous_scores.get(&c.id).copied().flatten();
-            let (closed, total) = per_category.get(&c.id).copied().unwrap_or_default();
-            ReportCategory {
-                name: c.name.clone(),
-                weight: c.weight,
-                computed: c.computed,
-                assessor: c.assessor,
-                effective: c.effective,
-                previous,
-                delta: c
-                    .effective
-                    .zip(previous)
-                    .map(|(a, b)| i32::from(a) - i32::from(b)),
-                closed,
-                total,
-            }
-        })
-        .collect();
+    let categories = report_categories(snap, previous);
 
     let items: Vec<ReportItem> = snap
         .items
@@ -152,29 +120,9 @@ pub fn build(sources: Sources<'_>) -> Report {
     // Active risks first, then by level, highest first; the sort is stable.
     risks.sort_by_key(|r| (r.status == RiskStatus::Closed, std::cmp::Reverse(r.level)));
 
-    let heat = sources.risks.map(|(details, matrix)| {
-        let (ls, is) = (matrix.likelihood_steps(), matrix.impact_steps());
-        let mut current = vec![vec![0u32; is]; ls];
-        let mut target = vec![vec![0u32; is]; ls];
-        for r in snap.risks.iter().filter(|r| r.status != RiskStatus::Closed) {
-            if let Some(d) = details.get(&r.id) {
-                for (grid, (l, i)) in [(&mut current, d.current), (&mut target, d.target)] {
-                    let cell = usize::try_from(l - 1)
-                        .ok()
-                        .zip(usize::try_from(i - 1).ok())
-                        .and_then(|(l, i)| grid.get_mut(l).and_then(|row| row.get_mut(i)));
-                    if let Some(cell) = cell {
-                        *cell += 1;
-                    }
-                }
-            }
-        }
-        Heat {
-            matrix: matrix.clone(),
-            current,
-            target,
-        }
-    });
+    let heat = sources
+        .risks
+        .map(|(details, matrix)| heat(snap, details, matrix));
 
     let risk_by_category = category_risks(snap, previous, &name_of);
     let owners = owners(&items);
@@ -206,6 +154,67 @@ pub fn build(sources: Sources<'_>) -> Report {
         owners,
         signed: sources.signed,
     }
+}
+
+/// How many live risks sit in each cell of the matrix, now and at their targets.
+fn heat(snap: &Snapshot, details: &HashMap<i32, RiskDetail>, matrix: &RiskMatrix) -> Heat {
+    let (ls, is) = (matrix.likelihood_steps(), matrix.impact_steps());
+    let mut current = vec![vec![0u32; is]; ls];
+    let mut target = vec![vec![0u32; is]; ls];
+    for r in snap.risks.iter().filter(|r| r.status != RiskStatus::Closed) {
+        if let Some(d) = details.get(&r.id) {
+            for (grid, (l, i)) in [(&mut current, d.current), (&mut target, d.target)] {
+                let cell = usize::try_from(l - 1)
+                    .ok()
+                    .zip(usize::try_from(i - 1).ok())
+                    .and_then(|(l, i)| grid.get_mut(l).and_then(|row| row.get_mut(i)));
+                if let Some(cell) = cell {
+                    *cell += 1;
+                }
+            }
+        }
+    }
+    Heat {
+        matrix: matrix.clone(),
+        current,
+        target,
+    }
+}
+
+/// Each category's scores beside the previous review's, and its credited items.
+fn report_categories(snap: &Snapshot, previous: Option<&Snapshot>) -> Vec<ReportCategory> {
+    let previous_scores: HashMap<i32, Option<u8>> = previous
+        .map(|p| p.categories.iter().map(|c| (c.id, c.effective)).collect())
+        .unwrap_or_default();
+    let mut per_category: HashMap<i32, (u32, u32)> = HashMap::new();
+    for i in &snap.items {
+        let e = per_category.entry(i.category_id).or_default();
+        e.1 += 1;
+        if i.status.is_credited() {
+            e.0 += 1;
+        }
+    }
+    snap.categories
+        .iter()
+        .map(|c| {
+            let previous = previous_scores.get(&c.id).copied().flatten();
+            let (closed, total) = per_category.get(&c.id).copied().unwrap_or_default();
+            ReportCategory {
+                name: c.name.clone(),
+                weight: c.weight,
+                computed: c.computed,
+                assessor: c.assessor,
+                effective: c.effective,
+                previous,
+                delta: c
+                    .effective
+                    .zip(previous)
+                    .map(|(a, b)| i32::from(a) - i32::from(b)),
+                closed,
+                total,
+            }
+        })
+        .collect()
 }
 
 /// Per category (in category order, then risks without one): the highest previous, current

@@ -495,27 +495,11 @@ fn check_review(input: &ReviewInput, today: NaiveDate) -> Result<ReviewValues, A
     };
     let mut v = Validator::default();
     v.check(title.is_empty(), "title", "Enter a title.")
-        .check(
-            title.chars().count() > MAX_TITLE,
-            "title",
-            "Use at most 200 characters.",
-        )
-        .check(
-            reviewer.chars().count() > 120,
-            "reviewer",
-            "Use at most 120 characters.",
-        )
+        .at_most(&title, MAX_TITLE, "title")
+        .at_most(&reviewer, 120, "reviewer")
         .check(date.is_err(), "review_date", "Use a date like 2026-12-31.")
-        .check(
-            version_label.chars().count() > 60,
-            "version_label",
-            "Use at most 60 characters.",
-        )
-        .check(
-            summary.chars().count() > MAX_TEXT,
-            "summary",
-            "Use at most 20,000 characters.",
-        );
+        .at_most(&version_label, 60, "version_label")
+        .at_most(&summary, MAX_TEXT, "summary");
     v.finish()?;
     Ok(ReviewValues {
         title,
@@ -751,11 +735,7 @@ pub async fn sign(
     }
     let comment = comment.trim();
     let mut v = Validator::default();
-    v.check(
-        comment.chars().count() > 2000,
-        "comment",
-        "Use at most 2,000 characters.",
-    );
+    v.at_most(comment, 2000, "comment");
     v.finish()?;
     let signed = review_signoffs::Entity::find()
         .filter(review_signoffs::Column::ReviewId.eq(id))

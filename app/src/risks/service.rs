@@ -487,16 +487,8 @@ fn check_risk(
     let i_msg = format!("Choose an impact from 1 to {is}.");
     let mut v = Validator::default();
     v.check(title.is_empty(), "title", "Enter a title.")
-        .check(
-            title.chars().count() > MAX_TITLE,
-            "title",
-            "Use at most 200 characters.",
-        )
-        .check(
-            description.chars().count() > MAX_TEXT,
-            "description",
-            "Use at most 20,000 characters.",
-        )
+        .at_most(&title, MAX_TITLE, "title")
+        .at_most(&description, MAX_TEXT, "description")
         .check(
             status.is_none(),
             "status",

@@ -131,11 +131,7 @@ fn check_team_name(name: &str) -> Result<String, AppError> {
     let name = name.trim().to_owned();
     Validator::default()
         .check(name.is_empty(), "name", "Enter a team name.")
-        .check(
-            name.chars().count() > 120,
-            "name",
-            "Use at most 120 characters.",
-        )
+        .at_most(&name, 120, "name")
         .finish()?;
     Ok(name)
 }

@@ -270,16 +270,8 @@ pub async fn save_project(
     let description = description.trim().to_owned();
     Validator::default()
         .check(name.is_empty(), "name", "Enter a name.")
-        .check(
-            name.chars().count() > 120,
-            "name",
-            "Use at most 120 characters.",
-        )
-        .check(
-            description.chars().count() > 2000,
-            "description",
-            "Use at most 2,000 characters.",
-        )
+        .at_most(&name, 120, "name")
+        .at_most(&description, 2000, "description")
         .finish()?;
     let doc = structure_of(db, project.id, &name).await?;
     if doc.categories.is_empty() {

@@ -47,11 +47,7 @@ fn check_category(input: &CategoryInput) -> Result<CategoryValues, AppError> {
     let note = input.assessor_note.trim().to_owned();
     Validator::default()
         .check(name.is_empty(), "name", "Enter a name.")
-        .check(
-            name.chars().count() > 120,
-            "name",
-            "Use at most 120 characters.",
-        )
+        .at_most(&name, 120, "name")
         .check(
             weight.is_err(),
             "weight",
@@ -62,11 +58,7 @@ fn check_category(input: &CategoryInput) -> Result<CategoryValues, AppError> {
             "assessor_score",
             "Use a whole number from 0 to 100, or leave it blank.",
         )
-        .check(
-            note.chars().count() > MAX_TEXT,
-            "assessor_note",
-            "Use at most 20,000 characters.",
-        )
+        .at_most(&note, MAX_TEXT, "assessor_note")
         .finish()?;
     Ok(CategoryValues {
         name,

@@ -14,11 +14,7 @@ pub async fn add_comment(
     let body = body.trim().to_owned();
     Validator::default()
         .check(body.is_empty(), "body", "Write a comment.")
-        .check(
-            body.chars().count() > MAX_TEXT,
-            "body",
-            "Use at most 20,000 characters.",
-        )
+        .at_most(&body, MAX_TEXT, "body")
         .finish()?;
     let txn = crate::txn::begin(db).await?;
     let c = item_comments::ActiveModel {

@@ -57,15 +57,20 @@ fn parse_date(s: &str) -> Result<Option<NaiveDate>, ()> {
     }
 }
 
-/// Checks every field (all problems at once); `members` are the team's user ids.
-pub(super) fn check_item(
-    input: &ItemInput,
-    members: &[i32],
-    evidence_required: bool,
-    today: NaiveDate,
-) -> Result<ItemValues, AppError> {
-    let title = input.title.trim().to_owned();
-    let description = input.description.trim().to_owned();
+/// The fields of an [`ItemInput`] that are a choice, a number or a date, each read or failed
+/// (`Err`/`None`), before the checks name what failed.
+struct Choices {
+    priority: Option<Priority>,
+    status: Option<Status>,
+    blocking: Result<bool, ()>,
+    accepted_until: Result<Option<NaiveDate>, ()>,
+    due_date: Result<Option<NaiveDate>, ()>,
+    assignee: Result<Option<i32>, ()>,
+    effort: Result<Option<f64>, ()>,
+}
+
+/// Reads the choices of `input`; `members` are the team's user ids.
+fn read_choices(input: &ItemInput, members: &[i32]) -> Choices {
     let priority = Priority::parse(input.priority.trim());
     let status = match input.status.trim() {
         "" => Some(Status::Open),
@@ -77,8 +82,6 @@ pub(super) fn check_item(
         "false" | "off" | "no" => Ok(false),
         _ => Err(()),
     };
-    let accepted_until = parse_date(&input.accepted_until);
-    let due_date = parse_date(&input.due_date);
     let assignee = match input.assignee.trim() {
         "" => Ok(None),
         a => a
@@ -97,22 +100,43 @@ pub(super) fn check_item(
             .map(Some)
             .ok_or(()),
     };
+    Choices {
+        priority,
+        status,
+        blocking,
+        accepted_until: parse_date(&input.accepted_until),
+        due_date: parse_date(&input.due_date),
+        assignee,
+        effort,
+    }
+}
+
+/// Checks every field (all problems at once); `members` are the team's user ids.
+pub(super) fn check_item(
+    input: &ItemInput,
+    members: &[i32],
+    evidence_required: bool,
+    today: NaiveDate,
+) -> Result<ItemValues, AppError> {
+    let title = input.title.trim().to_owned();
+    let description = input.description.trim().to_owned();
+    let Choices {
+        priority,
+        status,
+        blocking,
+        accepted_until,
+        due_date,
+        assignee,
+        effort,
+    } = read_choices(input, members);
     let evidence_url = input.evidence_url.trim().to_owned();
     let evidence_text = input.evidence_text.trim().to_owned();
     let reason = input.status_reason.trim().to_owned();
     let needs_reason = matches!(status, Some(Status::NotApplicable | Status::AcceptedRisk));
     let mut v = Validator::default();
     v.check(title.is_empty(), "title", "Enter a title.")
-        .check(
-            title.chars().count() > MAX_TITLE,
-            "title",
-            "Use at most 200 characters.",
-        )
-        .check(
-            description.chars().count() > MAX_TEXT,
-            "description",
-            "Use at most 20,000 characters.",
-        )
+        .at_most(&title, MAX_TITLE, "title")
+        .at_most(&description, MAX_TEXT, "description")
         .check(
             priority.is_none(),
             "priority",
@@ -138,26 +162,14 @@ pub(super) fn check_item(
             "evidence_url",
             "Use a link starting with https:// or http://.",
         )
-        .check(
-            evidence_url.chars().count() > 2000,
-            "evidence_url",
-            "Use at most 2,000 characters.",
-        )
-        .check(
-            evidence_text.chars().count() > MAX_TEXT,
-            "evidence_text",
-            "Use at most 20,000 characters.",
-        )
+        .at_most(&evidence_url, 2000, "evidence_url")
+        .at_most(&evidence_text, MAX_TEXT, "evidence_text")
         .check(
             needs_reason && reason.is_empty(),
             "status_reason",
             "Say why this does not apply or why the risk is accepted.",
         )
-        .check(
-            reason.chars().count() > MAX_TEXT,
-            "status_reason",
-            "Use at most 20,000 characters.",
-        )
+        .at_most(&reason, MAX_TEXT, "status_reason")
         .check(
             accepted_until.is_err(),
             "accepted_until",

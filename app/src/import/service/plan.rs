@@ -204,48 +204,7 @@ pub(super) fn preview_of(
         .enumerate()
         .map(|(n, c)| {
             let actions = existing.map(|(_, _, _, p)| &p.categories[n]);
-            let mut by_status = [0u32; 5];
-            let mut by_priority = [0u32; 4];
-            for i in &c.items {
-                by_status[Status::ALL.iter().position(|s| *s == i.status).unwrap_or(0)] += 1;
-                by_priority[Priority::ALL
-                    .iter()
-                    .position(|p| *p == i.priority)
-                    .unwrap_or(0)] += 1;
-            }
-            let score = crate::scoring::score_category(
-                &CategoryFacts {
-                    weight: 1,
-                    assessor_score: None,
-                    items: c.items.iter().map(facts).collect(),
-                },
-                today,
-            );
-            PreviewCategory {
-                name: c.name.clone(),
-                exists: actions.is_some_and(|a| a.0.is_some()),
-                assessor_score: c.assessor_score,
-                computed: score.computed,
-                by_status,
-                by_priority,
-                items: c
-                    .items
-                    .iter()
-                    .enumerate()
-                    .map(|(k, i)| PreviewItem {
-                        title: i.title.clone(),
-                        status: i.status.as_str().to_owned(),
-                        priority: i.priority.as_str().to_owned(),
-                        blocking: i.is_blocking(),
-                        action: match actions.and_then(|a| a.2.get(k)) {
-                            Some(ItemAction::Update(_)) => "update",
-                            Some(ItemAction::Same(_)) => "same",
-                            _ => "add",
-                        }
-                        .to_owned(),
-                    })
-                    .collect(),
-            }
+            preview_category(c, actions, today)
         })
         .collect();
     // Scores after the import: the project's rows with the document's changes applied.
@@ -262,57 +221,7 @@ pub(super) fn preview_of(
                 .collect::<Vec<_>>(),
         ),
         Some((project, cats, rows, plan)) => {
-            let mut updated: HashMap<i32, ItemFacts> = HashMap::new();
-            let mut extra: HashMap<i32, Vec<ItemFacts>> = HashMap::new();
-            let mut scores: HashMap<i32, Option<i32>> = HashMap::new();
-            let mut new_cats = Vec::new();
-            for (c, (row, score_changes, actions)) in doc.categories.iter().zip(&plan.categories) {
-                match row {
-                    Some(row) => {
-                        if *score_changes {
-                            scores.insert(row.id, c.assessor_score);
-                        }
-                        for (i, a) in c.items.iter().zip(actions) {
-                            match a {
-                                ItemAction::Update(id) => {
-                                    updated.insert(*id, facts(i));
-                                }
-                                ItemAction::Add => extra.entry(row.id).or_default().push(facts(i)),
-                                ItemAction::Same(_) => {}
-                            }
-                        }
-                    }
-                    None => new_cats.push(CategoryFacts {
-                        weight: u32::try_from(c.weight).unwrap_or(1),
-                        assessor_score: c.assessor_score.and_then(|s| u8::try_from(s).ok()),
-                        items: c.items.iter().map(facts).collect(),
-                    }),
-                }
-            }
-            let mut all: Vec<CategoryFacts> = cats
-                .iter()
-                .map(|c| CategoryFacts {
-                    weight: u32::try_from(c.weight).unwrap_or(1),
-                    assessor_score: scores
-                        .get(&c.id)
-                        .copied()
-                        .unwrap_or(c.assessor_score)
-                        .and_then(|s| u8::try_from(s).ok()),
-                    items: rows
-                        .iter()
-                        .filter(|r| r.category_id == c.id)
-                        .map(|r| {
-                            updated
-                                .get(&r.id)
-                                .copied()
-                                .unwrap_or_else(|| item_facts_of(r))
-                        })
-                        .chain(extra.remove(&c.id).unwrap_or_default())
-                        .collect(),
-                })
-                .collect();
-            all.extend(new_cats);
-            (project.threshold, all)
+            (project.threshold, facts_after_merge(doc, cats, rows, plan))
         }
     };
     let score = score_project(&facts_after, u8::try_from(threshold).unwrap_or(80), today);
@@ -330,5 +239,122 @@ pub(super) fn preview_of(
         overall: score.overall,
         verdict: score.verdict.as_str().to_owned(),
         summary,
+    }
+}
+
+/// The project's categories as scoring sees them after merging the document: updated items
+/// carry the document's facts, added items join their category, new categories follow.
+fn facts_after_merge(
+    doc: &Document,
+    cats: &[categories::Model],
+    rows: &[items::Model],
+    plan: &Plan,
+) -> Vec<CategoryFacts> {
+    let mut by_category: HashMap<i32, Vec<&items::Model>> = HashMap::new();
+    for r in rows {
+        by_category.entry(r.category_id).or_default().push(r);
+    }
+    let mut updated: HashMap<i32, ItemFacts> = HashMap::new();
+    let mut extra: HashMap<i32, Vec<ItemFacts>> = HashMap::new();
+    let mut scores: HashMap<i32, Option<i32>> = HashMap::new();
+    let mut new_cats = Vec::new();
+    for (c, (row, score_changes, actions)) in doc.categories.iter().zip(&plan.categories) {
+        match row {
+            Some(row) => {
+                if *score_changes {
+                    scores.insert(row.id, c.assessor_score);
+                }
+                for (i, a) in c.items.iter().zip(actions) {
+                    match a {
+                        ItemAction::Update(id) => {
+                            updated.insert(*id, facts(i));
+                        }
+                        ItemAction::Add => extra.entry(row.id).or_default().push(facts(i)),
+                        ItemAction::Same(_) => {}
+                    }
+                }
+            }
+            None => new_cats.push(CategoryFacts {
+                weight: u32::try_from(c.weight).unwrap_or(1),
+                assessor_score: c.assessor_score.and_then(|s| u8::try_from(s).ok()),
+                items: c.items.iter().map(facts).collect(),
+            }),
+        }
+    }
+    let mut all: Vec<CategoryFacts> = cats
+        .iter()
+        .map(|c| CategoryFacts {
+            weight: u32::try_from(c.weight).unwrap_or(1),
+            assessor_score: scores
+                .get(&c.id)
+                .copied()
+                .unwrap_or(c.assessor_score)
+                .and_then(|s| u8::try_from(s).ok()),
+            items: by_category
+                .remove(&c.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| {
+                    updated
+                        .get(&r.id)
+                        .copied()
+                        .unwrap_or_else(|| item_facts_of(r))
+                })
+                .chain(extra.remove(&c.id).unwrap_or_default())
+                .collect(),
+        })
+        .collect();
+    all.extend(new_cats);
+    all
+}
+
+/// One category of the document as the preview shows it: its counts, its computed score and
+/// what the import does to each of its items.
+fn preview_category(
+    c: &CategoryDoc,
+    actions: Option<&(Option<categories::Model>, bool, Vec<ItemAction>)>,
+    today: NaiveDate,
+) -> PreviewCategory {
+    let mut by_status = [0u32; 5];
+    let mut by_priority = [0u32; 4];
+    for i in &c.items {
+        by_status[Status::ALL.iter().position(|s| *s == i.status).unwrap_or(0)] += 1;
+        by_priority[Priority::ALL
+            .iter()
+            .position(|p| *p == i.priority)
+            .unwrap_or(0)] += 1;
+    }
+    let score = crate::scoring::score_category(
+        &CategoryFacts {
+            weight: 1,
+            assessor_score: None,
+            items: c.items.iter().map(facts).collect(),
+        },
+        today,
+    );
+    PreviewCategory {
+        name: c.name.clone(),
+        exists: actions.is_some_and(|a| a.0.is_some()),
+        assessor_score: c.assessor_score,
+        computed: score.computed,
+        by_status,
+        by_priority,
+        items: c
+            .items
+            .iter()
+            .enumerate()
+            .map(|(k, i)| PreviewItem {
+                title: i.title.clone(),
+                status: i.status.as_str().to_owned(),
+                priority: i.priority.as_str().to_owned(),
+                blocking: i.is_blocking(),
+                action: match actions.and_then(|a| a.2.get(k)) {
+                    Some(ItemAction::Update(_)) => "update",
+                    Some(ItemAction::Same(_)) => "same",
+                    _ => "add",
+                }
+                .to_owned(),
+            })
+            .collect(),
     }
 }
