@@ -1,0 +1,147 @@
+//! The project overview's panel: verdict, blocking and overdue gaps, who holds what.
+
+use super::*;
+
+// Longer than 120 lines: the overview's markup, read top to bottom; each section
+// is a few lines of view and none is used elsewhere.
+#[allow(clippy::too_many_lines)]
+#[component]
+pub fn OverviewPanel(view: OverviewView) -> impl IntoView {
+    let score = view.score.clone();
+    let slug = view.slug.clone();
+    let OverviewView {
+        blocking,
+        overdue,
+        by_assignee,
+        ..
+    } = view.clone();
+    let reason = match score.verdict {
+        Verdict::NotReady => format!(
+            "{} blocking item(s) still open or in progress.",
+            score.counts.blocking_gaps
+        ),
+        Verdict::ReadyWithGaps => {
+            "No blocking gaps, but the overall score is below the threshold.".to_owned()
+        }
+        Verdict::Ready => {
+            "No blocking gaps and the overall score reaches the threshold.".to_owned()
+        }
+    };
+    let link = |i: &GapLine| {
+        view! { <a href=format!("/p/{slug}/items/{}", i.id)>{i.title.clone()}</a> }
+    };
+    view! {
+        <section class="card verdict-card" aria-label="Verdict">
+            <p class="verdict-line">
+                <VerdictBadge verdict=score.verdict />
+                <span class="overall">
+                    "Overall score "
+                    <strong>{score.overall.map_or("—".to_owned(), |o| o.to_string())}</strong>
+                </span>
+            </p>
+            <p>{reason}</p>
+            {(!blocking.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="blocking-list">
+                            {blocking
+                                .iter()
+                                .map(|i| {
+                                    view! {
+                                        <li>
+                                            {link(i)} " · " {i.priority.label()}
+                                            {i.assignee.as_ref().map(|a| format!(" · {a}"))}
+                                            {i.due_date.map(|d| format!(" · due {d}"))}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
+            <p>
+                <a href=format!("/p/{slug}/risks?status=live&sort=")>
+                    {format!(
+                        "{} high or critical open risk{}",
+                        view.serious_risks,
+                        if view.serious_risks == 1 { "" } else { "s" },
+                    )}
+                </a>
+            </p>
+            <p class="muted">
+                "Effort to ready: " {format!("{} h", score.effort_to_ready)}
+                " · effort remaining: " {format!("{} h", score.effort_remaining)}
+            </p>
+        </section>
+        <section class="card">
+            <h2>"Categories"</h2>
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Category"</th>
+                        <th scope="col">"Computed"</th>
+                        <th scope="col" class="num">"Assessor"</th>
+                        <th scope="col">"Effective"</th>
+                        <th scope="col" class="num">"Weight"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {view
+                        .categories
+                        .iter()
+                        .map(|c| {
+                            view! {
+                                <tr>
+                                    <td>{c.name.clone()}</td>
+                                    <td>
+                                        <ScoreBar score=c.computed label=format!("{} computed", c.name) />
+                                    </td>
+                                    <td class="num">
+                                        {c.assessor_score.map_or("—".to_owned(), |s| s.to_string())}
+                                    </td>
+                                    <td>
+                                        <ScoreBar score=c.effective label=format!("{} effective", c.name) />
+                                    </td>
+                                    <td class="num">{c.weight}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+        <div class="two-col">
+            <section class="card">
+                <h2>"Open items by assignee"</h2>
+                <ul class="plain-list">
+                    {by_assignee
+                        .into_iter()
+                        .map(|(name, n)| view! { <li>{name} ": " {n}</li> })
+                        .collect_view()}
+                </ul>
+            </section>
+            <section class="card">
+                <h2>"Overdue"</h2>
+                {if overdue.is_empty() {
+                    view! { <p class="empty">"Nothing overdue."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list">
+                            {overdue
+                                .iter()
+                                .map(|i| {
+                                    view! {
+                                        <li>
+                                            {link(i)} " · due " {i.due_date.map(|d| d.to_string())}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }}
+            </section>
+        </div>
+    }
+}

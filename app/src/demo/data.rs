@@ -1,0 +1,386 @@
+//! The demo's fixed content: its people, projects, checklists and risks.
+
+use super::*;
+
+/// (title, priority, status, assignee index, due in days from today, effort hours)
+pub(super) type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<usize>,
+    Option<i64>,
+    f64,
+);
+
+/// (project name, description, [(category, weight, assessor score, items)])
+pub(super) type Project = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, i32, Option<i32>, &'static [Row])],
+);
+
+/// (project index, title, category, likelihood, impact, target likelihood, target impact,
+/// status, owner index)
+pub(super) type DemoRisk = (
+    usize,
+    &'static str,
+    &'static str,
+    i32,
+    i32,
+    i32,
+    i32,
+    &'static str,
+    usize,
+);
+
+pub(super) const RISKS: [DemoRisk; 7] = [
+    (
+        0,
+        "Payment provider outage during peak",
+        "Reliability",
+        3,
+        5,
+        2,
+        3,
+        "mitigating",
+        1,
+    ),
+    (
+        0,
+        "Double charge on client retry",
+        "Testing",
+        2,
+        5,
+        1,
+        5,
+        "open",
+        2,
+    ),
+    (
+        0,
+        "Card data in application logs",
+        "Security",
+        2,
+        4,
+        1,
+        4,
+        "open",
+        0,
+    ),
+    (
+        1,
+        "Search index drifts from the catalogue",
+        "Data quality",
+        3,
+        3,
+        2,
+        2,
+        "mitigating",
+        2,
+    ),
+    (
+        1,
+        "Image CDN costs spike with traffic",
+        "Operations",
+        2,
+        2,
+        2,
+        2,
+        "accepted",
+        0,
+    ),
+    (
+        2,
+        "Notification backlog after an outage",
+        "Release",
+        2,
+        3,
+        1,
+        3,
+        "open",
+        1,
+    ),
+    (
+        2,
+        "Vendor SDK deprecation",
+        "Release",
+        1,
+        2,
+        1,
+        2,
+        "closed",
+        0,
+    ),
+];
+
+pub(super) const PEOPLE: [(&str, &str, TeamRole); 4] = [
+    ("maya.owner@example.com", "Maya Okafor", TeamRole::Owner),
+    ("liam.editor@example.com", "Liam Chen", TeamRole::Editor),
+    ("sofia.editor@example.com", "Sofia Ruiz", TeamRole::Editor),
+    ("noah.viewer@example.com", "Noah Berg", TeamRole::Viewer),
+];
+
+pub(super) const PROJECTS: [Project; 3] = [
+    (
+        "Checkout API",
+        "Payment and order service behind the storefront. Launch gate for the holiday release.",
+        &[
+            (
+                "Security",
+                3,
+                None,
+                &[
+                    (
+                        "TLS 1.2+ on every public endpoint",
+                        "critical",
+                        "done",
+                        Some(1),
+                        None,
+                        4.0,
+                    ),
+                    (
+                        "Secrets moved out of environment files",
+                        "critical",
+                        "in_progress",
+                        Some(2),
+                        Some(5),
+                        12.0,
+                    ),
+                    (
+                        "Rate limiting on login and payment endpoints",
+                        "high",
+                        "open",
+                        Some(1),
+                        Some(-3),
+                        8.0,
+                    ),
+                    (
+                        "Dependency audit in CI",
+                        "medium",
+                        "done",
+                        Some(2),
+                        None,
+                        2.0,
+                    ),
+                    (
+                        "Penetration test by external firm",
+                        "high",
+                        "accepted_risk",
+                        Some(0),
+                        None,
+                        40.0,
+                    ),
+                ],
+            ),
+            (
+                "Reliability",
+                2,
+                None,
+                &[
+                    (
+                        "Health and readiness probes",
+                        "high",
+                        "done",
+                        Some(1),
+                        None,
+                        2.0,
+                    ),
+                    (
+                        "Graceful shutdown drains in-flight requests",
+                        "high",
+                        "done",
+                        Some(1),
+                        None,
+                        3.0,
+                    ),
+                    (
+                        "Database failover rehearsed",
+                        "critical",
+                        "open",
+                        Some(2),
+                        Some(10),
+                        16.0,
+                    ),
+                    (
+                        "Idempotency keys on payment requests",
+                        "high",
+                        "in_progress",
+                        Some(1),
+                        Some(2),
+                        10.0,
+                    ),
+                ],
+            ),
+            (
+                "Observability",
+                1,
+                Some(70),
+                &[
+                    (
+                        "Structured logs with request ids",
+                        "medium",
+                        "done",
+                        Some(2),
+                        None,
+                        3.0,
+                    ),
+                    (
+                        "Dashboards for latency and error rate",
+                        "medium",
+                        "open",
+                        Some(2),
+                        Some(7),
+                        6.0,
+                    ),
+                    (
+                        "Alerts routed to the on-call rotation",
+                        "high",
+                        "open",
+                        None,
+                        Some(-1),
+                        4.0,
+                    ),
+                    (
+                        "Distributed tracing",
+                        "low",
+                        "not_applicable",
+                        None,
+                        None,
+                        0.0,
+                    ),
+                ],
+            ),
+            (
+                "Testing",
+                2,
+                None,
+                &[
+                    (
+                        "Load test at twice the expected peak",
+                        "high",
+                        "open",
+                        Some(1),
+                        Some(14),
+                        12.0,
+                    ),
+                    (
+                        "Contract tests with the payment gateway",
+                        "medium",
+                        "done",
+                        Some(2),
+                        None,
+                        6.0,
+                    ),
+                    (
+                        "Chaos test: kill a node under load",
+                        "low",
+                        "open",
+                        None,
+                        None,
+                        8.0,
+                    ),
+                ],
+            ),
+        ],
+    ),
+    (
+        "Ledger Pipeline",
+        "Nightly reconciliation of orders against the bank's settlement files.",
+        &[
+            (
+                "Data quality",
+                2,
+                None,
+                &[
+                    (
+                        "Schema checks on every input file",
+                        "critical",
+                        "done",
+                        Some(2),
+                        None,
+                        6.0,
+                    ),
+                    (
+                        "Row-count reconciliation alerts",
+                        "high",
+                        "done",
+                        Some(2),
+                        None,
+                        4.0,
+                    ),
+                    (
+                        "Late-file detection",
+                        "medium",
+                        "in_progress",
+                        Some(1),
+                        Some(3),
+                        3.0,
+                    ),
+                ],
+            ),
+            (
+                "Operations",
+                1,
+                Some(55),
+                &[
+                    ("Backfill runbook", "medium", "done", Some(1), None, 2.0),
+                    ("Re-run is idempotent", "high", "done", Some(2), None, 5.0),
+                    ("Cost budget and alert", "low", "open", None, Some(30), 1.0),
+                ],
+            ),
+        ],
+    ),
+    (
+        "Mobile App",
+        "iOS and Android shopping app, first public release.",
+        &[
+            (
+                "Release",
+                1,
+                None,
+                &[
+                    (
+                        "Crash reporting wired up",
+                        "high",
+                        "done",
+                        Some(2),
+                        None,
+                        2.0,
+                    ),
+                    ("Staged rollout plan", "medium", "done", Some(0), None, 1.0),
+                    (
+                        "Store listing reviewed by legal",
+                        "medium",
+                        "done",
+                        Some(0),
+                        None,
+                        1.0,
+                    ),
+                ],
+            ),
+            (
+                "Privacy",
+                1,
+                None,
+                &[
+                    (
+                        "Consent screen before analytics",
+                        "critical",
+                        "done",
+                        Some(1),
+                        None,
+                        4.0,
+                    ),
+                    (
+                        "Data deletion request flow",
+                        "high",
+                        "done",
+                        Some(1),
+                        None,
+                        8.0,
+                    ),
+                ],
+            ),
+        ],
+    ),
+];
