@@ -9,7 +9,6 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use crate::{
     auth::model::AuthUser,
-    authz,
     checklist::rows::project_rows,
     entities::{item_comments, items, projects, reviews, risk_items, risk_matrices, risks, users},
     error::AppError,
@@ -17,7 +16,6 @@ use crate::{
         csv_items::{COLUMNS, FORMULA_START},
         doc::{self, CategoryDoc, CommentDoc, Document, ItemDoc, ItemRef, ProjectDoc, RiskDoc},
     },
-    projects::access::find_by_slug,
     report,
     risks::matrix::RiskMatrix,
 };
@@ -352,8 +350,8 @@ pub async fn export(
     review: Option<&str>,
     today: NaiveDate,
 ) -> Result<Export, AppError> {
-    let project = find_by_slug(db, slug).await?;
-    authz::can_view_project(db, user, &project).await?;
+    let seen = crate::projects::access::project(db, user, slug).await?;
+    let project = seen.project;
     let review = match review.filter(|r| !r.is_empty()) {
         Some(r) => Some(report::service::find_final(db, &project, r).await?),
         None => None,

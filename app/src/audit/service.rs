@@ -170,7 +170,7 @@ pub async fn list(
 }
 
 /// Every event of one entity, newest first (an item's history).
-pub async fn history(
+pub(crate) async fn history(
     db: &impl ConnectionTrait,
     entity: &str,
     entity_id: &str,

@@ -63,8 +63,8 @@ pub async fn get_item(item_id: i32) -> Result<ItemDetail, AppError> {
     use sea_orm::EntityTrait;
     let db = db()?;
     let user = require_user()?;
-    let (item, project) = crate::projects::access::item_for(&db, &user, item_id).await?;
-    let role = crate::authz::can_view_project(&db, &user, &project).await?;
+    let (item, seen) = crate::projects::access::item(&db, &user, item_id).await?;
+    let (project, role) = (seen.project.clone(), seen.role);
     let category_name = crate::entities::categories::Entity::find_by_id(item.category_id)
         .one(&db)
         .await?
@@ -78,7 +78,7 @@ pub async fn get_item(item_id: i32) -> Result<ItemDetail, AppError> {
         permissions: crate::authz::permissions(role),
         members: crate::teams::people::members(&db, project.team_id).await?,
         item: view,
-        comments: super::service::comments(&db, item_id).await?,
+        comments: super::service::comments(&db, &seen, item_id).await?,
         history: crate::audit::service::history(&db, "item", &item_id.to_string()).await?,
         risks: crate::risks::service::risks_of_item(&db, item_id).await?,
     })

@@ -26,7 +26,7 @@ use crate::{
     limits::{MAX_TEXT, MAX_TITLE},
     markdown::to_safe_html,
     memo::{Memoized, ProjectMemo},
-    projects::access::{self, ProjectAccess, find_by_slug, item_for},
+    projects::access::{self, ProjectAccess},
     scoring::{Priority, ProjectScore, Status, score_project},
     teams::model::TeamRole,
     teams::people::{member_ids, members},
@@ -237,8 +237,9 @@ impl<R: ChecklistRow + Memoized> Loaded<R> {
         slug: &str,
         today: NaiveDate,
     ) -> Result<Self, AppError> {
-        let project = find_by_slug(db, slug).await?;
-        let role = authz::can_view_project(db, user, &project).await?;
+        let seen = crate::projects::access::project(db, user, slug).await?;
+        let role = seen.role;
+        let project = seen.project;
         let cats = categories_of(db, project.id).await?;
         let rows = match memo.and_then(|m| R::recall(m, &project)) {
             Some(rows) => rows,
@@ -500,8 +501,9 @@ pub async fn set_evidence_required(
     slug: &str,
     required: bool,
 ) -> Result<(), AppError> {
-    let project = find_by_slug(db, slug).await?;
-    authz::can_manage_project(db, user, &project).await?;
+    let seen = crate::projects::access::project(db, user, slug).await?;
+    seen.require_manage()?;
+    let project = seen.project;
     if project.evidence_required == required {
         return Ok(());
     }

@@ -34,7 +34,6 @@ use crate::{
     error::AppError,
     limits::{MAX_TEXT, MAX_TITLE},
     projects::{
-        access::find_by_slug,
         model::slugify,
         service::{NewProject, check_new, insert_project},
     },
@@ -262,8 +261,9 @@ async fn authorize(
 ) -> Result<Option<projects::Model>, AppError> {
     match target {
         Target::Existing(slug) => {
-            let project = find_by_slug(db, slug).await?;
-            authz::can_edit_project(db, user, &project).await?;
+            let seen = crate::projects::access::project(db, user, slug).await?;
+            seen.require_edit()?;
+            let project = seen.project;
             Ok(Some(project))
         }
         Target::New { team_id, .. } => {

@@ -28,8 +28,6 @@ fn audit_state(p: &projects::Model) -> serde_json::Value {
     })
 }
 
-use super::access::find_by_slug;
-
 /// Input for editing a project's settings, as typed.
 #[derive(Clone, Debug)]
 pub struct ProjectEdit {
@@ -51,8 +49,9 @@ pub async fn update(
     version: i32,
     input: ProjectEdit,
 ) -> Result<i32, AppError> {
-    let project = find_by_slug(db, slug).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let seen = crate::projects::access::project(db, user, slug).await?;
+    seen.require_edit()?;
+    let project = seen.project;
     let name = input.name.trim().to_owned();
     let description = input.description.trim().to_owned();
     Validator::default()
@@ -96,8 +95,9 @@ pub async fn move_to_team(
     slug: &str,
     team_id: i32,
 ) -> Result<(), AppError> {
-    let project = find_by_slug(db, slug).await?;
-    authz::can_manage_project(db, user, &project).await?;
+    let seen = crate::projects::access::project(db, user, slug).await?;
+    seen.require_manage()?;
+    let project = seen.project;
     authz::can_manage_team(db, user, team_id)
         .await
         .map_err(|e| match e {
@@ -154,7 +154,8 @@ pub async fn get_visible(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let role = authz::can_view_project(db, user, &project).await?;
+    let seen = super::access::of(db, user, project).await?;
+    let (project, role) = (seen.project, seen.role);
     let permissions = authz::permissions(role);
     let move_targets = if permissions.can_manage {
         teams_with_role(db, user, TeamRole::Owner)

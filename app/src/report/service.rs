@@ -15,7 +15,6 @@ use crate::{
     checklist::rows::project_rows,
     entities::{projects, review_signoffs, reviews, teams, users},
     error::AppError,
-    projects::access::find_by_slug,
     reviews::{
         model::SignOff,
         service::{finals, minute, project_risks, read_snapshot, snapshot_from},
@@ -183,8 +182,8 @@ pub async fn report(
     review: Option<&str>,
     today: NaiveDate,
 ) -> Result<Report, AppError> {
-    let project = find_by_slug(db, slug).await?;
-    authz::can_view_project(db, user, &project).await?;
+    let seen = crate::projects::access::project(db, user, slug).await?;
+    let project = seen.project;
     let review = match review.filter(|r| !r.is_empty()) {
         Some(r) => Some(find_final(db, &project, r).await?),
         None => None,
@@ -198,8 +197,9 @@ pub async fn page_data(
     user: &AuthUser,
     report: Report,
 ) -> Result<super::model::ReportPageData, AppError> {
-    let project = find_by_slug(db, &report.slug).await?;
-    let role = authz::can_view_project(db, user, &project).await?;
+    let seen = crate::projects::access::project(db, user, &report.slug).await?;
+    let role = seen.role;
+    let project = seen.project;
     let finals = finals(db, project.id)
         .await?
         .into_iter()

@@ -16,10 +16,8 @@ use super::{
 use crate::{
     audit::service::{Actor, Event, record},
     auth::model::AuthUser,
-    authz,
     entities::{projects, reviews, share_links, users},
     error::{AppError, Validator},
-    projects::access::find_by_slug,
     reviews::service::minute,
     secret::{digest as hash, is_secret_shaped, new_secret as new_token},
 };
@@ -61,8 +59,9 @@ pub async fn list(
     user: &AuthUser,
     slug: &str,
 ) -> Result<Vec<ShareLinkView>, AppError> {
-    let project = find_by_slug(db, slug).await?;
-    authz::can_manage_project(db, user, &project).await?;
+    let seen = crate::projects::access::project(db, user, slug).await?;
+    seen.require_manage()?;
+    let project = seen.project;
     let links = share_links::Entity::find()
         .filter(share_links::Column::ProjectId.eq(project.id))
         .order_by_desc(share_links::Column::Id)
@@ -100,8 +99,9 @@ pub async fn create(
     review: &str,
     expires_in_days: &str,
 ) -> Result<String, AppError> {
-    let project = find_by_slug(db, slug).await?;
-    authz::can_manage_project(db, user, &project).await?;
+    let seen = crate::projects::access::project(db, user, slug).await?;
+    seen.require_manage()?;
+    let project = seen.project;
     let label = label.trim();
     let days = expires_in_days.trim();
     let days: Option<i64> = if days.is_empty() {
@@ -172,11 +172,9 @@ pub async fn revoke(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let project = projects::Entity::find_by_id(link.project_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    authz::can_manage_project(db, user, &project).await?;
+    let seen = crate::projects::access::project_by_id(db, user, link.project_id).await?;
+    seen.require_manage()?;
+    let project = seen.project;
     if link.revoked_at.is_some() {
         return Ok(());
     }

@@ -8,7 +8,7 @@ use super::matrix::RiskMatrix;
 use crate::{entities::risk_matrices, error::AppError};
 
 /// The project's matrix and its version (0 when it was never saved: the default).
-pub async fn matrix_of(
+pub(crate) async fn matrix_of(
     db: &impl ConnectionTrait,
     project_id: i32,
 ) -> Result<(RiskMatrix, i32), AppError> {
@@ -24,7 +24,7 @@ pub async fn matrix_of(
 }
 
 /// Matrices of many projects at once (one query); projects without a row get the default.
-pub async fn matrices_of(
+pub(crate) async fn matrices_of(
     db: &impl ConnectionTrait,
     project_ids: &[i32],
 ) -> Result<HashMap<i32, RiskMatrix>, AppError> {

@@ -10,7 +10,10 @@ use crate::{
 };
 
 /// The members of a team, as people, by name (one query).
-pub async fn members(db: &impl ConnectionTrait, team_id: i32) -> Result<Vec<Person>, AppError> {
+pub(crate) async fn members(
+    db: &impl ConnectionTrait,
+    team_id: i32,
+) -> Result<Vec<Person>, AppError> {
     let mut people: Vec<Person> = team_members::Entity::find()
         .filter(team_members::Column::TeamId.eq(team_id))
         .find_also_related(users::Entity)
@@ -28,7 +31,10 @@ pub async fn members(db: &impl ConnectionTrait, team_id: i32) -> Result<Vec<Pers
 }
 
 /// The user ids of a team's members (one query).
-pub async fn member_ids(db: &impl ConnectionTrait, team_id: i32) -> Result<Vec<i32>, AppError> {
+pub(crate) async fn member_ids(
+    db: &impl ConnectionTrait,
+    team_id: i32,
+) -> Result<Vec<i32>, AppError> {
     Ok(team_members::Entity::find()
         .filter(team_members::Column::TeamId.eq(team_id))
         .select_only()

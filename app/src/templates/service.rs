@@ -22,7 +22,6 @@ use crate::{
         markdown,
         service::{Target, import_document},
     },
-    projects::access::find_by_slug,
     scoring::Status,
     teams::service::teams_where_user_can_create_projects,
 };
@@ -264,8 +263,9 @@ pub async fn save_project(
     name: String,
     description: String,
 ) -> Result<String, AppError> {
-    let project = find_by_slug(db, slug).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let seen = crate::projects::access::project(db, user, slug).await?;
+    seen.require_edit()?;
+    let project = seen.project;
     let name = name.trim().to_owned();
     let description = description.trim().to_owned();
     Validator::default()

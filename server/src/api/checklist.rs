@@ -509,8 +509,8 @@ pub async fn comments(
     Reader(user): Reader,
     ApiPath(id): ApiPath<i32>,
 ) -> Result<Json<Vec<CommentView>>, ApiError> {
-    app::projects::access::item_for(&s.app.db, &user, id).await?;
-    Ok(Json(service::comments(&s.app.db, id).await?))
+    let (_, seen) = app::projects::access::item(&s.app.db, &user, id).await?;
+    Ok(Json(service::comments(&s.app.db, &seen, id).await?))
 }
 
 /// A new comment.
@@ -534,7 +534,8 @@ pub async fn add_comment(
     ApiJson(body): ApiJson<NewComment>,
 ) -> Result<Response, ApiError> {
     let comment_id = service::add_comment(&s.app.db, &user, id, &body.body).await?;
-    let comment = service::comments(&s.app.db, id)
+    let (_, seen) = app::projects::access::item(&s.app.db, &user, id).await?;
+    let comment = service::comments(&s.app.db, &seen, id)
         .await?
         .into_iter()
         .find(|c| c.id == comment_id)

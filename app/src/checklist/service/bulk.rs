@@ -32,8 +32,9 @@ pub async fn bulk_update_items(
     change: &BulkChange,
     today: NaiveDate,
 ) -> Result<usize, AppError> {
-    let project = find_by_slug(db, slug).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let seen = crate::projects::access::project(db, user, slug).await?;
+    seen.require_edit()?;
+    let project = seen.project;
     if selected.is_empty() {
         return Err(AppError::field("items", "Select at least one item."));
     }

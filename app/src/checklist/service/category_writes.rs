@@ -85,8 +85,9 @@ pub async fn create_category(
     slug: &str,
     input: CategoryInput,
 ) -> Result<i32, AppError> {
-    let project = find_by_slug(db, slug).await?;
-    authz::can_edit_project(db, user, &project).await?;
+    let seen = crate::projects::access::project(db, user, slug).await?;
+    seen.require_edit()?;
+    let project = seen.project;
     let v = check_category(&input)?;
     let txn = crate::txn::begin(db).await?;
     let last = categories::Entity::find()

@@ -14,8 +14,9 @@ pub(super) async fn write_document(
     let txn = crate::txn::begin(db).await?;
     let (project, members, (cats, rows, risk_titles), is_new) = match target {
         Target::Existing(slug) => {
-            let project = find_by_slug(&txn, &slug).await?;
-            authz::can_edit_project(&txn, user, &project).await?;
+            let seen = crate::projects::access::project(&txn, user, &slug).await?;
+            seen.require_edit()?;
+            let project = seen.project;
             let members = members_by_email(&txn, project.team_id).await?;
             let now = current(&txn, project.id).await?;
             (project, members, now, false)
