@@ -5,6 +5,8 @@ pub mod field_error;
 pub mod folded_list;
 #[cfg(feature = "ssr")]
 pub mod layout;
+#[cfg(feature = "ssr")]
+pub mod loaded;
 pub mod page_action;
 pub mod project_fields;
 #[cfg(feature = "ssr")]

@@ -1,5 +1,6 @@
 //! `/account`: display name, password, sessions, API tokens.
 
+use crate::components::loaded::loaded;
 use leptos::prelude::*;
 
 use super::api::{
@@ -26,16 +27,10 @@ pub fn AccountPage() -> impl IntoView {
     let end = page_action::<EndSession>();
     // The lists are made here too, outside `RequireUser`'s Suspense, which would make them
     // again (and fetch them again) each time the server walks it.
-    let sessions = Resource::new(
-        move || (end.version().get(), password.version().get()),
-        |_| list_my_sessions(),
-    );
+    let sessions = Resource::new(|| (), |_| list_my_sessions());
     let create_token = page_action::<CreateApiToken>();
     let revoke_token = page_action::<RevokeApiToken>();
-    let tokens = Resource::new(
-        move || (create_token.version().get(), revoke_token.version().get()),
-        |_| list_api_tokens(),
-    );
+    let tokens = Resource::new(|| (), |_| list_api_tokens());
     view! {
         <RequireUser>
             <h1>"Your account"</h1>
@@ -244,75 +239,67 @@ fn Sessions(
 ) -> impl IntoView {
     let error = action_error(end);
     view! {
-        <section class="card">
-            <h2>"Signed-in sessions"</h2>
-            <FormError error />
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match sessions.await {
-                        Ok(list) => {
-                            view! {
-                                <table class="table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Browser"</th>
-                                            <th scope="col">"Signed in"</th>
-                                            <th scope="col">"Last active"</th>
-                                            <th scope="col">
-                                                <span class="visually-hidden">"Actions"</span>
-                                            </th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list
-                                            .into_iter()
-                                            .map(|s| {
-                                                view! {
-                                                    <tr>
-                                                        <td class="wrap">
-                                                            {if s.user_agent.is_empty() {
-                                                                "Unknown".to_owned()
-                                                            } else {
-                                                                s.user_agent
-                                                            }}
-                                                        </td>
-                                                        <td>
-                                                            <time datetime=s.created_at.clone()>{s.created_at.clone()}</time>
-                                                        </td>
-                                                        <td>
-                                                            <time datetime=s
-                                                                .last_seen_at
-                                                                .clone()>{s.last_seen_at.clone()}</time>
-                                                        </td>
-                                                        <td>
-                                                            {if s.current {
-                                                                view! { <span class="badge">"This browser"</span> }
-                                                                    .into_any()
-                                                            } else {
-                                                                view! {
-                                                                    <ActionForm action=end attr:class="inline">
-                                                                        <input type="hidden" name="handle" value=s.handle />
-                                                                        <button type="submit" class="danger">
-                                                                            "Sign out"
-                                                                        </button>
-                                                                    </ActionForm>
-                                                                }
-                                                                    .into_any()
-                                                            }}
-                                                        </td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            }
-                                .into_any()
-                        }
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
-    }
+            <section class="card">
+                <h2>"Signed-in sessions"</h2>
+                <FormError error />
+                {loaded(sessions, move |list| {
+                                view! {
+                                    <table class="table">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Browser"</th>
+                                                <th scope="col">"Signed in"</th>
+                                                <th scope="col">"Last active"</th>
+                                                <th scope="col">
+                                                    <span class="visually-hidden">"Actions"</span>
+                                                </th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {list
+                                                .into_iter()
+                                                .map(|s| {
+                                                    view! {
+                                                        <tr>
+                                                            <td class="wrap">
+                                                                {if s.user_agent.is_empty() {
+                                                                    "Unknown".to_owned()
+                                                                } else {
+                                                                    s.user_agent
+                                                                }}
+                                                            </td>
+                                                            <td>
+                                                                <time datetime=s.created_at.clone()>{s.created_at.clone()}</time>
+                                                            </td>
+                                                            <td>
+                                                                <time datetime=s
+                                                                    .last_seen_at
+                                                                    .clone()>{s.last_seen_at.clone()}</time>
+                                                            </td>
+                                                            <td>
+                                                                {if s.current {
+                                                                    view! { <span class="badge">"This browser"</span> }
+                                                                        .into_any()
+                                                                } else {
+                                                                    view! {
+                                                                        <ActionForm action=end attr:class="inline">
+                                                                            <input type="hidden" name="handle" value=s.handle />
+                                                                            <button type="submit" class="danger">
+                                                                                "Sign out"
+                                                                            </button>
+                                                                        </ActionForm>
+                                                                    }
+                                                                        .into_any()
+                                                                }}
+                                                            </td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                }
+    })}
+            </section>
+        }
 }

@@ -7,11 +7,11 @@ use super::{
     api::{AdminCreateUser, ResetUserPassword, SetUserAdmin, SetUserDisabled, list_users},
     model::{IssuedPassword, UserRow},
 };
+use crate::components::loaded::loaded;
 use crate::components::page_action::page_action;
 use crate::{
     audit::{api::list_audit, model::AuditPage},
     components::{
-        error_view::ErrorView,
         field_error::{FieldError, FormError, action_error, non_field_error},
         require_user::RequireUser,
     },
@@ -26,17 +26,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         admin: page_action(),
         reset: page_action(),
     };
-    let users = Resource::new(
-        move || {
-            (
-                a.create.version().get(),
-                a.disable.version().get(),
-                a.admin.version().get(),
-                a.reset.version().get(),
-            )
-        },
-        |_| list_users(),
-    );
+    let users = Resource::new(|| (), |_| list_users());
     let (disable_error, admin_error, reset_error) = (
         action_error(a.disable),
         action_error(a.admin),
@@ -54,50 +44,42 @@ pub fn AdminUsersPage() -> impl IntoView {
         ok(a.create.value().get()).or_else(|| ok(a.reset.value().get()))
     });
     view! {
-        <RequireUser>
-            <h1>"Users"</h1>
-            <p>
-                <a href="/admin/audit">"Audit log"</a>
-            </p>
-            <IssuedPasswordBox issued />
-            <CreateUserForm action=a.create />
-            <section class="card">
-                <h2>"Accounts"</h2>
-                <FormError error=row_error />
-                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
-                        match users.await {
-                            Ok(list) => {
-                                view! {
-                                    <table class="table">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"User"</th>
-                                                <th scope="col">"Teams"</th>
-                                                <th scope="col">"Status"</th>
-                                                <th scope="col" class="num">"Sessions"</th>
-                                                <th scope="col">
-                                                    <span class="visually-hidden">"Actions"</span>
-                                                </th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {list
-                                                .into_iter()
-                                                .map(|u| view! { <UserRowView u a /> })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                }
-                                    .into_any()
-                            }
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                        }
-                    })}
-                </Transition>
-            </section>
-        </RequireUser>
-    }
+            <RequireUser>
+                <h1>"Users"</h1>
+                <p>
+                    <a href="/admin/audit">"Audit log"</a>
+                </p>
+                <IssuedPasswordBox issued />
+                <CreateUserForm action=a.create />
+                <section class="card">
+                    <h2>"Accounts"</h2>
+                    <FormError error=row_error />
+                    {loaded(users, move |list| {
+                                    view! {
+                                        <table class="table">
+                                            <thead>
+                                                <tr>
+                                                    <th scope="col">"User"</th>
+                                                    <th scope="col">"Teams"</th>
+                                                    <th scope="col">"Status"</th>
+                                                    <th scope="col" class="num">"Sessions"</th>
+                                                    <th scope="col">
+                                                        <span class="visually-hidden">"Actions"</span>
+                                                    </th>
+                                                </tr>
+                                            </thead>
+                                            <tbody>
+                                                {list
+                                                    .into_iter()
+                                                    .map(|u| view! { <UserRowView u a /> })
+                                                    .collect_view()}
+                                            </tbody>
+                                        </table>
+                                    }
+    })}
+                </section>
+            </RequireUser>
+        }
 }
 
 #[derive(Clone, Copy)]
@@ -246,14 +228,7 @@ pub fn AdminAuditPage() -> impl IntoView {
                 </label>
                 <button type="submit">"Filter"</button>
             </form>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match log.await {
-                        Ok(page) => view! { <AuditTable page /> }.into_any(),
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {loaded(log, move |page| view! { <AuditTable page /> })}
         </RequireUser>
     }
 }

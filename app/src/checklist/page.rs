@@ -15,10 +15,10 @@ use super::{
     },
     model::{CategoryView, ChecklistView, GapLine, ItemFilter, ItemRow, OverviewView, Person},
 };
+use crate::components::loaded::loaded;
 use crate::components::page_action::page_action;
 use crate::{
     components::{
-        error_view::ErrorView,
         field_error::{FieldError, FormError, action_error, non_field_error},
         require_user::RequireUser,
     },
@@ -83,16 +83,6 @@ impl Actions {
             status: page_action(),
             bulk: page_action(),
         }
-    }
-
-    fn versions(&self) -> usize {
-        self.create_category.version().get()
-            + self.update_category.version().get()
-            + self.move_category.version().get()
-            + self.delete_category.version().get()
-            + self.create_item.version().get()
-            + self.status.version().get()
-            + self.bulk.version().get()
     }
 
     /// The error of whichever inline change failed last.
@@ -180,27 +170,19 @@ pub fn ChecklistPage() -> impl IntoView {
     let slug = slug_param();
     let filter = filter_from_query();
     let data = Resource::new(
-        move || (slug.get(), filter.get(), actions.versions()),
-        |(slug, filter, _)| get_checklist(slug, filter),
+        move || (slug.get(), filter.get()),
+        |(slug, filter)| get_checklist(slug, filter),
     );
     let row_error = actions.row_error();
     // The resource is made here, outside the user check's Suspense: a resource made inside a
     // Suspense is made again (and fetched and serialized again) each time the server walks it.
     view! {
-        <RequireUser>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(view) => {
-                            view! { <ChecklistBody view actions row_error filter=filter.get() /> }
-                                .into_any()
-                        }
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </RequireUser>
-    }
+            <RequireUser>
+                {loaded(data, move |view| {
+                                view! { <ChecklistBody view actions row_error filter=filter.get() /> }
+    })}
+            </RequireUser>
+        }
 }
 
 #[component]

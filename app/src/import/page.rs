@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::form::ImportForm;
+use crate::components::loaded::loaded;
 use crate::{
     checklist::page::ProjectTabs,
     components::{error_view::ErrorView, require_user::RequireUser},
@@ -51,10 +52,7 @@ pub fn ProjectImportPage() -> impl IntoView {
     let project = Resource::new(move || slug.get(), get_project);
     view! {
         <RequireUser>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match project.await {
-                        Ok(p) => view! {
+            {loaded(project, move |p| view! {
                             <h1>"Import into " {p.name.clone()}</h1>
                             <ProjectTabs slug=p.slug.clone() current="Settings" />
                             {if p.permissions.can_edit {
@@ -67,12 +65,7 @@ pub fn ProjectImportPage() -> impl IntoView {
                                 }
                                     .into_any()
                             }}
-                        }
-                            .into_any(),
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+                        })}
         </RequireUser>
     }
 }

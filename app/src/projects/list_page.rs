@@ -21,7 +21,7 @@ use crate::{
 #[component]
 pub fn PortfolioPage() -> impl IntoView {
     let create = page_action::<CreateProject>();
-    let portfolio = Resource::new(move || create.version().get(), |_| get_portfolio());
+    let portfolio = Resource::new(|| (), |_| get_portfolio());
     // Made here, outside `RequireUser`'s Suspense, which would make (and fetch) them again each
     // time the server walks it.
     let teams = Resource::new(|| (), |_| list_project_teams());

@@ -30,13 +30,7 @@ pub fn ProjectPage() -> impl IntoView {
     let update = page_action::<UpdateProject>();
     let move_to = page_action::<MoveProject>();
     let project = Resource::new(
-        move || {
-            (
-                params.read().get("slug").unwrap_or_default(),
-                update.version().get(),
-                move_to.version().get(),
-            )
-        },
+        move || (params.read().get("slug").unwrap_or_default(),),
         |(slug, ..)| get_project(slug),
     );
     let readiness = Resource::new(

@@ -9,6 +9,7 @@ use super::{
     model::ShareState,
     view::ReportView,
 };
+use crate::components::loaded::loaded;
 use crate::components::page_action::page_action;
 use crate::{
     checklist::page::ProjectTabs,
@@ -50,67 +51,53 @@ pub fn ReportPage() -> impl IntoView {
         revoke: page_action(),
     };
     let links = Resource::new(
-        move || {
-            (
-                params.read().get("slug").unwrap_or_default(),
-                share.create.version().get(),
-                share.revoke.version().get(),
-            )
-        },
+        move || (params.read().get("slug").unwrap_or_default(),),
         |(slug, ..)| list_share_links(slug),
     );
     view! {
-        <RequireUser>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => {
-                            let slug = d.report.slug.clone();
-                            let review = d.report.review.as_ref().map(|r| r.id);
-                            let suffix = review.map(|id| format!("?review={id}")).unwrap_or_default();
-                            view! {
-                                <ProjectTabs slug=slug.clone() current="Report" />
-                                <section class="card report-tools" aria-label="Report tools">
-                                    <form method="get" class="inline-form">
-                                        <label>
-                                            "Show "
-                                            <select name="review">
-                                                <option value="" selected=review.is_none()>"the live project"</option>
-                                                {d.finals.iter().map(|(id, label)| view! {
-                                                    <option value=*id selected=review == Some(*id)>
-                                                        {format!("as of {label}")}
-                                                    </option>
-                                                }).collect_view()}
-                                            </select>
-                                        </label>
-                                        <button type="submit">"Show"</button>
-                                    </form>
-                                    <p class="downloads">
-                                        "Download: "
-                                        {DOWNLOADS.iter().map(|(ext, label)| view! {
-                                            <a
-                                                href=format!("/p/{slug}/export/{ext}{suffix}")
-                                                rel="external"
-                                                download
-                                                class="button-link"
-                                            >
-                                                {*label}
-                                            </a>
-                                            " "
-                                        }).collect_view()}
-                                    </p>
-                                </section>
-                                <ReportView report=d.report />
-                                {d.can_share.then(|| view! { <ShareLinks slug=slug.clone() finals=d.finals.clone() share links /> })}
-                            }
-                                .into_any()
-                        }
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </RequireUser>
-    }
+            <RequireUser>
+                {loaded(data, move |d| {
+                                let slug = d.report.slug.clone();
+                                let review = d.report.review.as_ref().map(|r| r.id);
+                                let suffix = review.map(|id| format!("?review={id}")).unwrap_or_default();
+                                view! {
+                                    <ProjectTabs slug=slug.clone() current="Report" />
+                                    <section class="card report-tools" aria-label="Report tools">
+                                        <form method="get" class="inline-form">
+                                            <label>
+                                                "Show "
+                                                <select name="review">
+                                                    <option value="" selected=review.is_none()>"the live project"</option>
+                                                    {d.finals.iter().map(|(id, label)| view! {
+                                                        <option value=*id selected=review == Some(*id)>
+                                                            {format!("as of {label}")}
+                                                        </option>
+                                                    }).collect_view()}
+                                                </select>
+                                            </label>
+                                            <button type="submit">"Show"</button>
+                                        </form>
+                                        <p class="downloads">
+                                            "Download: "
+                                            {DOWNLOADS.iter().map(|(ext, label)| view! {
+                                                <a
+                                                    href=format!("/p/{slug}/export/{ext}{suffix}")
+                                                    rel="external"
+                                                    download
+                                                    class="button-link"
+                                                >
+                                                    {*label}
+                                                </a>
+                                                " "
+                                            }).collect_view()}
+                                        </p>
+                                    </section>
+                                    <ReportView report=d.report />
+                                    {d.can_share.then(|| view! { <ShareLinks slug=slug.clone() finals=d.finals.clone() share links /> })}
+                                }
+    })}
+            </RequireUser>
+        }
 }
 
 /// Creating and revoking share links.

@@ -13,11 +13,11 @@ use super::{
     snapshot::{Diff, ItemChange, ItemRef, Snapshot},
     trend::TrendChart,
 };
+use crate::components::loaded::loaded;
 use crate::components::page_action::page_action;
 use crate::{
     checklist::page::{ProjectTabs, ScoreBar, VerdictBadge},
     components::{
-        error_view::ErrorView,
         field_error::{FieldError, FormError, action_error, non_field_error},
         require_user::RequireUser,
     },
@@ -123,20 +123,10 @@ pub fn ReviewsPage() -> impl IntoView {
     let create = page_action::<CreateReview>();
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
-    let data = Resource::new(
-        move || (slug.get(), create.version().get()),
-        |(slug, _)| get_reviews(slug),
-    );
+    let data = Resource::new(move || slug.get(), get_reviews);
     view! {
         <RequireUser>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(view) => view! { <ReviewsBody view create /> }.into_any(),
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {loaded(data, move |view| view! { <ReviewsBody view create /> })}
         </RequireUser>
     }
 }

@@ -14,11 +14,11 @@ use super::{
     matrix::{Level, MAX_STEPS, MIN_STEPS, RiskMatrix, RiskStatus},
     model::{MatrixSettings, RegisterView, RiskDetail, RiskFilter, RiskView},
 };
+use crate::components::loaded::loaded;
 use crate::components::page_action::page_action;
 use crate::{
     checklist::{model::Person, page::ProjectTabs},
     components::{
-        error_view::ErrorView,
         field_error::{FieldError, FormError, action_error, non_field_error},
         require_user::RequireUser,
     },
@@ -201,26 +201,12 @@ pub fn RisksPage() -> impl IntoView {
     let slug = slug_param();
     let filter = filter_from_query();
     let data = Resource::new(
-        move || {
-            (
-                slug.get(),
-                filter.get(),
-                create.version().get(),
-                status.version().get(),
-            )
-        },
+        move || (slug.get(), filter.get()),
         |(slug, filter, ..)| get_risks(slug, filter),
     );
     view! {
         <RequireUser>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(view) => view! { <RegisterBody view filter=filter.get() create status /> }.into_any(),
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {loaded(data, move |view| view! { <RegisterBody view filter=filter.get() create status /> })}
         </RequireUser>
     }
 }

@@ -1,5 +1,6 @@
 //! `/teams` and `/teams/{id}`.
 
+use crate::components::loaded::loaded;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -20,7 +21,7 @@ use crate::components::{
 #[component]
 pub fn TeamsPage() -> impl IntoView {
     let create = page_action::<CreateTeam>();
-    let teams = Resource::new(move || create.version().get(), |_| list_teams());
+    let teams = Resource::new(|| (), |_| list_teams());
     let error = action_error(create);
     view! {
         <RequireUser>
@@ -100,16 +101,10 @@ pub fn TeamPage() -> impl IntoView {
     };
     let team = Resource::new(
         move || {
-            (
-                params
-                    .read()
-                    .get("id")
-                    .and_then(|id| id.parse::<i32>().ok()),
-                actions.add.version().get(),
-                actions.change.version().get(),
-                actions.remove.version().get(),
-                actions.rename.version().get(),
-            )
+            (params
+                .read()
+                .get("id")
+                .and_then(|id| id.parse::<i32>().ok()),)
         },
         |(id, ..)| async move {
             match id {
@@ -122,14 +117,7 @@ pub fn TeamPage() -> impl IntoView {
     let member_error = Signal::derive(move || change_error.get().or_else(|| remove_error.get()));
     view! {
         <RequireUser>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match team.await {
-                        Ok(t) => view! { <TeamView t actions member_error /> }.into_any(),
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {loaded(team, move |t| view! { <TeamView t actions member_error /> })}
         </RequireUser>
     }
 }

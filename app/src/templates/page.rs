@@ -8,11 +8,11 @@ use super::{
     api::{CreateFromTemplate, DeleteTemplate, SaveAsTemplate, list_templates},
     model::TemplateSummary,
 };
+use crate::components::loaded::loaded;
 use crate::components::page_action::page_action;
 use crate::components::project_fields::{OptionalNameAndSlug, TeamSelect};
 use crate::{
     components::{
-        error_view::ErrorView,
         field_error::{FieldError, FormError, action_error, non_field_error},
         folded_list::FoldedList,
         require_user::RequireUser,
@@ -25,32 +25,24 @@ use crate::{
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
     let delete = page_action::<DeleteTemplate>();
-    let data = Resource::new(move || delete.version().get(), |_| list_templates());
+    let data = Resource::new(|| (), |_| list_templates());
     view! {
-        <RequireUser>
-            <h1>"Templates"</h1>
-            <p class="muted">
-                "A template is a project's structure: categories and items with priorities and \
-                 descriptions, no statuses or people. Save any project as a template from its \
-                 Settings page."
-            </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(v) => {
-                            let teams = v.teams.clone();
-                            v.templates
-                                .into_iter()
-                                .map(|t| view! { <TemplateCard t teams=teams.clone() delete /> })
-                                .collect_view()
-                                .into_any()
-                        }
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </RequireUser>
-    }
+            <RequireUser>
+                <h1>"Templates"</h1>
+                <p class="muted">
+                    "A template is a project's structure: categories and items with priorities and \
+                     descriptions, no statuses or people. Save any project as a template from its \
+                     Settings page."
+                </p>
+                {loaded(data, move |v| {
+                                let teams = v.teams.clone();
+                                v.templates
+                                    .into_iter()
+                                    .map(|t| view! { <TemplateCard t teams=teams.clone() delete /> })
+                                    .collect_view()
+    })}
+            </RequireUser>
+        }
 }
 
 #[component]

@@ -1,6 +1,7 @@
 //! `/p/{slug}/items/{id}`: one item, its details, status, comments, risks and history.
 
 use super::*;
+use crate::components::loaded::loaded;
 use crate::{
     audit::model::AuditEntry,
     checklist::model::{CommentView, ItemView},
@@ -21,14 +22,7 @@ pub fn ItemPage() -> impl IntoView {
             .and_then(|id| id.parse::<i32>().ok())
     });
     let detail = Resource::new(
-        move || {
-            (
-                id.get(),
-                update.version().get(),
-                status.version().get(),
-                comment.version().get(),
-            )
-        },
+        move || (id.get(),),
         |(id, ..)| async move {
             match id {
                 Some(id) => get_item(id).await,
@@ -38,14 +32,7 @@ pub fn ItemPage() -> impl IntoView {
     );
     view! {
         <RequireUser>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match detail.await {
-                        Ok(d) => view! { <ItemBody d update status comment delete /> }.into_any(),
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {loaded(detail, move |d| view! { <ItemBody d update status comment delete /> })}
         </RequireUser>
     }
 }

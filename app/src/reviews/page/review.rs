@@ -18,14 +18,7 @@ pub fn ReviewPage() -> impl IntoView {
             .and_then(|id| id.parse::<i32>().ok())
     });
     let data = Resource::new(
-        move || {
-            (
-                id.get(),
-                update.version().get(),
-                finalize.version().get(),
-                sign.version().get(),
-            )
-        },
+        move || (id.get(),),
         |(id, ..)| async move {
             match id {
                 Some(id) => get_review(id).await,
@@ -35,14 +28,7 @@ pub fn ReviewPage() -> impl IntoView {
     );
     view! {
         <RequireUser>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(v) => view! { <ReviewBody v update finalize sign delete next /> }.into_any(),
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {loaded(data, move |v| view! { <ReviewBody v update finalize sign delete next /> })}
         </RequireUser>
     }
 }

@@ -17,7 +17,7 @@ pub fn RiskPage() -> impl IntoView {
             .and_then(|id| id.parse::<i32>().ok())
     });
     let detail = Resource::new(
-        move || (id.get(), update.version().get(), link.version().get()),
+        move || (id.get(),),
         |(id, ..)| async move {
             match id {
                 Some(id) => get_risk(id).await,
@@ -27,14 +27,7 @@ pub fn RiskPage() -> impl IntoView {
     );
     view! {
         <RequireUser>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match detail.await {
-                        Ok(d) => view! { <RiskBody d update link delete /> }.into_any(),
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {loaded(detail, move |d| view! { <RiskBody d update link delete /> })}
         </RequireUser>
     }
 }

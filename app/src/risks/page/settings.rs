@@ -15,19 +15,12 @@ pub fn SettingsPage() -> impl IntoView {
         (get("likelihood_steps"), get("impact_steps"))
     });
     let data = Resource::new(
-        move || (slug.get(), size.get(), save.version().get()),
-        |(slug, (l, i), _)| get_matrix_settings(slug, l, i),
+        move || (slug.get(), size.get()),
+        |(slug, (l, i))| get_matrix_settings(slug, l, i),
     );
     view! {
         <RequireUser>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(s) => view! { <SettingsBody s save /> }.into_any(),
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {loaded(data, move |s| view! { <SettingsBody s save /> })}
         </RequireUser>
     }
 }
