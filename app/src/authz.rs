@@ -190,6 +190,16 @@ pub async fn can_create_project_in_team(
     require_at_least(can_view_team(db, user, team_id).await?, TeamRole::Editor)
 }
 
+/// May change data through a REST API token: only a read-and-write token (never more than its
+/// owner may, which the other checks decide).
+pub fn can_write_with_token(scope: crate::account::model::TokenScope) -> Result<(), AppError> {
+    if scope == crate::account::model::TokenScope::Write {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// May create teams: every signed-in user (they become its owner).
 pub fn can_create_team(_user: &AuthUser) -> Result<(), AppError> {
     Ok(())
@@ -233,6 +243,16 @@ mod tests {
         );
         assert_eq!(require_at_least(TeamRole::Editor, TeamRole::Editor), Ok(()));
         assert_eq!(require_at_least(TeamRole::Owner, TeamRole::Editor), Ok(()));
+    }
+
+    #[test]
+    fn only_a_read_and_write_token_writes() {
+        use crate::account::model::TokenScope;
+        assert_eq!(can_write_with_token(TokenScope::Write), Ok(()));
+        assert_eq!(
+            can_write_with_token(TokenScope::Read),
+            Err(AppError::Forbidden)
+        );
     }
 
     #[test]

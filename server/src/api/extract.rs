@@ -1,11 +1,7 @@
 //! Extractors of the API: who the bearer token acts as (rate-limited per token), and the JSON,
 //! path and query readers whose failures answer as problems rather than plain text.
 
-use app::{
-    account::{model::TokenScope, tokens},
-    auth::model::AuthUser,
-    error::AppError,
-};
+use app::{account::tokens, auth::model::AuthUser, error::AppError};
 use axum::{
     body::Bytes,
     extract::{FromRequest, FromRequestParts, Path, Query, Request},
@@ -66,11 +62,11 @@ impl FromRequestParts<ApiState> for Writer {
 
     async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
         let bearer = bearer(parts, state).await?;
-        if bearer.scope != TokenScope::Write {
-            return Err(ApiError::forbidden(
+        app::authz::can_write_with_token(bearer.scope).map_err(|_| {
+            ApiError::forbidden(
                 "This token is read-only; create a read-and-write token to make changes.",
-            ));
-        }
+            )
+        })?;
         Ok(Writer(bearer.user))
     }
 }
