@@ -31,21 +31,58 @@ pub struct ItemInput {
     pub evidence_text: String,
 }
 
-/// The checked values of an [`ItemInput`].
+/// The checked values of an item: from an [`ItemInput`] ([`check_item`]) or a checked import.
 #[derive(Clone, Debug)]
-pub(super) struct ItemValues {
-    title: String,
-    description: String,
-    priority: Priority,
-    blocking: bool,
-    status: Status,
-    status_reason: String,
-    accepted_until: Option<NaiveDate>,
-    assignee_id: Option<i32>,
-    due_date: Option<NaiveDate>,
-    effort_hours: Option<f64>,
-    evidence_url: String,
-    evidence_text: String,
+pub(crate) struct ItemValues {
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) priority: Priority,
+    pub(crate) blocking: bool,
+    pub(crate) status: Status,
+    pub(crate) status_reason: String,
+    pub(crate) accepted_until: Option<NaiveDate>,
+    pub(crate) assignee_id: Option<i32>,
+    pub(crate) due_date: Option<NaiveDate>,
+    pub(crate) effort_hours: Option<f64>,
+    pub(crate) evidence_url: String,
+    pub(crate) evidence_text: String,
+}
+
+/// A new item's row at `position` of category `category_id`, written by `user_id`: the one
+/// place an item row is made (forms, the REST API, imports).
+pub(crate) fn new_item_row(
+    project_id: i32,
+    category_id: i32,
+    position: i32,
+    v: ItemValues,
+    user_id: i32,
+    now: chrono::DateTime<Utc>,
+) -> items::ActiveModel {
+    let (closed_by, closed_at) = closed_stamp(None, v.status, user_id, now);
+    items::ActiveModel {
+        project_id: Set(project_id),
+        category_id: Set(category_id),
+        title: Set(v.title),
+        description: Set(v.description),
+        priority: Set(v.priority),
+        blocking: Set(v.blocking),
+        status: Set(v.status),
+        status_reason: Set(v.status_reason),
+        accepted_until: Set(v.accepted_until),
+        assignee_id: Set(v.assignee_id),
+        due_date: Set(v.due_date),
+        effort_hours: Set(v.effort_hours),
+        evidence_url: Set(v.evidence_url),
+        evidence_text: Set(v.evidence_text),
+        closed_by: Set(closed_by),
+        closed_at: Set(closed_at),
+        position: Set(position),
+        version: Set(1),
+        updated_by: Set(Some(user_id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
 }
 
 fn parse_date(s: &str) -> Result<Option<NaiveDate>, ()> {
@@ -254,33 +291,9 @@ pub async fn create_item(
         .await?
         .map_or(0, |i| i.position);
     let now = Utc::now();
-    let (closed_by, closed_at) = closed_stamp(None, v.status, user.id, now);
-    let item = items::ActiveModel {
-        project_id: Set(project.id),
-        category_id: Set(category.id),
-        title: Set(v.title),
-        description: Set(v.description),
-        priority: Set(v.priority),
-        blocking: Set(v.blocking),
-        status: Set(v.status),
-        status_reason: Set(v.status_reason),
-        accepted_until: Set(v.accepted_until),
-        assignee_id: Set(v.assignee_id),
-        due_date: Set(v.due_date),
-        effort_hours: Set(v.effort_hours),
-        evidence_url: Set(v.evidence_url),
-        evidence_text: Set(v.evidence_text),
-        closed_by: Set(closed_by),
-        closed_at: Set(closed_at),
-        position: Set(last + 1),
-        version: Set(1),
-        updated_by: Set(Some(user.id)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let item = new_item_row(project.id, category.id, last + 1, v, user.id, now)
+        .insert(&txn)
+        .await?;
     record(
         &txn,
         &Actor::from(user),

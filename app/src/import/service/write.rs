@@ -1,7 +1,7 @@
 //! Writing a checked plan in one transaction, each row at the version it was read.
 
 use super::*;
-use crate::checklist::service::closed_stamp;
+use crate::checklist::service::{ItemValues, closed_stamp, new_item_row};
 
 /// [`import_document`] for a document [`check`] has passed.
 pub(super) async fn write_document(
@@ -109,35 +109,31 @@ pub(super) fn new_item(
     user: &AuthUser,
     members: &HashMap<String, i32>,
 ) -> items::ActiveModel {
-    let now = Utc::now();
-    let (closed_by, closed_at) = closed_stamp(None, i.status, user.id, now);
-    items::ActiveModel {
-        project_id: Set(project_id),
-        category_id: Set(category_id),
-        title: Set(i.title.trim().to_owned()),
-        description: Set(i.description.clone()),
-        priority: Set(i.priority),
-        blocking: Set(i.is_blocking()),
-        status: Set(i.status),
-        status_reason: Set(i.status_reason.clone()),
-        accepted_until: Set(i.accepted_until),
-        assignee_id: Set(i
+    let values = ItemValues {
+        title: i.title.trim().to_owned(),
+        description: i.description.clone(),
+        priority: i.priority,
+        blocking: i.is_blocking(),
+        status: i.status,
+        status_reason: i.status_reason.clone(),
+        accepted_until: i.accepted_until,
+        assignee_id: i
             .assignee
             .as_ref()
-            .and_then(|e| members.get(&e.trim().to_lowercase()).copied())),
-        due_date: Set(i.due_date),
-        effort_hours: Set(i.effort_hours),
-        evidence_url: Set(i.evidence_url.clone()),
-        evidence_text: Set(i.evidence_text.clone()),
-        closed_by: Set(closed_by),
-        closed_at: Set(closed_at),
-        position: Set(position),
-        version: Set(1),
-        updated_by: Set(Some(user.id)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
+            .and_then(|e| members.get(&e.trim().to_lowercase()).copied()),
+        due_date: i.due_date,
+        effort_hours: i.effort_hours,
+        evidence_url: i.evidence_url.clone(),
+        evidence_text: i.evidence_text.clone(),
+    };
+    new_item_row(
+        project_id,
+        category_id,
+        position,
+        values,
+        user.id,
+        Utc::now(),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
