@@ -1,6 +1,6 @@
 //! The axum router: probes, server functions, pages, static files and the layers around them.
 
-use std::time::Duration;
+use std::{sync::LazyLock, time::Duration};
 
 use app::{App, auth::model::AuthUser, shell, state::AppState};
 use axum::{
@@ -14,7 +14,7 @@ use axum::{
     routing::get,
 };
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
 use tower_http::{
     compression::CompressionLayer,
@@ -36,10 +36,16 @@ pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "preflight_session";
 
+/// The app's page routes, generated once per process. Generating them sets a process-wide
+/// flag under which every resource first polled meanwhile waits forever (`leptos_server`'s
+/// `SuppressResourceLoad`): generated per router, a page another router in the same process was
+/// rendering could go unanswered (the integration tests run many servers in one process).
+static PAGE_ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+
 /// Builds the whole application router over `state`.
 pub fn build_router(state: AppState) -> Router {
     let leptos_options = state.leptos_options.clone();
-    let routes = generate_route_list(App);
+    let routes = PAGE_ROUTES.clone();
 
     let ctx_state = state.clone();
     let context = move || provide_context(ctx_state.clone());

@@ -181,3 +181,71 @@ async fn the_overview_agrees_with_the_checklist() {
         .unwrap();
     assert_eq!(res.status(), 404);
 }
+
+/// Pages answer while other servers start in the same process. Leptos' route-list generation
+/// sets a process-wide flag under which any resource first polled waits forever
+/// (`leptos_server`'s `SuppressResourceLoad`); every server generated its routes when it built
+/// its router, so a page rendered meanwhile by another server in the process (the tests run
+/// many) went unanswered now and then. The routes are now generated once per process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_answer_while_other_servers_start() {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    };
+    let s = TestServer::start().await;
+    let (c, slug) = demo(&s).await;
+    // Other servers being built, over and over, while this one renders pages.
+    let stop = Arc::new(AtomicBool::new(false));
+    let building = {
+        let stop = stop.clone();
+        let db = s.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let site = crate::support::temp_dir("pf_site_hammer");
+            let addr: std::net::SocketAddr = "127.0.0.1:9".parse().unwrap();
+            let mut built = 0u32;
+            while !stop.load(Ordering::Relaxed) {
+                let state = preflight_server::app_state_observed(
+                    db.clone(),
+                    app::state::AppSettings::default(),
+                    preflight_server::leptos_options(site.clone(), addr),
+                    |_| {},
+                );
+                drop(preflight_server::router::build_router(state));
+                built += 1;
+            }
+            built
+        })
+    };
+    let mut unanswered = Vec::new();
+    for n in 0..20 {
+        let path = if n % 2 == 0 {
+            format!("/p/{slug}/checklist")
+        } else {
+            "/".to_owned()
+        };
+        let res = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            c.get(s.url(&path)).send(),
+        )
+        .await;
+        match res {
+            Ok(Ok(r)) => {
+                assert_eq!(r.status(), 200, "{path}");
+                let body = tokio::time::timeout(std::time::Duration::from_secs(10), r.text()).await;
+                match body {
+                    Ok(Ok(html)) => assert!(html.contains("Sign out"), "{path}"),
+                    _ => unanswered.push(path),
+                }
+            }
+            _ => unanswered.push(path),
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    let built = building.await.unwrap();
+    assert!(built > 0, "no other server was built meanwhile");
+    assert!(
+        unanswered.is_empty(),
+        "pages left unanswered while {built} other servers were built: {unanswered:?}"
+    );
+}

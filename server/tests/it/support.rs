@@ -321,9 +321,8 @@ impl TestServer {
 }
 
 /// The test clients' common settings: cookies kept, redirects not followed, a bound on every
-/// request, and a new connection per request (a page read on a reused connection went
-/// unanswered now and then on the CI machine, see [`read`]; the listener's keep-alive path is
-/// tested by `security_http` with raw connections).
+/// request, and a new connection per request (the listener's keep-alive path is tested by
+/// `security_http` with raw connections).
 fn browser_like() -> reqwest::ClientBuilder {
     Client::builder()
         .cookie_store(true)
@@ -333,14 +332,15 @@ fn browser_like() -> reqwest::ClientBuilder {
         .pool_max_idle_per_host(0)
 }
 
-/// Sends a read. A read that got no answer within [`REQUEST_TIMEOUT`], or whose kept-alive
-/// connection the server closed as it was reused, is sent once more on a new connection, and
-/// reported: on the CI machine about one full run in four had one page read go unanswered for
-/// 20 s, which no rerun reproduced (see the closing note of stop 21). Writes are never repeated.
+/// Sends a read. A read whose connection failed before an answer is sent once more, and
+/// reported; a read that got no answer within [`REQUEST_TIMEOUT`] fails its test. (Pages that
+/// went unanswered now and then were another server in the process generating its routes:
+/// `pages_http::pages_answer_while_other_servers_start`.) Writes are never repeated.
 pub async fn read(request: reqwest::RequestBuilder) -> Response {
     let again = request.try_clone();
     match request.send().await {
         Ok(res) => res,
+        Err(first) if first.is_timeout() => panic!("no answer in time: {first}"),
         Err(first) => {
             eprintln!("a read failed ({first}); asking once more");
             again
