@@ -2,7 +2,8 @@
 """`make bench`: Preflight's speed, size and memory on this machine, against their budgets.
 
 Seeds the benchmark data set (`preflight bench-seed`) into a fresh SQLite database, starts the
-release server on 127.0.0.1 with `/metrics` on, drives it with wrk (Debian), and prints a table:
+release server on 127.0.0.1 with `/metrics` on, drives it with wrk (Debian) and with Chromium
+(Debian's, through Playwright: `end2end/bench/browser.mjs`), and prints a table:
 figure, value, budget, pass/fail. The figures also go to target/bench/latest.json, so two runs
 can be compared. With DATABASE_URL set (an empty PostgreSQL database), the write path is also
 measured on PostgreSQL. Budgets are printed, never asserted by the tests.
@@ -139,6 +140,10 @@ def write_path(label, env, figures, rows):
     """Seeds, serves and measures the item status update (the write path) on one database."""
     srv = Server(env)
     try:
+        figures_b, rows_b = browser(srv, cookie[8:])
+        figures.update(figures_b)
+        rows += rows_b
+
         token = run([BIN, "token", "create", "--email", "bench01@example.com", "--name",
                      "bench", "--scope", "write"], env=env).strip()
         auth = {"Authorization": f"Bearer {token}"}
@@ -155,6 +160,28 @@ def write_path(label, env, figures, rows):
         figures[f"write_{label}_rps"] = rps
     finally:
         srv.stop()
+
+
+def browser(srv, cookie):
+    """What a person waits for in Chromium: medians of BROWSER_RUNS page loads (each in a new
+    browser context), and of status changes on the 1,000-item checklist."""
+    runs = os.environ.get("BROWSER_RUNS", "5")
+    script = os.path.join(ROOT, "end2end", "bench", "browser.mjs")
+    out = run(["node", script, srv.base, cookie, runs])
+    b = json.loads(out.strip().splitlines()[-1])
+    rows = []
+    for label, name in [("checklist", "checklist, 1,000 items"), ("portfolio", "portfolio"),
+                        ("overview", "project overview")]:
+        dcl, lcp, ready = (b[f"{label}_{k}_ms"] for k in ("dcl", "lcp", "interactive"))
+        rows += [
+            (f"browser: {name}, DOMContentLoaded", f"{dcl:.0f} ms", "", ""),
+            (f"browser: {name}, largest paint", f"{lcp:.0f} ms", "< 500 ms", lcp < 500),
+            (f"browser: {name}, interactive", f"{ready:.0f} ms", "< 1000 ms", ready < 1000),
+        ]
+    change = b["status_change_ms"]
+    rows.append(("browser: status change on 1,000 items (click to summary)", f"{change:.0f} ms",
+                 "< 150 ms", change < 150))
+    return {f"browser_{k}": v for k, v in b.items()}, rows
 
 
 def main():
