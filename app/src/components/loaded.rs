@@ -38,3 +38,34 @@ where
         </Transition>
     }
 }
+
+/// The data of a page about one object, fetched by the number in the route's `id` parameter;
+/// a parameter that is not a number is 404. Made where the page's component starts, as
+/// [`loaded`] asks.
+pub fn by_id<T, Fut>(
+    fetch: impl Fn(i32) -> Fut + Clone + Send + Sync + 'static,
+) -> Resource<Result<T, AppError>>
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let params = leptos_router::hooks::use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i32>().ok())
+    });
+    Resource::new(
+        move || id.get(),
+        move |id| {
+            let fetch = fetch.clone();
+            async move {
+                match id {
+                    Some(id) => fetch(id).await,
+                    None => Err(AppError::NotFound),
+                }
+            }
+        },
+    )
+}

@@ -1,6 +1,7 @@
 //! `/p/{slug}/items/{id}`: one item, its details, status, comments, risks and history.
 
 use super::*;
+use crate::components::loaded::by_id;
 use crate::components::loaded::loaded;
 use crate::{
     audit::model::AuditEntry,
@@ -14,22 +15,7 @@ pub fn ItemPage() -> impl IntoView {
     let status = page_action::<SetItemStatus>();
     let comment = page_action::<AddComment>();
     let delete = page_action::<DeleteItem>();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-    });
-    let detail = Resource::new(
-        move || (id.get(),),
-        |(id, ..)| async move {
-            match id {
-                Some(id) => get_item(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let detail = by_id(get_item);
     view! {
         <RequireUser>
             {loaded(detail, move |d| view! { <ItemBody d update status comment delete /> })}

@@ -1,6 +1,7 @@
 //! `/p/{slug}/reviews/{id}`: one review, its snapshot, its diff and its sign-offs.
 
 use super::*;
+use crate::components::loaded::by_id;
 
 /// `/p/{slug}/reviews/{id}`.
 #[component]
@@ -10,22 +11,7 @@ pub fn ReviewPage() -> impl IntoView {
     let sign = page_action::<SignReview>();
     let delete = page_action::<DeleteReview>();
     let next = page_action::<StartNextReview>();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-    });
-    let data = Resource::new(
-        move || (id.get(),),
-        |(id, ..)| async move {
-            match id {
-                Some(id) => get_review(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let data = by_id(get_review);
     view! {
         <RequireUser>
             {loaded(data, move |v| view! { <ReviewBody v update finalize sign delete next /> })}

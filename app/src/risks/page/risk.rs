@@ -1,6 +1,7 @@
 //! `/p/{slug}/risks/{id}`: one risk, its form and its links.
 
 use super::*;
+use crate::components::loaded::by_id;
 use crate::risks::model::ItemChoice;
 
 /// `/p/{slug}/risks/{id}`.
@@ -9,22 +10,7 @@ pub fn RiskPage() -> impl IntoView {
     let update = page_action::<UpdateRisk>();
     let link = page_action::<LinkRiskItem>();
     let delete = page_action::<DeleteRisk>();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-    });
-    let detail = Resource::new(
-        move || (id.get(),),
-        |(id, ..)| async move {
-            match id {
-                Some(id) => get_risk(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let detail = by_id(get_risk);
     view! {
         <RequireUser>
             {loaded(detail, move |d| view! { <RiskBody d update link delete /> })}
