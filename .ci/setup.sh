@@ -48,8 +48,10 @@ apt_packages() {
 }
 
 npm_packages() {
-  # Playwright (no browser download: Debian's chromium) and wasm-opt 132 from npm binaryen.
-  if [ -x end2end/node_modules/.bin/wasm-opt ] && [ -d end2end/node_modules/@playwright/test ]; then
+  # Playwright (no browser download: Debian's chromium), axe-core for the accessibility checks
+  # and wasm-opt 132 from npm binaryen.
+  if [ -x end2end/node_modules/.bin/wasm-opt ] && [ -d end2end/node_modules/@playwright/test ] \
+    && [ -d end2end/node_modules/@axe-core/playwright ]; then
     return 0
   fi
   log "npm ci in end2end/"

@@ -184,6 +184,14 @@ async fn send(submit: &Submit) -> Result<(), JsValue> {
         .await?
         .as_string()
         .unwrap_or_default();
+    if response.ok()
+        && let Some(url) = fragments_url(submit)
+        && swap_fragments(&url).await.is_ok()
+    {
+        set_busy(&submit.form, false);
+        focus_submitter(submit, &document()?);
+        return Ok(());
+    }
     let path = web_sys::Url::new_with_base(&submit.action, &window.location().href()?)?.pathname();
     let here = window.location().href()?;
     let headers = web_sys::Headers::new()?;
@@ -234,15 +242,85 @@ async fn send(submit: &Submit) -> Result<(), JsValue> {
         if failed {
             restore(&form, &submit.values);
             focus_first_error(&form, &document);
-        } else if let Some(control) = submit
-            .submitter_index
-            .and_then(|i| form.elements().item(i))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = control.focus();
+        } else {
+            focus_submitter(submit, &document);
         }
     }
     Ok(())
+}
+
+/// Where the parts of the page a successful submit changed can be read: the form's
+/// `data-fragments` URL with the pressed button's name and value added. `None` when the form
+/// has none (the whole page is then rendered again).
+fn fragments_url(submit: &Submit) -> Option<String> {
+    let base = submit.form.get_attribute("data-fragments")?;
+    let elements = submit.form.elements();
+    let button = elements
+        .item(submit.submitter_index?)?
+        .dyn_into::<HtmlButtonElement>()
+        .ok()?;
+    let pair: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair(&button.name(), &button.value())
+        .finish();
+    let joiner = if base.contains('?') { '&' } else { '?' };
+    Some(format!("{base}{joiner}{pair}"))
+}
+
+/// Reads the changed parts (a server function's JSON string of HTML) and puts each in place of
+/// the page's element with the same `id`: every element of the answer that has an `id` and sits
+/// in no other such element. Nothing is changed unless the whole answer arrived.
+async fn swap_fragments(url: &str) -> Result<(), JsValue> {
+    let window = web_sys::window().ok_or(JsValue::NULL)?;
+    let response: Response = JsFuture::from(window.fetch_with_str(url))
+        .await?
+        .dyn_into()?;
+    if !response.ok() {
+        return Err(JsValue::NULL);
+    }
+    let text = JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
+    let html: String = serde_json::from_str(&text).map_err(|_| JsValue::NULL)?;
+    let document = document()?;
+    let template: web_sys::HtmlTemplateElement = document.create_element("template")?.dyn_into()?;
+    template.set_inner_html(&html);
+    let parts = template.content().query_selector_all("[id]")?;
+    let mut swaps = Vec::new();
+    for i in 0..parts.length() {
+        let Some(part) = parts.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        let inside_another = part
+            .parent_element()
+            .and_then(|p| p.closest("[id]").ok().flatten())
+            .is_some();
+        if inside_another {
+            continue;
+        }
+        let old = document
+            .get_element_by_id(&part.id())
+            .ok_or(JsValue::NULL)?;
+        swaps.push((old, part));
+    }
+    for (old, part) in swaps {
+        old.replace_with_with_node_1(&document.import_node_with_deep(&part, true)?)?;
+    }
+    Ok(())
+}
+
+/// Puts the focus back on the control that was pressed (found again by its place in the form,
+/// as the element itself may have been replaced).
+fn focus_submitter(submit: &Submit, document: &Document) {
+    let control = document
+        .forms()
+        .item(submit.form_index)
+        .and_then(|f| f.dyn_into::<HtmlFormElement>().ok())
+        .and_then(|form| form.elements().item(submit.submitter_index?))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(control) = control {
+        let _ = control.focus();
+    }
 }
 
 /// The page at `url`, as HTML (whatever its status: a 404 page is shown as one). `None` when

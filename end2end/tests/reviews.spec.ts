@@ -16,9 +16,9 @@ async function signIn(page: Page) {
 }
 
 async function setStatus(page: Page, title: string, status: string) {
-  await page.getByLabel(`Status of ${title}`).selectOption(status);
+  await page.getByRole('combobox', { name: `Status of ${title}` }).selectOption(status);
   await page.getByRole('row', { name: new RegExp(title) }).getByRole('button', { name: 'Set' }).click();
-  await expect(page.getByLabel(`Status of ${title}`)).toHaveValue(status);
+  await expect(page.getByRole('combobox', { name: `Status of ${title}` })).toHaveValue(status);
 }
 
 test('a finalized review, then two fixes and a regression: "+34 since last review"', async ({ page }) => {

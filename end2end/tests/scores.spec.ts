@@ -42,7 +42,7 @@ test('categories and items change the score and verdict without a reload', async
 
   // Mark it done inline: the verdict turns without a page load.
   await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
-  await security.getByLabel('Status of TLS everywhere').selectOption('done');
+  await security.getByRole('combobox', { name: 'Status of TLS everywhere' }).selectOption('done');
   await security.getByRole('row', { name: /TLS everywhere/ }).getByRole('button', { name: 'Set' }).click();
   await expect(summary.getByText('Ready', { exact: true })).toBeVisible();
   await expect(summary).toContainText('0 blocking');
@@ -74,8 +74,8 @@ test('bulk changes set one priority on every selected item', async ({ page }) =>
     await expect(security.getByRole('link', { name: title })).toBeVisible();
   }
   const bulk = page.getByRole('form', { name: 'Change selected items' });
-  await page.getByLabel('Select HSTS header').check();
-  await page.getByLabel('Select Certificate rotation').check();
+  await page.getByRole('checkbox', { name: 'Select HSTS header' }).check();
+  await page.getByRole('checkbox', { name: 'Select Certificate rotation' }).check();
   await bulk.getByLabel('Set priority').selectOption('high');
   await bulk.getByRole('button', { name: 'Apply to selected' }).click();
   await expect(bulk.getByRole('status')).toHaveText('Updated 2 items.');
@@ -84,7 +84,7 @@ test('bulk changes set one priority on every selected item', async ({ page }) =>
   await expect(priority('Certificate rotation')).toHaveText('High');
   await expect(priority('TLS everywhere')).toHaveText('Critical');
   // The page was rebuilt from the new data: nothing stays selected.
-  await expect(page.getByLabel('Select HSTS header')).not.toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'Select HSTS header' })).not.toBeChecked();
   // "Select all shown" checks every row's box (rows are plain HTML), and clears them again.
   const boxes = page.locator('input[name="items[]"]');
   const selectAll = bulk.getByLabel('Select all shown');
@@ -94,6 +94,32 @@ test('bulk changes set one priority on every selected item', async ({ page }) =>
   for (let i = 0; i < n; i++) await expect(boxes.nth(i)).toBeChecked();
   await selectAll.uncheck();
   for (let i = 0; i < n; i++) await expect(boxes.nth(i)).not.toBeChecked();
+
+  // A status that needs a reason cannot be set from the row: the row says what is missing.
+  const status = (title: string) => security.getByRole('combobox', { name: `Status of ${title}` });
+  const alert = page.getByRole('alert');
+  await status('HSTS header').selectOption('done');
+  await status('Certificate rotation').selectOption('not_applicable');
+  await security.getByRole('button', { name: 'Set Certificate rotation' }).click();
+  await expect(alert).toHaveText('Say why this does not apply or why the risk is accepted. Open the item to give it.');
+  await expect(status('HSTS header')).toHaveValue('done');
+
+  // A status change puts back only what it changed (the row, the category's line, the
+  // summary, the error now gone): a choice not yet sent in another row stays, and the focus
+  // is on the button.
+  await status('Certificate rotation').selectOption('in_progress');
+  await security.getByRole('button', { name: 'Set Certificate rotation' }).click();
+  const summary = page.getByRole('region', { name: 'Readiness' });
+  await expect(summary).toContainText('1 in progress');
+  await expect(alert).toHaveCount(0);
+  await expect(security.locator('.category-score')).toContainText('1 of 3 closed');
+  await expect(page.locator('#row-news')).toHaveText('Certificate rotation: In progress.');
+  await expect(security.getByRole('button', { name: 'Set Certificate rotation' })).toBeFocused();
+  await expect(status('HSTS header')).toHaveValue('done');
+  // It was saved: a fresh page shows it, and not the choice that was never sent.
+  await page.goto(checklist);
+  await expect(status('Certificate rotation')).toHaveValue('in_progress');
+  await expect(status('HSTS header')).toHaveValue('open');
   expect(errors).toEqual([]);
 });
 
@@ -107,15 +133,15 @@ test('a change made elsewhere first is a conflict, shown with a way to reload', 
   }
   // The first tab moves the item on; the second still shows the old version.
   const row = (page: Page) => page.getByRole('row', { name: /HSTS header/ });
-  await first.getByLabel('Status of HSTS header').selectOption('in_progress');
+  await first.getByRole('combobox', { name: 'Status of HSTS header' }).selectOption('in_progress');
   await row(first).getByRole('button', { name: 'Set' }).click();
-  await expect(first.getByLabel('Status of HSTS header')).toHaveValue('in_progress');
+  await expect(first.getByRole('combobox', { name: 'Status of HSTS header' })).toHaveValue('in_progress');
 
-  await second.getByLabel('Status of HSTS header').selectOption('done');
+  await second.getByRole('combobox', { name: 'Status of HSTS header' }).selectOption('done');
   await row(second).getByRole('button', { name: 'Set' }).click();
   await expect(second.getByRole('alert')).toContainText('changed by Ada Admin since you loaded it');
   await second.getByRole('link', { name: 'Reload the checklist' }).click();
-  await expect(second.getByLabel('Status of HSTS header')).toHaveValue('in_progress');
+  await expect(second.getByRole('combobox', { name: 'Status of HSTS header' })).toHaveValue('in_progress');
   await expect(row(second).locator('span.priority')).toHaveText('High');
   await first.close();
   await second.close();
@@ -147,7 +173,7 @@ test('a change made after the session ended goes to sign-in, and back to the che
   await page.goto(`${checklist}?q=hsts`);
   await hydrated(page);
   await page.context().clearCookies();
-  await page.getByLabel('Status of HSTS header').selectOption('done');
+  await page.getByRole('combobox', { name: 'Status of HSTS header' }).selectOption('done');
   await page.getByRole('row', { name: /HSTS header/ }).getByRole('button', { name: 'Set' }).click();
   await expect(page).toHaveURL(/\/login\?next=/);
   await page.getByLabel('Email').fill(admin.email);
@@ -156,7 +182,7 @@ test('a change made after the session ended goes to sign-in, and back to the che
   // Back on the same filtered checklist, without the failed call's error; nothing was changed.
   await expect(page).toHaveURL(new RegExp(`${checklist}\\?q=hsts$`));
   await expect(page.getByRole('alert')).toHaveCount(0);
-  await expect(page.getByLabel('Status of HSTS header')).toHaveValue('in_progress');
+  await expect(page.getByRole('combobox', { name: 'Status of HSTS header' })).toHaveValue('in_progress');
 });
 
 test.describe('without JavaScript', () => {
@@ -166,18 +192,18 @@ test.describe('without JavaScript', () => {
     await signIn(page);
     await page.goto(checklist);
     const security = page.getByRole('region', { name: 'Security' });
-    await security.getByLabel('Status of TLS everywhere').selectOption('in_progress');
+    await security.getByRole('combobox', { name: 'Status of TLS everywhere' }).selectOption('in_progress');
     await security.getByRole('row', { name: /TLS everywhere/ }).getByRole('button', { name: 'Set' }).click();
     await expect(page).toHaveURL(/\/checklist\??$/);
     await expect(page.getByRole('region', { name: 'Readiness' }).getByText('Not ready')).toBeVisible();
-    await expect(security.getByLabel('Status of TLS everywhere')).toHaveValue('in_progress');
+    await expect(security.getByRole('combobox', { name: 'Status of TLS everywhere' })).toHaveValue('in_progress');
   });
 
   test('bulk changes work as a plain form post too', async ({ page }) => {
     await signIn(page);
     await page.goto(checklist);
-    await page.getByLabel('Select HSTS header').check();
-    await page.getByLabel('Select Certificate rotation').check();
+    await page.getByRole('checkbox', { name: 'Select HSTS header' }).check();
+    await page.getByRole('checkbox', { name: 'Select Certificate rotation' }).check();
     const bulk = page.getByRole('form', { name: 'Change selected items' });
     await bulk.getByLabel('Set assignee').selectOption({ label: 'Ada Admin' });
     await bulk.getByRole('button', { name: 'Apply to selected' }).click();

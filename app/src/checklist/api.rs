@@ -242,6 +242,57 @@ pub async fn set_item_status(
     .await
 }
 
+/// One row's status, from the checklist: a category's rows share one form, each row's select
+/// is `status[ID]`, and the row's "Set" button sends `set=ID:VERSION`. Only that row changes.
+#[server(prefix = "/rpc", endpoint = "set_row_status")]
+pub async fn set_row_status(
+    set: String,
+    #[server(default)] status: std::collections::HashMap<String, String>,
+) -> Result<i32, AppError> {
+    use crate::state::{db, require_user};
+    let (item_id, version) = parse_row_ref(&set)?;
+    let Some(status) = status.get(&item_id.to_string()).cloned() else {
+        return Err(AppError::field("status", "Choose a status for the item."));
+    };
+    super::service::update_item(
+        &db()?,
+        &require_user()?,
+        item_id,
+        version,
+        |i| i.status = status,
+        today(),
+    )
+    .await
+}
+
+/// `ID:VERSION`, as a row's "Set" button sends it.
+pub(crate) fn parse_row_ref(set: &str) -> Result<(i32, i32), AppError> {
+    set.split_once(':')
+        .and_then(|(id, version)| Some((id.parse().ok()?, version.parse().ok()?)))
+        .ok_or_else(|| AppError::field("set", "Not an item of this checklist."))
+}
+
+/// What a status change on the checklist changed, as HTML to put in place by element id: the
+/// item's row, its category's score line and the readiness summary (the same components as
+/// the page). `set` is the row's `ID:VERSION`; the version is not checked (this only reads).
+#[server(prefix = "/rpc", endpoint = "checklist_fragments", input = server_fn::codec::GetUrl)]
+pub async fn checklist_fragments(slug: String, set: String) -> Result<String, AppError> {
+    use crate::state::{app_state, require_user};
+    let s = app_state()?;
+    let user = require_user()?;
+    let (item_id, _) = parse_row_ref(&set)?;
+    let view = super::service::load(
+        &s.db,
+        &s.memo,
+        &user,
+        &slug,
+        &ItemFilter::default(),
+        today(),
+    )
+    .await?;
+    super::page::fragments_html(&view, item_id).ok_or(AppError::NotFound)
+}
+
 /// Assigns an item to a team member (blank: nobody).
 #[server(prefix = "/rpc", endpoint = "set_item_assignee")]
 pub async fn set_item_assignee(

@@ -10,8 +10,9 @@ use super::islands::SelectAllRows;
 
 use super::{
     api::{
-        AddComment, BulkUpdateItems, CreateCategory, CreateItem, DeleteCategory, DeleteItem,
-        MoveCategory, SetItemStatus, UpdateCategory, UpdateItem, get_checklist, get_item,
+        AddComment, BulkUpdateItems, ChecklistFragments, CreateCategory, CreateItem,
+        DeleteCategory, DeleteItem, MoveCategory, SetItemStatus, SetRowStatus, UpdateCategory,
+        UpdateItem, get_checklist, get_item,
     },
     model::{CategoryView, ChecklistView, GapLine, ItemFilter, ItemRow, OverviewView, Person},
 };
@@ -68,7 +69,7 @@ struct Actions {
     move_category: ServerAction<MoveCategory>,
     delete_category: ServerAction<DeleteCategory>,
     create_item: ServerAction<CreateItem>,
-    status: ServerAction<SetItemStatus>,
+    status: ServerAction<SetRowStatus>,
     bulk: ServerAction<BulkUpdateItems>,
 }
 
@@ -148,7 +149,7 @@ pub fn ScoreBar(score: Option<u8>, label: String) -> impl IntoView {
 fn ScoreSummary(score: ProjectScore) -> impl IntoView {
     let c = score.counts;
     view! {
-        <section class="summary" aria-label="Readiness">
+        <section class="summary" id="readiness" aria-label="Readiness">
             <VerdictBadge verdict=score.verdict />
             <span class="overall">
                 "Overall " <strong>{score.overall.map_or("—".to_owned(), |o| o.to_string())}</strong>
@@ -220,21 +221,35 @@ fn ChecklistBody(
             .then(|| {
                 view! { <BulkBar slug=slug.clone() members=view.members.clone() actions /> }
             })}
-        <FormError error=row_error />
-        {move || {
-            row_error
-                .get()
-                .filter(|e| matches!(e, AppError::Conflict(_)))
-                .map(|_| {
-                    view! {
-                        <p>
-                            <a href="" rel="external" class="button-link">
-                                "Reload the checklist"
-                            </a>
-                        </p>
-                    }
-                })
-        }}
+        <div id="row-error">
+            {move || {
+                row_error
+                    .get()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {row_error_text(&e)}
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                row_error
+                    .get()
+                    .filter(|e| matches!(e, AppError::Conflict(_)))
+                    .map(|_| {
+                        view! {
+                            <p>
+                                <a href="" rel="external" class="button-link">
+                                    "Reload the checklist"
+                                </a>
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+        <p id="row-news" class="visually-hidden" role="status"></p>
+        {edit.then(|| view! { <div inner_html=row_labels()></div> })}
         {categories
             .into_iter()
             .map(|c| {
@@ -338,28 +353,27 @@ fn CategorySection(
 ) -> impl IntoView {
     let heading_id = format!("category-{}", c.id);
     let label_id = heading_id.clone();
-    let counts = c.counts;
     let category_id = c.id;
-    let assessor = c.assessor_score.map(|s| {
-        view! { <span class="muted">" · assessor " {s}</span> }
+    let rows_form = edit.then(|| {
+        (
+            <SetRowStatus as server_fn::ServerFn>::url(),
+            format!(
+                "{}?slug={}",
+                <ChecklistFragments as server_fn::ServerFn>::url(),
+                urlencoding(&slug)
+            ),
+        )
     });
     view! {
         <section class="category card" aria-labelledby=label_id>
             <header class="category-head">
                 <h2 id=heading_id>{c.name.clone()}</h2>
-                <span class="category-score">
-                    <ScoreBar score=c.effective label=format!("{} score", c.name) />
-                    {assessor}
-                    <span class="muted">
-                        " · " {counts.done + counts.accepted} " of "
-                        {counts.total() - counts.not_applicable} " closed"
-                    </span>
-                </span>
+                <CategoryScore c=c.clone() />
             </header>
             {if items.is_empty() {
                 view! { <p class="empty">"No items yet."</p> }.into_any()
             } else {
-                view! {
+                let table = view! {
                     <table class="table items">
                         <thead>
                             <tr>
@@ -380,8 +394,24 @@ fn CategorySection(
                         </thead>
                         <tbody inner_html=rows_html(&items, &slug, edit)></tbody>
                     </table>
+                };
+                match rows_form {
+                    // One status form for the category's rows (see `rows_html`).
+                    Some((action, fragments)) => {
+                        view! {
+                            <form
+                                action=action
+                                method="post"
+                                class="rows"
+                                data-fragments=fragments
+                            >
+                                {table}
+                            </form>
+                        }
+                            .into_any()
+                    }
+                    None => table.into_any(),
                 }
-                    .into_any()
             }}
             {edit
                 .then(|| {
@@ -392,6 +422,73 @@ fn CategorySection(
                 })}
         </section>
     }
+}
+
+/// What a failed change in a row says. A row has no field to mark, so a validation error says
+/// its fields' messages (a status that needs a reason asks for it, pointing to the item page).
+fn row_error_text(e: &AppError) -> String {
+    match e {
+        AppError::Validation(fields) => {
+            let mut text = fields.values().cloned().collect::<Vec<_>>().join(" ");
+            if fields.contains_key("status_reason") || fields.contains_key("evidence_url") {
+                text.push_str(" Open the item to give it.");
+            }
+            text
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A category's score line: its score, the assessor's, and how many items are closed.
+#[component]
+fn CategoryScore(c: CategoryView) -> impl IntoView {
+    let counts = c.counts;
+    let assessor = c.assessor_score.map(|s| {
+        view! { <span class="muted">" · assessor " {s}</span> }
+    });
+    view! {
+        <span class="category-score" id=format!("category-score-{}", c.id)>
+            <ScoreBar score=c.effective label=format!("{} score", c.name) />
+            {assessor}
+            <span class="muted">
+                " · " {counts.done + counts.accepted} " of "
+                {counts.total() - counts.not_applicable} " closed"
+            </span>
+        </span>
+    }
+}
+
+/// A query value, percent-encoded.
+fn urlencoding(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// What a status change on item `item_id` changes on the checklist page, rendered by the
+/// page's own components: the row, its category's score line, the readiness summary, a cleared
+/// row error, and a sentence for screen readers. Each part has the `id` of the element it
+/// replaces ([`crate::enhance`] puts them in place). `None` when the item is not in `view`.
+#[cfg(feature = "ssr")]
+pub(crate) fn fragments_html(view: &ChecklistView, item_id: i32) -> Option<String> {
+    let item = view.items.iter().find(|i| i.id == item_id)?;
+    let category = view.categories.iter().find(|c| c.id == item.category_id)?;
+    let edit = view.permissions.can_edit;
+    let (c, score) = (category.clone(), view.score.clone());
+    let news = format!("{}: {}.", item.title, item.status.label());
+    let parts = Owner::new().with(|| {
+        view! {
+            <CategoryScore c />
+            <ScoreSummary score />
+            <div id="row-error"></div>
+            <p id="row-news" class="visually-hidden" role="status">
+                {news}
+            </p>
+        }
+        .to_html()
+    });
+    Some(format!(
+        "<table><tbody>{}</tbody></table>{parts}",
+        rows_html(std::slice::from_ref(item), &view.slug, edit)
+    ))
 }
 
 #[cfg(test)]

@@ -433,6 +433,19 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             }
             (FN_EDIT, post(&endpoint[10..], &form))
         }
+        "GET /rpc/checklist_fragments" => (
+            FN_VIEW,
+            get(format!(
+                "/rpc/checklist_fragments?slug=alpha-app&set={}:1",
+                w.item
+            )),
+        ),
+        "POST /rpc/set_row_status" => {
+            let id = fresh_item(s, w.category, n).await;
+            let select = format!("status[{id}]");
+            let form = [(select.as_str(), "done".into()), ("set", format!("{id}:1"))];
+            (FN_EDIT, post("set_row_status", &form))
+        }
         "POST /rpc/bulk_update_items" => {
             let id = fresh_item(s, w.category, n).await;
             (

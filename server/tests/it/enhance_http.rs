@@ -131,3 +131,162 @@ async fn changes_made_from_a_page_send_the_browser_where_its_form_says() {
     assert!(!res.headers().contains_key("serverfnredirect"));
     assert!(!res.headers().contains_key("location"));
 }
+
+/// The checklist's rows share one status form per category. Pressing a row's "Set" changes that
+/// row only (whatever the other selects say), with JavaScript (a fetch, then the changed parts
+/// read back) and without (a native post, then the page again).
+#[tokio::test]
+async fn a_row_of_the_checklist_changes_alone_with_and_without_javascript() {
+    let s = TestServer::start().await;
+    let (c, category) = shop(&s).await;
+    let backups = item(&s, &c, &category, "Backups <restored>").await;
+    let alerts = item(&s, &c, &category, "Alerts").await;
+
+    let html = s.page(&c, "/p/shop/checklist").await.text().await.unwrap();
+    assert_eq!(
+        html.matches(r#"<form action="/rpc/set_row_status" method="post""#)
+            .count(),
+        1,
+        "one status form for the category's rows"
+    );
+    assert!(!html.contains("set_item_status"), "no form per row");
+    assert!(html.contains(&format!(r#"name="status[{backups}]""#)));
+    assert!(html.contains("data-fragments=\"/rpc/checklist_fragments?slug=shop\""));
+
+    // Without JavaScript: the whole form is posted, with the pressed button's `set`.
+    let (status_backups, status_alerts) =
+        (format!("status[{backups}]"), format!("status[{alerts}]"));
+    let set = format!("{backups}:1");
+    let res = c
+        .post(s.url("/rpc/set_row_status"))
+        .header("origin", s.url(""))
+        .header("accept", "text/html")
+        .header("referer", s.url("/p/shop/checklist"))
+        .form(&[
+            (status_backups.as_str(), "done"),
+            (status_alerts.as_str(), "done"),
+            ("set", set.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    let statuses = |v: serde_json::Value| -> Vec<(String, String)> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["title"].as_str().unwrap().to_owned(),
+                    i["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let v = s.get_json(&c, "/rpc/get_checklist?slug=shop").await;
+    assert_eq!(
+        statuses(v),
+        [
+            ("Backups <restored>".to_owned(), "done".to_owned()),
+            ("Alerts".to_owned(), "open".to_owned())
+        ],
+        "only the pressed row changed"
+    );
+
+    // With JavaScript: the same post, then the parts that changed, by the ids they replace.
+    let set = format!("{alerts}:1");
+    let res = s
+        .call(
+            &c,
+            "set_row_status",
+            &[
+                (status_backups.as_str(), "open"),
+                (status_alerts.as_str(), "in_progress"),
+                ("set", set.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let parts: String = s
+        .get_json(
+            &c,
+            &format!("/rpc/checklist_fragments?slug=shop&set={alerts}:2"),
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        parts.contains(&format!(r#"<tr id="item-{alerts}""#)),
+        "{parts}"
+    );
+    assert!(
+        parts.contains(r#"<option value="in_progress" selected>"#)
+            && parts.contains(&format!(r#"name="set" value="{alerts}:2""#)),
+        "the row at its new status and version: {parts}"
+    );
+    assert!(
+        !parts.contains(&format!("item-{backups}")),
+        "other rows stay: {parts}"
+    );
+    assert!(
+        parts.contains(&format!(r#"id="category-score-{category}""#)),
+        "{parts}"
+    );
+    let text = parts.replace("<!>", "");
+    assert!(
+        text.contains(r#"id="readiness""#) && text.contains("<span>1 done</span>"),
+        "the summary counts the done item: {parts}"
+    );
+    assert!(
+        text.contains(" · 1 of 2 closed"),
+        "the category's line: {parts}"
+    );
+    assert!(parts.contains(r#"<div id="row-error"></div>"#), "{parts}");
+    assert!(parts.contains("Alerts: In progress."), "{parts}");
+
+    // Bad input is a field error; an item of no such project is not found; a stale version
+    // changes nothing.
+    let (code, body) =
+        crate::support::error_kind(s.call(&c, "set_row_status", &[("set", "first")]).await).await;
+    assert_eq!(code, 422, "{body}");
+    assert!(body.to_string().contains(r#""set""#), "{body}");
+    let set = format!("{alerts}:2");
+    let (code, body) = crate::support::error_kind(
+        s.call(
+            &c,
+            "set_row_status",
+            &[(status_backups.as_str(), "done"), ("set", set.as_str())],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, 422, "no status for the pressed row: {body}");
+    assert!(body.to_string().contains(r#""status""#), "{body}");
+    let (code, _) = crate::support::error_kind(
+        s.call(
+            &c,
+            "set_row_status",
+            &[
+                (status_alerts.as_str(), "done"),
+                ("set", &format!("{alerts}:1")),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, 409, "stale version");
+    let res = crate::support::read(c.get(s.url(&format!(
+        "/rpc/checklist_fragments?slug=nope&set={alerts}:2"
+    ))))
+    .await;
+    assert_eq!(res.status(), 404);
+    let res = crate::support::read(c.get(s.url("/rpc/checklist_fragments?slug=shop&set=x"))).await;
+    assert_eq!(res.status(), 422);
+    let v = s.get_json(&c, "/rpc/get_checklist?slug=shop").await;
+    assert_eq!(
+        v["items"][1]["status"], "in_progress",
+        "nothing written by the refused calls"
+    );
+}

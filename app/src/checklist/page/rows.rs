@@ -20,28 +20,34 @@ pub(super) fn status_choices(current: Status) -> impl IntoView {
 ///
 /// A checklist has up to thousands of rows and is most of its page. As Leptos views they cost
 /// half the server's time for the page. As one string they are written in a fraction of that.
-/// The status forms inside are plain forms: they post natively, or through the page's form
-/// enhancement once the wasm runs ([`crate::enhance`]).
+/// For editors the rows sit in their category's one status form ([`CategorySection`]): a row
+/// carries a select named `status[ID]` and a "Set" button sending `set=ID:VERSION`, which post
+/// natively, or through the page's form enhancement once the wasm runs ([`crate::enhance`]).
+/// A form per row made a 1,000-item page take Chromium 20 s and more to load: its work grows
+/// with forms times controls.
 /// Every text from the database goes through `html_escape`.
 ///
 /// Each row: a checkbox joining the bulk form (editors), the title with its badges, the
-/// priority, the status (an inline form for editors: item, version, labelled select, submit
-/// button), the assignee and the due date. Priority and assignee change through the bulk bar
-/// or the item page: a picker of every member in each of 1,000 rows would be most of the page.
+/// priority, the status (for editors: a select and a "Set" button), the assignee and the due
+/// date. The title is written once: the row's controls are named by it through
+/// `aria-labelledby` ("Select …", "Status of …", "Set …", the first two words from
+/// [`ROW_LABELS`]), not by three more copies. Priority and assignee change through the bulk
+/// bar or the item page: a picker of every member in each of 1,000 rows would be most of the
+/// page.
 pub(super) fn rows_html(items: &[ItemRow], slug: &str, edit: bool) -> String {
     use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
-    use server_fn::ServerFn;
-
     // Plain appends rather than `write!`: this loop is a fifth of the page's server time.
     let slug = attr(slug);
-    let status_url = <SetItemStatus as ServerFn>::url();
     let mut out = String::with_capacity(items.len() * if edit { 1_100 } else { 450 });
     let (mut id_buf, mut version_buf) = (itoa::Buffer::new(), itoa::Buffer::new());
     let put = |out: &mut String, parts: &[&str]| parts.iter().for_each(|p| out.push_str(p));
     for i in items {
         let (id, version) = (id_buf.format(i.id), version_buf.format(i.version));
         let title = text(&i.title);
-        put(&mut out, &[r#"<tr data-item=""#, id, r#"""#]);
+        put(
+            &mut out,
+            &[r#"<tr id="item-"#, id, r#"" data-item=""#, id, r#"""#],
+        );
         if i.overdue {
             out.push_str(r#" class="overdue""#);
         }
@@ -56,13 +62,9 @@ pub(super) fn rows_html(items: &[ItemRow], slug: &str, edit: bool) -> String {
                     version,
                     r#"" form=""#,
                     BULK_FORM,
-                    r#"" id="select-"#,
+                    r#"" aria-labelledby="label-select t-"#,
                     id,
-                    r#""><label for="select-"#,
-                    id,
-                    r#"" class="visually-hidden">Select "#,
-                    &title,
-                    "</label></td>",
+                    r#""></td>"#,
                 ],
             );
         }
@@ -73,7 +75,9 @@ pub(super) fn rows_html(items: &[ItemRow], slug: &str, edit: bool) -> String {
                 &slug,
                 "/items/",
                 id,
-                r#"" class="item-title">"#,
+                r#"" class="item-title" id="t-"#,
+                id,
+                r#"">"#,
                 &title,
                 "</a>",
             ],
@@ -98,21 +102,23 @@ pub(super) fn rows_html(items: &[ItemRow], slug: &str, edit: bool) -> String {
             put(
                 &mut out,
                 &[
-                    r#"<form action=""#,
-                    status_url,
-                    r#"" method="post" class="inline"><input type="hidden" name="item_id" value=""#,
+                    r#"<span class="inline"><select name="status["#,
                     id,
-                    r#""><input type="hidden" name="version" value=""#,
-                    version,
-                    r#""><label for="status-"#,
-                    id,
-                    r#"" class="visually-hidden">Status of "#,
-                    &title,
-                    r#"</label><select name="status" id="status-"#,
+                    r#"]" aria-labelledby="label-status t-"#,
                     id,
                     r#"">"#,
                     status_options_html(i.status),
-                    r#"</select><button type="submit" class="secondary">Set</button></form>"#,
+                    r#"</select><button type="submit" class="secondary" name="set" value=""#,
+                    id,
+                    ":",
+                    version,
+                    r#"" id="set-"#,
+                    id,
+                    r#"" aria-labelledby="set-"#,
+                    id,
+                    " t-",
+                    id,
+                    r#"">Set</button></span>"#,
                 ],
             );
         } else {
@@ -141,6 +147,19 @@ pub(super) fn rows_html(items: &[ItemRow], slug: &str, edit: bool) -> String {
         out.push_str("</td></tr>");
     }
     out
+}
+
+/// The words the rows' controls are named by, before the item's title: hidden elements written
+/// once on the page ([`row_labels`]).
+pub(super) const ROW_LABELS: [(&str, &str); 2] =
+    [("label-select", "Select"), ("label-status", "Status of")];
+
+/// The hidden words of [`ROW_LABELS`], for the page (editors only).
+pub(super) fn row_labels() -> String {
+    ROW_LABELS
+        .iter()
+        .map(|(id, words)| format!(r#"<span id="{id}" hidden>{words}</span>"#))
+        .collect()
 }
 
 /// The five statuses as `<option>`s with `current` selected (made once per status).
