@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { expectAccessible } from './support';
 
 // One instance, used in order: setup happens once.
 test.describe.configure({ mode: 'serial' });
@@ -23,6 +24,7 @@ test('first run: setup, sign out, sign in, create a project and open it', async 
   await page.goto('/');
   await expect(page).toHaveURL(/\/setup$/);
   await hydrated(page);
+  await expectAccessible(page, '/setup');
   await page.getByLabel('Your name').fill(admin.name);
   await page.getByLabel('Email').fill(admin.email);
   await page.getByLabel(/^Password/).fill(admin.password);
@@ -37,6 +39,7 @@ test('first run: setup, sign out, sign in, create a project and open it', async 
 
   // Wrong password: an error, and we stay on the login page.
   await hydrated(page);
+  await expectAccessible(page, '/login');
   await page.getByLabel('Email').fill(admin.email);
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -82,7 +82,9 @@ fn a_row_reference_is_an_id_and_a_version() {
     use crate::checklist::api::parse_row_ref;
     assert!(matches!(parse_row_ref("12:3"), Ok((12, 3))));
     for bad in ["", "12", "12:", ":3", "a:b", "12:3:4", "99999999999:1"] {
-        let message = parse_row_ref(bad).err().and_then(|e| e.field_message("set"));
+        let message = parse_row_ref(bad)
+            .err()
+            .and_then(|e| e.field_message("set"));
         assert!(message.is_some(), "{bad:?}");
     }
 }

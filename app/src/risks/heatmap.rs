@@ -78,7 +78,11 @@ pub fn HeatMap(
         .iter()
         .map(|label| view! { <th scope="col">{label.clone()}</th> })
         .collect_view();
+    // On a narrow screen a wide matrix scrolls in its own frame, which the keyboard can reach
+    // (a 5 × 5 one fits a phone as it is; see the stylesheet).
+    let label = caption.clone();
     view! {
+        <div class="heatmap-frame" tabindex="0" role="group" aria-label=label>
         <table class="heatmap">
             <caption>{caption}</caption>
             <thead>
@@ -91,5 +95,6 @@ pub fn HeatMap(
             </thead>
             <tbody>{rows}</tbody>
         </table>
+        </div>
     }
 }

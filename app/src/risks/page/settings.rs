@@ -171,7 +171,9 @@ fn LevelGrid(m: RiskMatrix, edit: bool) -> impl IntoView {
         .iter()
         .map(|label| view! { <th scope="col">{label.clone()}</th> })
         .collect_view();
+    // Scrolls in its own frame on a narrow screen (its selects take the keyboard there).
     view! {
+    <div class="heatmap-frame">
     <table class="heatmap">
         <caption>"Level of each cell"</caption>
         <thead>
@@ -182,6 +184,7 @@ fn LevelGrid(m: RiskMatrix, edit: bool) -> impl IntoView {
         </thead>
         <tbody>{grid}</tbody>
     </table>
+    </div>
     }
 }
 

@@ -1,0 +1,12 @@
+import { chromium } from '@playwright/test';
+const [base, cookie] = process.argv.slice(2);
+const [name, value] = cookie.split('=');
+const b = await chromium.launch({executablePath:'/usr/bin/chromium',args:['--no-sandbox','--disable-gpu','--disable-dev-shm-usage']});
+const c = await b.newContext({viewport:{width:390,height:844}, isMobile:true, hasTouch:true}); await c.addCookies([{name,value,url:base}]);
+const p = await c.newPage();
+await p.goto(base+'/p/big-service/settings?likelihood_steps=7&impact_steps=7');
+const btn = p.getByRole('button', { name: 'Save matrix' });
+await btn.scrollIntoViewIfNeeded();
+console.log(await btn.boundingBox(), await p.evaluate(()=>[document.documentElement.scrollWidth, window.innerWidth, window.visualViewport.scale]));
+await p.screenshot({path:'/tmp/exp/settings.png'});
+await b.close();
