@@ -5,6 +5,7 @@ pub mod audit_events;
 pub mod categories;
 pub mod item_comments;
 pub mod items;
+pub mod jobs;
 pub mod login_throttle;
 pub mod projects;
 pub mod review_signoffs;

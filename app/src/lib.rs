@@ -27,6 +27,8 @@ pub mod error;
 pub mod export;
 pub mod http_status;
 pub mod import;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 pub mod limits;
 #[cfg(feature = "ssr")]
 pub mod markdown;

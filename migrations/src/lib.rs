@@ -16,6 +16,7 @@ mod m20261124_000010_share_links;
 mod m20261124_000011_api_tokens;
 mod m20261125_000012_score_revision;
 mod m20261202_000013_project_version;
+mod m20261202_000014_jobs;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000011_api_tokens::Migration),
             Box::new(m20261125_000012_score_revision::Migration),
             Box::new(m20261202_000013_project_version::Migration),
+            Box::new(m20261202_000014_jobs::Migration),
         ]
     }
 }

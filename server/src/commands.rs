@@ -3,7 +3,6 @@
 use std::{
     io::BufRead,
     path::{Path, PathBuf},
-    time::Duration,
 };
 
 use app::{
@@ -15,14 +14,12 @@ use app::{
     teams::service::teams_where_user_can_create_projects,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use tower_sessions::ExpiredDeletion;
 
 use crate::{
     app_state,
     config::{DbArgs, ExportArgs, ImportArgs, ServeArgs},
     db, leptos_options,
     router::build_router,
-    session_store::DbSessionStore,
 };
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -42,25 +39,12 @@ pub async fn serve(dbargs: &DbArgs, args: ServeArgs) -> Result<(), BoxError> {
     );
     let app = build_router(state);
 
-    let store = DbSessionStore::new(conn.clone());
-    let throttle = args.settings().throttle;
-    let cleanup = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            if let Err(e) = store.delete_expired().await {
-                tracing::warn!(error = %e, "expired-session cleanup failed");
-            }
-            if let Err(e) = app::auth::throttle::purge(&conn, &throttle, chrono::Utc::now()).await {
-                tracing::warn!(error = %e, "sign-in counter cleanup failed");
-            }
-        }
-    });
+    let background = crate::background::spawn(conn.clone(), args.settings().throttle);
 
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "Preflight listening");
     crate::listen::serve(listener, app, args.listen_limits(), shutdown_signal()).await;
-    cleanup.abort();
+    background.abort();
     tracing::info!("shut down");
     Ok(())
 }
@@ -98,6 +82,18 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown signal received; finishing requests in flight");
+}
+
+/// `preflight notify --run-due`: enqueues the current period's scheduled jobs, runs every due
+/// job once (another process's running ones are left to it), and exits.
+pub async fn run_due(dbargs: &DbArgs) -> Result<(), BoxError> {
+    let conn = db::connect(&dbargs.resolve_url()?).await?;
+    db::migrate(&conn).await?;
+    crate::background::schedule(&conn, chrono::Utc::now()).await?;
+    let throttle = app::auth::throttle::ThrottlePolicy::default();
+    let ran = crate::background::worker(&conn, throttle).run_due().await?;
+    println!("{ran} jobs run");
+    Ok(())
 }
 
 /// `preflight migrate`.

@@ -86,6 +86,13 @@ pub enum Command {
     /// `bench-password`), 199 small projects and `big-service` with 12 categories, 1,000 items in
     /// every state, 50 risks and 5 final reviews. Meant for an empty database.
     BenchSeed,
+    /// Background jobs: with `--run-due`, enqueues this period's scheduled jobs, runs every
+    /// due job once and exits (for cron, or alongside instances that serve).
+    Notify {
+        /// Run what is due now, then exit.
+        #[arg(long)]
+        run_due: bool,
+    },
     /// Manages API tokens.
     Token {
         /// What to do with tokens.

@@ -2,6 +2,7 @@
 //! `main.rs` only parses the command line and calls in here; tests drive the same router.
 
 pub mod api;
+pub mod background;
 pub mod bench;
 pub mod commands;
 pub mod config;

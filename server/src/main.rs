@@ -22,6 +22,10 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => commands::migrate(&cli.db).await,
         Command::Demo => commands::demo(&cli.db).await,
         Command::BenchSeed => commands::bench_seed(&cli.db).await,
+        Command::Notify { run_due: true } => commands::run_due(&cli.db).await,
+        Command::Notify { run_due: false } => {
+            Err("say what to do: `preflight notify --run-due`".into())
+        }
         Command::Import(args) => commands::import(&cli.db, args).await,
         Command::Export(args) => commands::export(&cli.db, args).await,
         Command::Token {

@@ -421,3 +421,28 @@ fn export_writes_the_demo_report_as_pdf_and_markdown_as_of_a_review() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no final review v7"));
 }
+
+/// `preflight notify --run-due` enqueues the hour's scheduled jobs and runs what is due, once:
+/// a second run in the same hour finds the hour's job done.
+#[test]
+fn notify_run_due_runs_the_hours_jobs_once() {
+    let dir = temp_dir(&format!("pf_cli_{}", uuid::Uuid::new_v4().simple()));
+    let out = preflight(&dir, &["notify", "--run-due"], "", None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1 jobs run");
+    let out = preflight(&dir, &["notify", "--run-due"], "", None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0 jobs run");
+
+    let out = preflight(&dir, &["notify"], "", None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--run-due"));
+}
