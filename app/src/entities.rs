@@ -7,6 +7,7 @@ pub mod item_comments;
 pub mod items;
 pub mod jobs;
 pub mod login_throttle;
+pub mod notifications;
 pub mod projects;
 pub mod review_signoffs;
 pub mod reviews;

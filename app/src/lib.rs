@@ -27,6 +27,7 @@ pub mod error;
 pub mod export;
 pub mod http_status;
 pub mod import;
+pub mod inbox;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 pub mod limits;

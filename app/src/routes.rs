@@ -17,6 +17,7 @@ use crate::components::{
     layout::{Header, SessionResource},
 };
 use crate::import::page::{ImportPage, ProjectImportPage};
+use crate::inbox::page::InboxPage;
 use crate::projects::{list_page::PortfolioPage, project_page::ProjectPage};
 use crate::report::page::ReportPage;
 use crate::reviews::page::{ReviewPage, ReviewsPage};
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/p/:slug/import") view=ProjectImportPage ssr=SsrMode::Async />
                     <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/templates") view=TemplatesPage ssr=SsrMode::Async />
+                    <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/reviews") view=ReviewsPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/reviews/:id") view=ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />

@@ -54,11 +54,54 @@ async function signedInPages(page: Page): Promise<string[]> {
     '/teams',
     team,
     '/account',
+    '/inbox',
     '/admin/users',
     '/admin/audit',
     '/no/such/page',
   ];
 }
+
+test('an item assigned to someone reaches their inbox, which they mark read', async ({ page }) => {
+  // Vic (viewer of team Checkout, from roles.spec.ts) gets an item of Checkout Web.
+  const vic = { email: 'vic@example.com', password: 'vic has a long password' };
+  await signIn(page);
+  await page.goto('/p/checkout-web/checklist');
+  await hydrated(page);
+  const newCategory = page.locator('section', { has: page.getByRole('heading', { name: 'New category' }) });
+  await newCategory.getByLabel('Name').fill('Payments');
+  await newCategory.getByRole('button', { name: 'Add category' }).click();
+  const payments = page.getByRole('region', { name: 'Payments' });
+  await payments.getByText('Add an item').click();
+  await payments.getByLabel('Title').fill('Card retries');
+  await payments.getByRole('button', { name: 'Add item' }).click();
+  await expect(payments.getByRole('link', { name: 'Card retries' })).toBeVisible();
+  await page.getByRole('checkbox', { name: 'Select Card retries' }).check();
+  const bulk = page.getByRole('form', { name: 'Change selected items' });
+  await bulk.getByLabel('Set assignee').selectOption({ label: 'Vic Viewer' });
+  await bulk.getByRole('button', { name: 'Apply to selected' }).click();
+  await expect(bulk.getByRole('status')).toHaveText('Updated 1 item.');
+  // Ada did it: her own inbox stays empty.
+  await expect(page.getByRole('link', { name: 'Inbox', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(vic.email);
+  await page.getByLabel('Password').fill(vic.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const inboxLink = page.getByRole('link', { name: 'Inbox, 1 unread' });
+  await expect(inboxLink).toBeVisible();
+  await inboxLink.click();
+  await expect(page).toHaveURL(/\/inbox$/);
+  await hydrated(page);
+  const note = page.getByRole('link', { name: 'Ada Admin assigned you “Card retries” in Checkout Web.' });
+  await expect(note).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'unread' })).toHaveText('1 unread.');
+  await page.getByRole('button', { name: /^Mark read/ }).click();
+  await expect(page.getByText('Nothing unread.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Inbox', exact: true })).toBeVisible();
+  await note.click();
+  await expect(page.getByRole('heading', { name: 'Card retries' })).toBeVisible();
+});
 
 test('every page passes axe, signed out and signed in, light and dark', async ({ browser, page }, info) => {
   test.setTimeout(180_000);

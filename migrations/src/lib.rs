@@ -17,6 +17,7 @@ mod m20261124_000011_api_tokens;
 mod m20261125_000012_score_revision;
 mod m20261202_000013_project_version;
 mod m20261202_000014_jobs;
+mod m20261202_000015_notifications;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000012_score_revision::Migration),
             Box::new(m20261202_000013_project_version::Migration),
             Box::new(m20261202_000014_jobs::Migration),
+            Box::new(m20261202_000015_notifications::Migration),
         ]
     }
 }

@@ -13,7 +13,8 @@ use tower_sessions::ExpiredDeletion;
 
 use crate::session_store::DbSessionStore;
 
-/// Hourly: expired sessions, sign-in counters past their day, finished jobs past keeping.
+/// Hourly: expired sessions, sign-in counters past their day, finished jobs and notifications
+/// past keeping.
 pub const CLEANUP: &str = "maintenance.cleanup";
 
 /// How often each process enqueues the current period's scheduled jobs.
@@ -42,6 +43,9 @@ async fn cleanup(db: &DatabaseConnection, throttle: &ThrottlePolicy) -> jobs::Ou
         .await
         .map_err(|e| text(&e))?;
     jobs::purge(db, now).await.map_err(|e| text(&e))?;
+    app::inbox::service::purge(db, now)
+        .await
+        .map_err(|e| text(&e))?;
     Ok(())
 }
 

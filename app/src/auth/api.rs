@@ -11,8 +11,17 @@ use crate::error::AppError;
 pub async fn get_session_info() -> Result<SessionInfo, AppError> {
     use crate::state::{current_user, db};
     let user = current_user();
-    let needs_setup = user.is_none() && super::service::user_count(&db()?).await? == 0;
-    Ok(SessionInfo { user, needs_setup })
+    let db = db()?;
+    let needs_setup = user.is_none() && super::service::user_count(&db).await? == 0;
+    let unread = match &user {
+        Some(u) => crate::inbox::service::unread(&db, u.id).await?,
+        None => 0,
+    };
+    Ok(SessionInfo {
+        user,
+        needs_setup,
+        unread,
+    })
 }
 
 /// First run: creates the site admin and their team, then signs them in.

@@ -24,6 +24,9 @@ pub struct SessionInfo {
     pub user: Option<AuthUser>,
     /// True until the first account exists (only `/setup` works then).
     pub needs_setup: bool,
+    /// The signed-in user's unread notifications (the header's inbox count).
+    #[serde(default)]
+    pub unread: u64,
 }
 
 /// Session key under which the signed-in user's id is stored.

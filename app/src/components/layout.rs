@@ -21,9 +21,9 @@ pub fn Header() -> impl IntoView {
             </a>
             <Transition>
                 {move || Suspend::new(async move {
+                    let session = session.await.ok();
+                    let unread = session.as_ref().map_or(0, |s| s.unread);
                     session
-                        .await
-                        .ok()
                         .and_then(|s| s.user)
                         .map(|user| {
                             view! {
@@ -41,6 +41,19 @@ pub fn Header() -> impl IntoView {
                                         })}
                                 </nav>
                                 <nav class="usernav" aria-label="Account">
+                                    <a
+                                        href="/inbox"
+                                        class="inbox-link"
+                                        aria-label=if unread == 0 {
+                                            "Inbox".to_owned()
+                                        } else {
+                                            format!("Inbox, {unread} unread")
+                                        }
+                                    >
+                                        "Inbox"
+                                        {(unread > 0)
+                                            .then(|| view! { <span class="count">{unread}</span> })}
+                                    </a>
                                     <a class="username" href="/account">
                                         {user.display_name}
                                     </a>

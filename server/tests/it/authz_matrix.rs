@@ -104,6 +104,25 @@ async fn fresh_api_token(s: &TestServer) -> String {
         .to_string()
 }
 
+/// A notification in the owner principal's inbox.
+async fn fresh_notification(s: &TestServer) -> String {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let owner = s.auth_user("owner@example.com").await;
+    app::entities::notifications::ActiveModel {
+        user_id: Set(owner.id),
+        kind: Set("assigned".into()),
+        text: Set("Someone assigned you something.".into()),
+        link: Set("/".into()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&s.db)
+    .await
+    .unwrap()
+    .id
+    .to_string()
+}
+
 async fn fresh_share_link(s: &TestServer) -> String {
     let owner = s.auth_user("owner@example.com").await;
     app::report::share::create(&s.db, &owner, "alpha-app", "matrix", "", "")
@@ -368,7 +387,22 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
     let (alpha, alpha_two) = (w.alpha.to_string(), w.alpha_two.to_string());
     match endpoint {
         // Pages.
-        "GET /" | "GET /teams" | "GET /account" => (PAGE_ANY_USER, get(&endpoint[4..])),
+        "GET /" | "GET /teams" | "GET /account" | "GET /inbox" => {
+            (PAGE_ANY_USER, get(&endpoint[4..]))
+        }
+        // The inbox: one's own notifications only.
+        "GET /rpc/get_inbox" => (FN_ANY_USER, get("/rpc/get_inbox")),
+        "POST /rpc/mark_all_notifications_read" => {
+            (FN_ANY_USER, post("mark_all_notifications_read", &[]))
+        }
+        // The owner principal's notification: nobody else's to mark, admins included.
+        "POST /rpc/mark_notification_read" => {
+            let id = fresh_notification(s).await;
+            (
+                [401, 401, 404, 404, 200, 404, 404],
+                post("mark_notification_read", &[("read", id)]),
+            )
+        }
         "GET /login" => ([200, 200, 302, 302, 302, 302, 302], get("/login")),
         // Set up already: the page sends everyone on (to sign in, or home).
         "GET /setup" => ([302; 7], get("/setup")),

@@ -18,6 +18,7 @@ mod cli;
 mod enhance_http;
 mod export_http;
 mod import_http;
+mod inbox_http;
 mod jobs;
 mod metrics_http;
 mod migrations;

@@ -10,7 +10,7 @@ pub async fn add_comment(
     body: &str,
 ) -> Result<i32, AppError> {
     // Anyone who sees the project may comment: seeing it is the check.
-    let (_, seen) = access::item(db, user, item_id).await?;
+    let (item, seen) = access::item(db, user, item_id).await?;
     let project = seen.project;
     let body = body.trim().to_owned();
     Validator::default()
@@ -35,6 +35,7 @@ pub async fn add_comment(
             .after(&serde_json::json!({ "comment": c.body })),
     )
     .await?;
+    crate::inbox::service::commented(&txn, user, &project, &item).await?;
     txn.commit().await?;
     Ok(c.id)
 }

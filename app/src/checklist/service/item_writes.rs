@@ -423,6 +423,9 @@ pub(super) async fn write_item(
             .after(&item_state(after))
     })
     .await?;
+    if let Some(after) = &after {
+        crate::inbox::service::item_changed(txn, user, project, &item, after).await?;
+    }
     Ok(after.map(|a| a.version))
 }
 

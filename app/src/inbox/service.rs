@@ -1,0 +1,200 @@
+//! Writing notifications where things change, and reading and marking one's own.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+};
+
+use super::model::{InboxView, KEEP_DAYS, NotificationView, PAGE};
+use crate::{
+    auth::model::AuthUser,
+    entities::{items, notifications, projects},
+    error::AppError,
+};
+
+/// A notification to write: who gets it, about what.
+struct Note<'a> {
+    to: i32,
+    kind: &'static str,
+    text: String,
+    project: &'a projects::Model,
+    item: &'a items::Model,
+}
+
+async fn write(db: &impl ConnectionTrait, actor: &AuthUser, note: Note<'_>) -> Result<(), DbErr> {
+    if note.to == actor.id {
+        return Ok(());
+    }
+    notifications::ActiveModel {
+        user_id: Set(note.to),
+        kind: Set(note.kind.to_owned()),
+        project_id: Set(Some(note.project.id)),
+        item_id: Set(Some(note.item.id)),
+        actor_id: Set(Some(actor.id)),
+        text: Set(note.text),
+        link: Set(format!("/p/{}/items/{}", note.project.slug, note.item.id)),
+        created_at: Set(Utc::now()),
+        read_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// After `actor` changed an item from `before` to `after`: a new assignee hears they were
+/// assigned; otherwise the assignee hears of a status change.
+pub(crate) async fn item_changed(
+    db: &impl ConnectionTrait,
+    actor: &AuthUser,
+    project: &projects::Model,
+    before: &items::Model,
+    after: &items::Model,
+) -> Result<(), DbErr> {
+    let Some(to) = after.assignee_id else {
+        return Ok(());
+    };
+    let (who, title, name) = (&actor.display_name, &after.title, &project.name);
+    let (kind, text) = if before.assignee_id != after.assignee_id {
+        (
+            "assigned",
+            format!("{who} assigned you “{title}” in {name}."),
+        )
+    } else if before.status != after.status {
+        let status = after.status.label();
+        (
+            "status_changed",
+            format!("{who} set “{title}” in {name} to {status}."),
+        )
+    } else {
+        return Ok(());
+    };
+    let item = after;
+    write(
+        db,
+        actor,
+        Note {
+            to,
+            kind,
+            text,
+            project,
+            item,
+        },
+    )
+    .await
+}
+
+/// After `actor` commented on `item`: its assignee hears of it.
+pub(crate) async fn commented(
+    db: &impl ConnectionTrait,
+    actor: &AuthUser,
+    project: &projects::Model,
+    item: &items::Model,
+) -> Result<(), DbErr> {
+    let Some(to) = item.assignee_id else {
+        return Ok(());
+    };
+    let (who, title, name) = (&actor.display_name, &item.title, &project.name);
+    let text = format!("{who} commented on “{title}” in {name}.");
+    let kind = "commented";
+    write(
+        db,
+        actor,
+        Note {
+            to,
+            kind,
+            text,
+            project,
+            item,
+        },
+    )
+    .await
+}
+
+/// `user`'s unread notifications.
+pub async fn unread(db: &impl ConnectionTrait, user: i32) -> Result<u64, DbErr> {
+    notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(user))
+        .filter(notifications::Column::ReadAt.is_null())
+        .count(db)
+        .await
+}
+
+/// A page of `user`'s inbox, newest first, older than the notification `before` when given.
+pub async fn inbox(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    before: Option<i32>,
+) -> Result<InboxView, AppError> {
+    let mut find = notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(user.id))
+        .order_by_desc(notifications::Column::Id)
+        .limit(PAGE + 1);
+    if let Some(before) = before {
+        find = find.filter(notifications::Column::Id.lt(before));
+    }
+    let mut rows = find.all(db).await?;
+    let older = (rows.len() as u64 > PAGE).then(|| {
+        rows.truncate(PAGE as usize);
+        rows.last().map_or(0, |r| r.id)
+    });
+    Ok(InboxView {
+        items: rows.into_iter().map(view).collect(),
+        unread: unread(db, user.id).await?,
+        older,
+    })
+}
+
+fn view(n: notifications::Model) -> NotificationView {
+    NotificationView {
+        id: n.id,
+        kind: n.kind,
+        text: n.text,
+        link: n.link,
+        at: n.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        unread: n.read_at.is_none(),
+    }
+}
+
+/// Marks `user`'s notification `id` read (again is fine); another person's is not found.
+pub async fn mark_read(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    id: i32,
+) -> Result<(), AppError> {
+    let mine = notifications::Entity::find_by_id(id)
+        .filter(notifications::Column::UserId.eq(user.id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if mine.read_at.is_none() {
+        notifications::Entity::update_many()
+            .col_expr(notifications::Column::ReadAt, Expr::value(Utc::now()))
+            .filter(notifications::Column::Id.eq(id))
+            .filter(notifications::Column::ReadAt.is_null())
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Marks every unread notification of `user` read; returns how many.
+pub async fn mark_all_read(db: &impl ConnectionTrait, user: &AuthUser) -> Result<u64, AppError> {
+    Ok(notifications::Entity::update_many()
+        .col_expr(notifications::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(notifications::Column::UserId.eq(user.id))
+        .filter(notifications::Column::ReadAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Deletes notifications older than [`KEEP_DAYS`].
+pub async fn purge(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    Ok(notifications::Entity::delete_many()
+        .filter(notifications::Column::CreatedAt.lt(now - chrono::Duration::days(KEEP_DAYS)))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
