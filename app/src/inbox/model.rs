@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One notification as the inbox lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NotificationView {
     /// Database id.
     pub id: i32,
@@ -21,6 +22,7 @@ pub struct NotificationView {
 
 /// A page of the inbox, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InboxView {
     /// Up to [`PAGE`] notifications.
     pub items: Vec<NotificationView>,

@@ -11,6 +11,7 @@
 mod checklist;
 mod docs;
 mod extract;
+mod notifications;
 mod problem;
 mod projects;
 mod reviews;
@@ -68,6 +69,7 @@ pub struct ApiState {
         (name = "risks", description = "The risk register"),
         (name = "reviews", description = "Frozen reviews and what changed since"),
         (name = "reports", description = "The stakeholder report and exports"),
+        (name = "notifications", description = "The token owner's inbox"),
     )
 )]
 struct ApiDoc;
@@ -181,6 +183,9 @@ fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(reviews::since_last))
         .routes(routes!(reviews::report))
         .routes(routes!(reviews::export))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::mark_read))
+        .routes(routes!(notifications::mark_all_read))
 }
 
 /// The API router, to be nested at [`BASE`].

@@ -767,12 +767,13 @@ async fn the_openapi_document_describes_every_route() {
             );
         }
     }
-    assert_eq!(operations, 25, "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(operations, 28, "{:?}", paths.keys().collect::<Vec<_>>());
     for schema in ["Problem", "ItemView", "Report", "RiskView", "ProjectView"] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
     }
     // Every documented GET without path parameters answers (no route is only on paper).
     assert_eq!(get(&s, &t, "/projects").await.status, 200);
+    assert_eq!(get(&s, &t, "/me/notifications").await.status, 200);
     // An unknown API path is a problem, not the app's HTML page.
     assert!(is_problem(&get(&s, &t, "/nothing/here").await, 404));
 

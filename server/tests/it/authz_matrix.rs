@@ -899,6 +899,21 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
         // The REST API.
         "GET /api/v1/openapi.json" | "GET /api/v1/docs" => ([200; 7], get(&endpoint[4..])),
         "GET /api/v1/me" => (API_ANY_USER, api(Method::GET, "/me", None)),
+        "GET /api/v1/me/notifications" => {
+            (API_ANY_USER, api(Method::GET, "/me/notifications", None))
+        }
+        "POST /api/v1/me/notifications/read" => (
+            API_ANY_USER,
+            api(Method::POST, "/me/notifications/read", None),
+        ),
+        // The owner principal's notification.
+        "POST /api/v1/me/notifications/{id}/read" => {
+            let id = fresh_notification(s).await;
+            (
+                [401, 401, 404, 404, 204, 404, 404],
+                api(Method::POST, format!("/me/notifications/{id}/read"), None),
+            )
+        }
         "GET /api/v1/projects" => (API_ANY_USER, api(Method::GET, "/projects", None)),
         "POST /api/v1/projects" => (
             API_CREATE,

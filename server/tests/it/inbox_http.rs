@@ -175,3 +175,73 @@ async fn a_bulk_assignment_tells_each_new_assignee_and_old_notifications_go() {
     let res = crate::support::read(s.client().get(s.url("/rpc/get_inbox"))).await;
     assert_eq!(res.status(), 401);
 }
+
+#[tokio::test]
+async fn the_rest_api_reads_and_marks_the_token_owners_inbox() {
+    let s = TestServer::start().await;
+    let (ada, _bob, bob_id, item) = shop(&s).await;
+    s.call_ok(
+        &ada,
+        "set_item_assignee",
+        &[("item_id", &item), ("version", "1"), ("assignee", &bob_id)],
+    )
+    .await;
+    let bob = s.auth_user("bob@example.com").await;
+    let token = |scope: &'static str| {
+        let (db, bob) = (s.db.clone(), bob.clone());
+        async move {
+            app::account::tokens::create(&db, &bob, "inbox", scope, "")
+                .await
+                .unwrap()
+        }
+    };
+    let (read, write) = (token("read").await, token("write").await);
+    let c = reqwest::Client::new();
+    let api = |path: &str| s.url(&format!("/api/v1{path}"));
+
+    let v: serde_json::Value = c
+        .get(api("/me/notifications"))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["unread"], 1);
+    assert_eq!(
+        texts(&v),
+        ["Ada Admin assigned you “Backups <restored>” in Shop."]
+    );
+    let id = v["items"][0]["id"].as_i64().unwrap();
+
+    // Marking is a write: a read-only token may not.
+    let res = c
+        .post(api(&format!("/me/notifications/{id}/read")))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = c
+        .post(api(&format!("/me/notifications/{id}/read")))
+        .bearer_auth(&write)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let res = c
+        .post(api("/me/notifications/read"))
+        .bearer_auth(&write)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["marked"], 0);
+    let res = c
+        .get(api("/me/notifications?before=x"))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400, "a cursor that is no number");
+}
