@@ -9,7 +9,7 @@ use sea_orm::{
 use super::model::{InboxView, KEEP_DAYS, NotificationView, PAGE};
 use crate::{
     auth::model::AuthUser,
-    entities::{items, notifications, projects},
+    entities::{items, notifications, projects, team_members, users},
     error::AppError,
 };
 
@@ -85,17 +85,37 @@ pub(crate) async fn item_changed(
     .await
 }
 
-/// After `actor` commented on `item`: its assignee hears of it.
+/// After `actor` commented `body` on `item`: the team members it mentions (`@bob` for
+/// bob@example.com) hear they were mentioned, and the assignee, if not mentioned, that there is
+/// a comment.
 pub(crate) async fn commented(
     db: &impl ConnectionTrait,
     actor: &AuthUser,
     project: &projects::Model,
     item: &items::Model,
+    body: &str,
 ) -> Result<(), DbErr> {
-    let Some(to) = item.assignee_id else {
+    let (who, title, name) = (&actor.display_name, &item.title, &project.name);
+    let mentioned = mentioned_members(db, project.team_id, &mentions(body)).await?;
+    for &to in &mentioned {
+        let text = format!("{who} mentioned you on “{title}” in {name}.");
+        let kind = "mentioned";
+        write(
+            db,
+            actor,
+            Note {
+                to,
+                kind,
+                text,
+                project,
+                item,
+            },
+        )
+        .await?;
+    }
+    let Some(to) = item.assignee_id.filter(|a| !mentioned.contains(a)) else {
         return Ok(());
     };
-    let (who, title, name) = (&actor.display_name, &item.title, &project.name);
     let text = format!("{who} commented on “{title}” in {name}.");
     let kind = "commented";
     write(
@@ -110,6 +130,70 @@ pub(crate) async fn commented(
         },
     )
     .await
+}
+
+/// Most mentions one comment notifies.
+const MAX_MENTIONS: usize = 20;
+
+/// The `@handle`s in `text`, lower-cased, each once, at most [`MAX_MENTIONS`]: `@` then letters,
+/// digits, `.`, `_`, `+` or `-` (an email address's local part), not right after a letter or
+/// digit (so `ada@example.com` mentions nobody), without trailing dots or dashes.
+pub(crate) fn mentions(text: &str) -> Vec<String> {
+    let handle_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '+' | '-');
+    let mut found = Vec::new();
+    let mut previous: Option<char> = None;
+    let mut rest = text.char_indices().peekable();
+    while let Some((at, c)) = rest.next() {
+        let after_word = previous.is_some_and(char::is_alphanumeric);
+        previous = Some(c);
+        if c != '@' || after_word {
+            continue;
+        }
+        let start = at + 1;
+        let mut end = start;
+        while let Some(&(i, next)) = rest.peek() {
+            if !handle_char(next) {
+                break;
+            }
+            end = i + next.len_utf8();
+            previous = Some(next);
+            rest.next();
+        }
+        let handle = text[start..end].trim_end_matches(['.', '-']).to_lowercase();
+        if !handle.is_empty() && !found.contains(&handle) {
+            found.push(handle);
+            if found.len() == MAX_MENTIONS {
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// The active members of `team` whose email's local part is one of `handles`.
+async fn mentioned_members(
+    db: &impl ConnectionTrait,
+    team: i32,
+    handles: &[String],
+) -> Result<Vec<i32>, DbErr> {
+    if handles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let members = team_members::Entity::find()
+        .filter(team_members::Column::TeamId.eq(team))
+        .find_also_related(users::Entity)
+        .all(db)
+        .await?;
+    Ok(members
+        .into_iter()
+        .filter_map(|(_, u)| u)
+        .filter(|u| !u.is_disabled)
+        .filter(|u| {
+            let local = u.email.split('@').next().unwrap_or_default().to_lowercase();
+            handles.contains(&local)
+        })
+        .map(|u| u.id)
+        .collect())
 }
 
 /// `user`'s unread notifications.
@@ -197,4 +281,26 @@ pub async fn purge(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64,
         .exec(db)
         .await?
         .rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions;
+
+    #[test]
+    fn mentions_are_handles_after_an_at_sign_not_inside_addresses() {
+        assert_eq!(
+            mentions(
+                "@Bob please check, cc @carol.smith. Not ada@example.com; @bob again, @ alone"
+            ),
+            ["bob", "carol.smith"]
+        );
+        assert_eq!(
+            mentions("(@dave-ops) and @erin_k+x:"),
+            ["dave-ops", "erin_k+x"]
+        );
+        assert!(mentions("no one here, mail me@home").is_empty());
+        let many: String = (0..50).map(|n| format!("@u{n} ")).collect();
+        assert_eq!(mentions(&many).len(), 20, "bounded");
+    }
 }

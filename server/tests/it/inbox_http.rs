@@ -1,6 +1,8 @@
 //! The inbox over HTTP: who hears of what (never the person who did it), the header's count,
 //! marking read (one's own only), and keeping 90 days.
 
+use sea_orm::EntityTrait;
+
 use crate::support::TestServer;
 
 /// Ada (owner) and Bob (editor) in Ada's team, a project `shop` with one item: (Ada, Bob,
@@ -244,4 +246,62 @@ async fn the_rest_api_reads_and_marks_the_token_owners_inbox() {
         .await
         .unwrap();
     assert_eq!(res.status(), 400, "a cursor that is no number");
+}
+
+#[tokio::test]
+async fn a_comment_tells_the_members_it_mentions_once_and_nobody_outside_the_team() {
+    let s = TestServer::start().await;
+    let (ada, bob, bob_id, item) = shop(&s).await;
+    let team = app::entities::teams::Entity::find()
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let carol = s
+        .member(&ada, &team, "carol.smith@example.com", "viewer")
+        .await;
+    s.add_user("dave@example.com", false).await; // not in the team
+    s.call_ok(
+        &ada,
+        "set_item_assignee",
+        &[("item_id", &item), ("version", "1"), ("assignee", &bob_id)],
+    )
+    .await;
+    s.call_ok(
+        &ada,
+        "add_comment",
+        &[
+            ("item_id", &item),
+            (
+                "body",
+                "@Bob please check, cc @carol.smith and @dave. Not bob@example.com; @ada",
+            ),
+        ],
+    )
+    .await;
+    // Bob is mentioned and holds the item: one notification for the comment, not two.
+    assert_eq!(
+        texts(&inbox(&s, &bob).await),
+        [
+            "Ada Admin mentioned you on “Backups <restored>” in Shop.",
+            "Ada Admin assigned you “Backups <restored>” in Shop.",
+        ]
+    );
+    assert_eq!(
+        texts(&inbox(&s, &carol).await),
+        ["Ada Admin mentioned you on “Backups <restored>” in Shop."]
+    );
+    let dave = s.client();
+    s.login(&dave, "dave@example.com", crate::support::PASSWORD)
+        .await;
+    assert!(
+        texts(&inbox(&s, &dave).await).is_empty(),
+        "not in the project's team"
+    );
+    assert!(
+        texts(&inbox(&s, &ada).await).is_empty(),
+        "not for mentioning oneself"
+    );
 }

@@ -35,7 +35,7 @@ pub async fn add_comment(
             .after(&serde_json::json!({ "comment": c.body })),
     )
     .await?;
-    crate::inbox::service::commented(&txn, user, &project, &item).await?;
+    crate::inbox::service::commented(&txn, user, &project, &item, &c.body).await?;
     txn.commit().await?;
     Ok(c.id)
 }
