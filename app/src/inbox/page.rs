@@ -22,7 +22,8 @@ pub fn InboxPage() -> impl IntoView {
     let data = Resource::new(move || before.get(), get_inbox);
     let read = page_action::<MarkNotificationRead>();
     let all = page_action::<MarkAllNotificationsRead>();
-    let error = Signal::derive(move || action_error(read).get().or(action_error(all).get()));
+    let (read_error, all_error) = (action_error(read), action_error(all));
+    let error = Signal::derive(move || read_error.get().or(all_error.get()));
     view! {
         <RequireUser>
             <h1>"Inbox"</h1>

@@ -13,34 +13,41 @@ use crate::{
     error::AppError,
 };
 
-/// A notification to write: who gets it, about what.
-struct Note<'a> {
-    to: i32,
-    kind: &'static str,
-    text: String,
+/// A change to one item by one person: what its notifications are about.
+struct About<'a> {
+    actor: &'a AuthUser,
     project: &'a projects::Model,
     item: &'a items::Model,
 }
 
-async fn write(db: &impl ConnectionTrait, actor: &AuthUser, note: Note<'_>) -> Result<(), DbErr> {
-    if note.to == actor.id {
-        return Ok(());
+impl About<'_> {
+    /// Writes `text` (of `kind`) to the inbox of `to`, unless `to` made the change.
+    async fn tell(
+        &self,
+        db: &impl ConnectionTrait,
+        to: i32,
+        kind: &str,
+        text: String,
+    ) -> Result<(), DbErr> {
+        if to == self.actor.id {
+            return Ok(());
+        }
+        notifications::ActiveModel {
+            user_id: Set(to),
+            kind: Set(kind.to_owned()),
+            project_id: Set(Some(self.project.id)),
+            item_id: Set(Some(self.item.id)),
+            actor_id: Set(Some(self.actor.id)),
+            text: Set(text),
+            link: Set(format!("/p/{}/items/{}", self.project.slug, self.item.id)),
+            created_at: Set(Utc::now()),
+            read_at: Set(None),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        Ok(())
     }
-    notifications::ActiveModel {
-        user_id: Set(note.to),
-        kind: Set(note.kind.to_owned()),
-        project_id: Set(Some(note.project.id)),
-        item_id: Set(Some(note.item.id)),
-        actor_id: Set(Some(actor.id)),
-        text: Set(note.text),
-        link: Set(format!("/p/{}/items/{}", note.project.slug, note.item.id)),
-        created_at: Set(Utc::now()),
-        read_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// After `actor` changed an item from `before` to `after`: a new assignee hears they were
@@ -70,19 +77,12 @@ pub(crate) async fn item_changed(
     } else {
         return Ok(());
     };
-    let item = after;
-    write(
-        db,
+    let about = About {
         actor,
-        Note {
-            to,
-            kind,
-            text,
-            project,
-            item,
-        },
-    )
-    .await
+        project,
+        item: after,
+    };
+    about.tell(db, to, kind, text).await
 }
 
 /// After `actor` commented `body` on `item`: the team members it mentions (`@bob` for
@@ -97,39 +97,20 @@ pub(crate) async fn commented(
 ) -> Result<(), DbErr> {
     let (who, title, name) = (&actor.display_name, &item.title, &project.name);
     let mentioned = mentioned_members(db, project.team_id, &mentions(body)).await?;
+    let about = About {
+        actor,
+        project,
+        item,
+    };
     for &to in &mentioned {
         let text = format!("{who} mentioned you on “{title}” in {name}.");
-        let kind = "mentioned";
-        write(
-            db,
-            actor,
-            Note {
-                to,
-                kind,
-                text,
-                project,
-                item,
-            },
-        )
-        .await?;
+        about.tell(db, to, "mentioned", text).await?;
     }
     let Some(to) = item.assignee_id.filter(|a| !mentioned.contains(a)) else {
         return Ok(());
     };
     let text = format!("{who} commented on “{title}” in {name}.");
-    let kind = "commented";
-    write(
-        db,
-        actor,
-        Note {
-            to,
-            kind,
-            text,
-            project,
-            item,
-        },
-    )
-    .await
+    about.tell(db, to, "commented", text).await
 }
 
 /// Most mentions one comment notifies.
