@@ -15,6 +15,7 @@ CARGO_LEPTOS_VERSION=0.3.11
 WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock 2>/dev/null | sed -n 's/^version = "\(.*\)"/\1/p' | head -1)
 WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
 ST_VERSION=4.32.5
+AIOSMTPD_VERSION=1.4.6
 ST_VENV=${PREFLIGHT_ST_VENV:-$HOME/.cache/preflight/schemathesis}
 # Waiting for another apt-get's lock instead of failing (the PyPI job may need python3-venv).
 APT=(apt-get -o DPkg::Lock::Timeout=900 -y -qq --no-install-recommends)
@@ -59,6 +60,11 @@ npm_packages() {
 }
 
 pypi_packages() {
+  # aiosmtpd: the real SMTP server the mail tests start (`python3 -m aiosmtpd`).
+  if ! python3 -c "import aiosmtpd" 2>/dev/null; then
+    log "installing aiosmtpd $AIOSMTPD_VERSION"
+    python3 -m pip install -q --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
   # schemathesis fuzzes the REST API against its OpenAPI document, in its own venv.
   if "$ST_VENV/bin/st" --version 2>/dev/null | grep -q "$ST_VERSION"; then
     return 0

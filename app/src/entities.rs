@@ -3,11 +3,15 @@
 pub mod api_tokens;
 pub mod audit_events;
 pub mod categories;
+pub mod instance_secrets;
 pub mod item_comments;
+pub mod item_watches;
 pub mod items;
 pub mod jobs;
 pub mod login_throttle;
+pub mod notification_prefs;
 pub mod notifications;
+pub mod project_watches;
 pub mod projects;
 pub mod review_signoffs;
 pub mod reviews;

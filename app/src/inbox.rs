@@ -4,8 +4,16 @@
 
 #[cfg(feature = "ssr")]
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod page;
 #[cfg(feature = "ssr")]
+pub mod prefs;
+#[cfg(feature = "ssr")]
+pub mod reminders;
+#[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod watch;

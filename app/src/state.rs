@@ -27,6 +27,8 @@ pub struct AppSettings {
     pub api_rate_per_minute: u32,
     /// Serve `/metrics` (Prometheus text) (`PREFLIGHT_METRICS`).
     pub metrics: bool,
+    /// Mail can be sent (`PREFLIGHT_SMTP_URL` is set); pages say so when it cannot.
+    pub mail: bool,
 }
 
 impl Default for AppSettings {
@@ -39,6 +41,7 @@ impl Default for AppSettings {
             throttle: Default::default(),
             api_rate_per_minute: 600,
             metrics: false,
+            mail: false,
         }
     }
 }

@@ -18,6 +18,7 @@ mod m20261125_000012_score_revision;
 mod m20261202_000013_project_version;
 mod m20261202_000014_jobs;
 mod m20261202_000015_notifications;
+mod m20261203_000016_notification_channels;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_project_version::Migration),
             Box::new(m20261202_000014_jobs::Migration),
             Box::new(m20261202_000015_notifications::Migration),
+            Box::new(m20261203_000016_notification_channels::Migration),
         ]
     }
 }

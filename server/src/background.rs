@@ -1,13 +1,20 @@
 //! Background work: the job queue's handlers ([`worker`]), the scheduled jobs enqueued once per
 //! period ([`schedule`]), and the loop every `preflight serve` runs ([`spawn`]).
+//!
+//! Scheduled: hourly cleanup; daily from 07:00 UTC the reminders (due, overdue, expiring
+//! acceptances) and the digests. Queued by changes: one mail per notification.
 
 use std::time::Duration;
 
 use app::{
     auth::throttle::ThrottlePolicy,
+    inbox::{
+        mail::{self, MAIL_DIGEST, MAIL_NOTIFICATION, Mailer},
+        reminders::{self, REMINDERS},
+    },
     jobs::{self, NewJob, Worker},
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use sea_orm::{DatabaseConnection, DbErr};
 use tower_sessions::ExpiredDeletion;
 
@@ -17,19 +24,104 @@ use crate::session_store::DbSessionStore;
 /// past keeping.
 pub const CLEANUP: &str = "maintenance.cleanup";
 
+/// Daily: each person with notifications waiting for their digest gets a digest job.
+pub const DIGESTS: &str = "mail.daily_digests";
+
+/// The hour (UTC) from which the day's reminders and digests go out.
+pub const DAILY_HOUR: u32 = 7;
+
 /// How often each process enqueues the current period's scheduled jobs.
 const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
 /// How often an idle worker looks for due jobs.
 const POLL_EVERY: Duration = Duration::from_secs(1);
 
 /// A worker with every handler, named after this process (its claims show the name).
-pub fn worker(db: &DatabaseConnection, throttle: ThrottlePolicy) -> Worker {
+pub fn worker(db: &DatabaseConnection, throttle: ThrottlePolicy, mailer: Option<Mailer>) -> Worker {
     let name = format!("pid{}-{:08x}", std::process::id(), rand::random::<u32>());
     let conn = db.clone();
-    Worker::new(db.clone(), name).handle(CLEANUP, move |_job| {
-        let (db, throttle) = (conn.clone(), throttle.clone());
-        async move { cleanup(&db, &throttle).await }
-    })
+    let (c1, c2, c3, c4) = (db.clone(), db.clone(), db.clone(), db.clone());
+    let (m1, m2) = (mailer.clone(), mailer);
+    Worker::new(db.clone(), name)
+        .handle(CLEANUP, move |_job| {
+            let (db, throttle) = (conn.clone(), throttle.clone());
+            async move { cleanup(&db, &throttle).await }
+        })
+        .handle(MAIL_NOTIFICATION, move |job| {
+            let (db, mailer) = (c1.clone(), m1.clone());
+            async move {
+                let id = field(&job.payload, "notification")?;
+                mail::deliver_notification(&db, mailer.as_ref(), id).await
+            }
+        })
+        .handle(MAIL_DIGEST, move |job| {
+            let (db, mailer) = (c2.clone(), m2.clone());
+            async move {
+                let user = field(&job.payload, "user")?;
+                mail::deliver_digest(&db, mailer.as_ref(), user).await
+            }
+        })
+        .handle(REMINDERS, move |job| {
+            let db = c3.clone();
+            async move {
+                let today = date(&job.payload)?;
+                let sent = reminders::run(&db, today, Utc::now())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                tracing::info!(%today, due = sent.due, expiring = sent.expiring, "reminders sent");
+                Ok(())
+            }
+        })
+        .handle(DIGESTS, move |job| {
+            let db = c4.clone();
+            async move {
+                let today = date(&job.payload)?;
+                enqueue_digests(&db, today, Utc::now())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        })
+}
+
+/// The whole number `name` of a job's payload.
+fn field(payload: &str, name: &str) -> Result<i32, String> {
+    serde_json::from_str::<serde_json::Value>(payload)
+        .ok()
+        .and_then(|v| v.get(name)?.as_i64())
+        .and_then(|n| i32::try_from(n).ok())
+        .ok_or_else(|| format!("payload has no {name}"))
+}
+
+/// The `date` of a daily job's payload.
+fn date(payload: &str) -> Result<NaiveDate, String> {
+    serde_json::from_str::<serde_json::Value>(payload)
+        .ok()
+        .and_then(|v| v.get("date")?.as_str()?.parse().ok())
+        .ok_or_else(|| "payload has no date".to_owned())
+}
+
+/// One digest job per person with notifications waiting for their digest, once per date.
+async fn enqueue_digests(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use app::entities::notifications;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let people: Vec<i32> = notifications::Entity::find()
+        .select_only()
+        .column(notifications::Column::UserId)
+        .distinct()
+        .filter(notifications::Column::Mail.eq("digest"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for user in people {
+        let job = NewJob::new(MAIL_DIGEST, serde_json::json!({ "user": user }), now)
+            .once(format!("{MAIL_DIGEST}:{user}:{today}"))
+            .attempts(mail::MAIL_ATTEMPTS);
+        jobs::enqueue(db, job, now).await?;
+    }
+    Ok(())
 }
 
 async fn cleanup(db: &DatabaseConnection, throttle: &ThrottlePolicy) -> jobs::Outcome {
@@ -53,9 +145,21 @@ async fn cleanup(db: &DatabaseConnection, throttle: &ThrottlePolicy) -> jobs::Ou
 /// whichever process enqueued it first. Returns how many were new.
 pub async fn schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, DbErr> {
     let hour = now.format("%Y-%m-%dT%H");
-    let due = [NewJob::new(CLEANUP, serde_json::json!({}), now)
-        .once(format!("{CLEANUP}:{hour}"))
-        .attempts(3)];
+    let mut due = vec![
+        NewJob::new(CLEANUP, serde_json::json!({}), now)
+            .once(format!("{CLEANUP}:{hour}"))
+            .attempts(3),
+    ];
+    if now.hour() >= DAILY_HOUR {
+        let today = now.date_naive();
+        for kind in [REMINDERS, DIGESTS] {
+            due.push(
+                NewJob::new(kind, serde_json::json!({ "date": today.to_string() }), now)
+                    .once(format!("{kind}:{today}"))
+                    .attempts(5),
+            );
+        }
+    }
     let mut added = 0;
     for job in due {
         added += usize::from(jobs::enqueue(db, job, now).await?);
@@ -65,8 +169,12 @@ pub async fn schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usi
 
 /// Starts this process's scheduler and worker; they stop when the task is aborted (a job cut
 /// short is taken up again by a process when its lease runs out).
-pub fn spawn(db: DatabaseConnection, throttle: ThrottlePolicy) -> tokio::task::JoinHandle<()> {
-    let worker = worker(&db, throttle);
+pub fn spawn(
+    db: DatabaseConnection,
+    throttle: ThrottlePolicy,
+    mailer: Option<Mailer>,
+) -> tokio::task::JoinHandle<()> {
+    let worker = worker(&db, throttle, mailer);
     tokio::spawn(async move {
         let scheduler = async {
             let mut tick = tokio::time::interval(SCHEDULE_EVERY);

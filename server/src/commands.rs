@@ -17,7 +17,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::{
     app_state,
-    config::{DbArgs, ExportArgs, ImportArgs, ServeArgs},
+    config::{DbArgs, ExportArgs, ImportArgs, MailArgs, ServeArgs},
     db, leptos_options,
     router::build_router,
 };
@@ -25,21 +25,26 @@ use crate::{
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// `preflight serve`: migrate, then serve until SIGINT/SIGTERM, finishing requests in flight.
-pub async fn serve(dbargs: &DbArgs, args: ServeArgs) -> Result<(), BoxError> {
-    let conn = db::connect(&dbargs.resolve_url()?).await?;
-    db::migrate(&conn).await?;
+pub async fn serve(dbargs: &DbArgs, mail: &MailArgs, args: ServeArgs) -> Result<(), BoxError> {
+    let mailer = mail.mailer(args.base_url.as_deref())?;
+    let conn = db::open(&dbargs.resolve_url()?).await?;
     let site_root = args.site_root.clone().unwrap_or_else(default_site_root);
     if !site_root.join("pkg").is_dir() {
         tracing::warn!(site_root = %site_root.display(), "no pkg/ in site root: pages will not hydrate (build with `cargo leptos build --release`)");
     }
-    let state = app_state(
-        conn.clone(),
-        args.settings(),
-        leptos_options(site_root, args.addr),
-    );
+    let settings = app::state::AppSettings {
+        mail: mailer.is_some(),
+        ..args.settings()
+    };
+    let throttle = settings.throttle.clone();
+    let state = app_state(conn.clone(), settings, leptos_options(site_root, args.addr));
     let app = build_router(state);
+    match &mailer {
+        Some(m) => tracing::info!(from = ?m, "mail on"),
+        None => tracing::info!("mail off: PREFLIGHT_SMTP_URL is not set"),
+    }
 
-    let background = crate::background::spawn(conn.clone(), args.settings().throttle);
+    let background = crate::background::spawn(conn.clone(), throttle, mailer);
 
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "Preflight listening");
@@ -86,20 +91,34 @@ async fn shutdown_signal() {
 
 /// `preflight notify --run-due`: enqueues the current period's scheduled jobs, runs every due
 /// job once (another process's running ones are left to it), and exits.
-pub async fn run_due(dbargs: &DbArgs) -> Result<(), BoxError> {
-    let conn = db::connect(&dbargs.resolve_url()?).await?;
-    db::migrate(&conn).await?;
+pub async fn run_due(dbargs: &DbArgs, mail: &MailArgs) -> Result<(), BoxError> {
+    let mailer = mail.mailer(None)?;
+    let conn = db::open(&dbargs.resolve_url()?).await?;
     crate::background::schedule(&conn, chrono::Utc::now()).await?;
     let throttle = app::auth::throttle::ThrottlePolicy::default();
-    let ran = crate::background::worker(&conn, throttle).run_due().await?;
+    let ran = crate::background::worker(&conn, throttle, mailer)
+        .run_due()
+        .await?;
     println!("{ran} jobs run");
+    Ok(())
+}
+
+/// `preflight mail test --to EMAIL`: one mail through the configured server, now.
+pub async fn mail_test(mail: &MailArgs, to: &str) -> Result<(), BoxError> {
+    let Some(mailer) = mail.mailer(None)? else {
+        return Err(
+            "mail is off: set PREFLIGHT_SMTP_URL, PREFLIGHT_MAIL_FROM and PREFLIGHT_BASE_URL"
+                .into(),
+        );
+    };
+    app::inbox::mail::send_test(&mailer, to).await?;
+    println!("sent a test mail to {to}");
     Ok(())
 }
 
 /// `preflight migrate`.
 pub async fn migrate(dbargs: &DbArgs) -> Result<(), BoxError> {
-    let conn = db::connect(&dbargs.resolve_url()?).await?;
-    db::migrate(&conn).await?;
+    let _migrated = db::open(&dbargs.resolve_url()?).await?;
     tracing::info!("migrations applied");
     Ok(())
 }
@@ -121,8 +140,7 @@ pub async fn create_user_cmd(
     };
     let display_name =
         name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
-    let conn = db::connect(&dbargs.resolve_url()?).await?;
-    db::migrate(&conn).await?;
+    let conn = db::open(&dbargs.resolve_url()?).await?;
     match register_user(
         &conn,
         &Actor::system(),
@@ -150,8 +168,7 @@ pub async fn bench_seed(dbargs: &DbArgs) -> Result<(), BoxError> {
         .ok()
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| "bench-password".to_owned());
-    let conn = db::connect(&dbargs.resolve_url()?).await?;
-    db::migrate(&conn).await?;
+    let conn = db::open(&dbargs.resolve_url()?).await?;
     let started = std::time::Instant::now();
     crate::bench::seed(&conn, &password, chrono::Utc::now().date_naive())
         .await
@@ -176,8 +193,7 @@ pub async fn create_token_cmd(
     scope: &str,
     days: Option<u32>,
 ) -> Result<(), BoxError> {
-    let conn = db::connect(&dbargs.resolve_url()?).await?;
-    db::migrate(&conn).await?;
+    let conn = db::open(&dbargs.resolve_url()?).await?;
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(email.trim().to_lowercase()))
         .filter(users::Column::IsDisabled.eq(false))
@@ -206,8 +222,7 @@ fn describe(e: AppError) -> String {
 
 /// `preflight export`: see [`ExportArgs`].
 pub async fn export(dbargs: &DbArgs, args: ExportArgs) -> Result<(), BoxError> {
-    let conn = db::connect(&dbargs.resolve_url()?).await?;
-    db::migrate(&conn).await?;
+    let conn = db::open(&dbargs.resolve_url()?).await?;
     let project = app::projects::access::find_by_slug(&conn, &args.project)
         .await
         .map_err(|_| format!("no project with the slug {}", args.project))?;
@@ -285,8 +300,7 @@ pub async fn import(dbargs: &DbArgs, args: ImportArgs) -> Result<(), BoxError> {
         }
         return Ok(());
     }
-    let conn = db::connect(&dbargs.resolve_url()?).await?;
-    db::migrate(&conn).await?;
+    let conn = db::open(&dbargs.resolve_url()?).await?;
     let actor = match &args.as_user {
         Some(email) => users::Entity::find()
             .filter(users::Column::Email.eq(email.trim().to_lowercase()))
@@ -351,8 +365,7 @@ pub async fn demo(dbargs: &DbArgs) -> Result<(), BoxError> {
         Ok(p) if !p.is_empty() => p,
         _ => app::admin::service::temporary_password(),
     };
-    let conn = db::connect(&dbargs.resolve_url()?).await?;
-    db::migrate(&conn).await?;
+    let conn = db::open(&dbargs.resolve_url()?).await?;
     let loaded = app::demo::load(&conn, password, chrono::Utc::now().date_naive())
         .await
         .map_err(|e| e.to_string())?;

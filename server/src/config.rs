@@ -12,6 +12,9 @@ pub struct Cli {
     /// Database settings shared by every command.
     #[command(flatten)]
     pub db: DbArgs,
+    /// Mail settings shared by every command that may send mail.
+    #[command(flatten)]
+    pub mail: MailArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -61,6 +64,61 @@ impl DbArgs {
     }
 }
 
+/// How mail leaves Preflight. Without an SMTP URL, mail is off (the inbox still works).
+#[derive(Clone, Default, Args)]
+pub struct MailArgs {
+    /// SMTP server (`PREFLIGHT_SMTP_URL`): `smtps://user:pass@host:465` (TLS),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtp://host:25` (a local relay,
+    /// no password). Unset: no mail.
+    #[arg(
+        long,
+        env = "PREFLIGHT_SMTP_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    /// Sender of Preflight's mail (`PREFLIGHT_MAIL_FROM`), e.g.
+    /// `Preflight <preflight@example.com>`; needed with an SMTP URL.
+    #[arg(long, env = "PREFLIGHT_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+    /// The public origin mail links point to: `PREFLIGHT_BASE_URL`, as for `serve`.
+    #[arg(
+        long = "mail-base-url",
+        env = "PREFLIGHT_BASE_URL",
+        global = true,
+        hide = true
+    )]
+    pub base_url: Option<String>,
+}
+
+impl std::fmt::Debug for MailArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The SMTP URL may hold a password: only whether it is set.
+        f.debug_struct("MailArgs")
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "…"))
+            .field("mail_from", &self.mail_from)
+            .field("base_url", &self.base_url)
+            .finish()
+    }
+}
+
+impl MailArgs {
+    /// The mailer these settings describe: `None` without an SMTP URL; an error names a
+    /// setting that is wrong or missing. `base_url` (`serve --base-url`) overrides the
+    /// environment's.
+    pub fn mailer(
+        &self,
+        base_url: Option<&str>,
+    ) -> Result<Option<app::inbox::mail::Mailer>, app::inbox::mail::MailConfigError> {
+        let Some(url) = self.smtp_url.as_deref().filter(|u| !u.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let base = base_url.or(self.base_url.as_deref()).and_then(origin_of);
+        let from = self.mail_from.as_deref().unwrap_or_default();
+        app::inbox::mail::Mailer::new(url.trim(), from, base.as_deref()).map(Some)
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -92,6 +150,13 @@ pub enum Command {
         /// Run what is due now, then exit.
         #[arg(long)]
         run_due: bool,
+    },
+    /// Mail: `preflight mail test --to EMAIL` sends a test mail through the configured SMTP
+    /// server and says what it answered.
+    Mail {
+        /// What to do.
+        #[command(subcommand)]
+        command: MailCommand,
     },
     /// Manages API tokens.
     Token {
@@ -221,6 +286,7 @@ impl ServeArgs {
             throttle: Default::default(),
             api_rate_per_minute: self.api_rate_per_minute,
             metrics: self.metrics,
+            mail: false,
         }
     }
 }
@@ -231,6 +297,17 @@ fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
     s.parse::<ipnet::IpNet>()
         .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
         .map_err(|_| format!("`{s}` is not an IP address or CIDR range"))
+}
+
+/// `mail` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Sends a test mail.
+    Test {
+        /// The address to send it to.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 /// `user` subcommands.

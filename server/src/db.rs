@@ -26,6 +26,22 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
+/// Migrates the database at `url` over a connection of its own, closes it, then opens the pool:
+/// every pooled connection reads the schema as the migrations left it. (A SQLite connection
+/// that read the schema while the migrations ran can keep an old copy for statements it
+/// prepares: `ON CONFLICT` then finds no unique index.)
+pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.max_connections(1)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let single = Database::connect(opts).await?;
+    migrate(&single).await?;
+    single.close().await?;
+    connect(url).await
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await

@@ -11,6 +11,7 @@ pub mod listen;
 pub mod middleware;
 pub mod router;
 pub mod session_store;
+pub mod unsubscribe;
 
 use std::{
     path::PathBuf,

@@ -3,7 +3,7 @@
 use clap::Parser;
 use preflight_server::{
     commands,
-    config::{Cli, Command, TokenCommand, UserCommand},
+    config::{Cli, Command, MailCommand, TokenCommand, UserCommand},
 };
 use tracing_subscriber::EnvFilter;
 
@@ -18,11 +18,14 @@ async fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => commands::serve(&cli.db, args).await,
+        Command::Serve(args) => commands::serve(&cli.db, &cli.mail, args).await,
         Command::Migrate => commands::migrate(&cli.db).await,
         Command::Demo => commands::demo(&cli.db).await,
         Command::BenchSeed => commands::bench_seed(&cli.db).await,
-        Command::Notify { run_due: true } => commands::run_due(&cli.db).await,
+        Command::Notify { run_due: true } => commands::run_due(&cli.db, &cli.mail).await,
+        Command::Mail {
+            command: MailCommand::Test { to },
+        } => commands::mail_test(&cli.mail, &to).await,
         Command::Notify { run_due: false } => {
             Err("say what to do: `preflight notify --run-due`".into())
         }

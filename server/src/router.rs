@@ -97,6 +97,10 @@ pub fn build_router(state: AppState) -> Router {
         .route("/p/{slug}/export/{format}", get(export_download))
         .route("/share/{token}", get(shared_report))
         .route("/share/{token}/pdf", get(shared_pdf))
+        .route(
+            "/unsubscribe",
+            get(crate::unsubscribe::ask).post(crate::unsubscribe::confirm),
+        )
         .nest(crate::api::BASE, crate::api::router(state.clone()))
         // Also registers every server function (under `/rpc/`) with the same context.
         .leptos_routes_with_context(&state, routes, context.clone(), {

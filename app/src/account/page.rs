@@ -1,4 +1,4 @@
-//! `/account`: display name, password, sessions, API tokens.
+//! `/account`: display name, password, notifications, sessions, API tokens.
 
 use crate::components::loaded::loaded;
 use leptos::prelude::*;
@@ -31,6 +31,8 @@ pub fn AccountPage() -> impl IntoView {
     let create_token = page_action::<CreateApiToken>();
     let revoke_token = page_action::<RevokeApiToken>();
     let tokens = Resource::new(|| (), |_| list_api_tokens());
+    let save_prefs = page_action::<crate::inbox::api::SaveNotificationPrefs>();
+    let prefs = Resource::new(|| (), |_| crate::inbox::api::get_notification_prefs());
     view! {
         <RequireUser>
             <h1>"Your account"</h1>
@@ -54,6 +56,7 @@ pub fn AccountPage() -> impl IntoView {
                 })}
             </Transition>
             <PasswordForm action=password />
+            <crate::inbox::page::NotificationSettings save=save_prefs prefs />
             <Sessions end sessions />
             <ApiTokens create=create_token revoke=revoke_token tokens />
         </RequireUser>

@@ -30,6 +30,8 @@ pub struct Model {
     pub position: i32,
     pub version: i32,
     pub updated_by: Option<i32>,
+    /// Who created it (watches it by default); `None` for items from before this was kept.
+    pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "category_id", to = "id")]

@@ -16,6 +16,10 @@ pub struct Model {
     pub link: String,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
+    /// Listed in the inbox (the person may take this kind by mail only).
+    pub shown: bool,
+    /// Its mail: `None`, `queued`, `digest`, `sent`, `off` or `failed`.
+    pub mail: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -14,6 +14,12 @@ pub struct Model {
     pub is_admin: bool,
     pub is_disabled: bool,
     pub must_change_password: bool,
+    /// `each` (a mail per notification) or `daily` (one digest a day).
+    pub mail_mode: String,
+    /// The Monday mail: the week ahead and what changed.
+    pub weekly_digest: bool,
+    /// IANA time zone name: when "today" and "Monday morning" are for this person.
+    pub time_zone: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(has_many)]

@@ -25,3 +25,54 @@ pub async fn mark_all_notifications_read() -> Result<u64, AppError> {
     use crate::state::{db, require_user};
     super::service::mark_all_read(&db()?, &require_user()?).await
 }
+
+/// One's notification settings (`/account`).
+#[server(prefix = "/rpc", endpoint = "get_notification_prefs", input = server_fn::codec::GetUrl)]
+pub async fn get_notification_prefs() -> Result<super::model::PrefsView, AppError> {
+    use crate::state::{app_state, require_user};
+    let state = app_state()?;
+    super::prefs::prefs(&state.db, &require_user()?, state.settings.mail).await
+}
+
+/// Saves one's notification settings: the kinds ticked for the inbox (`inbox[]`) and for mail
+/// (`email[]`), and mail one by one (`each`) or as a daily digest (`daily`).
+#[server(prefix = "/rpc", endpoint = "save_notification_prefs")]
+pub async fn save_notification_prefs(
+    #[server(default)] inbox: Vec<String>,
+    #[server(default)] email: Vec<String>,
+    #[server(default)] mail_mode: String,
+) -> Result<(), AppError> {
+    use crate::state::{db, require_user};
+    let user = require_user()?;
+    if inbox.len() + email.len() > 2 * super::model::KINDS.len() {
+        return Err(AppError::field("inbox", "Too many kinds."));
+    }
+    let input = super::prefs::PrefsInput {
+        inbox,
+        email,
+        mail_mode,
+    };
+    super::prefs::save(&db()?, &user, input).await
+}
+
+/// One's watch settings on project `slug` (and on its item `item`).
+#[server(prefix = "/rpc", endpoint = "get_watch", input = server_fn::codec::GetUrl)]
+pub async fn get_watch(
+    slug: String,
+    #[server(default)] item: Option<i32>,
+) -> Result<super::model::WatchState, AppError> {
+    use crate::state::{db, require_user};
+    super::watch::watch_state(&db()?, &require_user()?, &slug, item).await
+}
+
+/// Watches (`watch`), mutes (`mute`) or returns to the default (`default`) project `slug` or,
+/// with `item`, that item of it. Anyone who sees the project may.
+#[server(prefix = "/rpc", endpoint = "set_watch")]
+pub async fn set_watch(
+    slug: String,
+    #[server(default)] item: Option<i32>,
+    watch: String,
+) -> Result<(), AppError> {
+    use crate::state::{db, require_user};
+    super::watch::set_watch(&db()?, &require_user()?, &slug, item, &watch).await
+}

@@ -109,3 +109,136 @@ fn Inbox(
             })}
     }
 }
+
+/// The notification settings on `/account` (`#notifications`): per kind, inbox and mail; mail
+/// one by one or as a daily digest; whether this instance can mail at all.
+#[component]
+pub fn NotificationSettings(
+    save: ServerAction<super::api::SaveNotificationPrefs>,
+    prefs: Resource<Result<super::model::PrefsView, crate::error::AppError>>,
+) -> impl IntoView {
+    use crate::components::field_error::{FieldError, non_field_error};
+    let error = action_error(save);
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    view! {
+        <section class="card" id="notifications" aria-labelledby="notifications-heading">
+            <h2 id="notifications-heading">"Notifications"</h2>
+            {loaded(prefs, move |p| {
+                let mail_note = if p.mail_on {
+                    view! { <p class="muted">{format!("Mail goes to {}.", p.email)}</p> }.into_any()
+                } else {
+                    view! {
+                        <p class="notice" role="note">
+                            "Mail is off on this Preflight: an administrator turns it on by setting PREFLIGHT_SMTP_URL. \
+                             Your mail choices are kept for when it is on; the inbox works meanwhile."
+                        </p>
+                    }
+                        .into_any()
+                };
+                let rows = p
+                    .rows
+                    .into_iter()
+                    .map(|r| {
+                        let (inbox_label, email_label) = (
+                            format!("Inbox: {}", r.label),
+                            format!("Mail: {}", r.label),
+                        );
+                        view! {
+                            <tr>
+                                <th scope="row">{r.label.clone()}</th>
+                                <td>
+                                    <input type="checkbox" name="inbox[]" value=r.kind.clone() checked=r.inbox aria-label=inbox_label />
+                                </td>
+                                <td>
+                                    <input type="checkbox" name="email[]" value=r.kind.clone() checked=r.email aria-label=email_label />
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                let daily = p.mail_mode == "daily";
+                view! {
+                    {mail_note}
+                    <ActionForm action=save attr:class="stack">
+                        <FormError error=non_field_error(error) />
+                        <table class="table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"When"</th>
+                                    <th scope="col">"Inbox"</th>
+                                    <th scope="col">"Mail"</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                        <FieldError error field="inbox" />
+                        <fieldset>
+                            <legend>"How mail arrives"</legend>
+                            <label>
+                                <input type="radio" name="mail_mode" value="each" checked=!daily />
+                                " One mail per notification"
+                            </label>
+                            <label>
+                                <input type="radio" name="mail_mode" value="daily" checked=daily />
+                                " One digest a day (07:00 UTC)"
+                            </label>
+                        </fieldset>
+                        <FieldError error field="mail_mode" />
+                        <button type="submit" disabled=move || save.pending().get()>
+                            "Save notification settings"
+                        </button>
+                        {move || saved().then(|| view! { <p role="status">"Notification settings saved."</p> })}
+                    </ActionForm>
+                }
+            })}
+        </section>
+    }
+}
+
+/// One's watch on a project (`item`: `None`) or an item: what follows from one's settings,
+/// and buttons to watch, mute or return to the default.
+#[component]
+pub fn WatchControl(
+    slug: String,
+    item: Option<i32>,
+    state: Resource<Result<super::model::WatchState, crate::error::AppError>>,
+    set: ServerAction<super::api::SetWatch>,
+) -> impl IntoView {
+    let error = action_error(set);
+    let what = if item.is_some() { "item" } else { "project" };
+    view! {
+        <section class="watch" aria-label=format!("Notifications about this {what}")>
+            <FormError error />
+            {loaded(state, move |w| {
+                let own = if item.is_some() { w.on_item } else { w.on_project };
+                let sentence = match (own, w.watching, item.is_some()) {
+                    (Some(true), _, _) => format!("You watch this {what}."),
+                    (Some(false), _, _) => format!("You muted this {what}."),
+                    (None, true, true) if w.on_project == Some(true) => "You hear of changes here: you watch its project.".to_owned(),
+                    (None, true, true) => "You hear of changes here: you hold or created this item.".to_owned(),
+                    (None, false, true) if w.on_project == Some(false) => "You hear nothing of this item: you muted its project.".to_owned(),
+                    (None, _, true) => "You hear of this item only when it is assigned to you or you are mentioned.".to_owned(),
+                    (None, _, false) => "You hear of this project's items that you hold or created.".to_owned(),
+                };
+                let slug = slug.clone();
+                view! {
+                    <ActionForm action=set attr:class="inline">
+                        <span role="status">{sentence}</span>
+                        " "
+                        <input type="hidden" name="slug" value=slug />
+                        {item.map(|i| view! { <input type="hidden" name="item" value=i /> })}
+                        {(own != Some(true)).then(|| view! {
+                            <button type="submit" class="secondary" name="watch" value="watch">{format!("Watch {what}")}</button>
+                        })}
+                        {(own != Some(false)).then(|| view! {
+                            <button type="submit" class="secondary" name="watch" value="mute">{format!("Mute {what}")}</button>
+                        })}
+                        {own.is_some().then(|| view! {
+                            <button type="submit" class="secondary" name="watch" value="default">"Back to default"</button>
+                        })}
+                    </ActionForm>
+                }
+            })}
+        </section>
+    }
+}

@@ -6,11 +6,15 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 
-use super::model::{InboxView, KEEP_DAYS, NotificationView, PAGE};
+use super::{
+    mail::{MAIL_ATTEMPTS, MAIL_NOTIFICATION},
+    model::{InboxView, KEEP_DAYS, NotificationView, PAGE},
+};
 use crate::{
     auth::model::AuthUser,
     entities::{items, notifications, projects, team_members, users},
     error::AppError,
+    jobs::{self, NewJob},
 };
 
 /// A change to one item by one person: what its notifications are about.
@@ -21,7 +25,8 @@ struct About<'a> {
 }
 
 impl About<'_> {
-    /// Writes `text` (of `kind`) to the inbox of `to`, unless `to` made the change.
+    /// Tells `to` (unless they made the change) of the item, as `kind`, on the channels they
+    /// chose for it.
     async fn tell(
         &self,
         db: &impl ConnectionTrait,
@@ -32,26 +37,81 @@ impl About<'_> {
         if to == self.actor.id {
             return Ok(());
         }
-        notifications::ActiveModel {
-            user_id: Set(to),
-            kind: Set(kind.to_owned()),
-            project_id: Set(Some(self.project.id)),
-            item_id: Set(Some(self.item.id)),
-            actor_id: Set(Some(self.actor.id)),
-            text: Set(text),
-            link: Set(format!("/p/{}/items/{}", self.project.slug, self.item.id)),
-            created_at: Set(Utc::now()),
-            read_at: Set(None),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        Ok(())
+        let notice = Notice {
+            kind,
+            text,
+            link: format!("/p/{}/items/{}", self.project.slug, self.item.id),
+            project: Some(self.project.id),
+            item: Some(self.item.id),
+            actor: Some(self.actor.id),
+        };
+        notify(db, to, notice, Utc::now()).await
     }
 }
 
+/// One notification, before it is known whom it reaches.
+pub struct Notice<'a> {
+    /// Its kind (one of [`super::model::KINDS`]).
+    pub kind: &'a str,
+    /// The sentence.
+    pub text: String,
+    /// A local path to what it is about.
+    pub link: String,
+    /// The project it is about.
+    pub project: Option<i32>,
+    /// The item it is about.
+    pub item: Option<i32>,
+    /// Who caused it.
+    pub actor: Option<i32>,
+}
+
+/// Gives `notice` to `to` on the channels they chose for its kind: a row in the inbox (shown or
+/// not), and, when they take its mail, a queued mail job or a place in their daily digest.
+pub async fn notify(
+    db: &impl ConnectionTrait,
+    to: i32,
+    notice: Notice<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let channels = super::prefs::channels(db, to, notice.kind).await?;
+    if channels.none() {
+        return Ok(());
+    }
+    let mail = channels
+        .email
+        .map(|single| if single { "queued" } else { "digest" });
+    let row = notifications::ActiveModel {
+        user_id: Set(to),
+        kind: Set(notice.kind.to_owned()),
+        project_id: Set(notice.project),
+        item_id: Set(notice.item),
+        actor_id: Set(notice.actor),
+        text: Set(notice.text),
+        link: Set(notice.link),
+        created_at: Set(now),
+        read_at: Set(None),
+        shown: Set(channels.inbox),
+        mail: Set(mail.map(str::to_owned)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    if mail == Some("queued") {
+        let job = NewJob::new(
+            MAIL_NOTIFICATION,
+            serde_json::json!({ "notification": row.id }),
+            now,
+        )
+        .once(format!("{MAIL_NOTIFICATION}:{}", row.id))
+        .attempts(MAIL_ATTEMPTS);
+        jobs::enqueue(db, job, now).await?;
+    }
+    Ok(())
+}
+
 /// After `actor` changed an item from `before` to `after`: a new assignee hears they were
-/// assigned; otherwise the assignee hears of a status change.
+/// assigned; the item's watchers (holders and creators unless they mute it, and whoever watches
+/// it or its project) hear of a status change.
 pub(crate) async fn item_changed(
     db: &impl ConnectionTrait,
     actor: &AuthUser,
@@ -59,35 +119,34 @@ pub(crate) async fn item_changed(
     before: &items::Model,
     after: &items::Model,
 ) -> Result<(), DbErr> {
-    let Some(to) = after.assignee_id else {
-        return Ok(());
-    };
     let (who, title, name) = (&actor.display_name, &after.title, &project.name);
-    let (kind, text) = if before.assignee_id != after.assignee_id {
-        (
-            "assigned",
-            format!("{who} assigned you “{title}” in {name}."),
-        )
-    } else if before.status != after.status {
-        let status = after.status.label();
-        (
-            "status_changed",
-            format!("{who} set “{title}” in {name} to {status}."),
-        )
-    } else {
-        return Ok(());
-    };
     let about = About {
         actor,
         project,
         item: after,
     };
-    about.tell(db, to, kind, text).await
+    let assigned = after
+        .assignee_id
+        .filter(|_| before.assignee_id != after.assignee_id);
+    if let Some(to) = assigned {
+        let text = format!("{who} assigned you “{title}” in {name}.");
+        about.tell(db, to, "assigned", text).await?;
+    }
+    if before.status != after.status {
+        let status = after.status.label();
+        for to in super::watch::item_watchers(db, project, after).await? {
+            if Some(to) != assigned {
+                let text = format!("{who} set “{title}” in {name} to {status}.");
+                about.tell(db, to, "status_changed", text).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// After `actor` commented `body` on `item`: the team members it mentions (`@bob` for
-/// bob@example.com) hear they were mentioned, and the assignee, if not mentioned, that there is
-/// a comment.
+/// bob@example.com) hear they were mentioned, and the item's other watchers that there is a
+/// comment.
 pub(crate) async fn commented(
     db: &impl ConnectionTrait,
     actor: &AuthUser,
@@ -106,11 +165,13 @@ pub(crate) async fn commented(
         let text = format!("{who} mentioned you on “{title}” in {name}.");
         about.tell(db, to, "mentioned", text).await?;
     }
-    let Some(to) = item.assignee_id.filter(|a| !mentioned.contains(a)) else {
-        return Ok(());
-    };
-    let text = format!("{who} commented on “{title}” in {name}.");
-    about.tell(db, to, "commented", text).await
+    for to in super::watch::item_watchers(db, project, item).await? {
+        if !mentioned.contains(&to) {
+            let text = format!("{who} commented on “{title}” in {name}.");
+            about.tell(db, to, "commented", text).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Most mentions one comment notifies.
@@ -181,6 +242,7 @@ async fn mentioned_members(
 pub async fn unread(db: &impl ConnectionTrait, user: i32) -> Result<u64, DbErr> {
     notifications::Entity::find()
         .filter(notifications::Column::UserId.eq(user))
+        .filter(notifications::Column::Shown.eq(true))
         .filter(notifications::Column::ReadAt.is_null())
         .count(db)
         .await
@@ -194,6 +256,7 @@ pub async fn inbox(
 ) -> Result<InboxView, AppError> {
     let mut find = notifications::Entity::find()
         .filter(notifications::Column::UserId.eq(user.id))
+        .filter(notifications::Column::Shown.eq(true))
         .order_by_desc(notifications::Column::Id)
         .limit(PAGE + 1);
     if let Some(before) = before {
@@ -230,6 +293,7 @@ pub async fn mark_read(
 ) -> Result<(), AppError> {
     let mine = notifications::Entity::find_by_id(id)
         .filter(notifications::Column::UserId.eq(user.id))
+        .filter(notifications::Column::Shown.eq(true))
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -249,6 +313,7 @@ pub async fn mark_all_read(db: &impl ConnectionTrait, user: &AuthUser) -> Result
     Ok(notifications::Entity::update_many()
         .col_expr(notifications::Column::ReadAt, Expr::value(Utc::now()))
         .filter(notifications::Column::UserId.eq(user.id))
+        .filter(notifications::Column::Shown.eq(true))
         .filter(notifications::Column::ReadAt.is_null())
         .exec(db)
         .await?

@@ -41,6 +41,11 @@ pub fn ProjectPage() -> impl IntoView {
         move || params.read().get("slug").unwrap_or_default(),
         crate::reviews::api::get_reviews,
     );
+    let watch = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        |slug| crate::inbox::api::get_watch(slug, None),
+    );
+    let set_watch = page_action::<crate::inbox::api::SetWatch>();
     view! {
         <RequireUser>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -62,6 +67,7 @@ pub fn ProjectPage() -> impl IntoView {
                                         {p.permissions.role.label()}
                                     </p>
                                     <p class="description">{p.description.clone()}</p>
+                                    <crate::inbox::page::WatchControl slug=p.slug.clone() item=None state=watch set=set_watch />
                                 </article>
                                 {imported().map(|(added, updated)| view! {
                                     <p class="success" role="status">

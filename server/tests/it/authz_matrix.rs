@@ -403,6 +403,34 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                 post("mark_notification_read", &[("read", id)]),
             )
         }
+        // Notification settings: one's own.
+        "GET /rpc/get_notification_prefs" => (FN_ANY_USER, get("/rpc/get_notification_prefs")),
+        "POST /rpc/save_notification_prefs" => (
+            FN_ANY_USER,
+            post(
+                "save_notification_prefs",
+                &[
+                    ("inbox[]", "assigned".into()),
+                    ("mail_mode", "daily".into()),
+                ],
+            ),
+        ),
+        // Watching: anyone who sees the project.
+        "GET /rpc/get_watch" => (
+            FN_VIEW,
+            get(format!("/rpc/get_watch?slug=alpha-app&item={}", w.item)),
+        ),
+        "POST /rpc/set_watch" => (
+            FN_VIEW,
+            post(
+                "set_watch",
+                &[
+                    ("slug", "alpha-app".into()),
+                    ("item", w.item.to_string()),
+                    ("watch", "mute".into()),
+                ],
+            ),
+        ),
         "GET /login" => ([200, 200, 302, 302, 302, 302, 302], get("/login")),
         // Set up already: the page sends everyone on (to sign in, or home).
         "GET /setup" => ([302; 7], get("/setup")),
@@ -1067,6 +1095,25 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             };
             ([200; 7], get(format!("/share/{token}{tail}")))
         }
+        // The link in a mail needs no account: its signature is the permission.
+        "GET /unsubscribe" | "POST /unsubscribe" => {
+            let owner = owner().await;
+            let key = app::inbox::mail::link_key(&s.db).await.unwrap();
+            let link = app::inbox::mail::unsubscribe_link("", &key, owner.id, "assigned");
+            let method = if endpoint.starts_with("POST") {
+                Method::POST
+            } else {
+                Method::GET
+            };
+            let req = Req {
+                method,
+                path: link,
+                form: vec![("List-Unsubscribe".into(), "One-Click".into())],
+                json: None,
+                bearer: false,
+            };
+            ([200; 7], req)
+        }
         "GET /healthz" | "GET /readyz" => ([200; 7], get(&endpoint[4..])),
         other => panic!(
             "no authorization-matrix row for `{other}`: add one (expected status per principal)"
@@ -1109,8 +1156,10 @@ fn endpoints() -> BTreeSet<String> {
 }
 
 /// The routes `server/src/router.rs` adds itself. (`/metrics` is off in the tests' settings.)
-const PLAIN_ROUTES: [&str; 5] = [
+const PLAIN_ROUTES: [&str; 7] = [
     "GET /p/{slug}/export/{format}",
+    "GET /unsubscribe",
+    "POST /unsubscribe",
     "GET /share/{token}",
     "GET /share/{token}/pdf",
     "GET /healthz",
@@ -1282,6 +1331,7 @@ fn reduced_expect(who: Reduced, endpoint: &str, expect: &Row, req: &Req) -> Opti
             e if e.starts_with("GET /rpc/") || e.starts_with("POST /rpc/") => 403,
             "GET /account" => 200,
             "GET /share/{token}" | "GET /share/{token}/pdf" | "GET /healthz" | "GET /readyz" => 200,
+            "GET /unsubscribe" | "POST /unsubscribe" => 200,
             "GET /api/v1/openapi.json" | "GET /api/v1/docs" => 200,
             _ => 302,
         }),

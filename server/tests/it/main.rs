@@ -20,6 +20,7 @@ mod export_http;
 mod import_http;
 mod inbox_http;
 mod jobs;
+mod mail;
 mod metrics_http;
 mod migrations;
 mod pages_http;

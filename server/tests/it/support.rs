@@ -13,6 +13,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// removes what earlier runs left behind (a test cannot drop its own database: the server
 /// it started keeps connections open until the process ends).
 pub async fn fresh_db() -> DatabaseConnection {
+    db::connect(&fresh_db_url().await)
+        .await
+        .expect("connect test db")
+}
+
+/// A fresh, migrated database, opened as `preflight serve` opens one.
+pub async fn fresh_migrated_db() -> DatabaseConnection {
+    db::open(&fresh_db_url().await).await.expect("open test db")
+}
+
+/// The URL of a fresh, empty database (PostgreSQL when `DATABASE_URL` names one, else SQLite).
+pub async fn fresh_db_url() -> String {
     let name = format!(
         "pf_test_{}_{}",
         std::process::id(),
@@ -34,15 +46,11 @@ pub async fn fresh_db() -> DatabaseConnection {
                 .expect("create test database");
             admin.close().await.ok();
             let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
-            db::connect(&format!("{base}/{name}"))
-                .await
-                .expect("connect test db")
+            format!("{base}/{name}")
         }
         _ => {
             let dir = temp_dir(&name);
-            db::connect(&format!("sqlite://{}/test.db?mode=rwc", dir.display()))
-                .await
-                .expect("open sqlite")
+            format!("sqlite://{}/test.db?mode=rwc", dir.display())
         }
     }
 }
@@ -122,9 +130,7 @@ impl TestServer {
 
     /// As [`TestServer::start`], with other settings.
     pub async fn start_with(settings: AppSettings) -> Self {
-        let db = fresh_db().await;
-        db::migrate(&db).await.expect("migrate");
-        Self::start_on(db, settings).await
+        Self::start_on(fresh_migrated_db().await, settings).await
     }
 
     /// A server over an existing (migrated) database: a restart, or a second instance.

@@ -16,9 +16,19 @@ pub fn ItemPage() -> impl IntoView {
     let comment = page_action::<AddComment>();
     let delete = page_action::<DeleteItem>();
     let detail = by_id(get_item);
+    let params = leptos_router::hooks::use_params_map();
+    let watch = Resource::new(
+        move || {
+            let p = params.read();
+            let item = p.get("id").and_then(|i| i.parse::<i32>().ok());
+            (p.get("slug").unwrap_or_default(), item)
+        },
+        |(slug, item)| crate::inbox::api::get_watch(slug, item),
+    );
+    let set_watch = page_action::<crate::inbox::api::SetWatch>();
     view! {
         <RequireUser>
-            {loaded(detail, move |d| view! { <ItemBody d update status comment delete /> })}
+            {loaded(detail, move |d| view! { <ItemBody d update status comment delete watch set_watch /> })}
         </RequireUser>
     }
 }
@@ -30,6 +40,8 @@ pub(super) fn ItemBody(
     status: ServerAction<SetItemStatus>,
     comment: ServerAction<AddComment>,
     delete: ServerAction<DeleteItem>,
+    watch: Resource<Result<crate::inbox::model::WatchState, AppError>>,
+    set_watch: ServerAction<crate::inbox::api::SetWatch>,
 ) -> impl IntoView {
     let risks_part = view! { <ItemRisks d=d.clone() /> };
     let i = d.item;
@@ -41,6 +53,7 @@ pub(super) fn ItemBody(
             <a href=format!("/p/{}/checklist", d.slug)>"← " {d.project_name.clone()} " checklist"</a>
         </p>
         <ItemSummary i=i.clone() category=category />
+        <crate::inbox::page::WatchControl slug=d.slug.clone() item=Some(i.id) state=watch set=set_watch />
         {edit
             .then(|| {
                 view! {

@@ -79,6 +79,7 @@ pub(crate) fn new_item_row(
         position: Set(position),
         version: Set(1),
         updated_by: Set(Some(user_id)),
+        created_by: Set(Some(user_id)),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -496,6 +497,7 @@ mod tests {
             position: 1,
             version: 1,
             updated_by: None,
+            created_by: None,
             created_at: then,
             updated_at: then,
         }

@@ -1,0 +1,230 @@
+//! The day's reminders: one per person for their items due within 3 days or overdue, and one
+//! per accepted risk entering its last 7 days. Run once a day (the job is enqueued once per
+//! date, whichever process does it); running again the same day tells nobody twice.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+
+use super::service::{Notice, notify};
+use crate::{
+    entities::{items, notifications, projects, team_members},
+    scoring::Status,
+};
+
+/// The daily job (payload `{"date": "YYYY-MM-DD"}`).
+pub const REMINDERS: &str = "reminders.daily";
+/// Days ahead a due date is reminded of.
+pub const DUE_WITHIN_DAYS: i64 = 3;
+/// Days before an accepted risk's expiry its holders are told.
+pub const EXPIRY_WITHIN_DAYS: i64 = 7;
+/// Items one reminder names (the rest are counted).
+const NAMED: usize = 5;
+
+/// What one day's run told.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sent {
+    /// People reminded of due or overdue items.
+    pub due: usize,
+    /// Accepted risks whose holders were told of the expiry.
+    pub expiring: usize,
+}
+
+/// Sends `today`'s reminders (dates compare in UTC).
+pub async fn run(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Sent, DbErr> {
+    let due = due_items(db, today, now).await?;
+    let expiring = expiring_risks(db, today, now).await?;
+    Ok(Sent { due, expiring })
+}
+
+/// Open items with an assignee and a due date on or before `today` + 3 days, of projects
+/// whose team the assignee is still in, grouped per person into one notification.
+async fn due_items(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    let rows = items::Entity::find()
+        .filter(items::Column::AssigneeId.is_not_null())
+        .filter(items::Column::DueDate.lte(today + Duration::days(DUE_WITHIN_DAYS)))
+        .filter(items::Column::Status.is_in([Status::Open, Status::InProgress]))
+        .order_by_asc(items::Column::DueDate)
+        .order_by_asc(items::Column::Id)
+        .all(db)
+        .await?;
+    let rows = with_projects(db, rows).await?;
+    let members = memberships(db).await?;
+    let already = told_today(db, "due", today).await?;
+    let mut per_person: BTreeMap<i32, Vec<(items::Model, projects::Model)>> = BTreeMap::new();
+    for (item, project) in rows {
+        let (Some(to), Some(project)) = (item.assignee_id, project) else {
+            continue;
+        };
+        if members.contains(&(to, project.team_id)) && !already.contains(&to) {
+            per_person.entry(to).or_default().push((item, project));
+        }
+    }
+    let people = per_person.len();
+    for (to, list) in per_person {
+        let Some((first, project)) = list.first() else {
+            continue;
+        };
+        let notice = Notice {
+            kind: "due",
+            text: due_text(&list, today),
+            link: format!("/p/{}/items/{}", project.slug, first.id),
+            project: Some(project.id),
+            item: Some(first.id),
+            actor: None,
+        };
+        notify(db, to, notice, now).await?;
+    }
+    Ok(people)
+}
+
+/// "2 overdue and 1 due within 3 days: “Backups” (Checkout, overdue since 2026-11-30), …"
+fn due_text(list: &[(items::Model, projects::Model)], today: NaiveDate) -> String {
+    let overdue = list
+        .iter()
+        .filter(|(i, _)| i.due_date.is_some_and(|d| d < today))
+        .count();
+    let soon = list.len() - overdue;
+    let count = match (overdue, soon) {
+        (0, n) => format!("{n} due within {DUE_WITHIN_DAYS} days"),
+        (n, 0) => format!("{n} overdue"),
+        (o, s) => format!("{o} overdue and {s} due within {DUE_WITHIN_DAYS} days"),
+    };
+    let named: Vec<String> = list
+        .iter()
+        .take(NAMED)
+        .map(|(i, p)| {
+            let when = match i.due_date {
+                Some(d) if d < today => format!("overdue since {d}"),
+                Some(d) if d == today => "due today".to_owned(),
+                Some(d) => format!("due {d}"),
+                None => String::new(),
+            };
+            format!("“{}” ({}, {when})", i.title, p.name)
+        })
+        .collect();
+    let more = list.len().saturating_sub(NAMED);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!("Your items: {count}: {}{more}.", named.join(", "))
+}
+
+/// Accepted risks expiring within 7 days (or already expired today), each told once to its
+/// assignee, else to whoever accepted it.
+async fn expiring_risks(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    let rows = items::Entity::find()
+        .filter(items::Column::Status.eq(Status::AcceptedRisk))
+        .filter(items::Column::AcceptedUntil.gte(today))
+        .filter(items::Column::AcceptedUntil.lte(today + Duration::days(EXPIRY_WITHIN_DAYS)))
+        .all(db)
+        .await?;
+    let rows = with_projects(db, rows).await?;
+    let members = memberships(db).await?;
+    // Told already within the window: not again.
+    let since = now - Duration::days(EXPIRY_WITHIN_DAYS + 1);
+    let told: HashSet<(i32, i32)> = notifications::Entity::find()
+        .filter(notifications::Column::Kind.eq("risk_expiring"))
+        .filter(notifications::Column::CreatedAt.gte(since))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|n| n.item_id.map(|i| (n.user_id, i)))
+        .collect();
+    let mut count = 0;
+    for (item, project) in rows {
+        let (Some(project), Some(until)) = (project, item.accepted_until) else {
+            continue;
+        };
+        let Some(to) = item.assignee_id.or(item.closed_by) else {
+            continue;
+        };
+        if !members.contains(&(to, project.team_id)) || told.contains(&(to, item.id)) {
+            continue;
+        }
+        let days = (until - today).num_days();
+        let when = match days {
+            0 => "today".to_owned(),
+            1 => "tomorrow".to_owned(),
+            n => format!("in {n} days ({until})"),
+        };
+        let notice = Notice {
+            kind: "risk_expiring",
+            text: format!(
+                "The accepted risk “{}” in {} expires {when}: fix it, or accept it again with a reason.",
+                item.title, project.name
+            ),
+            link: format!("/p/{}/items/{}", project.slug, item.id),
+            project: Some(project.id),
+            item: Some(item.id),
+            actor: None,
+        };
+        notify(db, to, notice, now).await?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// Each item with its project.
+async fn with_projects(
+    db: &impl ConnectionTrait,
+    rows: Vec<items::Model>,
+) -> Result<Vec<(items::Model, Option<projects::Model>)>, DbErr> {
+    let ids: BTreeSet<i32> = rows.iter().map(|i| i.project_id).collect();
+    let projects: HashMap<i32, projects::Model> = projects::Entity::find()
+        .filter(projects::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|i| {
+            let p = projects.get(&i.project_id).cloned();
+            (i, p)
+        })
+        .collect())
+}
+
+/// (user, team) of every membership.
+async fn memberships(db: &impl ConnectionTrait) -> Result<HashSet<(i32, i32)>, DbErr> {
+    Ok(team_members::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.user_id, m.team_id))
+        .collect())
+}
+
+/// Who already had a notification of `kind` on `today` (UTC).
+async fn told_today(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    today: NaiveDate,
+) -> Result<HashSet<i32>, DbErr> {
+    let start = today.and_time(chrono::NaiveTime::MIN).and_utc();
+    Ok(notifications::Entity::find()
+        .filter(notifications::Column::Kind.eq(kind))
+        .filter(notifications::Column::CreatedAt.gte(start))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| n.user_id)
+        .collect())
+}
