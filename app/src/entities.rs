@@ -24,3 +24,6 @@ pub mod team_members;
 pub mod teams;
 pub mod templates;
 pub mod users;
+pub mod webhook_attempts;
+pub mod webhook_messages;
+pub mod webhooks;

@@ -52,6 +52,7 @@ pub mod teams;
 pub mod templates;
 #[cfg(feature = "ssr")]
 pub mod txn;
+pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub use routes::{App, shell};

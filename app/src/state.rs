@@ -29,6 +29,8 @@ pub struct AppSettings {
     pub metrics: bool,
     /// Mail can be sent (`PREFLIGHT_SMTP_URL` is set); pages say so when it cannot.
     pub mail: bool,
+    /// Webhooks may post to private and loopback addresses (`PREFLIGHT_WEBHOOK_ALLOW_PRIVATE`).
+    pub webhook_allow_private: bool,
 }
 
 impl Default for AppSettings {
@@ -42,6 +44,7 @@ impl Default for AppSettings {
             api_rate_per_minute: 600,
             metrics: false,
             mail: false,
+            webhook_allow_private: false,
         }
     }
 }

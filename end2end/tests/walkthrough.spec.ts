@@ -101,6 +101,34 @@ test('an item assigned to someone reaches their inbox, which they mark read', as
   await expect(page.getByRole('link', { name: 'Inbox', exact: true })).toBeVisible();
   await note.click();
   await expect(page.getByRole('heading', { name: 'Card retries' })).toBeVisible();
+
+  // Vic holds the item, so she hears of it; she mutes it, then watches it again.
+  await hydrated(page);
+  const watch = page.getByRole('region', { name: 'Notifications about this item' });
+  await expect(watch.getByRole('status')).toHaveText('You hear of changes here: you hold or created this item.');
+  await watch.getByRole('button', { name: 'Mute item' }).click();
+  await expect(watch.getByRole('status')).toHaveText('You muted this item.');
+  await watch.getByRole('button', { name: 'Back to default' }).click();
+  await expect(watch.getByRole('status')).toHaveText('You hear of changes here: you hold or created this item.');
+
+  // Her notification settings: mail of status changes, as a daily digest; kept after a reload.
+  await page.goto('/account');
+  await hydrated(page);
+  const settings = page.getByRole('region', { name: 'Notifications' });
+  await expect(settings.getByRole('note')).toContainText('Mail is off on this Preflight');
+  const statusMail = settings.getByRole('checkbox', { name: 'Mail: An item you hold or watch changes status' });
+  const commentInbox = settings.getByRole('checkbox', { name: 'Inbox: A comment on an item you hold or watch' });
+  await expect(statusMail).not.toBeChecked();
+  await expect(commentInbox).toBeChecked();
+  await statusMail.check();
+  await commentInbox.uncheck();
+  await settings.getByRole('radio', { name: 'One digest a day (07:00 UTC)' }).check();
+  await settings.getByRole('button', { name: 'Save notification settings' }).click();
+  await expect(settings.getByRole('status')).toHaveText('Notification settings saved.');
+  await page.reload();
+  await expect(statusMail).toBeChecked();
+  await expect(commentInbox).not.toBeChecked();
+  await expect(settings.getByRole('radio', { name: 'One digest a day (07:00 UTC)' })).toBeChecked();
 });
 
 test('every page passes axe, signed out and signed in, light and dark', async ({ browser, page }, info) => {

@@ -19,6 +19,7 @@ mod m20261202_000013_project_version;
 mod m20261202_000014_jobs;
 mod m20261202_000015_notifications;
 mod m20261203_000016_notification_channels;
+mod m20261203_000017_webhooks;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000014_jobs::Migration),
             Box::new(m20261202_000015_notifications::Migration),
             Box::new(m20261203_000016_notification_channels::Migration),
+            Box::new(m20261203_000017_webhooks::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ use app::{
         reminders::{self, REMINDERS},
     },
     jobs::{self, NewJob, Worker},
+    webhooks::{deliver::Deliverer, service::DELIVER},
 };
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use sea_orm::{DatabaseConnection, DbErr};
@@ -35,13 +36,43 @@ const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
 /// How often an idle worker looks for due jobs.
 const POLL_EVERY: Duration = Duration::from_secs(1);
 
+/// How work leaves the instance: mail (when configured) and webhook deliveries.
+#[derive(Clone, Debug)]
+pub struct Outbound {
+    /// The SMTP mailer; `None`: mail is off.
+    pub mailer: Option<Mailer>,
+    /// Posts webhook messages.
+    pub webhooks: Deliverer,
+}
+
+impl Default for Outbound {
+    /// No mail; webhooks to public addresses only, without links.
+    fn default() -> Self {
+        Self {
+            mailer: None,
+            webhooks: Deliverer::new(None, false, app::webhooks::deliver::TIMEOUT)
+                .unwrap_or_else(|e| panic!("HTTP client: {e}")),
+        }
+    }
+}
+
 /// A worker with every handler, named after this process (its claims show the name).
-pub fn worker(db: &DatabaseConnection, throttle: ThrottlePolicy, mailer: Option<Mailer>) -> Worker {
+pub fn worker(db: &DatabaseConnection, throttle: ThrottlePolicy, out: Outbound) -> Worker {
     let name = format!("pid{}-{:08x}", std::process::id(), rand::random::<u32>());
     let conn = db.clone();
-    let (c1, c2, c3, c4) = (db.clone(), db.clone(), db.clone(), db.clone());
-    let (m1, m2) = (mailer.clone(), mailer);
+    let (c1, c2, c3, c4, c5) = (db.clone(), db.clone(), db.clone(), db.clone(), db.clone());
+    let (m1, m2) = (out.mailer.clone(), out.mailer);
+    let hooks = out.webhooks;
     Worker::new(db.clone(), name)
+        .handle(DELIVER, move |job| {
+            let (db, hooks) = (c5.clone(), hooks.clone());
+            async move {
+                let id = field(&job.payload, "message")?;
+                hooks
+                    .deliver(&db, id, job.attempts >= job.max_attempts)
+                    .await
+            }
+        })
         .handle(CLEANUP, move |_job| {
             let (db, throttle) = (conn.clone(), throttle.clone());
             async move { cleanup(&db, &throttle).await }
@@ -138,19 +169,31 @@ async fn cleanup(db: &DatabaseConnection, throttle: &ThrottlePolicy) -> jobs::Ou
     app::inbox::service::purge(db, now)
         .await
         .map_err(|e| text(&e))?;
+    app::webhooks::service::purge(db, now)
+        .await
+        .map_err(|e| text(&e))?;
     Ok(())
 }
 
 /// Enqueues the scheduled jobs of the period `now` falls in; a period's job exists once,
 /// whichever process enqueued it first. Returns how many were new.
 pub async fn schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, DbErr> {
+    schedule_from(db, now, DAILY_HOUR).await
+}
+
+/// As [`schedule`], the daily jobs from `daily_hour` (UTC).
+pub async fn schedule_from(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    daily_hour: u32,
+) -> Result<usize, DbErr> {
     let hour = now.format("%Y-%m-%dT%H");
     let mut due = vec![
         NewJob::new(CLEANUP, serde_json::json!({}), now)
             .once(format!("{CLEANUP}:{hour}"))
             .attempts(3),
     ];
-    if now.hour() >= DAILY_HOUR {
+    if now.hour() >= daily_hour {
         let today = now.date_naive();
         for kind in [REMINDERS, DIGESTS] {
             due.push(
@@ -167,20 +210,39 @@ pub async fn schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usi
     Ok(added)
 }
 
+/// When the daily jobs start and how long a claim holds a job.
+#[derive(Clone, Copy, Debug)]
+pub struct Timing {
+    /// The hour (UTC) from which the day's reminders and digests go out.
+    pub daily_hour: u32,
+    /// A claim's lease (renewed every third of it while the job runs).
+    pub lease: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Self {
+            daily_hour: DAILY_HOUR,
+            lease: jobs::LEASE,
+        }
+    }
+}
+
 /// Starts this process's scheduler and worker; they stop when the task is aborted (a job cut
 /// short is taken up again by a process when its lease runs out).
 pub fn spawn(
     db: DatabaseConnection,
     throttle: ThrottlePolicy,
-    mailer: Option<Mailer>,
+    out: Outbound,
+    timing: Timing,
 ) -> tokio::task::JoinHandle<()> {
-    let worker = worker(&db, throttle, mailer);
+    let worker = worker(&db, throttle, out).lease(timing.lease);
     tokio::spawn(async move {
         let scheduler = async {
             let mut tick = tokio::time::interval(SCHEDULE_EVERY);
             loop {
                 tick.tick().await;
-                if let Err(e) = schedule(&db, Utc::now()).await {
+                if let Err(e) = schedule_from(&db, Utc::now(), timing.daily_hour).await {
                     tracing::warn!(error = %e, "could not enqueue scheduled jobs");
                 }
             }

@@ -17,7 +17,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::{
     app_state,
-    config::{DbArgs, ExportArgs, ImportArgs, MailArgs, ServeArgs},
+    config::{DbArgs, ExportArgs, ImportArgs, MailArgs, ServeArgs, WebhookArgs},
     db, leptos_options,
     router::build_router,
 };
@@ -25,26 +25,36 @@ use crate::{
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// `preflight serve`: migrate, then serve until SIGINT/SIGTERM, finishing requests in flight.
-pub async fn serve(dbargs: &DbArgs, mail: &MailArgs, args: ServeArgs) -> Result<(), BoxError> {
-    let mailer = mail.mailer(args.base_url.as_deref())?;
+pub async fn serve(
+    dbargs: &DbArgs,
+    mail: &MailArgs,
+    hooks: &WebhookArgs,
+    args: ServeArgs,
+) -> Result<(), BoxError> {
+    let out = mail.outbound(hooks, args.base_url.as_deref())?;
     let conn = db::open(&dbargs.resolve_url()?).await?;
     let site_root = args.site_root.clone().unwrap_or_else(default_site_root);
     if !site_root.join("pkg").is_dir() {
         tracing::warn!(site_root = %site_root.display(), "no pkg/ in site root: pages will not hydrate (build with `cargo leptos build --release`)");
     }
     let settings = app::state::AppSettings {
-        mail: mailer.is_some(),
+        mail: out.mailer.is_some(),
+        webhook_allow_private: hooks.webhook_allow_private,
         ..args.settings()
     };
     let throttle = settings.throttle.clone();
     let state = app_state(conn.clone(), settings, leptos_options(site_root, args.addr));
     let app = build_router(state);
-    match &mailer {
+    match &out.mailer {
         Some(m) => tracing::info!(from = ?m, "mail on"),
         None => tracing::info!("mail off: PREFLIGHT_SMTP_URL is not set"),
     }
 
-    let background = crate::background::spawn(conn.clone(), throttle, mailer);
+    let timing = crate::background::Timing {
+        daily_hour: args.daily_hour,
+        lease: std::time::Duration::from_secs(args.job_lease_seconds),
+    };
+    let background = crate::background::spawn(conn.clone(), throttle, out, timing);
 
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "Preflight listening");
@@ -91,12 +101,16 @@ async fn shutdown_signal() {
 
 /// `preflight notify --run-due`: enqueues the current period's scheduled jobs, runs every due
 /// job once (another process's running ones are left to it), and exits.
-pub async fn run_due(dbargs: &DbArgs, mail: &MailArgs) -> Result<(), BoxError> {
-    let mailer = mail.mailer(None)?;
+pub async fn run_due(
+    dbargs: &DbArgs,
+    mail: &MailArgs,
+    hooks: &WebhookArgs,
+) -> Result<(), BoxError> {
+    let out = mail.outbound(hooks, None)?;
     let conn = db::open(&dbargs.resolve_url()?).await?;
     crate::background::schedule(&conn, chrono::Utc::now()).await?;
     let throttle = app::auth::throttle::ThrottlePolicy::default();
-    let ran = crate::background::worker(&conn, throttle, mailer)
+    let ran = crate::background::worker(&conn, throttle, out)
         .run_due()
         .await?;
     println!("{ran} jobs run");

@@ -15,6 +15,9 @@ pub struct Cli {
     /// Mail settings shared by every command that may send mail.
     #[command(flatten)]
     pub mail: MailArgs,
+    /// Webhook settings shared by every command that may deliver webhooks.
+    #[command(flatten)]
+    pub webhooks: WebhookArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -116,6 +119,35 @@ impl MailArgs {
         let base = base_url.or(self.base_url.as_deref()).and_then(origin_of);
         let from = self.mail_from.as_deref().unwrap_or_default();
         app::inbox::mail::Mailer::new(url.trim(), from, base.as_deref()).map(Some)
+    }
+}
+
+/// Where webhooks may post.
+#[derive(Clone, Debug, Default, Args)]
+pub struct WebhookArgs {
+    /// Let webhooks post to loopback and private addresses
+    /// (`PREFLIGHT_WEBHOOK_ALLOW_PRIVATE`): only for receivers on your own network. Off, such
+    /// URLs are refused when saved and again when connecting.
+    #[arg(long, env = "PREFLIGHT_WEBHOOK_ALLOW_PRIVATE", global = true)]
+    pub webhook_allow_private: bool,
+}
+
+impl MailArgs {
+    /// Mail and webhook delivery as configured (`base_url`: `serve --base-url`).
+    pub fn outbound(
+        &self,
+        hooks: &WebhookArgs,
+        base_url: Option<&str>,
+    ) -> Result<crate::background::Outbound, Box<dyn std::error::Error + Send + Sync>> {
+        let base = base_url.or(self.base_url.as_deref()).and_then(origin_of);
+        Ok(crate::background::Outbound {
+            mailer: self.mailer(base_url)?,
+            webhooks: app::webhooks::deliver::Deliverer::new(
+                base,
+                hooks.webhook_allow_private,
+                app::webhooks::deliver::TIMEOUT,
+            )?,
+        })
     }
 }
 
@@ -261,6 +293,15 @@ pub struct ServeArgs {
     /// Connections served at once (`PREFLIGHT_MAX_CONNECTIONS`); more wait to be accepted.
     #[arg(long, env = "PREFLIGHT_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..=65536))]
     pub max_connections: u64,
+    /// The hour of the day (UTC, 0–23) from which the day's reminders and digests go out
+    /// (`PREFLIGHT_DAILY_HOUR`).
+    #[arg(long, env = "PREFLIGHT_DAILY_HOUR", default_value_t = 7, value_parser = clap::value_parser!(u32).range(0..=23))]
+    pub daily_hour: u32,
+    /// Seconds a process holds a background job it claimed before another may take it over,
+    /// renewed while the job runs (`PREFLIGHT_JOB_LEASE_SECONDS`): how soon the work of a
+    /// process that died is taken up.
+    #[arg(long, env = "PREFLIGHT_JOB_LEASE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..=3600))]
+    pub job_lease_seconds: u64,
     /// Directory with the compiled site (`LEPTOS_SITE_ROOT`): `pkg/` with wasm, JS and CSS.
     /// Default: `target/site` under the working directory, else `site` beside the binary.
     #[arg(long, env = "LEPTOS_SITE_ROOT")]
@@ -287,6 +328,7 @@ impl ServeArgs {
             api_rate_per_minute: self.api_rate_per_minute,
             metrics: self.metrics,
             mail: false,
+            webhook_allow_private: false,
         }
     }
 }

@@ -18,11 +18,13 @@ async fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => commands::serve(&cli.db, &cli.mail, args).await,
+        Command::Serve(args) => commands::serve(&cli.db, &cli.mail, &cli.webhooks, args).await,
         Command::Migrate => commands::migrate(&cli.db).await,
         Command::Demo => commands::demo(&cli.db).await,
         Command::BenchSeed => commands::bench_seed(&cli.db).await,
-        Command::Notify { run_due: true } => commands::run_due(&cli.db, &cli.mail).await,
+        Command::Notify { run_due: true } => {
+            commands::run_due(&cli.db, &cli.mail, &cli.webhooks).await
+        }
         Command::Mail {
             command: MailCommand::Test { to },
         } => commands::mail_test(&cli.mail, &to).await,

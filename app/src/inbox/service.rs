@@ -47,6 +47,34 @@ impl About<'_> {
         };
         notify(db, to, notice, Utc::now()).await
     }
+
+    /// Posts `event` to the project's team's webhooks that ask for it.
+    async fn broadcast(
+        &self,
+        db: &impl ConnectionTrait,
+        event: &str,
+        text: String,
+    ) -> Result<(), DbErr> {
+        let (p, i) = (self.project, self.item);
+        let data = serde_json::json!({
+            "project": { "slug": p.slug, "name": p.name },
+            "item": {
+                "id": i.id,
+                "title": i.title,
+                "status": i.status.as_str(),
+                "assignee_id": i.assignee_id,
+                "due_date": i.due_date,
+            },
+            "actor": { "id": self.actor.id, "name": self.actor.display_name },
+            "link": format!("/p/{}/items/{}", p.slug, i.id),
+        });
+        let event = crate::webhooks::service::Event {
+            name: event,
+            data,
+            text,
+        };
+        crate::webhooks::service::emit(db, p.team_id, event, Utc::now()).await
+    }
 }
 
 /// One notification, before it is known whom it reaches.
@@ -131,9 +159,15 @@ pub(crate) async fn item_changed(
     if let Some(to) = assigned {
         let text = format!("{who} assigned you “{title}” in {name}.");
         about.tell(db, to, "assigned", text).await?;
+        let assignee = users::Entity::find_by_id(to).one(db).await?;
+        let whom = assignee.map_or_else(String::new, |u| u.display_name);
+        let text = format!("{who} assigned “{title}” in {name} to {whom}.");
+        about.broadcast(db, "item.assigned", text).await?;
     }
     if before.status != after.status {
         let status = after.status.label();
+        let text = format!("{who} set “{title}” in {name} to {status}.");
+        about.broadcast(db, "item.status_changed", text).await?;
         for to in super::watch::item_watchers(db, project, after).await? {
             if Some(to) != assigned {
                 let text = format!("{who} set “{title}” in {name} to {status}.");
@@ -165,6 +199,9 @@ pub(crate) async fn commented(
         let text = format!("{who} mentioned you on “{title}” in {name}.");
         about.tell(db, to, "mentioned", text).await?;
     }
+    let excerpt: String = body.chars().take(280).collect();
+    let text = format!("{who} commented on “{title}” in {name}: {excerpt}");
+    about.broadcast(db, "item.commented", text).await?;
     for to in super::watch::item_watchers(db, project, item).await? {
         if !mentioned.contains(&to) {
             let text = format!("{who} commented on “{title}” in {name}.");

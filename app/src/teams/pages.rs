@@ -98,7 +98,26 @@ pub fn TeamPage() -> impl IntoView {
         change: page_action(),
         remove: page_action(),
         rename: page_action(),
+        webhooks: crate::webhooks::page::WebhookActions {
+            create: page_action(),
+            delete: page_action(),
+            again: page_action(),
+        },
     };
+    let hooks = Resource::new(
+        move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|id| id.parse::<i32>().ok())
+        },
+        |id| async move {
+            match id {
+                Some(id) => crate::webhooks::api::list_webhooks(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
     let team = Resource::new(
         move || {
             (params
@@ -117,7 +136,7 @@ pub fn TeamPage() -> impl IntoView {
     let member_error = Signal::derive(move || change_error.get().or_else(|| remove_error.get()));
     view! {
         <RequireUser>
-            {loaded(team, move |t| view! { <TeamView t actions member_error /> })}
+            {loaded(team, move |t| view! { <TeamView t actions member_error hooks /> })}
         </RequireUser>
     }
 }
@@ -129,6 +148,7 @@ struct TeamActions {
     change: ServerAction<ChangeMemberRole>,
     remove: ServerAction<RemoveMember>,
     rename: ServerAction<RenameTeam>,
+    webhooks: crate::webhooks::page::WebhookActions,
 }
 
 #[component]
@@ -136,6 +156,7 @@ fn TeamView(
     t: TeamDetail,
     actions: TeamActions,
     member_error: Signal<Option<crate::error::AppError>>,
+    hooks: Resource<Result<Vec<crate::webhooks::model::WebhookView>, crate::error::AppError>>,
 ) -> impl IntoView {
     let manage = t.permissions.can_manage;
     let team_id = t.id;
@@ -190,6 +211,7 @@ fn TeamView(
                     .into_any()
             }}
         </section>
+        {manage.then(|| view! { <crate::webhooks::page::Webhooks team_id hooks actions=actions.webhooks /> })}
         {manage.then(|| view! { <RenameTeamForm team_id name=t.name action=actions.rename /> })}
     }
 }

@@ -16,6 +16,7 @@ mod problem;
 mod projects;
 mod reviews;
 mod risks;
+mod webhooks;
 
 use std::sync::{Arc, LazyLock};
 
@@ -70,6 +71,7 @@ pub struct ApiState {
         (name = "reviews", description = "Frozen reviews and what changed since"),
         (name = "reports", description = "The stakeholder report and exports"),
         (name = "notifications", description = "The token owner's inbox"),
+        (name = "webhooks", description = "A team's webhooks and their delivery logs (owners)"),
     )
 )]
 struct ApiDoc;
@@ -186,6 +188,12 @@ fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::mark_read))
         .routes(routes!(notifications::mark_all_read))
+        .routes(routes!(
+            webhooks::list_team_webhooks,
+            webhooks::create_team_webhook
+        ))
+        .routes(routes!(webhooks::delete_webhook))
+        .routes(routes!(webhooks::send_webhook_delivery_again))
 }
 
 /// The API router, to be nested at [`BASE`].

@@ -123,6 +123,39 @@ async fn fresh_notification(s: &TestServer) -> String {
     .to_string()
 }
 
+/// A webhook of team `team` with one logged message: (webhook id, message id).
+async fn fresh_webhook(s: &TestServer, team: i32) -> (String, String) {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let hook = app::entities::webhooks::ActiveModel {
+        team_id: Set(team),
+        url: Set("https://93.184.216.34/hook".into()),
+        secret: Set("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()),
+        events: Set("item.assigned".into()),
+        format: Set("standard".into()),
+        active: Set(true),
+        created_by: Set(None),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&s.db)
+    .await
+    .unwrap();
+    let message = app::entities::webhook_messages::ActiveModel {
+        webhook_id: Set(hook.id),
+        msg_id: Set(format!("msg_matrix{}", hook.id)),
+        event: Set("item.assigned".into()),
+        data: Set("{}".into()),
+        text: Set("Someone assigned something.".into()),
+        state: Set("failed".into()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&s.db)
+    .await
+    .unwrap();
+    (hook.id.to_string(), message.id.to_string())
+}
+
 async fn fresh_share_link(s: &TestServer) -> String {
     let owner = s.auth_user("owner@example.com").await;
     app::report::share::create(&s.db, &owner, "alpha-app", "matrix", "", "")
@@ -820,6 +853,33 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             FN_ANY_USER,
             post("create_team", &[("name", format!("Team {n}"))]),
         ),
+        // Webhooks: the team's owners (URLs and logs may hold secrets of the receiver).
+        "GET /rpc/list_webhooks" => (
+            FN_MANAGE,
+            get(format!("/rpc/list_webhooks?team_id={alpha}")),
+        ),
+        "POST /rpc/create_webhook" => (
+            FN_MANAGE,
+            post(
+                "create_webhook",
+                &[
+                    ("team_id", alpha.clone()),
+                    // A public literal address: checked without a lookup, and never posted to
+                    // (no worker runs here).
+                    ("url", "https://93.184.216.34/hook".into()),
+                    ("events[]", "item.assigned".into()),
+                    ("format", "standard".into()),
+                ],
+            ),
+        ),
+        "POST /rpc/delete_webhook" => {
+            let (hook, _) = fresh_webhook(s, w.alpha).await;
+            (FN_MANAGE, post("delete_webhook", &[("id", hook)]))
+        }
+        "POST /rpc/send_webhook_again" => {
+            let (_, message) = fresh_webhook(s, w.alpha).await;
+            (FN_MANAGE, post("send_webhook_again", &[("again", message)]))
+        }
         "POST /rpc/rename_team" => (
             FN_MANAGE,
             post(
@@ -934,6 +994,40 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             API_ANY_USER,
             api(Method::POST, "/me/notifications/read", None),
         ),
+        // A team's webhooks: its owners.
+        "GET /api/v1/teams/{id}/webhooks" => (
+            [401, 401, 403, 403, 200, 404, 200],
+            api(Method::GET, format!("/teams/{alpha}/webhooks"), None),
+        ),
+        "POST /api/v1/teams/{id}/webhooks" => (
+            [401, 401, 403, 403, 201, 404, 201],
+            api(
+                Method::POST,
+                format!("/teams/{alpha}/webhooks"),
+                Some(serde_json::json!({
+                    "url": "https://93.184.216.34/hook",
+                    "events": ["item.assigned"],
+                })),
+            ),
+        ),
+        "DELETE /api/v1/webhooks/{id}" => {
+            let (hook, _) = fresh_webhook(s, w.alpha).await;
+            (
+                [401, 401, 403, 403, 204, 404, 204],
+                api(Method::DELETE, format!("/webhooks/{hook}"), None),
+            )
+        }
+        "POST /api/v1/webhooks/deliveries/{id}/send-again" => {
+            let (_, message) = fresh_webhook(s, w.alpha).await;
+            (
+                [401, 401, 403, 403, 202, 404, 202],
+                api(
+                    Method::POST,
+                    format!("/webhooks/deliveries/{message}/send-again"),
+                    None,
+                ),
+            )
+        }
         // The owner principal's notification.
         "POST /api/v1/me/notifications/{id}/read" => {
             let id = fresh_notification(s).await;

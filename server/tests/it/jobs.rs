@@ -117,7 +117,7 @@ async fn a_scheduled_job_exists_once_per_period_whoever_enqueues_it() {
     // And the cleanup runs (on an empty database it has nothing to delete, and says so by
     // finishing).
     let throttle = app::auth::throttle::ThrottlePolicy::default();
-    let ran = preflight_server::background::worker(&db, throttle, None)
+    let ran = preflight_server::background::worker(&db, throttle, Default::default())
         .run_due()
         .await
         .unwrap();

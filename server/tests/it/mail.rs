@@ -130,7 +130,11 @@ fn mailer(s: &TestServer, smtp_url: &str) -> Mailer {
 
 /// Runs every due job once with `mailer`.
 async fn run_jobs(s: &TestServer, mailer: Option<Mailer>) -> usize {
-    preflight_server::background::worker(&s.db, Default::default(), mailer)
+    let out = preflight_server::background::Outbound {
+        mailer,
+        ..Default::default()
+    };
+    preflight_server::background::worker(&s.db, Default::default(), out)
         .run_due()
         .await
         .unwrap()
@@ -138,7 +142,7 @@ async fn run_jobs(s: &TestServer, mailer: Option<Mailer>) -> usize {
 
 /// Ada (owner) and Bob (editor) in a team, project `shop`, a category and items: (Ada, Bob,
 /// Bob's id, the items' ids).
-async fn shop(
+pub(crate) async fn shop(
     s: &TestServer,
     items: &[&str],
 ) -> (reqwest::Client, reqwest::Client, String, Vec<String>) {
@@ -197,7 +201,7 @@ async fn mail_states(s: &TestServer) -> Vec<Option<String>> {
 }
 
 /// Every queued job due now (a schedule made for later today runs in the test).
-async fn make_due(s: &TestServer) {
+pub(crate) async fn make_due(s: &TestServer) {
     jobs::Entity::update_many()
         .col_expr(jobs::Column::RunAt, Expr::value(Utc::now()))
         .filter(jobs::Column::State.eq("queued"))
