@@ -187,6 +187,36 @@ def browser(srv, cookie):
     return {f"browser_{k}": v for k, v in b.items()}, rows
 
 
+def reminders(env, figures, rows):
+    """One day's reminders for 1,000 people, mailed to a real SMTP server (aiosmtpd) here."""
+    maildir = tempfile.mkdtemp(prefix="preflight-bench-mail-")
+    port = free_port()
+    smtp = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                             "-c", "aiosmtpd.handlers.Mailbox", os.path.join(maildir, "box")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1)
+        renv = dict(env, PREFLIGHT_DATA_DIR=tempfile.mkdtemp(prefix="preflight-bench-remind-"),
+                    PREFLIGHT_SMTP_URL=f"smtp://127.0.0.1:{port}",
+                    PREFLIGHT_MAIL_FROM="preflight@example.com",
+                    PREFLIGHT_BASE_URL="http://127.0.0.1:3000")
+        renv.pop("DATABASE_URL", None)
+        out = json.loads(run([BIN, "bench-reminders", "--people", "1000"], env=renv).strip())
+        received = len(os.listdir(os.path.join(maildir, "box", "new")))
+    finally:
+        smtp.kill()
+        smtp.wait()
+    figures.update(reminders_build_ms=out["build_ms"], reminders_send_ms=out["send_ms"],
+                   reminder_mails=received, reminder_duplicates=out["duplicates"])
+    rows += [
+        ("day's reminders, 1,000 people: build", f"{out['build_ms']} ms", "< 5000 ms",
+         out["build_ms"] < 5000),
+        ("day's reminders, 1,000 people: mail", f"{out['send_ms'] / 1000:.1f} s", "", ""),
+        ("reminder mails received / duplicates", f"{received} / {out['duplicates']}",
+         "1000 / 0", received == 1000 and out["duplicates"] == 0),
+    ]
+
+
 def main():
     if not shutil.which("wrk"):
         run(["apt-get", "install", "-y", "-qq", "wrk"], capture=False)
@@ -288,6 +318,8 @@ def main():
         ("server RSS idle (seeded)", f"{idle:.1f} MB", "< 40 MB", idle < 40),
         ("server RSS after the run", f"{busy:.1f} MB", "", ""),
     ]
+
+    reminders(env, figures, rows)
 
     write_path("sqlite", env, figures, rows)
     if pg_url:

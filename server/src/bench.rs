@@ -301,3 +301,167 @@ async fn large(
     }
     Ok(())
 }
+
+/// What one day's reminders cost for `people` people (`preflight bench-reminders`).
+#[derive(Debug, serde::Serialize)]
+pub struct ReminderFigures {
+    /// People, each with one overdue item.
+    pub people: usize,
+    /// Building the day's reminders (notifications and mail jobs).
+    pub build_ms: u128,
+    /// People reminded.
+    pub reminded: usize,
+    /// Sending the mails (every due job run once).
+    pub send_ms: u128,
+    /// Mails the server accepted.
+    pub mails_sent: u64,
+    /// People reminded more than once that day (must be 0).
+    pub duplicates: usize,
+}
+
+/// Loads `people` accounts in one team, each holding one overdue item, then runs the day's
+/// reminders twice (the second run must add nothing) and works the queue with `out`.
+pub async fn reminders(
+    db: &DatabaseConnection,
+    people: usize,
+    out: crate::background::Outbound,
+) -> Result<ReminderFigures, AppError> {
+    use app::entities::notifications;
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let today = Utc::now().date_naive();
+    let (owner, team, ids) = reminder_people(db, people).await?;
+    let now = Utc::now();
+    let slug = create(
+        db,
+        &owner,
+        NewProject {
+            name: "Launch".into(),
+            slug: "launch".into(),
+            description: "Reminder benchmark.".into(),
+            team_id: team,
+        },
+    )
+    .await?;
+    let project = app::projects::access::find_by_slug(db, &slug).await?;
+    let category = category(db, &owner, &slug, "Launch").await?;
+    let items: Vec<items::ActiveModel> = ids
+        .iter()
+        .enumerate()
+        .map(|(n, &id)| items::ActiveModel {
+            project_id: Set(project.id),
+            category_id: Set(category),
+            title: Set(format!("Launch check {n}")),
+            description: Set(String::new()),
+            priority: Set(Priority::High),
+            blocking: Set(false),
+            status: Set(Status::Open),
+            status_reason: Set(String::new()),
+            assignee_id: Set(Some(id)),
+            due_date: Set(Some(today - Duration::days(1 + (n % 5) as i64))),
+            evidence_url: Set(String::new()),
+            evidence_text: Set(String::new()),
+            position: Set(n as i32),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in items.chunks(200) {
+        items::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+    }
+
+    let started = std::time::Instant::now();
+    let sent = app::inbox::reminders::run(db, today, Utc::now()).await?;
+    let again = app::inbox::reminders::run(db, today, Utc::now()).await?;
+    let build_ms = started.elapsed().as_millis();
+    let started = std::time::Instant::now();
+    crate::background::worker(db, Default::default(), out)
+        .run_due()
+        .await?;
+    let send_ms = started.elapsed().as_millis();
+    let mails_sent = notifications::Entity::find()
+        .filter(notifications::Column::Mail.eq("sent"))
+        .count(db)
+        .await?;
+    let due: Vec<i32> = notifications::Entity::find()
+        .select_only()
+        .column(notifications::Column::UserId)
+        .filter(notifications::Column::Kind.eq("due"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let distinct: std::collections::HashSet<i32> = due.iter().copied().collect();
+    Ok(ReminderFigures {
+        people,
+        build_ms,
+        reminded: sent.due + again.due,
+        send_ms,
+        mails_sent,
+        duplicates: due.len() - distinct.len(),
+    })
+}
+
+/// The owner (a site admin), the team "Reminders" and the ids of its `people` members.
+async fn reminder_people(
+    db: &DatabaseConnection,
+    people: usize,
+) -> Result<(AuthUser, i32, Vec<i32>), AppError> {
+    use app::entities::{team_members, users};
+    use sea_orm::QuerySelect;
+    let owner = register_user(
+        db,
+        &Actor::system(),
+        NewUser {
+            email: "remind0000@example.com".into(),
+            display_name: "Reminder Owner".into(),
+            password: "bench-password".into(),
+            is_admin: true,
+        },
+        false,
+    )
+    .await?;
+    let hash = owner.password_hash.clone();
+    let owner = to_auth_user(owner);
+    let team = teams::create_team(db, &owner, "Reminders").await?;
+    let now = Utc::now();
+    let rows: Vec<users::ActiveModel> = (1..people)
+        .map(|n| users::ActiveModel {
+            email: Set(format!("remind{n:04}@example.com")),
+            display_name: Set(format!("Person {n:04}")),
+            password_hash: Set(hash.clone()),
+            is_admin: Set(false),
+            is_disabled: Set(false),
+            must_change_password: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        users::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+    }
+    let ids: Vec<i32> = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(users::Column::Email.like("remind%"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let members: Vec<team_members::ActiveModel> = ids
+        .iter()
+        .filter(|&&id| id != owner.id)
+        .map(|&id| team_members::ActiveModel {
+            team_id: Set(team),
+            user_id: Set(id),
+            role: Set(TeamRole::Editor.as_str().to_owned()),
+            created_at: Set(now),
+        })
+        .collect();
+    for chunk in members.chunks(200) {
+        team_members::Entity::insert_many(chunk.to_vec())
+            .exec(db)
+            .await?;
+    }
+    Ok((owner, team, ids))
+}

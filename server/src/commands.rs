@@ -117,6 +117,22 @@ pub async fn run_due(
     Ok(())
 }
 
+/// `preflight bench-reminders`: the figures as one line of JSON.
+pub async fn bench_reminders(
+    dbargs: &DbArgs,
+    mail: &MailArgs,
+    hooks: &WebhookArgs,
+    people: usize,
+) -> Result<(), BoxError> {
+    let out = mail.outbound(hooks, None)?;
+    let conn = db::open(&dbargs.resolve_url()?).await?;
+    let figures = crate::bench::reminders(&conn, people.max(2), out)
+        .await
+        .map_err(describe)?;
+    println!("{}", serde_json::to_string(&figures)?);
+    Ok(())
+}
+
 /// `preflight mail test --to EMAIL`: one mail through the configured server, now.
 pub async fn mail_test(mail: &MailArgs, to: &str) -> Result<(), BoxError> {
     let Some(mailer) = mail.mailer(None)? else {

@@ -176,6 +176,15 @@ pub enum Command {
     /// `bench-password`), 199 small projects and `big-service` with 12 categories, 1,000 items in
     /// every state, 50 risks and 5 final reviews. Meant for an empty database.
     BenchSeed,
+    /// For `make bench`: loads `--people` accounts each holding an overdue item (one team, one
+    /// project), builds the day's reminders twice and mails them through the configured SMTP
+    /// server; prints the figures as JSON. Meant for an empty database.
+    #[command(hide = true)]
+    BenchReminders {
+        /// Accounts.
+        #[arg(long, default_value_t = 1000)]
+        people: usize,
+    },
     /// Background jobs: with `--run-due`, enqueues this period's scheduled jobs, runs every
     /// due job once and exits (for cron, or alongside instances that serve).
     Notify {

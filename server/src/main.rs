@@ -22,6 +22,9 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => commands::migrate(&cli.db).await,
         Command::Demo => commands::demo(&cli.db).await,
         Command::BenchSeed => commands::bench_seed(&cli.db).await,
+        Command::BenchReminders { people } => {
+            commands::bench_reminders(&cli.db, &cli.mail, &cli.webhooks, people).await
+        }
         Command::Notify { run_due: true } => {
             commands::run_due(&cli.db, &cli.mail, &cli.webhooks).await
         }

@@ -101,10 +101,18 @@ async fn several_processes_send_one_reminder_each_and_finish_a_killed_processs_j
     };
     let s = TestServer::start_on(db, settings).await;
     let (ada, team) = s.admin_with_team().await;
-    s.call_ok(&ada, "create_project", &[("name", "Shop"), ("team_id", &team)])
-        .await;
+    s.call_ok(
+        &ada,
+        "create_project",
+        &[("name", "Shop"), ("team_id", &team)],
+    )
+    .await;
     let res = s
-        .call(&ada, "create_category", &[("slug", "shop"), ("name", "Ops")])
+        .call(
+            &ada,
+            "create_category",
+            &[("slug", "shop"), ("name", "Ops")],
+        )
         .await;
     let category = res.json::<i32>().await.unwrap().to_string();
     let overdue = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
@@ -118,7 +126,11 @@ async fn several_processes_send_one_reminder_each_and_finish_a_killed_processs_j
             .call(
                 &ada,
                 "create_item",
-                &[("category_id", &category), ("title", &format!("Check {n}")), ("priority", "high")],
+                &[
+                    ("category_id", &category),
+                    ("title", &format!("Check {n}")),
+                    ("priority", "high"),
+                ],
             )
             .await;
         let item = res.json::<i32>().await.unwrap().to_string();
@@ -143,15 +155,27 @@ async fn several_processes_send_one_reminder_each_and_finish_a_killed_processs_j
     s.call_ok(
         &ada,
         "create_webhook",
-        &[("team_id", &team), ("url", &hook_url), ("events[]", "item.commented"), ("format", "standard")],
+        &[
+            ("team_id", &team),
+            ("url", &hook_url),
+            ("events[]", "item.commented"),
+            ("format", "standard"),
+        ],
     )
     .await;
-    s.call_ok(&ada, "add_comment", &[("item_id", &first_item), ("body", "Status?")])
-        .await;
+    s.call_ok(
+        &ada,
+        "add_comment",
+        &[("item_id", &first_item), ("body", "Status?")],
+    )
+    .await;
 
     // The first process takes the delivery (the oldest job) and is killed in the middle of it.
     let first = Instance::start(&url);
-    eventually("the first process posts", || async { calls.load(Ordering::SeqCst) == 1 }).await;
+    eventually("the first process posts", || async {
+        calls.load(Ordering::SeqCst) == 1
+    })
+    .await;
     drop(first);
 
     // Two more processes: one of them takes the delivery over once the lease runs out.
@@ -179,7 +203,11 @@ async fn several_processes_send_one_reminder_each_and_finish_a_killed_processs_j
     tokio::time::sleep(Duration::from_secs(2)).await;
 
     let ids = ids.lock().unwrap().clone();
-    assert_eq!(ids.len(), 2, "the killed attempt and the one that finished: {ids:?}");
+    assert_eq!(
+        ids.len(),
+        2,
+        "the killed attempt and the one that finished: {ids:?}"
+    );
     assert_eq!(ids[0], ids[1], "the same message");
     let attempts = webhook_attempts::Entity::find().all(db).await.unwrap();
     assert_eq!(attempts.len(), 1, "one attempt completed: {attempts:?}");
@@ -190,7 +218,10 @@ async fn several_processes_send_one_reminder_each_and_finish_a_killed_processs_j
         .await
         .unwrap();
     assert_eq!(delivery.len(), 1);
-    assert_eq!((delivery[0].state.as_str(), delivery[0].attempts), ("done", 2));
+    assert_eq!(
+        (delivery[0].state.as_str(), delivery[0].attempts),
+        ("done", 2)
+    );
 
     let daily = jobs::Entity::find()
         .filter(jobs::Column::Kind.eq("reminders.daily"))
