@@ -16,4 +16,6 @@ pub mod reminders;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
+pub mod verdict;
+#[cfg(feature = "ssr")]
 pub mod watch;

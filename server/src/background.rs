@@ -11,6 +11,7 @@ use app::{
     inbox::{
         mail::{self, MAIL_DIGEST, MAIL_NOTIFICATION, Mailer},
         reminders::{self, REMINDERS},
+        verdict::VERDICT_CHECK,
     },
     jobs::{self, NewJob, Worker},
     webhooks::{deliver::Deliverer, service::DELIVER},
@@ -61,6 +62,7 @@ pub fn worker(db: &DatabaseConnection, throttle: ThrottlePolicy, out: Outbound) 
     let name = format!("pid{}-{:08x}", std::process::id(), rand::random::<u32>());
     let conn = db.clone();
     let (c1, c2, c3, c4, c5) = (db.clone(), db.clone(), db.clone(), db.clone(), db.clone());
+    let c6 = db.clone();
     let (m1, m2) = (out.mailer.clone(), out.mailer);
     let hooks = out.webhooks;
     Worker::new(db.clone(), name)
@@ -89,6 +91,16 @@ pub fn worker(db: &DatabaseConnection, throttle: ThrottlePolicy, out: Outbound) 
             async move {
                 let user = field(&job.payload, "user")?;
                 mail::deliver_digest(&db, mailer.as_ref(), user).await
+            }
+        })
+        .handle(VERDICT_CHECK, move |job| {
+            let db = c6.clone();
+            async move {
+                let project = field(&job.payload, "project")?;
+                app::inbox::verdict::check(&db, project, Utc::now().date_naive())
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
             }
         })
         .handle(REMINDERS, move |job| {

@@ -25,6 +25,8 @@ pub struct Model {
     /// Bumped by every change to the name, description or threshold (the fields an edit sends
     /// whole): an edit from an older copy is refused.
     pub version: i32,
+    /// The verdict last seen (`ready`, …), to notice a change once; `None` until first checked.
+    pub last_verdict: Option<String>,
     #[sea_orm(belongs_to, from = "team_id", to = "id")]
     pub team: BelongsTo<super::teams::Entity>,
 }

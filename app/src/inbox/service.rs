@@ -211,6 +211,59 @@ pub(crate) async fn commented(
     Ok(())
 }
 
+/// News of a whole project (`kind`: `review`, `verdict_changed`): its watchers hear it, never
+/// `actor`; its team's webhooks asking for `event` get it.
+pub(crate) async fn project_news(
+    db: &impl ConnectionTrait,
+    actor: Option<i32>,
+    project: &projects::Model,
+    news: ProjectNews<'_>,
+) -> Result<(), DbErr> {
+    let now = Utc::now();
+    for to in super::watch::project_watchers(db, project).await? {
+        if Some(to) == actor {
+            continue;
+        }
+        let notice = Notice {
+            kind: news.kind,
+            text: news.text.clone(),
+            link: news.link.clone(),
+            project: Some(project.id),
+            item: None,
+            actor,
+        };
+        notify(db, to, notice, now).await?;
+    }
+    let mut data = news.data;
+    if let Some(obj) = data.as_object_mut() {
+        obj.insert(
+            "project".into(),
+            serde_json::json!({ "slug": project.slug, "name": project.name }),
+        );
+        obj.insert("link".into(), news.link.clone().into());
+    }
+    let event = crate::webhooks::service::Event {
+        name: news.event,
+        data,
+        text: news.text,
+    };
+    crate::webhooks::service::emit(db, project.team_id, event, now).await
+}
+
+/// What [`project_news`] tells.
+pub(crate) struct ProjectNews<'a> {
+    /// Notification kind.
+    pub kind: &'a str,
+    /// Webhook event.
+    pub event: &'a str,
+    /// The sentence.
+    pub text: String,
+    /// A local path.
+    pub link: String,
+    /// The webhook data (an object; the project and link are added).
+    pub data: serde_json::Value,
+}
+
 /// Most mentions one comment notifies.
 const MAX_MENTIONS: usize = 20;
 

@@ -27,8 +27,9 @@ pub struct NewWebhook {
     /// instance allows them).
     #[schema(max_length = 2000)]
     pub url: String,
-    /// Events wanted: `item.assigned`, `item.status_changed`, `item.commented`.
-    #[schema(min_items = 1, max_items = 3)]
+    /// Events wanted: `item.assigned`, `item.status_changed`, `item.commented`,
+    /// `project.verdict_changed`, `review.finalized`, `review.signed_off`.
+    #[schema(min_items = 1, max_items = 6)]
     pub events: Vec<String>,
     /// `standard` (Standard Webhooks JSON, the default) or `slack` (`{"text": …}`).
     #[serde(default = "standard")]

@@ -303,6 +303,7 @@ pub async fn create_item(
             .after(&item_state(&item)),
     )
     .await?;
+    crate::inbox::verdict::queue_check(&txn, project.id, now).await?;
     txn.commit().await?;
     Ok(item.id)
 }
@@ -426,6 +427,7 @@ pub(super) async fn write_item(
     .await?;
     if let Some(after) = &after {
         crate::inbox::service::item_changed(txn, user, project, &item, after).await?;
+        crate::inbox::verdict::queue_check(txn, project.id, now).await?;
     }
     Ok(after.map(|a| a.version))
 }
@@ -449,6 +451,7 @@ pub async fn delete_item(
             .before(&item_state(&item)),
     )
     .await?;
+    crate::inbox::verdict::queue_check(&txn, project.id, Utc::now()).await?;
     txn.commit().await?;
     Ok(())
 }

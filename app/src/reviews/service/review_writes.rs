@@ -259,6 +259,26 @@ pub async fn finalize(
             .after(&review_state(after))
     })
     .await?;
+    let overall = snap
+        .overall
+        .map_or_else(|| "no score".to_owned(), |o| format!("{o}%"));
+    let label = &review.version_label;
+    let news = crate::inbox::service::ProjectNews {
+        kind: "review",
+        event: "review.finalized",
+        text: format!(
+            "{} finalized review {label} of {}: {}, {overall}.",
+            user.display_name,
+            project.name,
+            snap.verdict.label()
+        ),
+        link: format!("/p/{}/reviews/{id}", project.slug),
+        data: serde_json::json!({
+            "review": { "id": id, "version_label": label, "verdict": snap.verdict.as_str(), "overall": snap.overall },
+            "actor": { "id": user.id, "name": user.display_name },
+        }),
+    };
+    crate::inbox::service::project_news(&txn, Some(user.id), &project, news).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -313,6 +333,22 @@ pub async fn sign(
             .after(&serde_json::json!({ "signed_by": s.name, "comment": s.comment })),
     )
     .await?;
+    let label = &review.version_label;
+    let news = crate::inbox::service::ProjectNews {
+        kind: "review",
+        event: "review.signed_off",
+        text: format!(
+            "{} signed off review {label} of {}.",
+            user.display_name, project.name
+        ),
+        link: format!("/p/{}/reviews/{id}", project.slug),
+        data: serde_json::json!({
+            "review": { "id": id, "version_label": label },
+            "actor": { "id": user.id, "name": user.display_name },
+            "comment": s.comment,
+        }),
+    };
+    crate::inbox::service::project_news(&txn, Some(user.id), &project, news).await?;
     txn.commit().await?;
     Ok(())
 }
