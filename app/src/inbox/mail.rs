@@ -475,8 +475,9 @@ mod tests {
         assert!(!unsubscribe_tag_valid(key, 7, "assigned", "not base64!"));
     }
 
-    #[test]
-    fn configuration_mistakes_are_named() {
+    // The transport's connection pool starts a task: built inside a runtime, as in `serve`.
+    #[tokio::test]
+    async fn configuration_mistakes_are_named() {
         let base = Some("https://preflight.example.com");
         assert!(matches!(
             Mailer::new(

@@ -97,6 +97,7 @@ pub(super) async fn write_document(
             })),
     )
     .await?;
+    crate::inbox::verdict::queue_check(&txn, project.id, Utc::now()).await?;
     txn.commit().await?;
     Ok((project.slug, plan.summary))
 }
