@@ -19,3 +19,5 @@ pub mod service;
 pub mod verdict;
 #[cfg(feature = "ssr")]
 pub mod watch;
+#[cfg(feature = "ssr")]
+pub mod weekly;

@@ -123,12 +123,18 @@ test('an item assigned to someone reaches their inbox, which they mark read', as
   await statusMail.check();
   await commentInbox.uncheck();
   await settings.getByRole('radio', { name: 'One digest a day (07:00 UTC)' }).check();
+  const zone = settings.getByLabel('Your time zone (when Monday morning is)');
+  await zone.fill('Mars/Olympus');
+  await settings.getByRole('button', { name: 'Save notification settings' }).click();
+  await expect(settings.getByText('is not a time zone name')).toBeVisible();
+  await zone.fill('Europe/Berlin');
   await settings.getByRole('button', { name: 'Save notification settings' }).click();
   await expect(settings.getByRole('status')).toHaveText('Notification settings saved.');
   await page.reload();
   await expect(statusMail).toBeChecked();
   await expect(commentInbox).not.toBeChecked();
   await expect(settings.getByRole('radio', { name: 'One digest a day (07:00 UTC)' })).toBeChecked();
+  await expect(zone).toHaveValue('Europe/Berlin');
 });
 
 test('every page passes axe, signed out and signed in, light and dark', async ({ browser, page }, info) => {

@@ -12,6 +12,7 @@ use app::{
         mail::{self, MAIL_DIGEST, MAIL_NOTIFICATION, Mailer},
         reminders::{self, REMINDERS},
         verdict::VERDICT_CHECK,
+        weekly::{self, MAIL_WEEKLY, WEEKLY_DIGESTS},
     },
     jobs::{self, NewJob, Worker},
     webhooks::{deliver::Deliverer, service::DELIVER},
@@ -62,8 +63,8 @@ pub fn worker(db: &DatabaseConnection, throttle: ThrottlePolicy, out: Outbound) 
     let name = format!("pid{}-{:08x}", std::process::id(), rand::random::<u32>());
     let conn = db.clone();
     let (c1, c2, c3, c4, c5) = (db.clone(), db.clone(), db.clone(), db.clone(), db.clone());
-    let c6 = db.clone();
-    let (m1, m2) = (out.mailer.clone(), out.mailer);
+    let (c6, c7, c8) = (db.clone(), db.clone(), db.clone());
+    let (m1, m2, m3) = (out.mailer.clone(), out.mailer.clone(), out.mailer);
     let hooks = out.webhooks;
     Worker::new(db.clone(), name)
         .handle(DELIVER, move |job| {
@@ -91,6 +92,22 @@ pub fn worker(db: &DatabaseConnection, throttle: ThrottlePolicy, out: Outbound) 
             async move {
                 let user = field(&job.payload, "user")?;
                 mail::deliver_digest(&db, mailer.as_ref(), user).await
+            }
+        })
+        .handle(WEEKLY_DIGESTS, move |_job| {
+            let db = c7.clone();
+            async move {
+                weekly::enqueue(&db, Utc::now())
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }
+        })
+        .handle(MAIL_WEEKLY, move |job| {
+            let (db, mailer) = (c8.clone(), m3.clone());
+            async move {
+                let user = field(&job.payload, "user")?;
+                weekly::deliver(&db, mailer.as_ref(), user, Utc::now()).await
             }
         })
         .handle(VERDICT_CHECK, move |job| {
@@ -203,6 +220,9 @@ pub async fn schedule_from(
     let mut due = vec![
         NewJob::new(CLEANUP, serde_json::json!({}), now)
             .once(format!("{CLEANUP}:{hour}"))
+            .attempts(3),
+        NewJob::new(WEEKLY_DIGESTS, serde_json::json!({}), now)
+            .once(format!("{WEEKLY_DIGESTS}:{hour}"))
             .attempts(3),
     ];
     if now.hour() >= daily_hour {

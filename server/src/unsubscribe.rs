@@ -107,6 +107,8 @@ async fn check(state: &AppState, link: &Link) -> Result<Checked, Response> {
     };
     let what = if kind == ALL_KINDS {
         "anything happens (every kind of notification, and the digests)".to_owned()
+    } else if kind == app::inbox::mail::WEEKLY {
+        "a week begins (the weekly digest)".to_owned()
     } else {
         match kind_info(kind) {
             Some(k) => k.label.to_lowercase(),

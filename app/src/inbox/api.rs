@@ -35,12 +35,15 @@ pub async fn get_notification_prefs() -> Result<super::model::PrefsView, AppErro
 }
 
 /// Saves one's notification settings: the kinds ticked for the inbox (`inbox[]`) and for mail
-/// (`email[]`), and mail one by one (`each`) or as a daily digest (`daily`).
+/// (`email[]`), mail one by one (`each`) or as a daily digest (`daily`), the weekly digest
+/// (`weekly_digest` present: on) and one's time zone (`time_zone`, an IANA name).
 #[server(prefix = "/rpc", endpoint = "save_notification_prefs")]
 pub async fn save_notification_prefs(
     #[server(default)] inbox: Vec<String>,
     #[server(default)] email: Vec<String>,
     #[server(default)] mail_mode: String,
+    #[server(default)] weekly_digest: Option<String>,
+    #[server(default)] time_zone: String,
 ) -> Result<(), AppError> {
     use crate::state::{db, require_user};
     let user = require_user()?;
@@ -51,6 +54,8 @@ pub async fn save_notification_prefs(
         inbox,
         email,
         mail_mode,
+        weekly_digest: weekly_digest.is_some(),
+        time_zone,
     };
     super::prefs::save(&db()?, &user, input).await
 }

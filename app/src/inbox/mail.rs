@@ -413,14 +413,16 @@ pub fn digest_letter(
     })
 }
 
-/// The unsubscribe "kind" of digests: turns off mail of every kind.
+/// The unsubscribe "kind" of daily digests: turns off mail of every kind.
 pub const ALL_KINDS: &str = "all";
+/// The unsubscribe "kind" of the weekly digest: turns it off.
+pub const WEEKLY: &str = "weekly";
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn mailbox(person: &users::Model) -> Result<Mailbox, String> {
+pub(crate) fn mailbox(person: &users::Model) -> Result<Mailbox, String> {
     Ok(Mailbox::new(
         Some(person.display_name.clone()),
         person

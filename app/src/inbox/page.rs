@@ -184,6 +184,15 @@ pub fn NotificationSettings(
                             </label>
                         </fieldset>
                         <FieldError error field="mail_mode" />
+                        <label>
+                            <input type="checkbox" name="weekly_digest" value="on" checked=p.weekly_digest />
+                            " A weekly digest on Monday morning: what is due this week, what is overdue, and the projects you watch"
+                        </label>
+                        <label>
+                            "Your time zone (when Monday morning is)"
+                            <input type="text" name="time_zone" value=p.time_zone.clone() maxlength="64" placeholder="Europe/Berlin" autocomplete="off" />
+                        </label>
+                        <FieldError error field="time_zone" />
                         <button type="submit" disabled=move || save.pending().get()>
                             "Save notification settings"
                         </button>

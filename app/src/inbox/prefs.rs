@@ -99,6 +99,10 @@ pub struct PrefsInput {
     pub email: Vec<String>,
     /// `each` or `daily`.
     pub mail_mode: String,
+    /// The Monday digest.
+    pub weekly_digest: bool,
+    /// IANA time zone name; blank: UTC.
+    pub time_zone: String,
 }
 
 /// Saves `user`'s choices: every kind gets a row (unticked is off), so a later change of a
@@ -123,6 +127,21 @@ pub async fn save(
     if !matches!(input.mail_mode.as_str(), "each" | "daily") {
         return Err(AppError::field("mail_mode", "Choose “each” or “daily”."));
     }
+    let zone = match input.time_zone.trim() {
+        "" => "UTC".to_owned(),
+        z => match z.parse::<chrono_tz::Tz>() {
+            Ok(tz) => tz.name().to_owned(),
+            Err(_) => {
+                let z: String = z.chars().take(40).collect();
+                return Err(AppError::field(
+                    "time_zone",
+                    format!(
+                        "“{z}” is not a time zone name: write one like Europe/Berlin, America/New_York or UTC."
+                    ),
+                ));
+            }
+        },
+    };
     let rows = KINDS.iter().map(|k| notification_prefs::ActiveModel {
         user_id: Set(user.id),
         kind: Set(k.kind.to_owned()),
@@ -146,6 +165,8 @@ pub async fn save(
         .await?;
     users::Entity::update_many()
         .col_expr(users::Column::MailMode, input.mail_mode.into())
+        .col_expr(users::Column::WeeklyDigest, input.weekly_digest.into())
+        .col_expr(users::Column::TimeZone, zone.into())
         .filter(users::Column::Id.eq(user.id))
         .exec(&txn)
         .await?;
@@ -156,6 +177,14 @@ pub async fn save(
 /// Turns off mail of `kind` for `user` (the one-click unsubscribe; [`super::mail::ALL_KINDS`]:
 /// every kind); the inbox keeps them.
 pub async fn unsubscribe(db: &impl ConnectionTrait, user: i32, kind: &str) -> Result<(), DbErr> {
+    if kind == super::mail::WEEKLY {
+        users::Entity::update_many()
+            .col_expr(users::Column::WeeklyDigest, false.into())
+            .filter(users::Column::Id.eq(user))
+            .exec(db)
+            .await?;
+        return Ok(());
+    }
     if kind == super::mail::ALL_KINDS {
         for k in KINDS {
             unsubscribe_one(db, user, k.kind).await?;

@@ -433,10 +433,11 @@ fn notify_run_due_runs_the_hours_jobs_once() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // The hour's cleanup, and from 07:00 UTC the day's reminders and digests.
+    // The hour's cleanup and weekly-digest check, and from 07:00 UTC the day's reminders and
+    // digests.
     let first = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     assert!(
-        ["1 jobs run", "3 jobs run"].contains(&first.as_str()),
+        ["2 jobs run", "4 jobs run"].contains(&first.as_str()),
         "{first}"
     );
     let out = preflight(&dir, &["notify", "--run-due"], "", None);

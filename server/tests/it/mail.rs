@@ -741,3 +741,128 @@ async fn preflight_mail_test_sends_one_mail_and_names_a_wrong_setting() {
         "says what failed"
     );
 }
+
+#[tokio::test]
+async fn the_weekly_digest_comes_once_from_monday_morning_in_each_persons_time_zone() {
+    let smtp = SmtpServer::start().await;
+    let s = TestServer::start_with(with_mail()).await;
+    let (ada, bob, bob_id, items) = shop(&s, &["Backups", "Alerts", "Later"]).await;
+    let today = Utc::now().date_naive();
+    for (item, days) in items.iter().zip([-1, 3, 30]) {
+        s.call_ok(
+            &ada,
+            "update_item",
+            &[
+                ("item_id", item),
+                ("version", "1"),
+                ("title", &format!("Item {days}")),
+                ("priority", "high"),
+                ("assignee", &bob_id),
+                (
+                    "due_date",
+                    &(today + chrono::Duration::days(days)).to_string(),
+                ),
+            ],
+        )
+        .await;
+    }
+    s.call_ok(&bob, "set_watch", &[("slug", "shop"), ("watch", "watch")])
+        .await;
+    let res = s
+        .call(
+            &bob,
+            "save_notification_prefs",
+            &[
+                ("mail_mode", "each"),
+                ("weekly_digest", "on"),
+                ("time_zone", "Mars/Olympus"),
+            ],
+        )
+        .await;
+    let (status, body) = crate::support::error_kind(res).await;
+    assert_eq!(status, 422);
+    assert!(body.to_string().contains("not a time zone name"), "{body}");
+    s.call_ok(
+        &bob,
+        "save_notification_prefs",
+        &[
+            ("mail_mode", "each"),
+            ("weekly_digest", "on"),
+            ("time_zone", "Asia/Tokyo"),
+        ],
+    )
+    .await;
+
+    // Sunday 23:30 UTC: Monday 08:30 in Tokyo (Bob), still Sunday for Ada (UTC).
+    let sunday = "2026-12-06T23:30:00Z"
+        .parse::<chrono::DateTime<Utc>>()
+        .unwrap();
+    assert_eq!(app::inbox::weekly::enqueue(&s.db, sunday).await.unwrap(), 1);
+    assert_eq!(
+        app::inbox::weekly::enqueue(&s.db, sunday).await.unwrap(),
+        0,
+        "once a week"
+    );
+    make_due(&s).await; // queued at that (future) Sunday
+    run_jobs(&s, Some(mailer(&s, &smtp.url()))).await;
+    let weekly_job = jobs::Entity::find()
+        .filter(jobs::Column::Kind.eq("mail.weekly"))
+        .one(&s.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(weekly_job.state, "done", "{weekly_job:?}");
+    // Four mails: the three assignments (mailed by default), then the week.
+    smtp.wait_for(4).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let weeklies: Vec<serde_json::Value> = smtp
+        .messages()
+        .into_iter()
+        .filter(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap()
+                .starts_with("[Preflight] Your week")
+        })
+        .collect();
+    assert_eq!(weeklies.len(), 1);
+    let weekly = &weeklies[0];
+    assert!(weekly["to"].as_str().unwrap().contains("bob@example.com"));
+    assert_eq!(
+        weekly["subject"],
+        "[Preflight] Your week: 1 due this week, 1 overdue"
+    );
+    let text = weekly["parts"]["text/plain"].as_str().unwrap();
+    assert!(
+        text.contains("Due this week (1):\n- “Item 3” (Shop)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Overdue (1):\n- “Item -1” (Shop), overdue since"),
+        "{text}"
+    );
+    assert!(text.contains("Projects you watch (1):\n- Shop: "), "{text}");
+    assert!(!text.contains("Item 30"), "not due this week");
+    let unsubscribe = weekly["list_unsubscribe"]
+        .as_str()
+        .unwrap()
+        .trim_matches(['<', '>'])
+        .to_owned();
+    assert!(unsubscribe.contains("k=weekly"));
+    let res = s.client().post(&unsubscribe).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let prefs = s.get_json(&bob, "/rpc/get_notification_prefs").await;
+    assert_eq!(
+        (
+            prefs["weekly_digest"].as_bool(),
+            prefs["time_zone"].as_str()
+        ),
+        (Some(false), Some("Asia/Tokyo"))
+    );
+    let next_week = sunday + chrono::Duration::days(7);
+    assert_eq!(
+        app::inbox::weekly::enqueue(&s.db, next_week).await.unwrap(),
+        0,
+        "Bob stopped it; Ada's Monday has not come"
+    );
+}
