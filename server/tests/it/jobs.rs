@@ -82,8 +82,10 @@ async fn a_scheduled_job_exists_once_per_period_whoever_enqueues_it() {
     let mut tries = Vec::new();
     for _ in 0..6 {
         let db = db.clone();
+        // The hourly jobs only (cleanup, weekly-digest check): a daily hour of 24 never comes,
+        // so the count does not depend on when the test runs.
         tries.push(tokio::spawn(async move {
-            preflight_server::background::schedule(&db, now)
+            preflight_server::background::schedule_from(&db, now, 24)
                 .await
                 .unwrap()
         }));
@@ -93,27 +95,36 @@ async fn a_scheduled_job_exists_once_per_period_whoever_enqueues_it() {
         added += t.await.unwrap();
     }
     assert_eq!(
-        added, 1,
-        "one process added the hour's cleanup, the others found it"
+        added, 2,
+        "one process added the hour's two jobs, the others found them"
     );
     let rows = rows(&db).await;
-    assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].kind, preflight_server::background::CLEANUP);
-    let key = rows[0].dedupe_key.clone().unwrap();
-    assert!(
-        key.ends_with(&now.format("%Y-%m-%dT%H").to_string()),
-        "{key}"
+    let mut kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
+    kinds.sort_unstable();
+    assert_eq!(
+        kinds,
+        [
+            app::inbox::weekly::WEEKLY_DIGESTS,
+            preflight_server::background::CLEANUP
+        ]
     );
+    for row in &rows {
+        let key = row.dedupe_key.clone().unwrap();
+        assert!(
+            key.ends_with(&now.format("%Y-%m-%dT%H").to_string()),
+            "{key}"
+        );
+    }
 
     // The next hour has its own.
     let later = now + chrono::Duration::hours(1);
     assert_eq!(
-        preflight_server::background::schedule(&db, later)
+        preflight_server::background::schedule_from(&db, later, 24)
             .await
             .unwrap(),
-        1
+        2
     );
-    assert_eq!(job_rows::Entity::find().count(&db).await.unwrap(), 2);
+    assert_eq!(job_rows::Entity::find().count(&db).await.unwrap(), 4);
     // And the cleanup runs (on an empty database it has nothing to delete, and says so by
     // finishing).
     let throttle = app::auth::throttle::ThrottlePolicy::default();
@@ -122,8 +133,8 @@ async fn a_scheduled_job_exists_once_per_period_whoever_enqueues_it() {
         .await
         .unwrap();
     assert_eq!(
-        ran, 1,
-        "the current hour's job; the next hour's waits for its time"
+        ran, 2,
+        "the current hour's jobs; the next hour's wait for their time"
     );
 }
 
