@@ -3,6 +3,10 @@
 pub mod api_tokens;
 pub mod audit_events;
 pub mod categories;
+pub mod check_runs;
+pub mod checks;
+pub mod evidence_files;
+pub mod file_contents;
 pub mod instance_secrets;
 pub mod item_comments;
 pub mod item_watches;

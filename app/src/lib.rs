@@ -15,6 +15,8 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod authz;
 pub mod checklist;
+#[cfg(feature = "ssr")]
+pub mod clock;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod demo;

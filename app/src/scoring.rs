@@ -11,6 +11,9 @@
 //! - Overall = round(Σ(category weight × effective) / Σ category weight).
 //! - Verdict: not ready while any blocking item is open or in progress; otherwise ready when the
 //!   overall reaches the threshold, else ready with gaps (also when there is no overall yet).
+//! - Evidence: a done item whose evidence holds until a day (`evidence_until`) is **stale** the
+//!   day after: it counts as open for scores, counts and verdict (and as stale besides) until
+//!   it is re-attested or re-measured.
 //! - Effort to ready = Σ effort of open/in-progress blocking items; effort remaining = Σ effort
 //!   of every open/in-progress applicable item.
 //!
@@ -176,6 +179,49 @@ impl std::fmt::Display for Status {
     }
 }
 
+/// Who or what vouched for a done item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    /// A person said so.
+    Attested,
+    /// A probe (HTTP, TLS, DNS) said so.
+    Measured,
+    /// A pipeline reported it.
+    Ci,
+}
+
+impl EvidenceKind {
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceKind::Attested => "attested",
+            EvidenceKind::Measured => "measured",
+            EvidenceKind::Ci => "ci",
+        }
+    }
+
+    /// Label for the UI.
+    pub fn label(self) -> &'static str {
+        match self {
+            EvidenceKind::Attested => "Attested",
+            EvidenceKind::Measured => "Measured",
+            EvidenceKind::Ci => "Reported by CI",
+        }
+    }
+
+    /// Measured by Preflight or reported by a pipeline, not only said.
+    pub fn is_measured(self) -> bool {
+        !matches!(self, EvidenceKind::Attested)
+    }
+}
+
 /// What scoring needs of an item.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -190,15 +236,28 @@ pub struct ItemFacts {
     pub effort_hours: Option<f64>,
     /// For accepted risks: the last day the acceptance holds.
     pub accepted_until: Option<NaiveDate>,
+    /// For done items: who or what vouched for it.
+    #[serde(default)]
+    pub evidence: Option<EvidenceKind>,
+    /// For done items: the last day its evidence holds (`None`: it does not run out).
+    #[serde(default)]
+    pub evidence_until: Option<NaiveDate>,
 }
 
 impl ItemFacts {
     /// The status that counts on `today`: an accepted risk past its expiry is open again.
+    /// A done item whose evidence ran out counts as open too.
     pub fn effective_status(&self, today: NaiveDate) -> Status {
         match (self.status, self.accepted_until) {
             (Status::AcceptedRisk, Some(until)) if until < today => Status::Open,
+            _ if self.is_stale(today) => Status::Open,
             (status, _) => status,
         }
+    }
+
+    /// Done, but its evidence ran out before `today`.
+    pub fn is_stale(&self, today: NaiveDate) -> bool {
+        self.status == Status::Done && self.evidence_until.is_some_and(|until| until < today)
     }
 }
 
@@ -230,10 +289,16 @@ pub struct Counts {
     pub not_applicable: u32,
     /// Blocking gaps (open or in progress and blocking).
     pub blocking_gaps: u32,
+    /// Done items whose evidence ran out (counted as open too).
+    #[serde(default)]
+    pub stale: u32,
 }
 
 impl Counts {
-    fn add(&mut self, item: &ItemFacts, status: Status) {
+    fn add(&mut self, item: &ItemFacts, status: Status, today: NaiveDate) {
+        if item.is_stale(today) {
+            self.stale += 1;
+        }
         match status {
             Status::Open => self.open += 1,
             Status::InProgress => self.in_progress += 1,
@@ -313,6 +378,46 @@ pub struct ProjectScore {
     pub effort_remaining: f64,
     /// All items by status.
     pub counts: Counts,
+    /// How the done weight is vouched for.
+    #[serde(default)]
+    pub evidence: EvidenceMix,
+}
+
+/// The weight of done items by what vouches for them (stale items apart): what part of
+/// "done" Preflight measured or a pipeline reported, and what part people only said.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EvidenceMix {
+    /// Weight of items done by a probe's measure.
+    pub measured: u64,
+    /// Weight of items done by a pipeline's report.
+    pub ci: u64,
+    /// Weight of items done on a person's word (or from before evidence was kept).
+    pub attested: u64,
+    /// Weight of done items whose evidence ran out.
+    pub stale: u64,
+}
+
+impl EvidenceMix {
+    /// Percent (rounded) of the current done weight that is measured or reported by CI;
+    /// `None` with nothing done.
+    pub fn measured_percent(&self) -> Option<u8> {
+        let done = self.measured + self.ci + self.attested;
+        (done > 0).then(|| round_div(100 * (self.measured + self.ci), done) as u8)
+    }
+
+    fn add(&mut self, item: &ItemFacts, today: NaiveDate) {
+        if item.status != Status::Done {
+            return;
+        }
+        let weight = item.priority.weight();
+        match item.evidence {
+            _ if item.is_stale(today) => self.stale += weight,
+            Some(EvidenceKind::Measured) => self.measured += weight,
+            Some(EvidenceKind::Ci) => self.ci += weight,
+            Some(EvidenceKind::Attested) | None => self.attested += weight,
+        }
+    }
 }
 
 /// round(num / den) for non-negative integers, half away from zero.
@@ -326,7 +431,7 @@ pub fn score_category(category: &CategoryFacts, today: NaiveDate) -> CategorySco
     let (mut credit, mut total) = (0u64, 0u64);
     for item in &category.items {
         let status = item.effective_status(today);
-        counts.add(item, status);
+        counts.add(item, status, today);
         if status == Status::NotApplicable {
             continue;
         }
@@ -363,10 +468,12 @@ pub fn score_project(
     }
     let overall = (weights > 0).then(|| round_div(weighted, weights) as u8);
     let mut counts = Counts::default();
+    let mut evidence = EvidenceMix::default();
     let (mut effort_to_ready, mut effort_remaining) = (0.0, 0.0);
     for item in categories.iter().flat_map(|c| &c.items) {
         let status = item.effective_status(today);
-        counts.add(item, status);
+        counts.add(item, status, today);
+        evidence.add(item, today);
         if status.is_gap() {
             let hours = item.effort_hours.unwrap_or(0.0).max(0.0);
             effort_remaining += hours;
@@ -389,6 +496,7 @@ pub fn score_project(
         effort_to_ready,
         effort_remaining,
         counts,
+        evidence,
     }
 }
 

@@ -11,6 +11,8 @@ fn item(priority: Priority, status: Status) -> ItemFacts {
         blocking: false,
         effort_hours: None,
         accepted_until: None,
+        evidence: None,
+        evidence_until: None,
     }
 }
 
@@ -166,6 +168,8 @@ fn effort_sums_gaps_and_blocking_gaps() {
         blocking,
         effort_hours: Some(h),
         accepted_until: None,
+        evidence: None,
+        evidence_until: None,
     };
     let c = cat(vec![
         with(Critical, Open, true, 8.0),
@@ -265,6 +269,8 @@ mod properties {
                 blocking,
                 effort_hours,
                 accepted_until: None,
+                evidence: None,
+                evidence_until: None,
             })
     }
     fn any_category() -> impl Strategy<Value = CategoryFacts> {
@@ -313,4 +319,44 @@ mod properties {
             prop_assert_eq!(pa.overall, pb.overall);
         }
     }
+}
+
+#[test]
+fn stale_evidence_counts_as_open_from_the_day_after_its_last_day() {
+    let until = day();
+    let done = |kind, blocking| ItemFacts {
+        blocking,
+        evidence: Some(kind),
+        evidence_until: Some(until),
+        ..item(Critical, Done)
+    };
+    let c = vec![cat(vec![
+        done(EvidenceKind::Measured, true),
+        ItemFacts {
+            evidence: Some(EvidenceKind::Attested),
+            ..item(High, Done)
+        },
+    ])];
+    // On its last day it holds: 12 of 12, ready; 8 of the 12 done weight measured.
+    let on = score_project(&c, 80, until);
+    assert_eq!(on.overall, Some(100));
+    assert_eq!(on.verdict, Verdict::Ready);
+    assert_eq!(on.counts.stale, 0);
+    assert_eq!(on.evidence.measured_percent(), Some(67));
+    // The day after: the critical item counts as open (and stale), blocking the verdict.
+    let after = score_project(&c, 80, until.succ_opt().unwrap_or(until));
+    assert_eq!(after.overall, Some(33));
+    assert_eq!(after.verdict, Verdict::NotReady);
+    assert_eq!(
+        (after.counts.stale, after.counts.open, after.counts.done),
+        (1, 1, 1)
+    );
+    assert_eq!(after.evidence.stale, 8);
+    assert_eq!(after.evidence.measured_percent(), Some(0));
+    // Items that are not done never go stale, whatever their date.
+    let open = ItemFacts {
+        evidence_until: Some(until),
+        ..item(Low, Open)
+    };
+    assert!(!open.is_stale(until.succ_opt().unwrap_or(until)));
 }

@@ -63,6 +63,8 @@ pub struct AppState {
     pub queries: Arc<std::sync::atomic::AtomicU64>,
     /// What is computed from projects' items and categories, kept until they change.
     pub memo: Arc<crate::memo::ProjectMemo>,
+    /// The time requests see (the system's; tests move it forward).
+    pub clock: crate::clock::Clock,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

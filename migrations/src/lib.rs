@@ -21,6 +21,7 @@ mod m20261202_000015_notifications;
 mod m20261203_000016_notification_channels;
 mod m20261203_000017_webhooks;
 mod m20261203_000018_last_verdict;
+mod m20261203_000019_evidence;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000016_notification_channels::Migration),
             Box::new(m20261203_000017_webhooks::Migration),
             Box::new(m20261203_000018_last_verdict::Migration),
+            Box::new(m20261203_000019_evidence::Migration),
         ]
     }
 }

@@ -199,6 +199,10 @@ pub enum Command {
         #[command(subcommand)]
         command: MailCommand,
     },
+    /// A deployment gate: asks a Preflight server whether `--project` may ship. Exits 0 when
+    /// it is ready (or, with `--allow-gaps`, ready with gaps), 1 with its blocking gaps
+    /// printed when not, 2 when the answer could not be had (server down, bad token).
+    Gate(GateArgs),
     /// Manages API tokens.
     Token {
         /// What to do with tokens.
@@ -211,6 +215,26 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+}
+
+/// Options of `gate`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GateArgs {
+    /// The Preflight server, e.g. `https://preflight.example.com`.
+    #[arg(long, env = "PREFLIGHT_URL")]
+    pub url: String,
+    /// The project's slug.
+    #[arg(long)]
+    pub project: String,
+    /// An API token (read scope is enough).
+    #[arg(long, env = "PREFLIGHT_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// Let "ready with gaps" pass too.
+    #[arg(long)]
+    pub allow_gaps: bool,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
 }
 
 /// Options of `export`.

@@ -7,6 +7,7 @@ pub mod bench;
 pub mod commands;
 pub mod config;
 pub mod db;
+pub mod gate;
 pub mod listen;
 pub mod middleware;
 pub mod router;
@@ -66,5 +67,6 @@ pub fn app_state_observed(
         leptos_options,
         queries,
         memo: Default::default(),
+        clock: Default::default(),
     }
 }

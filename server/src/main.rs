@@ -17,6 +17,9 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if let Command::Gate(args) = &cli.command {
+        return preflight_server::gate::run(args).await;
+    }
     let result = match cli.command {
         Command::Serve(args) => commands::serve(&cli.db, &cli.mail, &cli.webhooks, args).await,
         Command::Migrate => commands::migrate(&cli.db).await,
@@ -34,6 +37,7 @@ async fn main() -> std::process::ExitCode {
         Command::Notify { run_due: false } => {
             Err("say what to do: `preflight notify --run-due`".into())
         }
+        Command::Gate(_) => Ok(()),
         Command::Import(args) => commands::import(&cli.db, args).await,
         Command::Export(args) => commands::export(&cli.db, args).await,
         Command::Token {

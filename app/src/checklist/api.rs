@@ -10,7 +10,7 @@ use crate::{audit::model::AuditEntry, error::AppError};
 
 #[cfg(feature = "ssr")]
 fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
+    crate::clock::today()
 }
 
 /// The project's checklist, filtered (every filter field optional; see [`ItemFilter`]).
@@ -393,4 +393,51 @@ pub async fn add_comment(item_id: i32, body: String) -> Result<i32, AppError> {
 pub async fn set_evidence_required(slug: String, required: bool) -> Result<(), AppError> {
     use crate::state::{db, require_user};
     super::service::set_evidence_required(&db()?, &require_user()?, &slug, required).await
+}
+
+/// Vouches for a done item anew (editors): its evidence holds again for its "valid for".
+/// Answers the new version.
+#[server(prefix = "/rpc", endpoint = "attest_item")]
+pub async fn attest_item(item_id: i32, version: i32) -> Result<i32, AppError> {
+    use crate::state::{db, require_user};
+    super::service::attest_item(
+        &db()?,
+        &require_user()?,
+        item_id,
+        version,
+        crate::clock::now(),
+    )
+    .await
+}
+
+/// Sets how long an item's evidence holds (editors): whole days, or blank for its category's.
+/// Answers the new version.
+#[server(prefix = "/rpc", endpoint = "set_item_valid_for")]
+pub async fn set_item_valid_for(
+    item_id: i32,
+    version: i32,
+    #[server(default)] valid_for_days: String,
+) -> Result<i32, AppError> {
+    use crate::state::{db, require_user};
+    super::service::set_item_valid_for(&db()?, &require_user()?, item_id, version, &valid_for_days)
+        .await
+}
+
+/// Sets how long the evidence of a category's items holds (editors): whole days, or blank
+/// for ever.
+#[server(prefix = "/rpc", endpoint = "set_category_valid_for")]
+pub async fn set_category_valid_for(
+    category_id: i32,
+    version: i32,
+    #[server(default)] valid_for_days: String,
+) -> Result<(), AppError> {
+    use crate::state::{db, require_user};
+    super::service::set_category_valid_for(
+        &db()?,
+        &require_user()?,
+        category_id,
+        version,
+        &valid_for_days,
+    )
+    .await
 }

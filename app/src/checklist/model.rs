@@ -4,11 +4,15 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    scoring::{Counts, Priority, ProjectScore, Status},
+    scoring::{Counts, EvidenceKind, Priority, ProjectScore, Status},
     teams::model::Permissions,
 };
 
 pub use crate::teams::model::Person;
+
+/// The "valid for" periods the forms offer (days); the server takes any whole number of days
+/// from 1 to 3650.
+pub const VALID_FOR_CHOICES: [i32; 4] = [30, 90, 180, 365];
 
 /// A category with its scores.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,6 +36,10 @@ pub struct CategoryView {
     pub counts: Counts,
     /// For optimistic concurrency.
     pub version: i32,
+    /// How long its items' evidence holds (days), unless an item says otherwise; `None`: for
+    /// ever.
+    #[serde(default)]
+    pub valid_for_days: Option<i32>,
 }
 
 /// One row of the checklist page: what its table shows and the version its forms send. The
@@ -65,6 +73,12 @@ pub struct ItemRow {
     /// Past due and still a gap.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub overdue: bool,
+    /// Done, but its evidence ran out (counts as open).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
+    /// Measured by a probe or reported by CI (not only attested).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EvidenceKind>,
     /// For optimistic concurrency.
     pub version: i32,
 }
@@ -100,6 +114,8 @@ pub struct OverviewView {
     pub blocking: Vec<GapLine>,
     /// Overdue items, in checklist order.
     pub overdue: Vec<GapLine>,
+    /// Done items whose evidence ran out, in checklist order.
+    pub stale: Vec<GapLine>,
     /// Open items per assignee ("Unassigned" included), most first, then by name.
     pub by_assignee: Vec<(String, usize)>,
 }
@@ -142,6 +158,20 @@ pub struct ItemView {
     pub evidence_url: String,
     /// Evidence text.
     pub evidence_text: String,
+    /// While done: who or what vouched for it.
+    pub evidence_kind: Option<EvidenceKind>,
+    /// When it was vouched for (UTC, RFC 3339).
+    pub evidence_at: Option<String>,
+    /// The person who attested it.
+    pub evidence_by: Option<String>,
+    /// Its own "valid for" (days); `None`: its category's.
+    pub valid_for_days: Option<i32>,
+    /// The "valid for" that applies (its own, else its category's); `None`: for ever.
+    pub effective_valid_for_days: Option<i32>,
+    /// The last day its evidence holds.
+    pub evidence_until: Option<NaiveDate>,
+    /// Done, but its evidence ran out: counts as open until re-attested or re-measured.
+    pub stale: bool,
     /// For optimistic concurrency.
     pub version: i32,
     /// Who changed it last.
@@ -167,6 +197,9 @@ pub struct ItemFilter {
     /// `yes`: only overdue gaps.
     #[serde(default)]
     pub overdue: String,
+    /// `yes`: only done items whose evidence ran out.
+    #[serde(default)]
+    pub stale: String,
     /// Words that must all appear in the title or description.
     #[serde(default)]
     pub q: String,
@@ -187,6 +220,7 @@ impl ItemFilter {
             ("assignee", &self.assignee),
             ("blocking", &self.blocking),
             ("overdue", &self.overdue),
+            ("stale", &self.stale),
             ("q", &self.q),
         ] {
             if !v.is_empty() {
@@ -236,4 +270,47 @@ pub struct CommentView {
     pub at: String,
     /// Sanitized HTML.
     pub body_html: String,
+}
+
+/// An item that keeps a project from passing its gate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GateItem {
+    /// Database id.
+    pub id: i32,
+    /// Title.
+    pub title: String,
+    /// Priority.
+    pub priority: Priority,
+    /// Stored status.
+    pub status: Status,
+    /// Why it counts as a gap: `open`, `in_progress`, `stale` (done, evidence ran out) or
+    /// `expired` (an accepted risk past its expiry).
+    pub reason: String,
+    /// Assignee's name.
+    pub assignee: Option<String>,
+    /// Where to see it.
+    pub url: String,
+}
+
+/// The answer of a project's deployment gate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GateView {
+    /// The project's slug.
+    pub project: String,
+    /// Whether the gate passes.
+    pub pass: bool,
+    /// The verdict.
+    pub verdict: crate::scoring::Verdict,
+    /// Overall score, when there is one.
+    pub overall: Option<u8>,
+    /// The project's readiness threshold.
+    pub threshold: u8,
+    /// Whether "ready with gaps" passes (the caller's choice).
+    pub allow_gaps: bool,
+    /// One sentence: why it passes or not.
+    pub summary: String,
+    /// The blocking gaps (open, in progress, stale or expired), in checklist order.
+    pub blocking: Vec<GateItem>,
 }

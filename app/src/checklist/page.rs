@@ -25,9 +25,10 @@ use crate::{
     },
     error::AppError,
     risks::api::CreateRiskFromItem,
-    scoring::{Priority, ProjectScore, Status, Verdict},
+    scoring::{EvidenceMix, Priority, ProjectScore, Status, Verdict},
 };
 
+mod evidence;
 mod forms;
 mod item;
 mod overview;
@@ -50,6 +51,7 @@ fn filter_from_query() -> Memo<ItemFilter> {
             assignee: get("assignee"),
             blocking: get("blocking"),
             overdue: get("overdue"),
+            stale: get("stale"),
             q: get("q"),
         }
     })
@@ -332,6 +334,10 @@ fn FilterForm(slug: String, filter: ItemFilter, members: Vec<Person>) -> impl In
             <label class="checkbox">
                 <input type="checkbox" name="overdue" value="yes" checked=filter.overdue == "yes" />
                 "Overdue"
+            </label>
+            <label class="checkbox">
+                <input type="checkbox" name="stale" value="yes" checked=filter.stale == "yes" />
+                "Stale evidence"
             </label>
             <label>
                 "Search" <input type="search" name="q" value=filter.q.clone() />

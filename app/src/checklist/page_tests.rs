@@ -15,6 +15,8 @@ fn row(id: i32, title: &str, status: Status) -> ItemRow {
         }),
         due_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 2),
         overdue: true,
+        stale: false,
+        evidence: None,
         version: 3,
     }
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::{
     entities::{categories, items},
     error::AppError,
-    scoring::{CategoryFacts, ItemFacts, Priority, Status},
+    scoring::{CategoryFacts, EvidenceKind, ItemFacts, Priority, Status},
 };
 
 /// What scoring reads of an item, from a whole row or from an [`ItemScoreRow`].
@@ -33,6 +33,8 @@ macro_rules! scored_item {
                     blocking: self.blocking,
                     effort_hours: self.effort_hours,
                     accepted_until: self.accepted_until,
+                    evidence: self.evidence_kind,
+                    evidence_until: self.evidence_until,
                 }
             }
             fn category(&self) -> i32 {
@@ -90,6 +92,10 @@ pub struct ItemScoreRow {
     pub effort_hours: Option<f64>,
     /// For optimistic concurrency.
     pub version: i32,
+    /// Who or what vouched for it, while done.
+    pub evidence_kind: Option<EvidenceKind>,
+    /// The last day its evidence holds.
+    pub evidence_until: Option<NaiveDate>,
 }
 
 /// A row type a checklist is read as: whole rows for the API, [`ItemScoreRow`] for the pages.

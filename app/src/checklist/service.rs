@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use super::model::{
-    CategoryView, ChecklistView, CommentView, GapLine, ItemFilter, ItemRow, ItemView, OverviewView,
-    Person,
+    CategoryView, ChecklistView, CommentView, GapLine, GateItem, GateView, ItemFilter, ItemRow,
+    ItemView, OverviewView, Person,
 };
 use super::rows::{
     ChecklistRow, Filtered, ItemScoreRow, ScoredItem, categories_of, category_facts, gap_state,
@@ -35,11 +35,13 @@ use crate::{
 mod bulk;
 mod category_writes;
 mod comments;
+mod evidence;
 mod item_writes;
 
 pub use bulk::*;
 pub use category_writes::*;
 pub use comments::*;
+pub use evidence::*;
 pub use item_writes::*;
 
 /// Most items one project may hold: every checklist page, score and report reads them all (a
@@ -115,7 +117,7 @@ fn matches(
     words: &[String],
     i: &Filtered<'_>,
     description: Option<&str>,
-    overdue: bool,
+    (overdue, stale): (bool, bool),
     me: i32,
 ) -> bool {
     let status_ok = filter.status.is_empty() || filter.status == i.status.as_str();
@@ -132,7 +134,8 @@ fn matches(
         _ => true,
     };
     let overdue_ok = filter.overdue != "yes" || overdue;
-    if !(status_ok && priority_ok && assignee_ok && blocking_ok && overdue_ok) {
+    let stale_ok = filter.stale != "yes" || stale;
+    if !(status_ok && priority_ok && assignee_ok && blocking_ok && overdue_ok && stale_ok) {
         return false;
     }
     if words.is_empty() {
@@ -161,19 +164,41 @@ fn person(names: &Names, id: Option<i32>) -> Option<Person> {
     })
 }
 
-/// Whether the item is an accepted risk past its expiry, and whether it is overdue.
-fn expired_overdue(i: &impl ScoredItem, today: NaiveDate) -> (bool, bool) {
-    let f = i.facts();
-    let effective = f.effective_status(today);
-    (
-        f.status == Status::AcceptedRisk && effective == Status::Open,
-        effective.is_gap() && i.due().is_some_and(|d| d < today),
-    )
+/// How an item stands on a day beyond its stored status.
+#[derive(Clone, Copy)]
+struct Standing {
+    /// An accepted risk past its expiry.
+    expired: bool,
+    /// A gap past its due date.
+    overdue: bool,
+    /// Done, with its evidence run out.
+    stale: bool,
 }
 
-fn item_view(i: items::Model, names: &Names, today: NaiveDate) -> ItemView {
+impl Standing {
+    fn of(i: &impl ScoredItem, today: NaiveDate) -> Self {
+        let f = i.facts();
+        let effective = f.effective_status(today);
+        Standing {
+            expired: f.status == Status::AcceptedRisk && effective == Status::Open,
+            overdue: effective.is_gap() && i.due().is_some_and(|d| d < today),
+            stale: f.is_stale(today),
+        }
+    }
+}
+
+fn item_view(
+    i: items::Model,
+    names: &Names,
+    valid_for: &HashMap<i32, Option<i32>>,
+    today: NaiveDate,
+) -> ItemView {
     let f = i.facts();
-    let (expired, overdue) = expired_overdue(&i, today);
+    let Standing {
+        expired,
+        overdue,
+        stale,
+    } = Standing::of(&i, today);
     ItemView {
         id: i.id,
         category_id: i.category_id,
@@ -192,13 +217,27 @@ fn item_view(i: items::Model, names: &Names, today: NaiveDate) -> ItemView {
         effort_hours: i.effort_hours,
         evidence_url: i.evidence_url,
         evidence_text: i.evidence_text,
+        evidence_kind: i.evidence_kind,
+        evidence_at: i.evidence_at.map(|t| t.to_rfc3339()),
+        evidence_by: i.evidence_by.and_then(|id| names.get(&id).cloned()),
+        valid_for_days: i.valid_for_days,
+        effective_valid_for_days: i
+            .valid_for_days
+            .or_else(|| valid_for.get(&i.category_id).copied().flatten()),
+        evidence_until: i.evidence_until,
+        stale,
         version: i.version,
         updated_by: i.updated_by.and_then(|id| names.get(&id).cloned()),
     }
 }
 
-fn item_row(i: &ItemScoreRow, names: &Names, expired: bool, overdue: bool) -> ItemRow {
+fn item_row(i: &ItemScoreRow, names: &Names, s: Standing) -> ItemRow {
     let f = i.facts();
+    let Standing {
+        expired,
+        overdue,
+        stale,
+    } = s;
     ItemRow {
         id: i.id,
         category_id: i.category_id,
@@ -210,6 +249,8 @@ fn item_row(i: &ItemScoreRow, names: &Names, expired: bool, overdue: bool) -> It
         assignee: person(names, i.assignee_id),
         due_date: i.due_date,
         overdue,
+        stale,
+        evidence: i.evidence_kind.filter(|k| k.is_measured()),
         version: i.version,
     }
 }
@@ -297,6 +338,7 @@ impl<R: ChecklistRow + Memoized> Loaded<R> {
                 effective: s.effective,
                 counts: s.counts,
                 version: c.version,
+                valid_for_days: c.valid_for_days,
             })
             .collect::<Vec<_>>();
         Ok(Self {
@@ -360,10 +402,17 @@ pub async fn load(
         .rows
         .iter()
         .filter_map(|i| {
-            let (expired, overdue) = expired_overdue(i, today);
+            let s = Standing::of(i, today);
             let description = descriptions.get(&i.id).map(String::as_str);
-            matches(filter, &words, &i.filtered(), description, overdue, user.id)
-                .then(|| item_row(i, names, expired, overdue))
+            matches(
+                filter,
+                &words,
+                &i.filtered(),
+                description,
+                (s.overdue, s.stale),
+                user.id,
+            )
+            .then(|| item_row(i, names, s))
         })
         .collect();
     Ok(ChecklistView {
@@ -397,19 +446,26 @@ pub async fn list_items(
     let rows: Vec<items::Model> = rows
         .into_iter()
         .filter(|i| {
-            let overdue = expired_overdue(i, today).1;
+            let s = Standing::of(i, today);
             matches(
                 filter,
                 &words,
                 &i.filtered(),
                 Some(&i.description),
-                overdue,
+                (s.overdue, s.stale),
                 user.id,
             )
         })
         .collect();
     let names = l.names;
-    Ok(rows.into_iter().map(move |i| item_view(i, &names, today)))
+    let valid_for = l
+        .categories
+        .iter()
+        .map(|c| (c.id, c.valid_for_days))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(move |i| item_view(i, &names, &valid_for, today)))
 }
 
 /// The categories of the project `slug` with their scores on `today`.
@@ -442,9 +498,12 @@ pub async fn overview(
         assignee: person(&l.names, i.assignee_id).map(|p| p.name),
         due_date: i.due_date,
     };
-    let (mut blocking, mut overdue) = (Vec::new(), Vec::new());
+    let (mut blocking, mut overdue, mut stale) = (Vec::new(), Vec::new(), Vec::new());
     let mut by_assignee: HashMap<String, usize> = HashMap::new();
     for i in l.rows.iter() {
+        if i.facts().is_stale(today) {
+            stale.push(line(i));
+        }
         let (gap, late) = gap_state(i, today);
         if gap {
             if i.blocking {
@@ -467,7 +526,84 @@ pub async fn overview(
         serious_risks,
         blocking,
         overdue,
+        stale,
         by_assignee,
+    })
+}
+
+/// Whether project `slug` may ship on `today`: it passes when ready, or (with `allow_gaps`)
+/// ready with gaps; otherwise the answer names every blocking gap. `base` prefixes the items'
+/// links.
+pub async fn gate(
+    db: &impl ConnectionTrait,
+    memo: &ProjectMemo,
+    user: &AuthUser,
+    slug: &str,
+    allow_gaps: bool,
+    base: &str,
+    today: NaiveDate,
+) -> Result<GateView, AppError> {
+    use crate::scoring::Verdict;
+    let l = Loaded::<ItemScoreRow>::read(db, Some(memo), user, slug, today).await?;
+    let blocking: Vec<GateItem> = l
+        .rows
+        .iter()
+        .filter(|i| i.blocking && gap_state(*i, today).0)
+        .map(|i| {
+            let s = Standing::of(i, today);
+            GateItem {
+                id: i.id,
+                title: i.title.clone(),
+                priority: i.priority,
+                status: i.status,
+                reason: if s.stale {
+                    "stale".to_owned()
+                } else if s.expired {
+                    "expired".to_owned()
+                } else {
+                    i.status.as_str().to_owned()
+                },
+                assignee: person(&l.names, i.assignee_id).map(|p| p.name),
+                url: format!("{base}/p/{}/items/{}", l.project.slug, i.id),
+            }
+        })
+        .collect();
+    let score = &l.score;
+    let threshold = u8::try_from(l.project.threshold).unwrap_or(80);
+    let overall = score
+        .overall
+        .map_or_else(|| "no score yet".to_owned(), |o| format!("score {o}"));
+    let (pass, summary) = match score.verdict {
+        Verdict::Ready => (
+            true,
+            format!("Ready: no blocking gap, {overall} of {threshold} needed."),
+        ),
+        Verdict::ReadyWithGaps if allow_gaps => (
+            true,
+            format!("Ready with gaps ({overall} of {threshold} needed), allowed by this gate."),
+        ),
+        Verdict::ReadyWithGaps => (
+            false,
+            format!("Ready with gaps: no blocking gap, but {overall} of {threshold} needed."),
+        ),
+        Verdict::NotReady => (
+            false,
+            format!(
+                "Not ready: {} blocking gap{}.",
+                blocking.len(),
+                if blocking.len() == 1 { "" } else { "s" }
+            ),
+        ),
+    };
+    Ok(GateView {
+        project: l.project.slug.clone(),
+        pass,
+        verdict: score.verdict,
+        overall: score.overall,
+        threshold,
+        allow_gaps,
+        summary,
+        blocking,
     })
 }
 
@@ -480,10 +616,14 @@ pub async fn item_detail_view(
     item: items::Model,
     today: NaiveDate,
 ) -> Result<ItemView, AppError> {
-    let ids: Vec<i32> = [item.assignee_id, item.updated_by]
+    let ids: Vec<i32> = [item.assignee_id, item.updated_by, item.evidence_by]
         .into_iter()
         .flatten()
         .collect();
+    let category_valid_for = categories::Entity::find_by_id(item.category_id)
+        .one(db)
+        .await?
+        .and_then(|c| c.valid_for_days);
     let names: HashMap<i32, String> = users::Entity::find()
         .filter(users::Column::Id.is_in(ids))
         .all(db)
@@ -491,7 +631,8 @@ pub async fn item_detail_view(
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
-    Ok(item_view(item, &names, today))
+    let valid_for = HashMap::from([(item.category_id, category_valid_for)]);
+    Ok(item_view(item, &names, &valid_for, today))
 }
 
 /// Sets the projects' `evidence_required` rule (owners).

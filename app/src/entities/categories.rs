@@ -15,6 +15,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub assessor_note: String,
     pub version: i32,
+    /// How long its items' evidence holds (days), unless an item says otherwise.
+    pub valid_for_days: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "project_id", to = "id")]

@@ -32,6 +32,14 @@ pub struct Model {
     pub updated_by: Option<i32>,
     /// Who created it (watches it by default); `None` for items from before this was kept.
     pub created_by: Option<i32>,
+    /// `attested`, `measured` or `ci` while done (see `crate::checklist::evidence`).
+    pub evidence_kind: Option<crate::scoring::EvidenceKind>,
+    pub evidence_at: Option<DateTimeUtc>,
+    pub evidence_by: Option<i32>,
+    /// The item's own "valid for" in days; `None`: its category's.
+    pub valid_for_days: Option<i32>,
+    /// The last day its evidence holds; past it a done item is stale.
+    pub evidence_until: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "category_id", to = "id")]

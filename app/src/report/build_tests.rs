@@ -26,6 +26,8 @@ fn item(id: i32, category_id: i32, title: &str, priority: Priority, status: Stat
             blocking: priority == Priority::Critical,
             effort_hours: Some(3.0),
             accepted_until: None,
+            evidence: None,
+            evidence_until: None,
         },
         assignee: (id % 2 == 0).then(|| "Ann".to_owned()),
     }

@@ -7,7 +7,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
+    crate::clock::today()
 }
 
 /// The reviews of project `slug`, the trend and the diff since the last final review.

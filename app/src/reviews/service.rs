@@ -27,7 +27,7 @@ use crate::{
     markdown::to_safe_html,
     projects::access::{ProjectAccess, project_by_id},
     risks::{matrix::RiskMatrix, stored::matrix_of},
-    scoring::{ItemFacts, Verdict},
+    scoring::Verdict,
     teams::people::display_name,
 };
 
@@ -96,13 +96,7 @@ pub async fn snapshot_from(
         .map(|i| LiveItem {
             id: i.id,
             category_id: i.category_id,
-            facts: ItemFacts {
-                priority: i.priority,
-                status: i.status,
-                blocking: i.blocking,
-                effort_hours: i.effort_hours,
-                accepted_until: i.accepted_until,
-            },
+            facts: crate::checklist::rows::ScoredItem::facts(&i),
             assignee: i.assignee_id.and_then(|a| names.get(&a).cloned()),
             title: i.title,
         })

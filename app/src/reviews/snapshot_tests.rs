@@ -15,6 +15,8 @@ fn item(id: i32, category_id: i32, priority: Priority, status: Status) -> LiveIt
             blocking: priority == Priority::Critical,
             effort_hours: Some(2.0),
             accepted_until: None,
+            evidence: None,
+            evidence_until: None,
         },
         assignee: None,
     }

@@ -168,6 +168,8 @@ pub struct ItemsQuery {
     pub blocking: Option<String>,
     /// `yes`: only gaps past their due date.
     pub overdue: Option<String>,
+    /// `yes`: only done items whose evidence ran out.
+    pub stale: Option<String>,
     /// Words that must all appear in the title or description (at most 200 characters and
     /// 12 words).
     #[param(max_length = 200)]
@@ -199,6 +201,7 @@ pub async fn items(
         assignee: q.assignee.unwrap_or_default(),
         blocking: q.blocking.unwrap_or_default(),
         overdue: q.overdue.unwrap_or_default(),
+        stale: q.stale.unwrap_or_default(),
         q: q.q.unwrap_or_default(),
     };
     let items = service::list_items(&s.app.db, &user, &slug, &filter, today()).await?;
@@ -485,6 +488,37 @@ pub async fn set_status(
         ..Default::default()
     };
     change_item(&s, &user, id, if_match, body.version, false, change).await
+}
+
+/// A re-attestation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attestation {
+    /// The version last read; when left out, the current one.
+    pub version: Option<i32>,
+}
+
+/// Vouches for a done item anew (editors): its evidence holds again for its "valid for", and
+/// a stale item counts as done again.
+#[utoipa::path(post, path = "/items/{id}/attest", tag = "checklist",
+    params(("id" = i32, Path, description = "Item id")),
+    request_body = Attestation,
+    responses((status = 200, body = ItemView, headers(("ETag" = String))),
+        (status = 409, body = super::Problem, content_type = "application/problem+json", description = "Stale `version`"),
+        (status = 422, body = super::Problem, content_type = "application/problem+json", description = "The item is not done")))]
+pub async fn attest(
+    State(s): State<ApiState>,
+    Writer(user): Writer,
+    ApiPath(id): ApiPath<i32>,
+    ApiJson(body): ApiJson<Attestation>,
+) -> Result<Response, ApiError> {
+    let db = &s.app.db;
+    let version = match body.version {
+        Some(v) => v,
+        None => app::projects::access::item(db, &user, id).await?.0.version,
+    };
+    service::attest_item(db, &user, id, version, s.app.clock.now()).await?;
+    Ok(with_etag(StatusCode::OK, item_view(db, &user, id).await?))
 }
 
 /// Deletes an item (editors).

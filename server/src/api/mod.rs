@@ -167,6 +167,7 @@ fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(projects::me))
         .routes(routes!(projects::list, projects::create))
         .routes(routes!(projects::get, projects::update))
+        .routes(routes!(projects::gate))
         .routes(routes!(checklist::categories, checklist::create_category))
         .routes(routes!(checklist::update_category))
         .routes(routes!(checklist::items))
@@ -177,6 +178,7 @@ fn api_routes() -> OpenApiRouter<ApiState> {
             checklist::delete_item
         ))
         .routes(routes!(checklist::set_status))
+        .routes(routes!(checklist::attest))
         .routes(routes!(checklist::comments, checklist::add_comment))
         .routes(routes!(risks::list, risks::create))
         .routes(routes!(risks::get, risks::update))

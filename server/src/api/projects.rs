@@ -159,3 +159,44 @@ pub async fn update(
     .await?;
     Ok(Json(service::get_visible(&s.app.db, &user, &slug).await?))
 }
+
+/// The gate's options.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GateQuery {
+    /// `true`: "ready with gaps" passes too (default: only "ready" passes).
+    pub allow_gaps: Option<bool>,
+}
+
+/// A deployment gate for pipelines: 200 when the project is ready (or, with
+/// `allow_gaps=true`, ready with gaps), 412 with its blocking gaps (open, in progress, stale
+/// evidence, expired acceptances) otherwise. `preflight gate` calls it and exits 0 or 1.
+#[utoipa::path(get, path = "/projects/{slug}/gate", tag = "projects",
+    params(("slug" = String, Path, description = "The project's slug"), GateQuery),
+    responses((status = 200, body = app::checklist::model::GateView, description = "The gate passes"),
+        (status = 412, body = app::checklist::model::GateView, description = "The gate does not pass: the verdict and the blocking gaps")))]
+pub async fn gate(
+    State(s): State<ApiState>,
+    Reader(user): Reader,
+    ApiPath(slug): ApiPath<String>,
+    ApiQuery(q): ApiQuery<GateQuery>,
+) -> Result<Response, ApiError> {
+    use axum::response::IntoResponse;
+    let base = s.app.settings.base_url.clone().unwrap_or_default();
+    let view = app::checklist::service::gate(
+        &s.app.db,
+        &s.app.memo,
+        &user,
+        &slug,
+        q.allow_gaps.unwrap_or(false),
+        base.trim_end_matches('/'),
+        s.app.clock.today(),
+    )
+    .await?;
+    let status = if view.pass {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::PRECONDITION_FAILED
+    };
+    Ok((status, Json(view)).into_response())
+}

@@ -227,6 +227,26 @@ async fn fresh_item(s: &TestServer, category: i32, n: usize) -> i32 {
     .unwrap()
 }
 
+async fn fresh_done_item(s: &TestServer, category: i32, n: usize) -> i32 {
+    use app::checklist::service::{ItemInput, create_item};
+    let owner = s.auth_user("owner@example.com").await;
+    let input = ItemInput {
+        title: format!("Done item {n}"),
+        priority: "high".into(),
+        status: "done".into(),
+        ..Default::default()
+    };
+    create_item(
+        &s.db,
+        &owner,
+        category,
+        input,
+        chrono::Utc::now().date_naive(),
+    )
+    .await
+    .unwrap()
+}
+
 async fn user(s: &TestServer, email: &str, admin: bool) -> app::auth::model::AuthUser {
     let u = register_user(
         &s.db,
@@ -409,6 +429,10 @@ const API_VIEW: Row = [401, 401, 200, 200, 200, 404, 200];
 const API_EDIT: Row = [401, 401, 403, 200, 200, 404, 200];
 const API_CREATE: Row = [401, 401, 403, 201, 201, 404, 201];
 const API_DELETE: Row = [401, 401, 403, 204, 204, 404, 204];
+/// The gate of a project that is never ready in this world (its items stay open, below the
+/// threshold; gaps not allowed): 412 for
+/// whoever may see it.
+const API_GATE: Row = [401, 401, 412, 412, 412, 404, 412];
 
 /// The expected statuses and the request for `endpoint` in cell number `n` (unique per cell,
 /// for fresh names). Creates whatever the request needs to change, so cells are independent.
@@ -527,6 +551,28 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                 }
             }
             (FN_EDIT, post(&endpoint[10..], &form))
+        }
+        "POST /rpc/attest_item" | "POST /rpc/set_item_valid_for" => {
+            let id = fresh_done_item(s, w.category, n).await.to_string();
+            let mut form = vec![("item_id", id), ("version", "1".into())];
+            if endpoint.ends_with("valid_for") {
+                form.push(("valid_for_days", "90".into()));
+            }
+            (FN_EDIT, post(&endpoint[10..], &form))
+        }
+        "POST /rpc/set_category_valid_for" => {
+            let id = fresh_category(s, n).await.to_string();
+            (
+                FN_EDIT,
+                post(
+                    "set_category_valid_for",
+                    &[
+                        ("category_id", id),
+                        ("version", "1".into()),
+                        ("valid_for_days", "30".into()),
+                    ],
+                ),
+            )
         }
         "GET /rpc/checklist_fragments" => (
             FN_VIEW,
@@ -1059,6 +1105,16 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                 None,
             ),
         ),
+        "GET /api/v1/projects/{slug}/gate" => {
+            (API_GATE, api(Method::GET, "/projects/alpha-app/gate", None))
+        }
+        "POST /api/v1/items/{id}/attest" => {
+            let id = fresh_done_item(s, w.category, n).await;
+            (
+                API_EDIT,
+                api(Method::POST, format!("/items/{id}/attest"), Some(json!({}))),
+            )
+        }
         "GET /api/v1/projects/{slug}/export/{format}" => (
             API_VIEW,
             api(Method::GET, "/projects/alpha-app/export/md", None),

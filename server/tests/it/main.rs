@@ -16,6 +16,7 @@ mod bench_seed;
 mod checklist_http;
 mod cli;
 mod enhance_http;
+mod evidence;
 mod export_http;
 mod import_http;
 mod inbox_http;

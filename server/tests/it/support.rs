@@ -118,6 +118,8 @@ pub struct TestServer {
     pub base: String,
     /// The server's database, for arranging data and checking effects.
     pub db: DatabaseConnection,
+    /// The clock the server's requests see (tests move it forward).
+    pub clock: app::clock::Clock,
 }
 
 /// Contents of the static file the test site root serves at `/pkg/preflight.css`.
@@ -166,6 +168,7 @@ impl TestServer {
             leptos_options(site, addr),
             observe,
         );
+        let clock = state.clock.clone();
         let app = build_router(state);
         tokio::spawn(preflight_server::listen::serve(
             listener,
@@ -176,6 +179,7 @@ impl TestServer {
         TestServer {
             base: format!("http://{addr}"),
             db,
+            clock,
         }
     }
 

@@ -26,9 +26,10 @@ pub fn ItemPage() -> impl IntoView {
         |(slug, item)| crate::inbox::api::get_watch(slug, item),
     );
     let set_watch = page_action::<crate::inbox::api::SetWatch>();
+    let evidence = super::evidence::EvidenceActions::new();
     view! {
         <RequireUser>
-            {loaded(detail, move |d| view! { <ItemBody d update status comment delete watch set_watch /> })}
+            {loaded(detail, move |d| view! { <ItemBody d update status comment delete watch set_watch evidence /> })}
         </RequireUser>
     }
 }
@@ -42,6 +43,7 @@ pub(super) fn ItemBody(
     delete: ServerAction<DeleteItem>,
     watch: Resource<Result<crate::inbox::model::WatchState, AppError>>,
     set_watch: ServerAction<crate::inbox::api::SetWatch>,
+    evidence: super::evidence::EvidenceActions,
 ) -> impl IntoView {
     let risks_part = view! { <ItemRisks d=d.clone() /> };
     let i = d.item;
@@ -54,6 +56,7 @@ pub(super) fn ItemBody(
         </p>
         <ItemSummary i=i.clone() category=category />
         <crate::inbox::page::WatchControl slug=d.slug.clone() item=Some(i.id) state=watch set=set_watch />
+        <super::evidence::EvidenceCard i=i.clone() edit actions=evidence />
         {edit
             .then(|| {
                 view! {
@@ -123,6 +126,7 @@ fn ItemSummary(i: ItemView, category: String) -> impl IntoView {
         <p class="muted">
             {category} " · " {i.priority.label()} {i.blocking.then_some(" · blocking")} " · "
             {i.status.label()} {i.expired.then_some(" (acceptance expired)")}
+            {i.stale.then_some(" (stale: evidence ran out)")}
             {i.assignee.as_ref().map(|a| format!(" · assigned to {}", a.name))}
             {i.due_date.map(|d| format!(" · due {d}"))}
             {i.effort_hours.map(|h| format!(" · {h} h"))}

@@ -2,6 +2,29 @@
 
 use super::*;
 
+/// "72% ready, 40% of it measured · 3 done items went stale", or nothing when nothing is done.
+pub fn evidence_line(mix: &EvidenceMix, overall: Option<u8>, stale: usize) -> Option<String> {
+    let measured = mix.measured_percent();
+    if measured.is_none() && stale == 0 {
+        return None;
+    }
+    let mut line = match (overall, measured) {
+        (Some(o), Some(m)) => format!("{o}% ready, {m}% of it measured or reported by CI."),
+        (None, Some(m)) => format!("{m}% of what is done is measured or reported by CI."),
+        (_, None) => String::new(),
+    };
+    if stale > 0 {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&format!(
+            "{stale} done item{} went stale (evidence ran out; counted as open).",
+            if stale == 1 { "" } else { "s" }
+        ));
+    }
+    Some(line)
+}
+
 // Longer than 120 lines: the overview's markup, read top to bottom; each section
 // is a few lines of view and none is used elsewhere.
 #[allow(clippy::too_many_lines)]
@@ -12,9 +35,11 @@ pub fn OverviewPanel(view: OverviewView) -> impl IntoView {
     let OverviewView {
         blocking,
         overdue,
+        stale,
         by_assignee,
         ..
     } = view.clone();
+    let evidence = evidence_line(&score.evidence, score.overall, stale.len());
     let reason = match score.verdict {
         Verdict::NotReady => format!(
             "{} blocking item(s) still open or in progress.",
@@ -68,6 +93,23 @@ pub fn OverviewPanel(view: OverviewView) -> impl IntoView {
                     )}
                 </a>
             </p>
+            {evidence
+                .map(|line| {
+                    view! {
+                        <p class="evidence-mix">
+                            {line}
+                            {(!stale.is_empty())
+                                .then(|| {
+                                    view! {
+                                        " "
+                                        <a href=format!("/p/{slug}/checklist?stale=yes")>
+                                            "Show stale items"
+                                        </a>
+                                    }
+                                })}
+                        </p>
+                    }
+                })}
             <p class="muted">
                 "Effort to ready: " {format!("{} h", score.effort_to_ready)}
                 " · effort remaining: " {format!("{} h", score.effort_remaining)}

@@ -48,8 +48,10 @@ pub(super) fn rows_html(items: &[ItemRow], slug: &str, edit: bool) -> String {
             &mut out,
             &[r#"<tr id="item-"#, id, r#"" data-item=""#, id, r#"""#],
         );
-        if i.overdue {
-            out.push_str(r#" class="overdue""#);
+        match (i.overdue, i.stale) {
+            (true, _) => out.push_str(r#" class="overdue""#),
+            (false, true) => out.push_str(r#" class="stale""#),
+            _ => {}
         }
         out.push('>');
         if edit {
@@ -141,12 +143,26 @@ pub(super) fn rows_html(items: &[ItemRow], slug: &str, edit: bool) -> String {
         if let Some(d) = i.due_date {
             out.push_str(&d.to_string());
         }
-        if i.overdue {
-            out.push_str(r#"<span class="badge overdue">overdue</span>"#);
-        }
+        badges(&mut out, i);
         out.push_str("</td></tr>");
     }
     out
+}
+
+/// A row's badges after its due date: overdue, and stale or how its "done" was measured.
+fn badges(out: &mut String, i: &ItemRow) {
+    if i.overdue {
+        out.push_str(r#"<span class="badge overdue">overdue</span>"#);
+    }
+    if i.stale {
+        out.push_str(
+            r#"<span class="badge stale" title="Its evidence ran out: counts as open until re-attested or re-measured">stale</span>"#,
+        );
+    } else if let Some(kind) = i.evidence {
+        out.push_str(r#"<span class="badge measured">"#);
+        out.push_str(kind.label());
+        out.push_str("</span>");
+    }
 }
 
 /// The words the rows' controls are named by, before the item's title: hidden elements written

@@ -48,20 +48,22 @@ pub(crate) struct ItemValues {
     pub(crate) evidence_text: String,
 }
 
-/// A new item's row at `position` of category `category_id`, written by `user_id`: the one
-/// place an item row is made (forms, the REST API, imports).
+/// A new item's row at `position` of `category`, written by `user_id`: the one place an item
+/// row is made (forms, the REST API, imports).
 pub(crate) fn new_item_row(
     project_id: i32,
-    category_id: i32,
+    category: &categories::Model,
     position: i32,
     v: ItemValues,
     user_id: i32,
     now: chrono::DateTime<Utc>,
 ) -> items::ActiveModel {
     let (closed_by, closed_at) = closed_stamp(None, v.status, user_id, now);
-    items::ActiveModel {
+    let evidence =
+        super::evidence::evidence_stamp(None, v.status, user_id, now, category.valid_for_days);
+    let mut am = items::ActiveModel {
         project_id: Set(project_id),
-        category_id: Set(category_id),
+        category_id: Set(category.id),
         title: Set(v.title),
         description: Set(v.description),
         priority: Set(v.priority),
@@ -83,7 +85,9 @@ pub(crate) fn new_item_row(
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    }
+    };
+    evidence.set(&mut am);
+    am
 }
 
 fn parse_date(s: &str) -> Result<Option<NaiveDate>, ()> {
@@ -292,7 +296,7 @@ pub async fn create_item(
         .await?
         .map_or(0, |i| i.position);
     let now = Utc::now();
-    let item = new_item_row(project.id, category.id, last + 1, v, user.id, now)
+    let item = new_item_row(project.id, &category, last + 1, v, user.id, now)
         .insert(&txn)
         .await?;
     record(
@@ -396,7 +400,19 @@ pub(super) async fn write_item(
     let id = item.id;
     let now = Utc::now();
     let (closed_by, closed_at) = closed_stamp(Some(&item), v.status, user.id, now);
-    let changes = items::Entity::update_many()
+    let category = categories::Entity::find_by_id(item.category_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let evidence = super::evidence::evidence_stamp(
+        Some(&item),
+        v.status,
+        user.id,
+        now,
+        super::evidence::valid_for_of(item.valid_for_days, &category),
+    );
+    let changes = evidence
+        .update(items::Entity::update_many())
         .col_expr(items::Column::Title, Expr::value(v.title))
         .col_expr(items::Column::Description, Expr::value(v.description))
         .col_expr(items::Column::Priority, Expr::value(v.priority))
@@ -503,6 +519,11 @@ mod tests {
             created_by: None,
             created_at: then,
             updated_at: then,
+            evidence_kind: None,
+            evidence_at: None,
+            evidence_by: None,
+            valid_for_days: None,
+            evidence_until: None,
         }
     }
 

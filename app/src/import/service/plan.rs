@@ -171,17 +171,13 @@ pub(super) fn facts(i: &ItemDoc) -> ItemFacts {
         blocking: i.is_blocking(),
         effort_hours: i.effort_hours,
         accepted_until: i.accepted_until,
+        evidence: None,
+        evidence_until: None,
     }
 }
 
 pub(super) fn item_facts_of(r: &items::Model) -> ItemFacts {
-    ItemFacts {
-        priority: r.priority,
-        status: r.status,
-        blocking: r.blocking,
-        effort_hours: r.effort_hours,
-        accepted_until: r.accepted_until,
-    }
+    crate::checklist::rows::ScoredItem::facts(r)
 }
 
 /// Builds the preview: the document's categories and items, what merging would do, and the

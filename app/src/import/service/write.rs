@@ -104,7 +104,7 @@ pub(super) async fn write_document(
 
 pub(super) fn new_item(
     project_id: i32,
-    category_id: i32,
+    category: &categories::Model,
     position: i32,
     i: &ItemDoc,
     user: &AuthUser,
@@ -127,14 +127,7 @@ pub(super) fn new_item(
         evidence_url: i.evidence_url.clone(),
         evidence_text: i.evidence_text.clone(),
     };
-    new_item_row(
-        project_id,
-        category_id,
-        position,
-        values,
-        user.id,
-        Utc::now(),
-    )
+    new_item_row(project_id, category, position, values, user.id, Utc::now())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -163,7 +156,7 @@ pub(super) async fn write(
     let mut inserts: Vec<items::ActiveModel> = Vec::new();
     let mut category_ids: Vec<i32> = Vec::with_capacity(doc.categories.len());
     for (c, (row, score_changes, actions)) in doc.categories.iter().zip(&plan.categories) {
-        let category_id = match row {
+        let category = match row {
             Some(row) => {
                 if *score_changes {
                     let before = category_state(row);
@@ -189,31 +182,29 @@ pub(super) async fn write(
                     )
                     .await?;
                 }
-                row.id
+                row.clone()
             }
             None => {
                 next_category += 1;
-                insert_category(txn, project.id, next_category, c).await?.id
+                insert_category(txn, project.id, next_category, c).await?
             }
         };
+        let category_id = category.id;
         category_ids.push(category_id);
         for (i, action) in c.items.iter().zip(actions) {
             match action {
                 ItemAction::Add => {
                     let position = next_item.entry(category_id).or_insert(0);
                     *position += 1;
-                    inserts.push(new_item(
-                        project.id,
-                        category_id,
-                        *position,
-                        i,
-                        user,
-                        members,
-                    ));
+                    inserts.push(new_item(project.id, &category, *position, i, user, members));
                 }
                 ItemAction::Update(id) => {
                     if let Some(r) = rows_by_id.get(id) {
-                        update_item(txn, &actor, user, project, r, i, members).await?;
+                        let home = cats.iter().find(|c| c.id == r.category_id);
+                        let valid_for = r
+                            .valid_for_days
+                            .or(home.unwrap_or(&category).valid_for_days);
+                        update_item(txn, &actor, user, project, r, i, members, valid_for).await?;
                     }
                 }
                 ItemAction::Same(_) => {}
@@ -359,6 +350,7 @@ pub(super) async fn update_item(
     r: &items::Model,
     i: &ItemDoc,
     members: &HashMap<String, i32>,
+    valid_for: Option<i32>,
 ) -> Result<(), AppError> {
     let now = Utc::now();
     let before = item_state(r);
@@ -401,6 +393,8 @@ pub(super) async fn update_item(
     let (closed_by, closed_at) = closed_stamp(Some(r), i.status, user.id, now);
     am.closed_by = Set(closed_by);
     am.closed_at = Set(closed_at);
+    crate::checklist::service::evidence_stamp(Some(r), i.status, user.id, now, valid_for)
+        .set(&mut am);
     am.version = Set(r.version + 1);
     am.updated_by = Set(Some(user.id));
     am.updated_at = Set(now);
