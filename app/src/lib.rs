@@ -15,6 +15,7 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod authz;
 pub mod checklist;
+pub mod checks;
 #[cfg(feature = "ssr")]
 pub mod clock;
 pub mod components;

@@ -31,6 +31,10 @@ pub struct AppSettings {
     pub mail: bool,
     /// Webhooks may post to private and loopback addresses (`PREFLIGHT_WEBHOOK_ALLOW_PRIVATE`).
     pub webhook_allow_private: bool,
+    /// Checks may probe private and loopback addresses (`PREFLIGHT_CHECKS_ALLOW_PRIVATE`).
+    pub checks_allow_private: bool,
+    /// Certificates TLS checks trust besides Mozilla's roots (`PREFLIGHT_CHECKS_CA_FILE`).
+    pub checks_ca: Vec<rustls::pki_types::CertificateDer<'static>>,
 }
 
 impl Default for AppSettings {
@@ -45,6 +49,8 @@ impl Default for AppSettings {
             metrics: false,
             mail: false,
             webhook_allow_private: false,
+            checks_allow_private: false,
+            checks_ca: Vec::new(),
         }
     }
 }
@@ -65,6 +71,8 @@ pub struct AppState {
     pub memo: Arc<crate::memo::ProjectMemo>,
     /// The time requests see (the system's; tests move it forward).
     pub clock: crate::clock::Clock,
+    /// Runs checks' probes ("run now"; the sweep has its own).
+    pub prober: crate::checks::probe::Prober,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use app::{
     auth::throttle::ThrottlePolicy,
+    checks::{probe::Prober, service::SWEEP},
     inbox::{
         mail::{self, MAIL_DIGEST, MAIL_NOTIFICATION, Mailer},
         reminders::{self, REMINDERS},
@@ -38,20 +39,23 @@ const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
 /// How often an idle worker looks for due jobs.
 const POLL_EVERY: Duration = Duration::from_secs(1);
 
-/// How work leaves the instance: mail (when configured) and webhook deliveries.
+/// How work leaves the instance: mail (when configured), webhook deliveries and checks' probes.
 #[derive(Clone, Debug)]
 pub struct Outbound {
     /// The SMTP mailer; `None`: mail is off.
     pub mailer: Option<Mailer>,
     /// Posts webhook messages.
     pub webhooks: Deliverer,
+    /// Runs checks' probes.
+    pub prober: Prober,
 }
 
 impl Default for Outbound {
-    /// No mail; webhooks to public addresses only, without links.
+    /// No mail; webhooks and probes to public addresses only, without links.
     fn default() -> Self {
         Self {
             mailer: None,
+            prober: Prober::new(false, &[]),
             webhooks: Deliverer::new(None, false, app::webhooks::deliver::TIMEOUT)
                 .unwrap_or_else(|e| panic!("HTTP client: {e}")),
         }
@@ -66,7 +70,25 @@ pub fn worker(db: &DatabaseConnection, throttle: ThrottlePolicy, out: Outbound) 
     let (c6, c7, c8) = (db.clone(), db.clone(), db.clone());
     let (m1, m2, m3) = (out.mailer.clone(), out.mailer.clone(), out.mailer);
     let hooks = out.webhooks;
+    let (c9, prober) = (db.clone(), out.prober);
     Worker::new(db.clone(), name)
+        .handle(SWEEP, move |_job| {
+            let (db, prober) = (c9.clone(), prober.clone());
+            async move {
+                let swept = app::checks::service::sweep(&db, &prober, Utc::now())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if swept.ran + swept.stale > 0 {
+                    tracing::debug!(
+                        ran = swept.ran,
+                        failed = swept.failed,
+                        stale = swept.stale,
+                        "checks swept"
+                    );
+                }
+                Ok(())
+            }
+        })
         .handle(DELIVER, move |job| {
             let (db, hooks) = (c5.clone(), hooks.clone());
             async move {
@@ -217,7 +239,13 @@ pub async fn schedule_from(
     daily_hour: u32,
 ) -> Result<usize, DbErr> {
     let hour = now.format("%Y-%m-%dT%H");
+    let minute = now.format("%Y-%m-%dT%H:%M");
     let mut due = vec![
+        // Checks: due probes and CI results past their TTL, each minute. One attempt: the
+        // next minute's sweep takes up whatever this one left.
+        NewJob::new(SWEEP, serde_json::json!({}), now)
+            .once(format!("{SWEEP}:{minute}"))
+            .attempts(1),
         NewJob::new(CLEANUP, serde_json::json!({}), now)
             .once(format!("{CLEANUP}:{hour}"))
             .attempts(3),

@@ -40,6 +40,8 @@ pub async fn serve(
     let settings = app::state::AppSettings {
         mail: out.mailer.is_some(),
         webhook_allow_private: hooks.webhook_allow_private,
+        checks_allow_private: hooks.checks_allow_private,
+        checks_ca: hooks.checks_ca()?,
         ..args.settings()
     };
     let throttle = settings.throttle.clone();

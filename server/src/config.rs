@@ -122,7 +122,7 @@ impl MailArgs {
     }
 }
 
-/// Where webhooks may post.
+/// Where webhooks may post and checks may probe.
 #[derive(Clone, Debug, Default, Args)]
 pub struct WebhookArgs {
     /// Let webhooks post to loopback and private addresses
@@ -130,6 +130,25 @@ pub struct WebhookArgs {
     /// URLs are refused when saved and again when connecting.
     #[arg(long, env = "PREFLIGHT_WEBHOOK_ALLOW_PRIVATE", global = true)]
     pub webhook_allow_private: bool,
+    /// Let checks probe loopback and private addresses (`PREFLIGHT_CHECKS_ALLOW_PRIVATE`): for
+    /// services on your own network. Off, such hosts are refused when a check is saved and
+    /// again when it runs.
+    #[arg(long, env = "PREFLIGHT_CHECKS_ALLOW_PRIVATE", global = true)]
+    pub checks_allow_private: bool,
+    /// A PEM file of CA certificates TLS checks trust besides Mozilla's roots
+    /// (`PREFLIGHT_CHECKS_CA_FILE`): your internal CA.
+    #[arg(long, env = "PREFLIGHT_CHECKS_CA_FILE", global = true)]
+    pub checks_ca_file: Option<PathBuf>,
+}
+
+impl WebhookArgs {
+    /// The extra CA certificates TLS checks trust (none without a file).
+    pub fn checks_ca(&self) -> Result<Vec<app::checks::probe::CertificateDer<'static>>, String> {
+        match &self.checks_ca_file {
+            Some(path) => app::checks::probe::read_ca_file(path),
+            None => Ok(Vec::new()),
+        }
+    }
 }
 
 impl MailArgs {
@@ -141,6 +160,10 @@ impl MailArgs {
     ) -> Result<crate::background::Outbound, Box<dyn std::error::Error + Send + Sync>> {
         let base = base_url.or(self.base_url.as_deref()).and_then(origin_of);
         Ok(crate::background::Outbound {
+            prober: app::checks::probe::Prober::new(
+                hooks.checks_allow_private,
+                &hooks.checks_ca()?,
+            ),
             mailer: self.mailer(base_url)?,
             webhooks: app::webhooks::deliver::Deliverer::new(
                 base,
@@ -362,6 +385,8 @@ impl ServeArgs {
             metrics: self.metrics,
             mail: false,
             webhook_allow_private: false,
+            checks_allow_private: false,
+            checks_ca: Vec::new(),
         }
     }
 }

@@ -61,7 +61,10 @@ pub fn app_state_observed(
         counter.fetch_add(1, Ordering::Relaxed);
         observe(info);
     });
+    let prober =
+        app::checks::probe::Prober::new(settings.checks_allow_private, &settings.checks_ca);
     AppState {
+        prober,
         db,
         settings: Arc::new(settings),
         leptos_options,

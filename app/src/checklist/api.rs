@@ -54,6 +54,8 @@ pub struct ItemDetail {
     pub history: Vec<AuditEntry>,
     /// Risks this item mitigates (id, title).
     pub risks: Vec<(i32, String)>,
+    /// Checks that measure it, with their latest results.
+    pub checks: Vec<crate::checks::model::CheckView>,
 }
 
 /// One item with comments and history.
@@ -81,6 +83,9 @@ pub async fn get_item(item_id: i32) -> Result<ItemDetail, AppError> {
         comments: super::service::comments(&db, &seen, item_id).await?,
         history: crate::audit::service::history(&db, "item", &item_id.to_string()).await?,
         risks: crate::risks::service::risks_of_item(&db, item_id).await?,
+        checks: crate::checks::service::item_checks(&db, &user, item_id)
+            .await?
+            .checks,
     })
 }
 

@@ -52,7 +52,7 @@ pub struct KindInfo {
 
 /// Every kind, in the order the preferences list them. Direct address (assigned, mentioned,
 /// reminders) mails by default; news of watched things stays in the inbox unless asked for.
-pub const KINDS: [KindInfo; 8] = [
+pub const KINDS: [KindInfo; 9] = [
     KindInfo {
         kind: "assigned",
         label: "An item is assigned to you",
@@ -82,6 +82,12 @@ pub const KINDS: [KindInfo; 8] = [
         label: "A comment on an item you hold or watch",
         inbox: true,
         email: false,
+    },
+    KindInfo {
+        kind: "check_failed",
+        label: "A check on an item you hold or watch fails, reopening it, or its CI result goes stale",
+        inbox: true,
+        email: true,
     },
     KindInfo {
         kind: "risk_expiring",

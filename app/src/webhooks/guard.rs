@@ -41,9 +41,14 @@ pub fn is_private(ip: IpAddr) -> bool {
     }
 }
 
-/// Why `url` may not receive webhooks, if it may not: not http(s), no host, or a host that
-/// does not resolve or resolves to a private address (unless `allow_private`).
-pub async fn check_url(url: &str, allow_private: bool) -> Result<reqwest::Url, String> {
+/// Why `url` may not be reached, if it may not: not http(s), no host, or a host that does not
+/// resolve or resolves to a private address (unless `allow_private`, which the operator sets
+/// with the environment variable `setting`).
+pub async fn check_url(
+    url: &str,
+    allow_private: bool,
+    setting: &str,
+) -> Result<reqwest::Url, String> {
     let parsed = reqwest::Url::parse(url.trim())
         .map_err(|_| "Give a full URL, e.g. https://hooks.example.com/preflight.".to_owned())?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -68,8 +73,8 @@ pub async fn check_url(url: &str, allow_private: bool) -> Result<reqwest::Url, S
     }
     if !allow_private && let Some(private) = addrs.iter().find(|a| is_private(a.ip())) {
         return Err(format!(
-            "{host} is a private or loopback address ({}): Preflight does not post there \
-             unless the operator sets PREFLIGHT_WEBHOOK_ALLOW_PRIVATE=true.",
+            "{host} is a private or loopback address ({}): Preflight does not connect there \
+             unless the operator sets {setting}=true.",
             private.ip()
         ));
     }

@@ -3,10 +3,14 @@
 use serde::{Deserialize, Serialize};
 
 /// The events a webhook may ask for: (name, description).
-pub const EVENTS: [(&str, &str); 6] = [
+pub const EVENTS: [(&str, &str); 7] = [
     ("item.assigned", "An item is assigned to someone"),
     ("item.status_changed", "An item's status changes"),
     ("item.commented", "Someone comments on an item"),
+    (
+        "check.failed",
+        "A check fails (reopening a done item) or its CI result goes stale",
+    ),
     ("project.verdict_changed", "A project's verdict changes"),
     ("review.finalized", "A review is finalized"),
     ("review.signed_off", "A final review is signed off"),

@@ -74,7 +74,9 @@ pub async fn create(
         );
     }
     if errors.is_empty()
-        && let Err(message) = super::guard::check_url(&input.url, allow_private).await
+        && let Err(message) =
+            super::guard::check_url(&input.url, allow_private, "PREFLIGHT_WEBHOOK_ALLOW_PRIVATE")
+                .await
     {
         errors.insert("url".into(), message);
     }

@@ -9,6 +9,7 @@
 //! model types' `ToSchema` derives, so it cannot drift from the routes.
 
 mod checklist;
+mod checks;
 mod docs;
 mod extract;
 mod notifications;
@@ -67,6 +68,7 @@ pub struct ApiState {
     tags(
         (name = "projects", description = "Projects and their readiness"),
         (name = "checklist", description = "Categories, items and comments"),
+        (name = "checks", description = "Checks that measure items, and results pipelines report"),
         (name = "risks", description = "The risk register"),
         (name = "reviews", description = "Frozen reviews and what changed since"),
         (name = "reports", description = "The stakeholder report and exports"),
@@ -179,6 +181,9 @@ fn api_routes() -> OpenApiRouter<ApiState> {
         ))
         .routes(routes!(checklist::set_status))
         .routes(routes!(checklist::attest))
+        .routes(routes!(checks::list, checks::create))
+        .routes(routes!(checks::delete))
+        .routes(routes!(checks::report))
         .routes(routes!(checklist::comments, checklist::add_comment))
         .routes(routes!(risks::list, risks::create))
         .routes(routes!(risks::get, risks::update))

@@ -28,8 +28,8 @@ pub struct NewWebhook {
     #[schema(max_length = 2000)]
     pub url: String,
     /// Events wanted: `item.assigned`, `item.status_changed`, `item.commented`,
-    /// `project.verdict_changed`, `review.finalized`, `review.signed_off`.
-    #[schema(min_items = 1, max_items = 6)]
+    /// `check.failed`, `project.verdict_changed`, `review.finalized`, `review.signed_off`.
+    #[schema(min_items = 1, max_items = 7)]
     pub events: Vec<String>,
     /// `standard` (Standard Webhooks JSON, the default) or `slack` (`{"text": …}`).
     #[serde(default = "standard")]

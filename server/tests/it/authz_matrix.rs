@@ -227,6 +227,23 @@ async fn fresh_item(s: &TestServer, category: i32, n: usize) -> i32 {
     .unwrap()
 }
 
+/// A new check (by the owner) on a new item: `dns` (resolving `localhost`, no traffic) or `ci`
+/// (key `k{n}`).
+async fn fresh_check(s: &TestServer, category: i32, n: usize, kind: &str) -> i32 {
+    use app::checks::{model::CheckInput, service::create_check};
+    let owner = s.auth_user("owner@example.com").await;
+    let item = fresh_item(s, category, n).await;
+    let input = CheckInput {
+        kind: kind.into(),
+        host: "localhost".into(),
+        key: format!("k{n}"),
+        ..Default::default()
+    };
+    create_check(&s.db, &owner, item, &input, false, chrono::Utc::now())
+        .await
+        .unwrap()
+}
+
 async fn fresh_done_item(s: &TestServer, category: i32, n: usize) -> i32 {
     use app::checklist::service::{ItemInput, create_item};
     let owner = s.auth_user("owner@example.com").await;
@@ -559,6 +576,19 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                 form.push(("valid_for_days", "90".into()));
             }
             (FN_EDIT, post(&endpoint[10..], &form))
+        }
+        "POST /rpc/create_check" => {
+            let item = fresh_item(s, w.category, n).await.to_string();
+            let form = [
+                ("item_id", item),
+                ("kind", "ci".into()),
+                ("key", format!("rpc-{n}")),
+            ];
+            (FN_EDIT, post("create_check", &form))
+        }
+        "POST /rpc/delete_check" | "POST /rpc/run_check" => {
+            let id = fresh_check(s, w.category, n, "dns").await.to_string();
+            (FN_EDIT, post(&endpoint[10..], &[("check_id", id)]))
         }
         "POST /rpc/set_category_valid_for" => {
             let id = fresh_category(s, n).await.to_string();
@@ -1113,6 +1143,39 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             (
                 API_EDIT,
                 api(Method::POST, format!("/items/{id}/attest"), Some(json!({}))),
+            )
+        }
+        "GET /api/v1/items/{id}/checks" => (
+            API_VIEW,
+            api(Method::GET, format!("/items/{}/checks", w.item), None),
+        ),
+        "POST /api/v1/items/{id}/checks" => {
+            let id = fresh_item(s, w.category, n).await;
+            (
+                API_CREATE,
+                api(
+                    Method::POST,
+                    format!("/items/{id}/checks"),
+                    Some(json!({"kind": "ci", "key": format!("api-{n}")})),
+                ),
+            )
+        }
+        "DELETE /api/v1/checks/{id}" => {
+            let id = fresh_check(s, w.category, n, "dns").await;
+            (
+                API_DELETE,
+                api(Method::DELETE, format!("/checks/{id}"), None),
+            )
+        }
+        "POST /api/v1/projects/{slug}/checks/{key}/results" => {
+            fresh_check(s, w.category, n, "ci").await;
+            (
+                API_EDIT,
+                api(
+                    Method::POST,
+                    format!("/projects/alpha-app/checks/k{n}/results"),
+                    Some(json!({"status": "pass"})),
+                ),
             )
         }
         "GET /api/v1/projects/{slug}/export/{format}" => (

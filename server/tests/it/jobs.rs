@@ -82,8 +82,8 @@ async fn a_scheduled_job_exists_once_per_period_whoever_enqueues_it() {
     let mut tries = Vec::new();
     for _ in 0..6 {
         let db = db.clone();
-        // The hourly jobs only (cleanup, weekly-digest check): a daily hour of 24 never comes,
-        // so the count does not depend on when the test runs.
+        // The hourly jobs (cleanup, weekly-digest check) and the minute's checks sweep: a daily
+        // hour of 24 never comes, so the count does not depend on when the test runs.
         tries.push(tokio::spawn(async move {
             preflight_server::background::schedule_from(&db, now, 24)
                 .await
@@ -95,8 +95,8 @@ async fn a_scheduled_job_exists_once_per_period_whoever_enqueues_it() {
         added += t.await.unwrap();
     }
     assert_eq!(
-        added, 2,
-        "one process added the hour's two jobs, the others found them"
+        added, 3,
+        "one process added the period's three jobs, the others found them"
     );
     let rows = rows(&db).await;
     let mut kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
@@ -104,16 +104,19 @@ async fn a_scheduled_job_exists_once_per_period_whoever_enqueues_it() {
     assert_eq!(
         kinds,
         [
+            app::checks::service::SWEEP,
             app::inbox::weekly::WEEKLY_DIGESTS,
             preflight_server::background::CLEANUP
         ]
     );
     for row in &rows {
         let key = row.dedupe_key.clone().unwrap();
-        assert!(
-            key.ends_with(&now.format("%Y-%m-%dT%H").to_string()),
-            "{key}"
-        );
+        let period = if row.kind == app::checks::service::SWEEP {
+            now.format("%Y-%m-%dT%H:%M")
+        } else {
+            now.format("%Y-%m-%dT%H")
+        };
+        assert!(key.ends_with(&period.to_string()), "{key}");
     }
 
     // The next hour has its own.
@@ -122,9 +125,9 @@ async fn a_scheduled_job_exists_once_per_period_whoever_enqueues_it() {
         preflight_server::background::schedule_from(&db, later, 24)
             .await
             .unwrap(),
-        2
+        3
     );
-    assert_eq!(job_rows::Entity::find().count(&db).await.unwrap(), 4);
+    assert_eq!(job_rows::Entity::find().count(&db).await.unwrap(), 6);
     // And the cleanup runs (on an empty database it has nothing to delete, and says so by
     // finishing).
     let throttle = app::auth::throttle::ThrottlePolicy::default();
@@ -133,8 +136,8 @@ async fn a_scheduled_job_exists_once_per_period_whoever_enqueues_it() {
         .await
         .unwrap();
     assert_eq!(
-        ran, 2,
-        "the current hour's jobs; the next hour's wait for their time"
+        ran, 3,
+        "the current period's jobs; the next hour's wait for their time"
     );
 }
 

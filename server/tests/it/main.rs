@@ -14,6 +14,7 @@ mod auth_http;
 mod authz_matrix;
 mod bench_seed;
 mod checklist_http;
+mod checks;
 mod cli;
 mod enhance_http;
 mod evidence;

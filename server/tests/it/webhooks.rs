@@ -124,8 +124,8 @@ fn allowing() -> AppSettings {
 
 async fn run(s: &TestServer, deliverer: &Deliverer) -> usize {
     let out = preflight_server::background::Outbound {
-        mailer: None,
         webhooks: deliverer.clone(),
+        ..Default::default()
     };
     preflight_server::background::worker(&s.db, Default::default(), out)
         .run_due()

@@ -27,9 +27,10 @@ pub fn ItemPage() -> impl IntoView {
     );
     let set_watch = page_action::<crate::inbox::api::SetWatch>();
     let evidence = super::evidence::EvidenceActions::new();
+    let checks = crate::checks::page::ChecksActions::new();
     view! {
         <RequireUser>
-            {loaded(detail, move |d| view! { <ItemBody d update status comment delete watch set_watch evidence /> })}
+            {loaded(detail, move |d| view! { <ItemBody d update status comment delete watch set_watch evidence checks /> })}
         </RequireUser>
     }
 }
@@ -44,7 +45,17 @@ pub(super) fn ItemBody(
     watch: Resource<Result<crate::inbox::model::WatchState, AppError>>,
     set_watch: ServerAction<crate::inbox::api::SetWatch>,
     evidence: super::evidence::EvidenceActions,
+    checks: crate::checks::page::ChecksActions,
 ) -> impl IntoView {
+    let checks_part = view! {
+        <crate::checks::page::ChecksCard
+            checks=d.checks.clone()
+            item_id=d.item.id
+            slug=d.slug.clone()
+            edit=d.permissions.can_edit
+            actions=checks
+        />
+    };
     let risks_part = view! { <ItemRisks d=d.clone() /> };
     let i = d.item;
     let edit = d.permissions.can_edit;
@@ -57,6 +68,7 @@ pub(super) fn ItemBody(
         <ItemSummary i=i.clone() category=category />
         <crate::inbox::page::WatchControl slug=d.slug.clone() item=Some(i.id) state=watch set=set_watch />
         <super::evidence::EvidenceCard i=i.clone() edit actions=evidence />
+        {checks_part}
         {edit
             .then(|| {
                 view! {

@@ -16,7 +16,7 @@ pub const MAX_VALID_FOR_DAYS: i32 = 3650;
 
 /// An item's evidence columns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Evidence {
+pub struct Evidence {
     pub(crate) kind: Option<EvidenceKind>,
     pub(crate) at: Option<chrono::DateTime<Utc>>,
     pub(crate) by: Option<i32>,
@@ -30,6 +30,11 @@ impl Evidence {
         by: None,
         until: None,
     };
+
+    /// No evidence (an item that is not done).
+    pub(crate) fn none() -> Evidence {
+        Self::NONE
+    }
 
     /// Fresh evidence of `kind` from `by` (a person, or `None` for a check) at `now`.
     pub(crate) fn fresh(
