@@ -79,6 +79,24 @@ pub async fn document(
     let category_names: HashMap<i32, String> =
         cats.iter().map(|c| (c.id, c.name.clone())).collect();
 
+    let mut files: HashMap<i32, Vec<crate::import::doc::FileDoc>> = HashMap::new();
+    for f in crate::entities::evidence_files::Entity::find()
+        .filter(crate::entities::evidence_files::Column::ProjectId.eq(project.id))
+        .order_by_asc(crate::entities::evidence_files::Column::Id)
+        .all(db)
+        .await?
+    {
+        files
+            .entry(f.item_id)
+            .or_default()
+            .push(crate::import::doc::FileDoc {
+                name: f.name,
+                content_type: f.content_type,
+                size: f.size,
+                sha256: f.sha256,
+                uploaded_at: f.created_at,
+            });
+    }
     let mut by_category: HashMap<i32, Vec<&items::Model>> = HashMap::new();
     for i in &rows {
         by_category.entry(i.category_id).or_default().push(i);
@@ -90,12 +108,17 @@ pub async fn document(
             weight: c.weight,
             assessor_score: c.assessor_score,
             assessor_note: c.assessor_note.clone(),
+            valid_for_days: c.valid_for_days,
             items: by_category
                 .get(&c.id)
                 .map(|items| {
                     items
                         .iter()
-                        .map(|i| item_doc(i, &email, comments.get(&i.id)))
+                        .map(|i| {
+                            let mut doc = item_doc(i, &email, comments.get(&i.id));
+                            doc.files = files.remove(&i.id).unwrap_or_default();
+                            doc
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -167,6 +190,8 @@ fn item_doc(
                     .collect()
             })
             .unwrap_or_default(),
+        valid_for_days: i.valid_for_days,
+        files: Vec::new(),
     }
 }
 

@@ -28,6 +28,7 @@ pub mod entities;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod files;
 pub mod http_status;
 pub mod import;
 pub mod inbox;

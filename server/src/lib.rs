@@ -7,6 +7,7 @@ pub mod bench;
 pub mod commands;
 pub mod config;
 pub mod db;
+pub mod files;
 pub mod gate;
 pub mod listen;
 pub mod middleware;

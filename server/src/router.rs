@@ -95,6 +95,11 @@ pub fn build_router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/p/{slug}/export/{format}", get(export_download))
+        .route(
+            "/p/{slug}/items/{id}/files",
+            axum::routing::post(crate::files::upload),
+        )
+        .route("/p/{slug}/files/{id}", get(crate::files::download))
         .route("/share/{token}", get(shared_report))
         .route("/share/{token}/pdf", get(shared_pdf))
         .route(

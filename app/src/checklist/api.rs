@@ -56,6 +56,8 @@ pub struct ItemDetail {
     pub risks: Vec<(i32, String)>,
     /// Checks that measure it, with their latest results.
     pub checks: Vec<crate::checks::model::CheckView>,
+    /// Evidence files attached to it.
+    pub files: Vec<crate::files::model::FileView>,
 }
 
 /// One item with comments and history.
@@ -86,6 +88,7 @@ pub async fn get_item(item_id: i32) -> Result<ItemDetail, AppError> {
         checks: crate::checks::service::item_checks(&db, &user, item_id)
             .await?
             .checks,
+        files: crate::files::service::files_of(&db, &seen.project, Some(item_id)).await?,
     })
 }
 
@@ -445,4 +448,11 @@ pub async fn set_category_valid_for(
         &valid_for_days,
     )
     .await
+}
+
+/// Removes an evidence file from its item (editors).
+#[server(prefix = "/rpc", endpoint = "delete_evidence_file")]
+pub async fn delete_evidence_file(file_id: i32) -> Result<(), AppError> {
+    use crate::state::{db, require_user};
+    crate::files::service::remove(&db()?, &require_user()?, file_id).await
 }

@@ -109,6 +109,9 @@ pub struct CategoryDoc {
     /// Why the assessor gave that score.
     #[serde(default)]
     pub assessor_note: String,
+    /// How long its items' evidence holds (days); absent: for ever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_for_days: Option<i32>,
     /// Items in order.
     #[serde(default)]
     pub items: Vec<ItemDoc>,
@@ -126,6 +129,7 @@ impl CategoryDoc {
             weight: 1,
             assessor_score: None,
             assessor_note: String::new(),
+            valid_for_days: None,
             items: Vec::new(),
         }
     }
@@ -173,6 +177,29 @@ pub struct ItemDoc {
     /// Comments, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub comments: Vec<CommentDoc>,
+    /// The item's own "valid for" (days); absent: its category's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_for_days: Option<i32>,
+    /// Its evidence files (metadata only: an export does not carry their bytes, and an import
+    /// does not attach them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileDoc>,
+}
+
+/// An evidence file, as an export lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileDoc {
+    /// Its name.
+    pub name: String,
+    /// Its type, read from its bytes.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// SHA-256 of its bytes (hex).
+    pub sha256: String,
+    /// When it was attached.
+    pub uploaded_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// A comment on an item.
@@ -214,6 +241,8 @@ impl ItemDoc {
             evidence_url: String::new(),
             evidence_text: String::new(),
             comments: Vec::new(),
+            valid_for_days: None,
+            files: Vec::new(),
         }
     }
 

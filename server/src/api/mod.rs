@@ -12,6 +12,7 @@ mod checklist;
 mod checks;
 mod docs;
 mod extract;
+mod files;
 mod notifications;
 mod problem;
 mod projects;
@@ -69,6 +70,7 @@ pub struct ApiState {
         (name = "projects", description = "Projects and their readiness"),
         (name = "checklist", description = "Categories, items and comments"),
         (name = "checks", description = "Checks that measure items, and results pipelines report"),
+        (name = "files", description = "Evidence files attached to items"),
         (name = "risks", description = "The risk register"),
         (name = "reviews", description = "Frozen reviews and what changed since"),
         (name = "reports", description = "The stakeholder report and exports"),
@@ -184,6 +186,8 @@ fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(checks::list, checks::create))
         .routes(routes!(checks::delete))
         .routes(routes!(checks::report))
+        .routes(routes!(files::list, files::upload))
+        .routes(routes!(files::download, files::delete))
         .routes(routes!(checklist::comments, checklist::add_comment))
         .routes(routes!(risks::list, risks::create))
         .routes(routes!(risks::get, risks::update))

@@ -767,7 +767,7 @@ async fn the_openapi_document_describes_every_route() {
             );
         }
     }
-    assert_eq!(operations, 38, "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(operations, 42, "{:?}", paths.keys().collect::<Vec<_>>());
     for schema in ["Problem", "ItemView", "Report", "RiskView", "ProjectView"] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
     }

@@ -244,6 +244,27 @@ async fn fresh_check(s: &TestServer, category: i32, n: usize, kind: &str) -> i32
         .unwrap()
 }
 
+/// A new file (by the owner) on a new item.
+async fn fresh_file(s: &TestServer, category: i32, n: usize) -> i32 {
+    let owner = s.auth_user("owner@example.com").await;
+    let item = fresh_item(s, category, n).await;
+    let (item, project) = app::files::service::may_attach(&s.db, &owner, item)
+        .await
+        .unwrap();
+    app::files::service::attach(
+        &s.db,
+        &owner,
+        &item,
+        &project,
+        "f.txt",
+        format!("file {n}").as_bytes(),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap()
+    .id
+}
+
 async fn fresh_done_item(s: &TestServer, category: i32, n: usize) -> i32 {
     use app::checklist::service::{ItemInput, create_item};
     let owner = s.auth_user("owner@example.com").await;
@@ -392,6 +413,20 @@ struct Req {
     json: Option<serde_json::Value>,
     /// Sent with the principal's API token instead of a session.
     bearer: bool,
+    /// A raw body and its content type (multipart uploads).
+    body: Option<(String, Vec<u8>)>,
+}
+
+/// A multipart body with one small text file in the part `file`.
+fn upload_body() -> Option<(String, Vec<u8>)> {
+    let boundary = "matrixboundary7";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.txt\"\r\n\r\nevidence\r\n--{boundary}--\r\n"
+    );
+    Some((
+        format!("multipart/form-data; boundary={boundary}"),
+        body.into_bytes(),
+    ))
 }
 
 fn get(path: impl Into<String>) -> Req {
@@ -401,6 +436,7 @@ fn get(path: impl Into<String>) -> Req {
         form: vec![],
         json: None,
         bearer: false,
+        body: None,
     }
 }
 
@@ -412,6 +448,7 @@ fn api(method: Method, path: impl AsRef<str>, json: Option<serde_json::Value>) -
         form: vec![],
         json,
         bearer: true,
+        body: None,
     }
 }
 
@@ -425,6 +462,7 @@ fn post(name: &str, form: &[(&str, String)]) -> Req {
             .collect(),
         json: None,
         bearer: false,
+        body: None,
     }
 }
 
@@ -1324,10 +1362,53 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                 form: vec![("List-Unsubscribe".into(), "One-Click".into())],
                 json: None,
                 bearer: false,
+                body: None,
             };
             ([200; 7], req)
         }
         "GET /healthz" | "GET /readyz" => ([200; 7], get(&endpoint[4..])),
+        // Evidence files.
+        "POST /p/{slug}/items/{id}/files" => {
+            let id = fresh_item(s, w.category, n).await;
+            let req = Req {
+                method: Method::POST,
+                path: format!("/p/alpha-app/items/{id}/files"),
+                form: vec![],
+                json: None,
+                bearer: false,
+                body: upload_body(),
+            };
+            ([302, 302, 403, 303, 303, 404, 303], req)
+        }
+        "GET /p/{slug}/files/{id}" => {
+            let id = fresh_file(s, w.category, n).await;
+            (PAGE_MEMBER, get(format!("/p/alpha-app/files/{id}")))
+        }
+        "POST /rpc/delete_evidence_file" => {
+            let id = fresh_file(s, w.category, n).await.to_string();
+            (FN_EDIT, post("delete_evidence_file", &[("file_id", id)]))
+        }
+        "GET /api/v1/items/{id}/files" => (
+            API_VIEW,
+            api(Method::GET, format!("/items/{}/files", w.item), None),
+        ),
+        "POST /api/v1/items/{id}/files" => {
+            let id = fresh_item(s, w.category, n).await;
+            let mut req = api(Method::POST, format!("/items/{id}/files"), None);
+            req.body = upload_body();
+            (API_CREATE, req)
+        }
+        "GET /api/v1/files/{id}" => {
+            let id = fresh_file(s, w.category, n).await;
+            (API_VIEW, api(Method::GET, format!("/files/{id}"), None))
+        }
+        "DELETE /api/v1/files/{id}" => {
+            let id = fresh_file(s, w.category, n).await;
+            (
+                API_DELETE,
+                api(Method::DELETE, format!("/files/{id}"), None),
+            )
+        }
         other => panic!(
             "no authorization-matrix row for `{other}`: add one (expected status per principal)"
         ),
@@ -1369,8 +1450,10 @@ fn endpoints() -> BTreeSet<String> {
 }
 
 /// The routes `server/src/router.rs` adds itself. (`/metrics` is off in the tests' settings.)
-const PLAIN_ROUTES: [&str; 7] = [
+const PLAIN_ROUTES: [&str; 9] = [
     "GET /p/{slug}/export/{format}",
+    "POST /p/{slug}/items/{id}/files",
+    "GET /p/{slug}/files/{id}",
     "GET /unsubscribe",
     "POST /unsubscribe",
     "GET /share/{token}",
@@ -1404,7 +1487,18 @@ async fn send(
     cell: &str,
 ) -> reqwest::Response {
     let mut builder = client.request(req.method.clone(), w.s.url(&req.path));
-    if req.bearer {
+    if let Some((content_type, bytes)) = &req.body {
+        builder = builder
+            .header("content-type", content_type)
+            .body(bytes.clone());
+        if let (true, Some(token)) = (req.bearer, token) {
+            builder = builder.bearer_auth(token);
+        } else if !req.bearer {
+            builder = builder
+                .header("origin", &w.s.base)
+                .header("accept", "text/html");
+        }
+    } else if req.bearer {
         if let Some(token) = token {
             builder = builder.bearer_auth(token);
         }

@@ -19,6 +19,7 @@ mod cli;
 mod enhance_http;
 mod evidence;
 mod export_http;
+mod files;
 mod import_http;
 mod inbox_http;
 mod instances;

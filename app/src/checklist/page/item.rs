@@ -28,9 +28,10 @@ pub fn ItemPage() -> impl IntoView {
     let set_watch = page_action::<crate::inbox::api::SetWatch>();
     let evidence = super::evidence::EvidenceActions::new();
     let checks = crate::checks::page::ChecksActions::new();
+    let remove_file = crate::files::page::remove_action();
     view! {
         <RequireUser>
-            {loaded(detail, move |d| view! { <ItemBody d update status comment delete watch set_watch evidence checks /> })}
+            {loaded(detail, move |d| view! { <ItemBody d update status comment delete watch set_watch evidence checks remove_file /> })}
         </RequireUser>
     }
 }
@@ -46,7 +47,17 @@ pub(super) fn ItemBody(
     set_watch: ServerAction<crate::inbox::api::SetWatch>,
     evidence: super::evidence::EvidenceActions,
     checks: crate::checks::page::ChecksActions,
+    remove_file: ServerAction<crate::checklist::api::DeleteEvidenceFile>,
 ) -> impl IntoView {
+    let files_part = view! {
+        <crate::files::page::FilesCard
+            files=d.files.clone()
+            slug=d.slug.clone()
+            item_id=d.item.id
+            edit=d.permissions.can_edit
+            remove=remove_file
+        />
+    };
     let checks_part = view! {
         <crate::checks::page::ChecksCard
             checks=d.checks.clone()
@@ -69,6 +80,7 @@ pub(super) fn ItemBody(
         <crate::inbox::page::WatchControl slug=d.slug.clone() item=Some(i.id) state=watch set=set_watch />
         <super::evidence::EvidenceCard i=i.clone() edit actions=evidence />
         {checks_part}
+        {files_part}
         {edit
             .then(|| {
                 view! {

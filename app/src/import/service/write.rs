@@ -323,6 +323,7 @@ pub(super) async fn insert_category(
         weight: Set(c.weight),
         assessor_score: Set(c.assessor_score),
         assessor_note: Set(c.assessor_note.clone()),
+        valid_for_days: Set(c.valid_for_days.filter(|d| (1..=3650).contains(d))),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
