@@ -217,6 +217,76 @@ def reminders(env, figures, rows):
     ]
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of process `pid`, in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def checks(env, figures, rows):
+    """1,000 HTTP checks at 1-minute intervals, probing a loopback server started here, run by
+    the real scheduler of `preflight serve`: its CPU and memory while they run."""
+    import http.server
+    import threading
+
+    hits = {"n": 0}
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits["n"] += 1
+            body = b"ok"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    target = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=target.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{target.server_address[1]}/health"
+    cenv = dict(env, PREFLIGHT_DATA_DIR=tempfile.mkdtemp(prefix="preflight-bench-checks-"),
+                PREFLIGHT_CHECKS_ALLOW_PRIVATE="true")
+    cenv.pop("DATABASE_URL", None)
+    run([BIN, "bench-checks", "--checks", "1000", "--url", url], env=cenv)
+    port = free_port()
+    cenv.update(PREFLIGHT_ADDR=f"127.0.0.1:{port}", LEPTOS_SITE_ROOT=SITE, RUST_LOG="warn")
+    server = subprocess.Popen([BIN, "serve"], env=cenv, cwd=ROOT)
+    seconds = int(os.environ.get("BENCH_CHECKS_SECONDS", "180"))
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        # The first minute starts every check; measure the steady minutes after it.
+        time.sleep(60)
+        cpu0, hits0, t0 = cpu_seconds(server.pid), hits["n"], time.perf_counter()
+        peak = 0
+        while time.perf_counter() - t0 < seconds - 60:
+            peak = max(peak, rss_kb(server.pid))
+            time.sleep(1)
+        elapsed = time.perf_counter() - t0
+        cpu = (cpu_seconds(server.pid) - cpu0) / elapsed * 100
+        per_minute = (hits["n"] - hits0) / elapsed * 60
+    finally:
+        server.terminate()
+        server.wait()
+        target.shutdown()
+    figures.update(checks_cpu_percent=round(cpu, 1), checks_rss_mb=round(peak / 1024, 1),
+                   checks_probes_per_minute=round(per_minute))
+    rows += [
+        ("1,000 checks each minute: probes run a minute", f"{per_minute:.0f}", ">= 950",
+         per_minute >= 950),
+        ("1,000 checks each minute: server CPU (one core)", f"{cpu:.1f} %", "< 25 %", cpu < 25),
+        ("1,000 checks each minute: server RSS peak", f"{peak / 1024:.1f} MB", "< 120 MB",
+         peak / 1024 < 120),
+    ]
+
+
 def main():
     if not shutil.which("wrk"):
         run(["apt-get", "install", "-y", "-qq", "wrk"], capture=False)
@@ -320,6 +390,7 @@ def main():
     ]
 
     reminders(env, figures, rows)
+    checks(env, figures, rows)
 
     write_path("sqlite", env, figures, rows)
     if pg_url:

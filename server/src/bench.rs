@@ -465,3 +465,103 @@ async fn reminder_people(
     }
     Ok((owner, team, ids))
 }
+
+/// Loads `checks` HTTP checks probing `url` every minute: one team, projects of 100 items, one
+/// check an item. Returns how many were made. For `make bench`, which then serves the database
+/// and measures what the scheduler costs.
+pub async fn checks(db: &DatabaseConnection, checks: usize, url: &str) -> Result<usize, AppError> {
+    use app::entities::checks as check_rows;
+    let owner = register_user(
+        db,
+        &Actor::system(),
+        NewUser {
+            email: "checks@example.com".into(),
+            display_name: "Checks Owner".into(),
+            password: "bench-password".into(),
+            is_admin: true,
+        },
+        false,
+    )
+    .await?;
+    let owner = to_auth_user(owner);
+    let team = teams::create_team(db, &owner, "Checks").await?;
+    let spec = app::checks::spec::CheckSpec::Http {
+        url: url.to_owned(),
+        method: "GET".into(),
+        expect_status: 200,
+        body_contains: String::new(),
+        header: String::new(),
+        timeout_secs: 10,
+    };
+    let config =
+        serde_json::to_string(&spec).map_err(|e| AppError::internal("bench", e.to_string()))?;
+    let now = Utc::now();
+    let mut made = 0;
+    for p in 0..checks.div_ceil(100) {
+        let slug = create(
+            db,
+            &owner,
+            NewProject {
+                name: format!("Service {p:03}"),
+                slug: format!("service-{p:03}"),
+                description: "Checks benchmark.".into(),
+                team_id: team,
+            },
+        )
+        .await?;
+        let project = app::projects::access::find_by_slug(db, &slug).await?;
+        let category = category(db, &owner, &slug, "Probes").await?;
+        let n = (checks - made).min(100);
+        let rows: Vec<items::ActiveModel> = (0..n)
+            .map(|i| items::ActiveModel {
+                project_id: Set(project.id),
+                category_id: Set(category),
+                title: Set(format!("Endpoint {i}")),
+                description: Set(String::new()),
+                priority: Set(Priority::High),
+                blocking: Set(false),
+                status: Set(Status::Open),
+                status_reason: Set(String::new()),
+                evidence_url: Set(String::new()),
+                evidence_text: Set(String::new()),
+                position: Set(i as i32),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        items::Entity::insert_many(rows).exec(db).await?;
+        let ids: Vec<i32> = items::Entity::find()
+            .filter(items::Column::ProjectId.eq(project.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
+        let rows: Vec<check_rows::ActiveModel> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, &item)| check_rows::ActiveModel {
+                project_id: Set(project.id),
+                item_id: Set(item),
+                kind: Set("http".into()),
+                key: Set(None),
+                config: Set(config.clone()),
+                interval_seconds: Set(60),
+                ttl_seconds: Set(None),
+                enabled: Set(true),
+                last_state: Set(None),
+                last_run_at: Set(None),
+                // Spread over the first minute, as checks made over time are.
+                next_run_at: Set(Some(now + Duration::seconds((made + i) as i64 % 60))),
+                created_by: Set(Some(owner.id)),
+                created_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        check_rows::Entity::insert_many(rows).exec(db).await?;
+        made += n;
+    }
+    Ok(made)
+}

@@ -119,6 +119,16 @@ pub async fn run_due(
     Ok(())
 }
 
+/// `preflight bench-checks`: loads the checks, prints how many.
+pub async fn bench_checks(dbargs: &DbArgs, checks: usize, url: &str) -> Result<(), BoxError> {
+    let conn = db::open(&dbargs.resolve_url()?).await?;
+    let made = crate::bench::checks(&conn, checks, url)
+        .await
+        .map_err(describe)?;
+    println!("{made} checks");
+    Ok(())
+}
+
 /// `preflight bench-reminders`: the figures as one line of JSON.
 pub async fn bench_reminders(
     dbargs: &DbArgs,

@@ -208,6 +208,17 @@ pub enum Command {
         #[arg(long, default_value_t = 1000)]
         people: usize,
     },
+    /// For `make bench`: loads `--checks` HTTP checks probing `--url` every minute (projects of
+    /// 100 items). Meant for an empty database.
+    #[command(hide = true)]
+    BenchChecks {
+        /// Checks.
+        #[arg(long, default_value_t = 1000)]
+        checks: usize,
+        /// The URL they probe (a server `make bench` starts on loopback).
+        #[arg(long)]
+        url: String,
+    },
     /// Background jobs: with `--run-due`, enqueues this period's scheduled jobs, runs every
     /// due job once and exits (for cron, or alongside instances that serve).
     Notify {

@@ -28,6 +28,7 @@ async fn main() -> std::process::ExitCode {
         Command::BenchReminders { people } => {
             commands::bench_reminders(&cli.db, &cli.mail, &cli.webhooks, people).await
         }
+        Command::BenchChecks { checks, url } => commands::bench_checks(&cli.db, checks, &url).await,
         Command::Notify { run_due: true } => {
             commands::run_due(&cli.db, &cli.mail, &cli.webhooks).await
         }

@@ -52,7 +52,7 @@ pub struct KindInfo {
 
 /// Every kind, in the order the preferences list them. Direct address (assigned, mentioned,
 /// reminders) mails by default; news of watched things stays in the inbox unless asked for.
-pub const KINDS: [KindInfo; 9] = [
+pub const KINDS: [KindInfo; 10] = [
     KindInfo {
         kind: "assigned",
         label: "An item is assigned to you",
@@ -86,6 +86,12 @@ pub const KINDS: [KindInfo; 9] = [
     KindInfo {
         kind: "check_failed",
         label: "A check on an item you hold or watch fails, reopening it, or its CI result goes stale",
+        inbox: true,
+        email: true,
+    },
+    KindInfo {
+        kind: "evidence_expiring",
+        label: "The evidence of an item you hold runs out within 7 days, or ran out",
         inbox: true,
         email: true,
     },

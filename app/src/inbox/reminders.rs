@@ -19,6 +19,8 @@ pub const REMINDERS: &str = "reminders.daily";
 pub const DUE_WITHIN_DAYS: i64 = 3;
 /// Days before an accepted risk's expiry its holders are told.
 pub const EXPIRY_WITHIN_DAYS: i64 = 7;
+/// How an evidence notice says the evidence ran out (and how a second one is known).
+const RAN_OUT: &str = "ran out";
 /// Items one reminder names (the rest are counted).
 const NAMED: usize = 5;
 
@@ -29,6 +31,8 @@ pub struct Sent {
     pub due: usize,
     /// Accepted risks whose holders were told of the expiry.
     pub expiring: usize,
+    /// Done items whose holders were told their evidence runs out (or ran out).
+    pub evidence: usize,
 }
 
 /// Sends `today`'s reminders (dates compare in UTC).
@@ -39,7 +43,81 @@ pub async fn run(
 ) -> Result<Sent, DbErr> {
     let due = due_items(db, today, now).await?;
     let expiring = expiring_risks(db, today, now).await?;
-    Ok(Sent { due, expiring })
+    let evidence = expiring_evidence(db, today, now).await?;
+    Ok(Sent {
+        due,
+        expiring,
+        evidence,
+    })
+}
+
+/// Done items whose evidence runs out within 7 days, or ran out yesterday (stale from today),
+/// each told once in that time to its assignee, else to whoever vouched for it or closed it.
+async fn expiring_evidence(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    let rows = items::Entity::find()
+        .filter(items::Column::Status.eq(Status::Done))
+        .filter(items::Column::EvidenceUntil.gte(today - Duration::days(1)))
+        .filter(items::Column::EvidenceUntil.lte(today + Duration::days(EXPIRY_WITHIN_DAYS)))
+        .all(db)
+        .await?;
+    let rows = with_projects(db, rows).await?;
+    let members = memberships(db).await?;
+    // Told within the window already: once that it runs out soon, once that it ran out.
+    let since = now - Duration::days(EXPIRY_WITHIN_DAYS + 2);
+    let (mut told_soon, mut told_out) = (HashSet::new(), HashSet::new());
+    for n in notifications::Entity::find()
+        .filter(notifications::Column::Kind.eq("evidence_expiring"))
+        .filter(notifications::Column::CreatedAt.gte(since))
+        .all(db)
+        .await?
+    {
+        if let Some(item) = n.item_id {
+            told_soon.insert((n.user_id, item));
+            if n.text.contains(RAN_OUT) {
+                told_out.insert((n.user_id, item));
+            }
+        }
+    }
+    let mut count = 0;
+    for (item, project) in rows {
+        let (Some(project), Some(until)) = (project, item.evidence_until) else {
+            continue;
+        };
+        let Some(to) = item.assignee_id.or(item.evidence_by).or(item.closed_by) else {
+            continue;
+        };
+        let ran_out = until < today;
+        let told = if ran_out { &told_out } else { &told_soon };
+        if !members.contains(&(to, project.team_id)) || told.contains(&(to, item.id)) {
+            continue;
+        }
+        let when = match (until - today).num_days() {
+            n if n < 0 => {
+                format!("{RAN_OUT}: it counts as open until it is re-attested or re-measured")
+            }
+            0 => "runs out today".to_owned(),
+            1 => "runs out tomorrow".to_owned(),
+            n => format!("runs out in {n} days ({until})"),
+        };
+        let notice = Notice {
+            kind: "evidence_expiring",
+            text: format!(
+                "The evidence of “{}” in {} {when}.",
+                item.title, project.name
+            ),
+            link: format!("/p/{}/items/{}", project.slug, item.id),
+            project: Some(project.id),
+            item: Some(item.id),
+            actor: None,
+        };
+        notify(db, to, notice, now).await?;
+        count += 1;
+    }
+    Ok(count)
 }
 
 /// Open items with an assignee and a due date on or before `today` + 3 days, of projects

@@ -143,6 +143,7 @@ pub fn build(sources: Sources<'_>) -> Report {
         verdict: snap.verdict,
         threshold: snap.threshold,
         counts: snap.counts,
+        evidence: snap.evidence,
         effort_to_ready: snap.effort_to_ready,
         effort_remaining: snap.effort_remaining,
         categories,

@@ -51,6 +51,9 @@ pub struct Report {
     pub threshold: u8,
     /// Items by status.
     pub counts: Counts,
+    /// The done weight by what vouched for it: measured, reported by CI, attested, stale.
+    #[serde(default)]
+    pub evidence: crate::scoring::EvidenceMix,
     /// Hours of open blocking items.
     pub effort_to_ready: f64,
     /// Hours of every open item.

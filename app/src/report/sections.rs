@@ -66,6 +66,30 @@ impl Report {
         )
     }
 
+    /// "72% ready, 40% of it measured or reported by CI; 3 done items stale", when anything
+    /// is done or stale.
+    pub fn evidence_text(&self) -> Option<String> {
+        let measured = self.evidence.measured_percent();
+        let stale = self.counts.stale;
+        if measured.is_none() && stale == 0 {
+            return None;
+        }
+        let mut parts = Vec::new();
+        if let Some(m) = measured {
+            parts.push(format!(
+                "{}% ready, {m}% of it measured or reported by CI",
+                score(self.overall)
+            ));
+        }
+        if stale > 0 {
+            parts.push(format!(
+                "{stale} done item{} stale (counted as open)",
+                if stale == 1 { "" } else { "s" }
+            ));
+        }
+        Some(parts.join("; "))
+    }
+
     /// The summary facts: (label, value).
     pub fn facts(&self) -> Vec<(&'static str, String)> {
         let c = self.counts;
@@ -83,9 +107,14 @@ impl Report {
                 ),
             ),
             ("Blocking gaps", c.blocking_gaps.to_string()),
+        ];
+        if let Some(line) = self.evidence_text() {
+            facts.push(("Evidence", line));
+        }
+        facts.extend([
             ("Effort to ready", hours(self.effort_to_ready)),
             ("All open items", hours(self.effort_remaining)),
-        ];
+        ]);
         if let Some(d) = self.target_date {
             facts.push(("Target date", d.to_string()));
         }

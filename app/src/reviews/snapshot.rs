@@ -38,6 +38,9 @@ pub struct Snapshot {
     pub effort_remaining: f64,
     /// Items by status.
     pub counts: Counts,
+    /// The done weight by what vouched for it (snapshots from before evidence was kept: none).
+    #[serde(default)]
+    pub evidence: crate::scoring::EvidenceMix,
     /// Categories in order.
     pub categories: Vec<SnapCategory>,
     /// Items in category order.
@@ -217,6 +220,7 @@ pub fn take(
         effort_to_ready: score.effort_to_ready,
         effort_remaining: score.effort_remaining,
         counts: score.counts,
+        evidence: score.evidence,
         categories: snap_categories,
         items: snap_items,
         risks: snap_risks,

@@ -138,6 +138,13 @@ async fn an_http_check_marks_its_item_done_reopens_it_on_failure_and_tells_its_h
     assert_eq!(swept.ran, 0);
     let list = s.get_json(&c, "/rpc/get_checklist?slug=shop").await;
     assert_eq!(list["score"]["evidence"]["measured"], 8);
+    let report = s.page(&c, "/p/shop/export/md").await.text().await.unwrap();
+    assert!(
+        report.contains("100% ready, 100% of it measured or reported by CI"),
+        "the report says how much is measured: {report}"
+    );
+    let overview = s.page(&c, "/p/shop").await.text().await.unwrap();
+    assert!(overview.contains("100% of it measured or reported by CI"));
 
     status.store(503, Ordering::SeqCst);
     s.clock.advance(chrono::Duration::minutes(1));

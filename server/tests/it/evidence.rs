@@ -315,3 +315,57 @@ async fn the_gate_refuses_until_the_blocking_item_is_fixed_and_the_cli_exit_stat
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
+
+#[tokio::test]
+async fn the_holder_is_told_a_week_before_evidence_runs_out_and_when_it_has() {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let s = TestServer::start().await;
+    let (c, category, item, _) = shop(&s).await;
+    s.call_ok(
+        &c,
+        "set_category_valid_for",
+        &[
+            ("category_id", &category),
+            ("version", &category_version(&s, &category).await),
+            ("valid_for_days", "30"),
+        ],
+    )
+    .await;
+    let v = item_json(&s, &c, &item).await["version"].to_string();
+    s.call_ok(
+        &c,
+        "set_item_status",
+        &[("item_id", &item), ("version", &v), ("status", "done")],
+    )
+    .await;
+    let ada = s.auth_user("ada@example.com").await.id;
+    let told = || async {
+        app::entities::notifications::Entity::find()
+            .filter(app::entities::notifications::Column::UserId.eq(ada))
+            .filter(app::entities::notifications::Column::Kind.eq("evidence_expiring"))
+            .all(&s.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| n.text)
+            .collect::<Vec<_>>()
+    };
+    let run = |days: i64| {
+        s.clock.advance(chrono::Duration::days(days));
+        app::inbox::reminders::run(&s.db, s.clock.today(), s.clock.now())
+    };
+    assert_eq!(run(20).await.unwrap().evidence, 0, "ten days left: not yet");
+    assert_eq!(run(5).await.unwrap().evidence, 1);
+    assert_eq!(run(0).await.unwrap().evidence, 0, "not twice");
+    let texts = told().await;
+    assert_eq!(texts.len(), 1);
+    assert!(texts[0].contains("runs out in 5 days"), "{texts:?}");
+    // The day after its last day: stale, and said so once more, once.
+    assert_eq!(run(6).await.unwrap().evidence, 1);
+    assert_eq!(run(0).await.unwrap().evidence, 0);
+    let texts = told().await;
+    assert_eq!(texts.len(), 2);
+    assert!(texts.iter().any(|t| t.contains("ran out")), "{texts:?}");
+    let list = s.get_json(&c, "/rpc/get_checklist?slug=shop").await;
+    assert_eq!(list["score"]["counts"]["stale"], 1);
+}
