@@ -83,8 +83,8 @@ test('an item assigned to someone reaches their inbox, which they mark read', as
   // Ada did it: her own inbox stays empty.
   await expect(page.getByRole('link', { name: 'Inbox', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Sign out' }).click();
-
-  await page.goto('/login');
+  // Sign-out's own navigation lands first (a `goto` racing it was aborted now and then).
+  await expect(page).toHaveURL(/\/login$/);
   await page.getByLabel('Email').fill(vic.email);
   await page.getByLabel('Password').fill(vic.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
