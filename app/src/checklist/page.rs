@@ -11,8 +11,8 @@ use super::islands::SelectAllRows;
 use super::{
     api::{
         AddComment, BulkUpdateItems, ChecklistFragments, CreateCategory, CreateItem,
-        DeleteCategory, DeleteItem, MoveCategory, SetItemStatus, SetRowStatus, UpdateCategory,
-        UpdateItem, get_checklist, get_item,
+        DeleteCategory, DeleteItem, MoveCategory, SetCategoryValidFor, SetItemStatus, SetRowStatus,
+        UpdateCategory, UpdateItem, get_checklist, get_item,
     },
     model::{CategoryView, ChecklistView, GapLine, ItemFilter, ItemRow, OverviewView, Person},
 };
@@ -70,6 +70,7 @@ struct Actions {
     update_category: ServerAction<UpdateCategory>,
     move_category: ServerAction<MoveCategory>,
     delete_category: ServerAction<DeleteCategory>,
+    category_valid_for: ServerAction<SetCategoryValidFor>,
     create_item: ServerAction<CreateItem>,
     status: ServerAction<SetRowStatus>,
     bulk: ServerAction<BulkUpdateItems>,
@@ -82,6 +83,7 @@ impl Actions {
             update_category: page_action(),
             move_category: page_action(),
             delete_category: page_action(),
+            category_valid_for: page_action(),
             create_item: page_action(),
             status: page_action(),
             bulk: page_action(),

@@ -140,6 +140,10 @@ async fn evidence_that_runs_out_makes_a_done_item_stale_until_it_is_attested_aga
     let page = s.page(&c, "/p/shop/checklist?stale=yes").await;
     let html = page.text().await.unwrap();
     assert!(html.contains(r#"class="badge stale""#), "stale badge shown");
+    assert!(
+        html.contains(r#"<option value="30" selected"#),
+        "the category's form shows its valid-for"
+    );
     let page = s.page(&c, "/p/shop").await.text().await.unwrap();
     assert!(
         page.contains("1 done item went stale"),

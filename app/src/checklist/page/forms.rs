@@ -158,6 +158,7 @@ pub(super) fn CategoryEditor(c: CategoryView, actions: Actions) -> impl IntoView
     let error = action_error(actions.update_category);
     let n = c.counts.total();
     let delete_label = format!("Delete “{}” and its {n} item(s)", c.name);
+    let valid_for = view! { <ValidForForm c=c.clone() action=actions.category_valid_for /> };
     view! {
         <details class="category-edit">
             <summary>"Category settings"</summary>
@@ -208,6 +209,7 @@ pub(super) fn CategoryEditor(c: CategoryView, actions: Actions) -> impl IntoView
                 </label>
                 <button type="submit">"Save category"</button>
             </ActionForm>
+            {valid_for}
             <ActionForm action=actions.delete_category attr:class="stack danger-zone">
                 <input type="hidden" name="category_id" value=id />
                 <label class="checkbox">
@@ -219,6 +221,38 @@ pub(super) fn CategoryEditor(c: CategoryView, actions: Actions) -> impl IntoView
                 </button>
             </ActionForm>
         </details>
+    }
+}
+
+/// How long the evidence of the category's items holds, unless an item says otherwise.
+#[component]
+fn ValidForForm(c: CategoryView, action: ServerAction<SetCategoryValidFor>) -> impl IntoView {
+    let error = action_error(action);
+    let current = c.valid_for_days;
+    let mut days: Vec<i32> = crate::checklist::model::VALID_FOR_CHOICES.to_vec();
+    if let Some(d) = current.filter(|d| !days.contains(d)) {
+        days.push(d);
+    }
+    let choices = days
+        .into_iter()
+        .map(|d| {
+            view! { <option value=d.to_string() selected=current == Some(d)>{format!("{d} days")}</option> }
+        })
+        .collect_view();
+    view! {
+        <ActionForm action attr:class="row">
+            <input type="hidden" name="category_id" value=c.id />
+            <input type="hidden" name="version" value=c.version />
+            <label>
+                "Evidence of its items holds for"
+                <select name="valid_for_days">
+                    <option value="" selected=current.is_none()>"ever (no expiry)"</option>
+                    {choices}
+                </select>
+            </label>
+            <button type="submit" class="secondary">"Save"</button>
+            <FieldError error field="valid_for_days" />
+        </ActionForm>
     }
 }
 
