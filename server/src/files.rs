@@ -5,7 +5,7 @@
 use app::{auth::model::AuthUser, error::AppError, files::MAX_FILE};
 use axum::{
     Extension,
-    extract::{Multipart, Path, State},
+    extract::{Multipart, Path, State, multipart::MultipartRejection},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -41,7 +41,7 @@ pub async fn upload(
     State(state): State<app::state::AppState>,
     Path((slug, item_id)): Path<(String, i32)>,
     user: Option<Extension<AuthUser>>,
-    mut form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let Some(Extension(user)) = user else {
         return (StatusCode::FOUND, [(header::LOCATION, "/login")]).into_response();
@@ -53,6 +53,7 @@ pub async fn upload(
     let back = format!("/p/{}/items/{item_id}", urlencode(&slug));
     let result = async {
         let (item, project) = app::files::service::may_attach(&state.db, &user, item_id).await?;
+        let mut form = form.map_err(|_| AppError::field("file", "Choose a file to attach."))?;
         let (name, bytes) = read_file(&mut form).await?;
         app::files::service::attach(
             &state.db,

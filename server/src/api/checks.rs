@@ -32,7 +32,7 @@ pub async fn list(
 /// `body_contains`, `header`), `tls` (`host` as `host:port`, `min_days`), `dns` (`host`,
 /// `expect_address`) — each with `interval_minutes` and `timeout` — or `ci` (`key`,
 /// `ttl_hours`). Every value is a string, as in the form.
-#[utoipa::path(post, path = "/items/{id}/checks", tag = "checks",
+#[utoipa::path(post, path = "/items/{id}/checks", tag = "checks", operation_id = "create_item_check",
     params(("id" = i32, Path, description = "Item id")),
     request_body = CheckInput,
     responses((status = 201, body = CheckView, headers(("Location" = String)))))]

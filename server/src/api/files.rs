@@ -3,7 +3,7 @@
 use app::files::{model::FileView, service};
 use axum::{
     Json,
-    extract::{Multipart, State},
+    extract::{Multipart, State, multipart::MultipartRejection},
     http::StatusCode,
     response::Response,
 };
@@ -46,10 +46,13 @@ pub async fn upload(
     State(s): State<ApiState>,
     Writer(user): Writer,
     ApiPath(id): ApiPath<i32>,
-    mut form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let db = &s.app.db;
+    // Authorized first; a body that is not multipart is then a 400 problem like any other.
     let (item, project) = service::may_attach(db, &user, id).await?;
+    let mut form = form
+        .map_err(|_| ApiError::bad_request("Send the file as multipart/form-data, part `file`."))?;
     let (name, bytes) = crate::files::read_file(&mut form).await?;
     let file =
         service::attach(db, &user, &item, &project, &name, &bytes, s.app.clock.now()).await?;
@@ -59,7 +62,7 @@ pub async fn upload(
 /// Downloads a file (anyone who may see its project), as an attachment of its sniffed type.
 #[utoipa::path(get, path = "/files/{id}", tag = "files",
     params(("id" = i32, Path, description = "File id")),
-    responses((status = 200, description = "The file's bytes", content_type = "application/octet-stream")))]
+    responses((status = 200, description = "The file's bytes, with the type read from them", content_type = "*/*")))]
 pub async fn download(
     State(s): State<ApiState>,
     Reader(user): Reader,
