@@ -2,6 +2,8 @@
 //! imports back to the same project) and a CSV of items (the importer's columns, with cells
 //! that a spreadsheet would run as formulas escaped).
 
+pub mod archive;
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -10,7 +12,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::{
     auth::model::AuthUser,
     checklist::rows::project_rows,
-    entities::{item_comments, items, projects, reviews, risk_items, risk_matrices, risks, users},
+    entities::{
+        evidence_files, item_comments, items, projects, reviews, risk_items, risk_matrices, risks,
+        users,
+    },
     error::AppError,
     import::{
         csv_items::{COLUMNS, FORMULA_START},
@@ -32,6 +37,30 @@ pub struct Export {
     pub content_type: &'static str,
     /// The bytes.
     pub body: Vec<u8>,
+}
+
+/// The project's evidence files as the export lists them, by item.
+async fn files_by_item(
+    db: &impl ConnectionTrait,
+    project_id: i32,
+) -> Result<HashMap<i32, Vec<doc::FileDoc>>, AppError> {
+    let mut files: HashMap<i32, Vec<doc::FileDoc>> = HashMap::new();
+    for f in evidence_files::Entity::find()
+        .filter(evidence_files::Column::ProjectId.eq(project_id))
+        .order_by_asc(evidence_files::Column::Id)
+        .all(db)
+        .await?
+    {
+        files.entry(f.item_id).or_default().push(doc::FileDoc {
+            path: archive::path_of(f.id, &f.name),
+            name: f.name,
+            content_type: f.content_type,
+            size: f.size,
+            sha256: f.sha256,
+            uploaded_at: f.created_at,
+        });
+    }
+    Ok(files)
 }
 
 /// The whole project as a Preflight document (seven queries whatever its size).
@@ -79,24 +108,7 @@ pub async fn document(
     let category_names: HashMap<i32, String> =
         cats.iter().map(|c| (c.id, c.name.clone())).collect();
 
-    let mut files: HashMap<i32, Vec<crate::import::doc::FileDoc>> = HashMap::new();
-    for f in crate::entities::evidence_files::Entity::find()
-        .filter(crate::entities::evidence_files::Column::ProjectId.eq(project.id))
-        .order_by_asc(crate::entities::evidence_files::Column::Id)
-        .all(db)
-        .await?
-    {
-        files
-            .entry(f.item_id)
-            .or_default()
-            .push(crate::import::doc::FileDoc {
-                name: f.name,
-                content_type: f.content_type,
-                size: f.size,
-                sha256: f.sha256,
-                uploaded_at: f.created_at,
-            });
-    }
+    let mut files = files_by_item(db, project.id).await?;
     let mut by_category: HashMap<i32, Vec<&items::Model>> = HashMap::new();
     for i in &rows {
         by_category.entry(i.category_id).or_default().push(i);
@@ -292,7 +304,15 @@ pub async fn pdf_slot_within(
     wait: std::time::Duration,
 ) -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
     static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PDF_RENDERS);
-    match tokio::time::timeout(wait, SLOTS.acquire()).await {
+    slot(&SLOTS, wait).await
+}
+
+/// A permit of `slots`, waiting at most `wait` for one (then `Busy`: 503 with `Retry-After`).
+pub(crate) async fn slot(
+    slots: &'static tokio::sync::Semaphore,
+    wait: std::time::Duration,
+) -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    match tokio::time::timeout(wait, slots.acquire()).await {
         Ok(Ok(permit)) => Ok(permit),
         Ok(Err(_)) => Err(AppError::Internal),
         Err(_) => Err(AppError::Busy(5)),

@@ -276,6 +276,37 @@ pub async fn export(dbargs: &DbArgs, args: ExportArgs) -> Result<(), BoxError> {
         ),
         None => None,
     };
+    if args.format == "zip" {
+        let archive =
+            app::export::archive::archive_project(&conn, &project, chrono::Utc::now().date_naive())
+                .await
+                .map_err(describe)?;
+        let count = archive.file_count();
+        let output = args.output.clone();
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || -> Result<(), BoxError> {
+            match output {
+                Some(path) => {
+                    let file = std::fs::File::create(&path)
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    archive
+                        .write(&conn, &handle, std::io::BufWriter::new(file))
+                        .map_err(describe)?;
+                    eprintln!("wrote {} ({count} evidence files)", path.display());
+                }
+                None => {
+                    drop(
+                        archive
+                            .write(&conn, &handle, std::io::stdout().lock())
+                            .map_err(describe)?,
+                    );
+                }
+            }
+            Ok(())
+        })
+        .await??;
+        return Ok(());
+    }
     let file = app::export::export_project(
         &conn,
         &project,

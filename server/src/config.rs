@@ -278,8 +278,8 @@ pub struct ExportArgs {
     #[arg(long)]
     pub project: String,
     /// `pdf`, `md` or `html` (the stakeholder report), `json` (the whole project, for
-    /// import) or `csv` (its items).
-    #[arg(long, default_value = "json", value_parser = ["pdf", "md", "html", "json", "csv"])]
+    /// import), `csv` (its items) or `zip` (the JSON and the evidence files).
+    #[arg(long, default_value = "json", value_parser = ["pdf", "md", "html", "json", "csv", "zip"])]
     pub format: String,
     /// The report as of this final review (its version label or id) instead of live.
     #[arg(long)]

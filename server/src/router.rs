@@ -161,6 +161,12 @@ async fn export_download(
         return (StatusCode::FOUND, [(header::LOCATION, "/account")]).into_response();
     }
     let today = chrono::Utc::now().date_naive();
+    if format == "zip" {
+        return archive_download(
+            app::export::archive::archive(&state.db, &user, &slug, today).await,
+            &state.db,
+        );
+    }
     download(
         app::export::export(
             &state.db,
@@ -178,6 +184,34 @@ async fn export_download(
 #[derive(serde::Deserialize)]
 pub struct ExportQuery {
     review: Option<String>,
+}
+
+/// The archive export (project JSON and evidence files) as a streamed attachment, or its
+/// error with the error's status.
+pub fn archive_download(
+    archive: Result<app::export::archive::Archive, app::error::AppError>,
+    db: &sea_orm::DatabaseConnection,
+) -> Response {
+    let archive = match archive {
+        Ok(archive) => archive,
+        Err(e) => return failed(e),
+    };
+    let Ok(disposition) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", archive.filename))
+    else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/zip"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        archive.into_body(db.clone()),
+    )
+        .into_response()
 }
 
 /// An export as an attachment, or its error with the error's status.
@@ -200,12 +234,19 @@ fn download(file: Result<app::export::Export, app::error::AppError>) -> Response
                 Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
             }
         }
-        Err(e) => (
-            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            e.to_string(),
-        )
-            .into_response(),
+        Err(e) => failed(e),
     }
+}
+
+/// A download's error: its status and its message (and `Retry-After` when busy).
+fn failed(e: app::error::AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut res = (status, e.to_string()).into_response();
+    if let app::error::AppError::Busy(secs) = e {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    res
 }
 
 /// Headers of everything a share link serves: not indexed, not cached, not framed, the token

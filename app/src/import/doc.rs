@@ -180,8 +180,8 @@ pub struct ItemDoc {
     /// The item's own "valid for" (days); absent: its category's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_for_days: Option<i32>,
-    /// Its evidence files (metadata only: an export does not carry their bytes, and an import
-    /// does not attach them).
+    /// Its evidence files (metadata only: the JSON does not carry their bytes — the archive
+    /// export holds them beside it — and an import does not attach them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<FileDoc>,
 }
@@ -200,6 +200,9 @@ pub struct FileDoc {
     pub sha256: String,
     /// When it was attached.
     pub uploaded_at: chrono::DateTime<chrono::Utc>,
+    /// Where the archive export (`/export/zip`) holds its bytes: `files/{id}-{name}`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub path: String,
 }
 
 /// A comment on an item.

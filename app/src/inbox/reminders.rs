@@ -42,8 +42,8 @@ pub async fn run(
     now: DateTime<Utc>,
 ) -> Result<Sent, DbErr> {
     let due = due_items(db, today, now).await?;
-    let expiring = expiring_risks(db, today, now).await?;
-    let evidence = expiring_evidence(db, today, now).await?;
+    let expiring = tell_expiring(db, &ACCEPTED, today, now).await?;
+    let evidence = tell_expiring(db, &EVIDENCE, today, now).await?;
     Ok(Sent {
         due,
         expiring,
@@ -51,26 +51,92 @@ pub async fn run(
     })
 }
 
+/// A kind of date on done or accepted items that runs out, and how its holders are told.
+struct Expiry {
+    /// The notification kind.
+    kind: &'static str,
+    /// Items in this status.
+    status: Status,
+    /// The date that runs out.
+    column: items::Column,
+    /// Told from this many days after it ran out (0: only before).
+    after_days: i64,
+    until: fn(&items::Model) -> Option<NaiveDate>,
+    /// Who is told, after the assignee.
+    fallback: fn(&items::Model) -> Option<i32>,
+    /// The notice's text: the item, its project, and the days left (negative: ran out).
+    text: fn(&items::Model, &projects::Model, NaiveDate, i64) -> String,
+}
+
 /// Done items whose evidence runs out within 7 days, or ran out yesterday (stale from today),
 /// each told once in that time to its assignee, else to whoever vouched for it or closed it.
-async fn expiring_evidence(
+const EVIDENCE: Expiry = Expiry {
+    kind: "evidence_expiring",
+    status: Status::Done,
+    column: items::Column::EvidenceUntil,
+    after_days: 1,
+    until: |i| i.evidence_until,
+    fallback: |i| i.evidence_by.or(i.closed_by),
+    text: |item, project, until, days| {
+        let when = match days {
+            n if n < 0 => {
+                format!("{RAN_OUT}: it counts as open until it is re-attested or re-measured")
+            }
+            0 => "runs out today".to_owned(),
+            1 => "runs out tomorrow".to_owned(),
+            n => format!("runs out in {n} days ({until})"),
+        };
+        format!(
+            "The evidence of “{}” in {} {when}.",
+            item.title, project.name
+        )
+    },
+};
+
+/// Accepted risks entering their last 7 days, each told once to its assignee (else to whoever
+/// accepted it), while they are still on the team.
+const ACCEPTED: Expiry = Expiry {
+    kind: "risk_expiring",
+    status: Status::AcceptedRisk,
+    column: items::Column::AcceptedUntil,
+    after_days: 0,
+    until: |i| i.accepted_until,
+    fallback: |i| i.closed_by,
+    text: |item, project, until, days| {
+        let when = match days {
+            0 => "today".to_owned(),
+            1 => "tomorrow".to_owned(),
+            n => format!("in {n} days ({until})"),
+        };
+        format!(
+            "The accepted risk “{}” in {} expires {when}: fix it, or accept it again with a reason.",
+            item.title, project.name
+        )
+    },
+};
+
+/// Tells the holders of items whose `e` date falls within [`EXPIRY_WITHIN_DAYS`] (or ran out
+/// up to `e.after_days` ago), once before and once after it ran out, while they are on the
+/// project's team.
+async fn tell_expiring(
     db: &impl ConnectionTrait,
+    e: &Expiry,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<usize, DbErr> {
     let rows = items::Entity::find()
-        .filter(items::Column::Status.eq(Status::Done))
-        .filter(items::Column::EvidenceUntil.gte(today - Duration::days(1)))
-        .filter(items::Column::EvidenceUntil.lte(today + Duration::days(EXPIRY_WITHIN_DAYS)))
+        .filter(items::Column::Status.eq(e.status))
+        .filter(e.column.gte(today - Duration::days(e.after_days)))
+        .filter(e.column.lte(today + Duration::days(EXPIRY_WITHIN_DAYS)))
         .all(db)
         .await?;
     let rows = with_projects(db, rows).await?;
     let members = memberships(db).await?;
     // Told within the window already: once that it runs out soon, once that it ran out.
-    let since = now - Duration::days(EXPIRY_WITHIN_DAYS + 2);
+    let since = now - Duration::days(EXPIRY_WITHIN_DAYS + e.after_days + 1);
     let (mut told_soon, mut told_out) = (HashSet::new(), HashSet::new());
     for n in notifications::Entity::find()
-        .filter(notifications::Column::Kind.eq("evidence_expiring"))
+        .filter(notifications::Column::Kind.eq(e.kind))
         .filter(notifications::Column::CreatedAt.gte(since))
         .all(db)
         .await?
@@ -84,31 +150,20 @@ async fn expiring_evidence(
     }
     let mut count = 0;
     for (item, project) in rows {
-        let (Some(project), Some(until)) = (project, item.evidence_until) else {
+        let (Some(project), Some(until)) = (project, (e.until)(&item)) else {
             continue;
         };
-        let Some(to) = item.assignee_id.or(item.evidence_by).or(item.closed_by) else {
+        let Some(to) = item.assignee_id.or_else(|| (e.fallback)(&item)) else {
             continue;
         };
-        let ran_out = until < today;
-        let told = if ran_out { &told_out } else { &told_soon };
+        let days = (until - today).num_days();
+        let told = if days < 0 { &told_out } else { &told_soon };
         if !members.contains(&(to, project.team_id)) || told.contains(&(to, item.id)) {
             continue;
         }
-        let when = match (until - today).num_days() {
-            n if n < 0 => {
-                format!("{RAN_OUT}: it counts as open until it is re-attested or re-measured")
-            }
-            0 => "runs out today".to_owned(),
-            1 => "runs out tomorrow".to_owned(),
-            n => format!("runs out in {n} days ({until})"),
-        };
         let notice = Notice {
-            kind: "evidence_expiring",
-            text: format!(
-                "The evidence of “{}” in {} {when}.",
-                item.title, project.name
-            ),
+            kind: e.kind,
+            text: (e.text)(&item, &project, until, days),
             link: format!("/p/{}/items/{}", project.slug, item.id),
             project: Some(project.id),
             item: Some(item.id),
@@ -197,65 +252,6 @@ fn due_text(list: &[(items::Model, projects::Model)], today: NaiveDate) -> Strin
         String::new()
     };
     format!("Your items: {count}: {}{more}.", named.join(", "))
-}
-
-/// Accepted risks expiring within 7 days (or already expired today), each told once to its
-/// assignee, else to whoever accepted it.
-async fn expiring_risks(
-    db: &impl ConnectionTrait,
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<usize, DbErr> {
-    let rows = items::Entity::find()
-        .filter(items::Column::Status.eq(Status::AcceptedRisk))
-        .filter(items::Column::AcceptedUntil.gte(today))
-        .filter(items::Column::AcceptedUntil.lte(today + Duration::days(EXPIRY_WITHIN_DAYS)))
-        .all(db)
-        .await?;
-    let rows = with_projects(db, rows).await?;
-    let members = memberships(db).await?;
-    // Told already within the window: not again.
-    let since = now - Duration::days(EXPIRY_WITHIN_DAYS + 1);
-    let told: HashSet<(i32, i32)> = notifications::Entity::find()
-        .filter(notifications::Column::Kind.eq("risk_expiring"))
-        .filter(notifications::Column::CreatedAt.gte(since))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|n| n.item_id.map(|i| (n.user_id, i)))
-        .collect();
-    let mut count = 0;
-    for (item, project) in rows {
-        let (Some(project), Some(until)) = (project, item.accepted_until) else {
-            continue;
-        };
-        let Some(to) = item.assignee_id.or(item.closed_by) else {
-            continue;
-        };
-        if !members.contains(&(to, project.team_id)) || told.contains(&(to, item.id)) {
-            continue;
-        }
-        let days = (until - today).num_days();
-        let when = match days {
-            0 => "today".to_owned(),
-            1 => "tomorrow".to_owned(),
-            n => format!("in {n} days ({until})"),
-        };
-        let notice = Notice {
-            kind: "risk_expiring",
-            text: format!(
-                "The accepted risk “{}” in {} expires {when}: fix it, or accept it again with a reason.",
-                item.title, project.name
-            ),
-            link: format!("/p/{}/items/{}", project.slug, item.id),
-            project: Some(project.id),
-            item: Some(item.id),
-            actor: None,
-        };
-        notify(db, to, notice, now).await?;
-        count += 1;
-    }
-    Ok(count)
 }
 
 /// Each item with its project.

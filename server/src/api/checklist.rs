@@ -118,9 +118,15 @@ pub struct CategoryChange {
     /// The assessor's note (up to 20,000 characters).
     #[schema(max_length = 20000)]
     pub assessor_note: Option<String>,
+    /// How many days a done item's evidence holds in this category (1–3650; items may set
+    /// their own), or `null` for evidence that never goes stale.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 3650)]
+    pub valid_for_days: Option<Option<u32>>,
 }
 
-/// Renames a category, or sets its weight or the assessor's score and note (editors).
+/// Renames a category, or sets its weight, the assessor's score and note, or how long its
+/// evidence holds (editors).
 #[utoipa::path(patch, path = "/categories/{id}", tag = "checklist",
     params(("id" = i32, Path, description = "Category id")),
     request_body = CategoryChange,
@@ -137,6 +143,40 @@ pub async fn update_category(
         .await
         .map_err(AppError::from)?
         .ok_or(AppError::NotFound)?;
+    let valid_for = valid_for_text(body.valid_for_days)?;
+    let mut version = body.version;
+    let rest = body.name.is_some()
+        || body.weight.is_some()
+        || body.assessor_score.is_some()
+        || body.assessor_note.is_some();
+    if rest || valid_for.is_none() {
+        version = change_category(&s, &user, cat, body).await?;
+    }
+    if let Some(days) = valid_for {
+        service::set_category_valid_for(&s.app.db, &user, id, version, &days).await?;
+    }
+    Ok(Json(category_view(&s.app.db, &user, id).await?))
+}
+
+/// A `valid_for_days` change as the form field reads it (blank for none), checked before
+/// anything is saved so that a bad value leaves the rest of the change unsaved too.
+fn valid_for_text(days: Option<Option<u32>>) -> Result<Option<String>, ApiError> {
+    let Some(days) = days else {
+        return Ok(None);
+    };
+    let text = days.map(|d| d.to_string()).unwrap_or_default();
+    service::parse_valid_for(&text)?;
+    Ok(Some(text))
+}
+
+/// Applies a category change's name, weight and assessor fields; returns the new version.
+async fn change_category(
+    s: &ApiState,
+    user: &AuthUser,
+    cat: categories::Model,
+    body: CategoryChange,
+) -> Result<i32, ApiError> {
+    let id = cat.id;
     let score = match body.assessor_score {
         Some(s) => s.map(|s| s.to_string()).unwrap_or_default(),
         None => cat
@@ -150,8 +190,13 @@ pub async fn update_category(
         assessor_score: score,
         assessor_note: body.assessor_note.unwrap_or(cat.assessor_note),
     };
-    service::update_category(&s.app.db, &user, id, body.version, input).await?;
-    Ok(Json(category_view(&s.app.db, &user, id).await?))
+    service::update_category(&s.app.db, user, id, body.version, input).await?;
+    Ok(categories::Entity::find_by_id(id)
+        .one(&s.app.db)
+        .await
+        .map_err(AppError::from)?
+        .ok_or(AppError::NotFound)?
+        .version)
 }
 
 /// The checklist's filters (as on the checklist page) and the page.
@@ -307,7 +352,7 @@ pub async fn get_item(
 }
 
 /// Changes to an item; fields left out keep their values, `null` clears a nullable one.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, PartialEq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemChange {
     /// The version last read; or send `If-Match` instead.
@@ -349,6 +394,10 @@ pub struct ItemChange {
     /// Evidence as text (up to 20,000 characters).
     #[schema(max_length = 20000)]
     pub evidence_text: Option<String>,
+    /// How many days this item's evidence holds (1–3650), or `null` to follow its category.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 3650)]
+    pub valid_for_days: Option<Option<u32>>,
 }
 
 impl ItemChange {
@@ -390,9 +439,10 @@ async fn change_item(
     if_match: IfMatch,
     version: Option<i32>,
     version_needed: bool,
-    change: ItemChange,
+    mut change: ItemChange,
 ) -> Result<Response, ApiError> {
     let db = &s.app.db;
+    let valid_for = valid_for_text(change.valid_for_days.take())?;
     // The item and the user's role in its project, asked once for the whole call.
     let (item, seen) = app::projects::access::item(db, user, id).await?;
     let version = match (if_match, version) {
@@ -403,9 +453,24 @@ async fn change_item(
         (IfMatch::Absent, None) if !version_needed => item.version,
         (IfMatch::Absent, None) => return Err(ApiError::precondition_required()),
     };
-    let result =
+    // Only a validity change: the item's fields are not saved again.
+    let result = if valid_for.is_some()
+        && change
+            == (ItemChange {
+                version: change.version,
+                ..ItemChange::default()
+            }) {
+        Ok(version)
+    } else {
         service::update_seen_item(db, user, item, &seen, version, |i| change.apply(i), today())
-            .await;
+            .await
+    };
+    let result = match (result, valid_for) {
+        (Ok(version), Some(days)) => {
+            service::set_item_valid_for(db, user, id, version, &days).await
+        }
+        (result, _) => result,
+    };
     match result {
         Ok(_) => {
             let item = app::entities::items::Entity::find_by_id(id)

@@ -88,7 +88,7 @@ pub async fn report(
 }
 
 /// A download format.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     /// The report as PDF.
@@ -101,6 +101,8 @@ pub enum ExportFormat {
     Csv,
     /// The whole project as Preflight JSON (`preflight import` reads it back).
     Json,
+    /// A zip of the project's Preflight JSON and its evidence files.
+    Zip,
 }
 
 impl ExportFormat {
@@ -111,15 +113,17 @@ impl ExportFormat {
             ExportFormat::Html => "html",
             ExportFormat::Csv => "csv",
             ExportFormat::Json => "json",
+            ExportFormat::Zip => "zip",
         }
     }
 }
 
 /// The project as a file: the report (PDF, Markdown, HTML; live or `?review=`), its items
-/// (CSV) or the whole project (Preflight JSON).
+/// (CSV), the whole project (Preflight JSON), or that JSON with the evidence files (zip:
+/// `project.json` and `files/{id}-{name}`, each file's path listed in the JSON).
 #[utoipa::path(get, path = "/projects/{slug}/export/{format}", tag = "reports",
     params(("slug" = String, Path, description = "The project's slug"),
-        ("format" = inline(ExportFormat), Path, description = "pdf, md, html, csv or json"), AsOf),
+        ("format" = inline(ExportFormat), Path, description = "pdf, md, html, csv, json or zip"), AsOf),
     responses((status = 200, description = "The file, as an attachment",
         headers(("Content-Disposition" = String)),
         content(
@@ -128,6 +132,7 @@ impl ExportFormat {
             (String = "text/html"),
             (String = "text/csv"),
             (serde_json::Value = "application/json"),
+            (String = "application/zip"),
         ))))]
 pub async fn export(
     State(s): State<ApiState>,
@@ -135,6 +140,10 @@ pub async fn export(
     ApiPath((slug, format)): ApiPath<(String, ExportFormat)>,
     ApiQuery(q): ApiQuery<AsOf>,
 ) -> Result<Response, ApiError> {
+    if format == ExportFormat::Zip {
+        let archive = app::export::archive::archive(&s.app.db, &user, &slug, today()).await?;
+        return Ok(crate::router::archive_download(Ok(archive), &s.app.db));
+    }
     let file = app::export::export(
         &s.app.db,
         &user,

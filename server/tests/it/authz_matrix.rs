@@ -2206,6 +2206,20 @@ async fn calls_mixing_two_teams_objects_are_refused_and_change_nothing() {
                 get(format!("/p/{}/export/md", them.slug)),
             ),
             (
+                "download their project's archive (JSON and evidence files)",
+                404,
+                get(format!("/p/{}/export/zip", them.slug)),
+            ),
+            (
+                "REST: download their project's archive",
+                404,
+                api(
+                    Method::GET,
+                    format!("/projects/{}/export/zip", them.slug),
+                    None,
+                ),
+            ),
+            (
                 "REST: item in their category",
                 404,
                 api(

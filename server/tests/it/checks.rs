@@ -43,34 +43,21 @@ async fn flipping_server() -> (String, Arc<AtomicU16>) {
 /// Ada (admin) with project `shop`, a category, and item "Health endpoint" assigned to Bob, an
 /// editor who watches it; returns (client, item id, Bob's user id).
 async fn shop(s: &TestServer) -> (reqwest::Client, String, i32) {
-    let (c, team) = s.admin_with_team().await;
-    s.call_ok(
-        &c,
-        "create_project",
-        &[("name", "Shop"), ("team_id", &team)],
-    )
-    .await;
-    let res = s
-        .call(&c, "create_category", &[("slug", "shop"), ("name", "Ops")])
+    let shop = s.shop("Ops").await;
+    s.member(&shop.c, &shop.team, "bob@example.com", "editor")
         .await;
-    let category = res.json::<i32>().await.unwrap().to_string();
-    s.member(&c, &team, "bob@example.com", "editor").await;
     let bob = s.auth_user("bob@example.com").await.id;
-    let res = s
-        .call(
-            &c,
-            "create_item",
+    let item = shop
+        .item(
+            s,
             &[
-                ("category_id", &category),
                 ("title", "Health endpoint"),
                 ("priority", "critical"),
                 ("assignee", &bob.to_string()),
             ],
         )
         .await;
-    assert_eq!(res.status(), 200);
-    let item = res.json::<i32>().await.unwrap().to_string();
-    (c, item, bob)
+    (shop.c, item, bob)
 }
 
 async fn detail(s: &TestServer, c: &reqwest::Client, item: &str) -> serde_json::Value {

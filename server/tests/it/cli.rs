@@ -333,6 +333,34 @@ fn export_writes_json_that_imports_back_and_csv_to_stdout() {
     let text = String::from_utf8(csv.stdout).unwrap();
     assert!(text.starts_with("category,title,"));
     assert!(text.lines().count() > 5);
+    // The archive: the same JSON beside the (here, no) evidence files.
+    let archive = dir.join("checkout.zip");
+    let zip = preflight(
+        &dir,
+        &[
+            "export",
+            "--project",
+            "checkout-api",
+            "--format",
+            "zip",
+            "-o",
+            archive.to_str().unwrap(),
+        ],
+        "",
+        None,
+    );
+    assert!(
+        zip.status.success(),
+        "{}",
+        String::from_utf8_lossy(&zip.stderr)
+    );
+    let entries = crate::files::read_zip(&std::fs::read(&archive).unwrap());
+    assert_eq!(
+        entries.keys().collect::<Vec<_>>(),
+        ["project.json"],
+        "the demo has no files"
+    );
+    assert_eq!(entries["project.json"], std::fs::read(&file).unwrap());
     let missing = preflight(&dir, &["export", "--project", "nope"], "", None);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no project"));

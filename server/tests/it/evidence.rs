@@ -11,34 +11,11 @@ use crate::support::TestServer;
 /// Ada (admin) with project `shop`, its category "Operations" and one critical item
 /// "Backups restore" (blocking); returns (client, category id, item id, team id).
 async fn shop(s: &TestServer) -> (reqwest::Client, String, String, String) {
-    let (c, team) = s.admin_with_team().await;
-    s.call_ok(
-        &c,
-        "create_project",
-        &[("name", "Shop"), ("team_id", &team)],
-    )
-    .await;
-    let res = s
-        .call(
-            &c,
-            "create_category",
-            &[("slug", "shop"), ("name", "Operations")],
-        )
+    let shop = s.shop("Operations").await;
+    let item = shop
+        .item(s, &[("title", "Backups restore"), ("priority", "critical")])
         .await;
-    let category = res.json::<i32>().await.unwrap().to_string();
-    let res = s
-        .call(
-            &c,
-            "create_item",
-            &[
-                ("category_id", &category),
-                ("title", "Backups restore"),
-                ("priority", "critical"),
-            ],
-        )
-        .await;
-    let item = res.json::<i32>().await.unwrap().to_string();
-    (c, category, item, team)
+    (shop.c, shop.category, item, shop.team)
 }
 
 async fn item_json(s: &TestServer, c: &reqwest::Client, id: &str) -> serde_json::Value {
@@ -372,4 +349,90 @@ async fn the_holder_is_told_a_week_before_evidence_runs_out_and_when_it_has() {
     assert!(texts.iter().any(|t| t.contains("ran out")), "{texts:?}");
     let list = s.get_json(&c, "/rpc/get_checklist?slug=shop").await;
     assert_eq!(list["score"]["counts"]["stale"], 1);
+}
+
+#[tokio::test]
+async fn valid_for_is_set_over_rest_and_a_bad_value_saves_nothing() {
+    let s = TestServer::start().await;
+    let (_c, category, item, _team) = shop(&s).await;
+    let ada = s.auth_user("ada@example.com").await;
+    let token = tokens::create(&s.db, &ada, "ci", "write", "")
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let patch = |path: String, body: serde_json::Value| {
+        http.patch(s.url(&format!("/api/v1{path}")))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+
+    // Out of range, beside a rename: a problem on the field, and the name is not saved either.
+    let v: i32 = category_version(&s, &category).await.parse().unwrap();
+    for bad in [serde_json::json!(0), serde_json::json!(3651)] {
+        let res = patch(
+            format!("/categories/{category}"),
+            serde_json::json!({"version": v, "name": "Ops", "valid_for_days": bad}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(res.status(), 422, "{bad}");
+        let problem: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["field"], "valid_for_days", "{problem}");
+    }
+    assert_eq!(category_version(&s, &category).await, v.to_string());
+
+    let res = patch(
+        format!("/categories/{category}"),
+        serde_json::json!({"version": v, "name": "Ops", "valid_for_days": 90}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    let cat: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(cat["name"], "Ops");
+    assert_eq!(cat["valid_for_days"], 90);
+
+    // An item's own period, then `null` to follow the category again.
+    let get = |id: &str| {
+        http.get(s.url(&format!("/api/v1/items/{id}")))
+            .bearer_auth(&token)
+            .send()
+    };
+    let before: serde_json::Value = get(&item).await.unwrap().json().await.unwrap();
+    assert_eq!(before["effective_valid_for_days"], 90, "{before}");
+    let res = patch(
+        format!("/items/{item}"),
+        serde_json::json!({"version": before["version"], "valid_for_days": 7}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    let after: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(after["valid_for_days"], 7, "{after}");
+    assert_eq!(after["effective_valid_for_days"], 7);
+    let res = patch(
+        format!("/items/{item}"),
+        serde_json::json!({"version": after["version"], "valid_for_days": null, "title": "Backups restore weekly"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    let last: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(last["valid_for_days"], serde_json::Value::Null);
+    assert_eq!(last["effective_valid_for_days"], 90);
+    assert_eq!(last["title"], "Backups restore weekly");
+    // A stale version is refused, whatever the change.
+    let res = patch(
+        format!("/items/{item}"),
+        serde_json::json!({"version": after["version"], "valid_for_days": 30}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 409);
+    let trail = s.audit_trail().await;
+    assert!(
+        trail.iter().any(|(_, a)| a == "validity_changed"),
+        "{trail:?}"
+    );
 }

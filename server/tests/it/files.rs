@@ -1,6 +1,8 @@
 //! Evidence files over real HTTP: the item page's native upload form, downloads by a viewer,
 //! another team's 404, the size limit (a field error, nothing stored), a name with folders in
-//! it, and the REST API's multipart upload.
+//! it, the REST API's multipart upload, and the archive export that holds them.
+
+use std::{collections::BTreeMap, io::Read};
 
 use app::account::tokens;
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -42,30 +44,11 @@ async fn upload(
 
 /// Ada (admin, owner) with project `shop` and one item; returns (client, team id, item id).
 async fn shop(s: &TestServer) -> (reqwest::Client, String, String) {
-    let (c, team) = s.admin_with_team().await;
-    s.call_ok(
-        &c,
-        "create_project",
-        &[("name", "Shop"), ("team_id", &team)],
-    )
-    .await;
-    let res = s
-        .call(&c, "create_category", &[("slug", "shop"), ("name", "Ops")])
+    let shop = s.shop("Ops").await;
+    let item = shop
+        .item(s, &[("title", "Load test"), ("priority", "high")])
         .await;
-    let category = res.json::<i32>().await.unwrap().to_string();
-    let res = s
-        .call(
-            &c,
-            "create_item",
-            &[
-                ("category_id", &category),
-                ("title", "Load test"),
-                ("priority", "high"),
-            ],
-        )
-        .await;
-    let item = res.json::<i32>().await.unwrap().to_string();
-    (c, team, item)
+    (shop.c, shop.team, item)
 }
 
 async fn files(s: &TestServer, c: &reqwest::Client, item: &str) -> Vec<serde_json::Value> {
@@ -252,4 +235,134 @@ async fn files_are_attached_downloaded_by_viewers_and_refused_past_the_limit_or_
     assert_eq!(files(&s, &c, &item).await.len(), 2);
     let trail = s.audit_trail().await;
     assert!(trail.iter().any(|(_, a)| a == "file_removed"), "{trail:?}");
+}
+
+/// A zip's entries by name, read back with CRCs checked, and the same bytes tested by Python's
+/// `zipfile` (another implementation than the one that wrote it).
+pub fn read_zip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut entries = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let mut body = Vec::new();
+        entry.read_to_end(&mut body).unwrap();
+        entries.insert(entry.name().unwrap().into_owned(), body);
+    }
+    let path = std::env::temp_dir().join(format!("pf-{}.zip", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&path, bytes).unwrap();
+    let tested = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.testzip())",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&tested.stdout).trim(),
+        "None",
+        "python's zipfile finds every entry sound: {}",
+        String::from_utf8_lossy(&tested.stderr)
+    );
+    entries
+}
+
+#[tokio::test]
+async fn the_archive_export_holds_the_json_and_every_file_for_those_who_may_see_it() {
+    let s = TestServer::start().await;
+    let (c, team, item) = shop(&s).await;
+    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer\n%%EOF\n".to_vec();
+    assert_eq!(
+        upload(&s, &c, &item, "k6 report.pdf", &pdf).await.status(),
+        303
+    );
+    // Two files with one name on one item, and a name with folders: all kept apart.
+    assert_eq!(
+        upload(&s, &c, &item, "notes.txt", b"first").await.status(),
+        303
+    );
+    assert_eq!(
+        upload(&s, &c, &item, "notes.txt", b"second").await.status(),
+        303
+    );
+    assert_eq!(upload(&s, &c, &item, "../../x", b"up").await.status(), 303);
+    // More than one response chunk, so the stream is really cut and joined.
+    let big: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    assert_eq!(upload(&s, &c, &item, "trace.bin", &big).await.status(), 303);
+    let listed = files(&s, &c, &item).await;
+    assert_eq!(listed.len(), 5);
+
+    let viewer = s.member(&c, &team, "vic@example.com", "viewer").await;
+    let res = s.page(&viewer, "/p/shop/export/zip").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.starts_with("attachment; filename=\"shop-readiness-")
+            && disposition.ends_with(".zip\""),
+        "{disposition}"
+    );
+    let entries = read_zip(&res.bytes().await.unwrap());
+    assert_eq!(entries.len(), 6, "{:?}", entries.keys());
+    let doc: serde_json::Value = serde_json::from_slice(&entries["project.json"]).unwrap();
+    assert_eq!(doc["project"]["slug"], "shop");
+    let docs = doc["categories"][0]["items"][0]["files"]
+        .as_array()
+        .unwrap();
+    assert_eq!(docs.len(), 5);
+    let want: [(&str, &[u8]); 5] = [
+        ("k6 report.pdf", &pdf),
+        ("notes.txt", b"first"),
+        ("notes.txt", b"second"),
+        ("x", b"up"),
+        ("trace.bin", &big),
+    ];
+    for ((name, bytes), (doc, row)) in want.iter().zip(docs.iter().zip(&listed)) {
+        assert_eq!(doc["name"], *name);
+        let path = doc["path"].as_str().unwrap();
+        assert_eq!(path, format!("files/{}-{name}", row["id"]));
+        assert_eq!(entries[path].as_slice(), *bytes, "{path}");
+    }
+    // The archive's JSON is the JSON export.
+    let json = s
+        .page(&c, "/p/shop/export/json")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(entries["project.json"].as_slice(), json.as_ref());
+
+    // Another team and the signed-out: as for any export.
+    s.add_user("eve@example.com", false).await;
+    let eve = s.client();
+    s.login(&eve, "eve@example.com", crate::support::PASSWORD)
+        .await;
+    assert_eq!(s.page(&eve, "/p/shop/export/zip").await.status(), 404);
+    assert_eq!(
+        s.page(&s.client(), "/p/shop/export/zip").await.status(),
+        302
+    );
+
+    // The REST API with a read token: the same archive.
+    let ada = s.auth_user("ada@example.com").await;
+    let token = tokens::create(&s.db, &ada, "ci", "read", "").await.unwrap();
+    let res = reqwest::Client::new()
+        .get(s.url("/api/v1/projects/shop/export/zip"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    let again = read_zip(&res.bytes().await.unwrap());
+    assert_eq!(
+        again.keys().collect::<Vec<_>>(),
+        entries.keys().collect::<Vec<_>>()
+    );
+    let trace = format!("files/{}-trace.bin", listed[4]["id"]);
+    assert_eq!(again[&trace], big);
 }

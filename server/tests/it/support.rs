@@ -328,6 +328,47 @@ impl TestServer {
         self.call(client, "login", &[("email", email), ("password", password)])
             .await
     }
+
+    /// Ada (admin, owner of her team) with project `shop` ("Shop") and its category `category`.
+    pub async fn shop(&self, category: &str) -> Shop {
+        let (c, team) = self.admin_with_team().await;
+        self.call_ok(
+            &c,
+            "create_project",
+            &[("name", "Shop"), ("team_id", &team)],
+        )
+        .await;
+        let res = self
+            .call(
+                &c,
+                "create_category",
+                &[("slug", "shop"), ("name", category)],
+            )
+            .await;
+        let category = res.json::<i32>().await.unwrap().to_string();
+        Shop { c, team, category }
+    }
+}
+
+/// See [`TestServer::shop`].
+pub struct Shop {
+    /// Ada's client.
+    pub c: Client,
+    /// Her team's id.
+    pub team: String,
+    /// The category's id.
+    pub category: String,
+}
+
+impl Shop {
+    /// Adds an item to the category with `fields` (`title`, `priority`, …); returns its id.
+    pub async fn item(&self, s: &TestServer, fields: &[(&str, &str)]) -> String {
+        let mut form = vec![("category_id", self.category.as_str())];
+        form.extend_from_slice(fields);
+        let res = s.call(&self.c, "create_item", &form).await;
+        assert_eq!(res.status(), 200);
+        res.json::<i32>().await.unwrap().to_string()
+    }
 }
 
 /// The test clients' common settings: cookies kept, redirects not followed, a bound on every

@@ -109,7 +109,7 @@ pub(crate) fn valid_for_of(item: Option<i32>, category: &categories::Model) -> O
 }
 
 /// Reads a "valid for" field: blank for none, else whole days 1–3650.
-pub(crate) fn parse_valid_for(s: &str) -> Result<Option<i32>, AppError> {
+pub fn parse_valid_for(s: &str) -> Result<Option<i32>, AppError> {
     match s.trim() {
         "" | "none" => Ok(None),
         d => d

@@ -246,6 +246,10 @@ fn DataCards(slug: String, name: String, edit: bool) -> impl IntoView {
                 "Preflight JSON"
             </a>
             " — the whole project; imports back as it is. "
+            <a href=format!("/p/{slug}/export/zip") rel="external" download>
+                "Archive (zip)"
+            </a>
+            " — that JSON with every evidence file. "
             <a href=format!("/p/{slug}/export/csv") rel="external" download>
                 "CSV of items"
             </a>
