@@ -29,6 +29,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod files;
+pub mod forecast;
 pub mod http_status;
 pub mod import;
 pub mod inbox;
