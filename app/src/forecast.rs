@@ -341,7 +341,7 @@ pub struct BurnDay {
 
 /// Open and open blocking effort at the end of each day from `from` to `today`, walked back
 /// from the items' state now (`now`: id → state, with when each item came to be) through the
-/// recorded `changes` (any order). An item with no recorded creation exists from its own
+/// recorded `changes`, oldest first. An item with no recorded creation exists from its own
 /// creation day (imports record none per item).
 pub fn burndown(
     now: &[(i32, NaiveDate, ItemState)],
@@ -354,8 +354,9 @@ pub fn burndown(
     let mut state: BTreeMap<i32, ItemState> = now.iter().map(|(id, _, s)| (*id, *s)).collect();
     let born: HashMap<i32, NaiveDate> = now.iter().map(|(id, d, _)| (*id, *d)).collect();
     let mut changes: Vec<&Change> = changes.iter().filter(|c| c.day <= today).collect();
-    // Newest first, so undoing walks back in time.
-    changes.sort_by(|a, b| b.day.cmp(&a.day));
+    // Newest first, so undoing walks back in time (within a day, the later change first).
+    changes.reverse();
+    changes.sort_by_key(|c| std::cmp::Reverse(c.day));
     let created: std::collections::HashSet<i32> = changes
         .iter()
         .filter(|c| c.before.is_none())

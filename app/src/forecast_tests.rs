@@ -90,9 +90,17 @@ fn on_track_at_risk_and_late_at_their_boundaries() {
     // Point 2026-03-01, range 2026-02-15 .. 2026-04-12.
     let weeks = [20.0, 4.0, 6.0, 10.0];
     let at = |launch: &str| forecast(&input(40.0, &weeks, Some(launch)), d(TODAY));
-    assert_eq!(at("2026-04-12").outlook, Some(Outlook::OnTrack), "slow end on the day");
+    assert_eq!(
+        at("2026-04-12").outlook,
+        Some(Outlook::OnTrack),
+        "slow end on the day"
+    );
     assert_eq!(at("2026-04-11").outlook, Some(Outlook::AtRisk));
-    assert_eq!(at("2026-03-01").outlook, Some(Outlook::AtRisk), "point on the day");
+    assert_eq!(
+        at("2026-03-01").outlook,
+        Some(Outlook::AtRisk),
+        "point on the day"
+    );
     assert_eq!(at("2026-03-01").days_past_launch, Some(0));
     let late = at("2026-02-28");
     assert_eq!(late.outlook, Some(Outlook::Late));
@@ -199,6 +207,51 @@ fn the_burndown_walks_back_from_now_through_the_changes() {
         .collect();
     assert_eq!(got, vec![(9.0, 8.0), (15.0, 8.0), (6.0, 0.0)]);
     assert_eq!(days[0].day, d("2026-01-01"));
+}
+
+#[test]
+fn changes_on_one_day_are_undone_latest_first() {
+    let s = |open: bool| ItemState {
+        open,
+        blocking: true,
+        hours: 3.0,
+    };
+    let before = |open: bool| {
+        Some(Before {
+            open: Some(open),
+            ..Before::default()
+        })
+    };
+    // Closed (not applicable) on the 1st. On the 2nd, oldest first: reopened, started,
+    // done. The 1st ends closed whatever order the day's changes are stored in.
+    let changes = [
+        Change {
+            item: 1,
+            day: d("2026-01-02"),
+            before: before(false),
+        },
+        Change {
+            item: 1,
+            day: d("2026-01-02"),
+            before: before(true),
+        },
+        Change {
+            item: 1,
+            day: d("2026-01-02"),
+            before: before(true),
+        },
+    ];
+    let days = burndown(
+        &[(1, d("2026-01-01"), s(false))],
+        &changes,
+        d("2026-01-01"),
+        d("2026-01-02"),
+    );
+    assert_eq!(
+        days[0].open_hours, 0.0,
+        "the day's oldest change is undone last"
+    );
+    assert_eq!(days[1].open_hours, 0.0);
 }
 
 proptest! {

@@ -195,6 +195,7 @@ fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(reviews::get))
         .routes(routes!(reviews::since_last))
         .routes(routes!(reviews::report))
+        .routes(routes!(reviews::forecast))
         .routes(routes!(reviews::export))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::mark_read))

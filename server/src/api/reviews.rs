@@ -87,6 +87,22 @@ pub async fn report(
     Ok(Json(report))
 }
 
+/// The path to ready: the forecast of the date the blocking work is done (at the team's pace
+/// over the last four weeks, with a range, against the launch date, with its reason) and the
+/// burn-down of open effort per day, with final reviews as markers. No history: no date, said.
+#[utoipa::path(get, path = "/projects/{slug}/forecast", tag = "reports",
+    params(("slug" = String, Path, description = "The project's slug")),
+    responses((status = 200, body = app::plan::PathToReady)))]
+pub async fn forecast(
+    State(s): State<ApiState>,
+    Reader(user): Reader,
+    ApiPath(slug): ApiPath<String>,
+) -> Result<Json<app::plan::PathToReady>, ApiError> {
+    Ok(Json(
+        app::plan::path_to_ready(&s.app.db, &user, &slug, today()).await?,
+    ))
+}
+
 /// A download format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]

@@ -767,8 +767,16 @@ async fn the_openapi_document_describes_every_route() {
             );
         }
     }
-    assert_eq!(operations, 42, "{:?}", paths.keys().collect::<Vec<_>>());
-    for schema in ["Problem", "ItemView", "Report", "RiskView", "ProjectView"] {
+    assert_eq!(operations, 43, "{:?}", paths.keys().collect::<Vec<_>>());
+    for schema in [
+        "Problem",
+        "ItemView",
+        "Report",
+        "RiskView",
+        "ProjectView",
+        "PathToReady",
+        "Forecast",
+    ] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
     }
     // Every documented GET without path parameters answers (no route is only on paper).

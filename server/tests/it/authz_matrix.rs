@@ -1165,7 +1165,8 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
         | "GET /api/v1/projects/{slug}/risks"
         | "GET /api/v1/projects/{slug}/reviews"
         | "GET /api/v1/projects/{slug}/diff"
-        | "GET /api/v1/projects/{slug}/report" => (
+        | "GET /api/v1/projects/{slug}/report"
+        | "GET /api/v1/projects/{slug}/forecast" => (
             API_VIEW,
             api(
                 Method::GET,

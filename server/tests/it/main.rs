@@ -28,6 +28,7 @@ mod mail;
 mod metrics_http;
 mod migrations;
 mod pages_http;
+mod plan;
 mod projects_http;
 mod report_http;
 mod reviews_http;

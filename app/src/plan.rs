@@ -1,0 +1,214 @@
+//! A project's path to ready read from the database: the forecast and the burn-down that
+//! [`crate::forecast`] computes, fed from the items as they are and their audit events.
+
+use std::collections::HashMap;
+
+use chrono::{Days, NaiveDate, TimeZone, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    auth::model::AuthUser,
+    checklist::rows::{ScoredItem, project_rows},
+    entities::{audit_events, items, projects, reviews},
+    error::AppError,
+    forecast::{self, Before, BurnDay, Change, Closing, Forecast, ForecastInput, ItemState},
+    scoring::Status,
+};
+
+/// Days the burn-down reaches back at most.
+pub const BURNDOWN_DAYS: u64 = 365;
+
+/// A final review, as a marker on the burn-down.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReviewMark {
+    /// The day it was finalized.
+    pub day: NaiveDate,
+    /// Its version label (or "Review {id}").
+    pub label: String,
+}
+
+/// A project's forecast and burn-down.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PathToReady {
+    /// The forecast of the ready date.
+    pub forecast: Forecast,
+    /// Open effort at the end of each day, oldest first: from the project's creation (at most
+    /// 365 days back) to today.
+    pub burndown: Vec<BurnDay>,
+    /// Final reviews in that time.
+    pub reviews: Vec<ReviewMark>,
+    /// The target launch date.
+    pub launch: Option<NaiveDate>,
+}
+
+/// The path to ready of project `slug`, for anyone who may see it.
+pub async fn path_to_ready(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    slug: &str,
+    today: NaiveDate,
+) -> Result<PathToReady, AppError> {
+    let seen = crate::projects::access::project(db, user, slug).await?;
+    project_path(db, &seen.project, today).await
+}
+
+/// The path to ready of `project` (no access check). Four queries, whatever the project's
+/// size; the work is linear in items × days plus events.
+pub async fn project_path(
+    db: &impl ConnectionTrait,
+    project: &projects::Model,
+    today: NaiveDate,
+) -> Result<PathToReady, AppError> {
+    let (_, rows) = project_rows(db, project.id).await?;
+    let started = project.created_at.date_naive().min(today);
+    let from = today
+        .checked_sub_days(Days::new(BURNDOWN_DAYS))
+        .map_or(started, |d| d.max(started));
+    let since = Utc.from_utc_datetime(&from.and_time(chrono::NaiveTime::MIN));
+    let events = audit_events::Entity::find()
+        .filter(audit_events::Column::ProjectId.eq(project.id))
+        .filter(audit_events::Column::Entity.eq("item"))
+        .filter(audit_events::Column::CreatedAt.gte(since))
+        .order_by_asc(audit_events::Column::Id)
+        .all(db)
+        .await?;
+    let finals = reviews::Entity::find()
+        .filter(reviews::Column::ProjectId.eq(project.id))
+        .filter(reviews::Column::FinalizedAt.gte(since))
+        .order_by_asc(reviews::Column::FinalizedAt)
+        .all(db)
+        .await?;
+
+    let (mut remaining, mut unestimated) = (0.0, 0);
+    for row in &rows {
+        let facts = row.facts();
+        if facts.blocking && facts.effective_status(today).is_gap() {
+            match facts.effort_hours {
+                Some(h) => remaining += h.max(0.0),
+                None => unestimated += 1,
+            }
+        }
+    }
+    let effort: HashMap<i32, f64> = rows
+        .iter()
+        .map(|r| (r.id, r.effort_hours.unwrap_or(0.0).max(0.0)))
+        .collect();
+    let (changes, closings) = history(&events, &effort);
+    let now: Vec<(i32, NaiveDate, ItemState)> = rows
+        .iter()
+        .map(|r| (r.id, r.created_at.date_naive(), state(r)))
+        .collect();
+    let input = ForecastInput {
+        remaining_hours: remaining,
+        unestimated,
+        weeks: forecast::weekly_closed(&closings, started, today),
+        capacity_hours: None,
+        launch: project.target_date,
+    };
+    Ok(PathToReady {
+        forecast: forecast::forecast(&input, today),
+        burndown: forecast::burndown(&now, &changes, from, today),
+        reviews: finals
+            .into_iter()
+            .filter_map(|r| {
+                r.finalized_at.map(|at| ReviewMark {
+                    day: at.date_naive(),
+                    label: if r.version_label.is_empty() {
+                        format!("Review {}", r.id)
+                    } else {
+                        r.version_label
+                    },
+                })
+            })
+            .collect(),
+        launch: project.target_date,
+    })
+}
+
+/// What the burn-down counts of an item now.
+fn state(r: &items::Model) -> ItemState {
+    ItemState {
+        open: r.status.is_gap(),
+        blocking: r.blocking,
+        hours: r.effort_hours.unwrap_or(0.0).max(0.0),
+    }
+}
+
+/// The fields of an item state an event's JSON names.
+#[derive(Deserialize)]
+struct Named {
+    status: Option<Status>,
+    blocking: Option<bool>,
+    /// Present and `null`: not estimated (0 hours); absent: not named.
+    #[serde(default, deserialize_with = "present")]
+    effort_hours: Option<Option<f64>>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<f64>>, D::Error> {
+    Ok(Some(Option::<f64>::deserialize(d)?))
+}
+
+fn named(json: Option<&str>) -> Option<Named> {
+    serde_json::from_str(json?).ok()
+}
+
+/// The burn-down's changes and the pace's closings from item events. Imports record their
+/// changes as `updated`: they change the burn-down but are not work closed.
+fn history(
+    events: &[audit_events::Model],
+    effort: &HashMap<i32, f64>,
+) -> (Vec<Change>, Vec<Closing>) {
+    let (mut changes, mut closings) = (Vec::new(), Vec::new());
+    for e in events {
+        let Ok(item) = e.entity_id.parse::<i32>() else {
+            continue;
+        };
+        let day = e.created_at.date_naive();
+        let before = named(e.before.as_deref());
+        let after = named(e.after.as_deref());
+        match (&before, e.action.as_str()) {
+            (None, "created") => changes.push(Change {
+                item,
+                day,
+                before: None,
+            }),
+            (None, _) => {}
+            (Some(b), _) => changes.push(Change {
+                item,
+                day,
+                before: Some(Before {
+                    open: b.status.map(Status::is_gap),
+                    blocking: b.blocking,
+                    hours: b.effort_hours.map(|h| h.unwrap_or(0.0).max(0.0)),
+                }),
+            }),
+        }
+        if !matches!(
+            e.action.as_str(),
+            "status_changed" | "done_by_check" | "reopened_by_check"
+        ) {
+            continue;
+        }
+        let (Some(b), Some(a)) = (
+            before.as_ref().and_then(|b| b.status),
+            after.as_ref().and_then(|a| a.status),
+        ) else {
+            continue;
+        };
+        let hours = after
+            .as_ref()
+            .and_then(|a| a.effort_hours)
+            .map(|h| h.unwrap_or(0.0).max(0.0))
+            .or_else(|| effort.get(&item).copied())
+            .unwrap_or(0.0);
+        if b.is_gap() && a == Status::Done {
+            closings.push(Closing { day, hours });
+        } else if b == Status::Done && a.is_gap() {
+            closings.push(Closing { day, hours: -hours });
+        }
+    }
+    (changes, closings)
+}
