@@ -99,9 +99,11 @@ impl Archive {
             // The writer's own errors are logged inside; a client that went away is not one.
             let _ = self.write(&db, &handle, out);
         });
-        axum::body::Body::from_stream(futures::stream::unfold(rx, |mut rx| async move {
-            rx.recv().await.map(|chunk| (chunk, rx))
-        }))
+        // Fused: a layer (compression) may poll again after the end.
+        axum::body::Body::from_stream(futures::StreamExt::fuse(futures::stream::unfold(
+            rx,
+            |mut rx| async move { rx.recv().await.map(|chunk| (chunk, rx)) },
+        )))
     }
 }
 
