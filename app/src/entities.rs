@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod login_throttle;
 pub mod notification_prefs;
 pub mod notifications;
+pub mod phases;
 pub mod project_watches;
 pub mod projects;
 pub mod review_signoffs;

@@ -13,6 +13,9 @@
 //!   fastest week's pace to the one at the slowest week's pace (open-ended when a week closed
 //!   nothing). With a capacity (hours a week) set, a second estimate is today + ⌈remaining ÷
 //!   capacity × 7⌉ days.
+//! - **Phases** ([`phase_load`]): a phase is overdue when its target date has passed with
+//!   items open; it is over capacity when the open hours of it and the phases before it exceed
+//!   capacity × (days from today to its target ÷ 7).
 //! - **Status** against the launch date (none without one): on track with no blocking work
 //!   left; late when the launch date has passed with blocking work left, or the point estimate
 //!   is after it; on track when the whole range (its slow end) is on or before it; otherwise at
@@ -412,6 +415,55 @@ pub fn burndown(
     }
     days.reverse();
     days
+}
+
+/// A phase of the plan as [`phase_load`] sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PhaseWork {
+    /// Its target date, if set.
+    pub target: Option<NaiveDate>,
+    /// Hours of its open items (not estimated: 0).
+    pub open_hours: f64,
+    /// Its open items.
+    pub open_items: usize,
+}
+
+/// How a phase stands against its date and the team's capacity.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PhaseLoad {
+    /// Its target date has passed with items still open.
+    pub overdue: bool,
+    /// Open hours of this phase and every phase before it in the plan.
+    pub cumulative_hours: f64,
+    /// Hours the team has from today to the target date at its capacity (none without both).
+    pub available_hours: Option<f64>,
+    /// More open work up to this phase than the capacity allows by its target date.
+    pub over_capacity: bool,
+}
+
+/// The load of each phase, in plan order. Phases are worked in order, so a phase's work is
+/// its own open hours plus those of the phases before it; with a capacity (hours a week) and
+/// a target date, the team has capacity × (days from today to the target ÷ 7) hours for it
+/// (0 once the date has passed) and is over capacity when the work is more.
+pub fn phase_load(phases: &[PhaseWork], capacity: Option<f64>, today: NaiveDate) -> Vec<PhaseLoad> {
+    let mut cumulative = 0.0;
+    phases
+        .iter()
+        .map(|p| {
+            cumulative += p.open_hours.max(0.0);
+            let available = match (capacity.filter(|c| *c > 0.0), p.target) {
+                (Some(c), Some(t)) => Some(c * (t - today).num_days().max(0) as f64 / 7.0),
+                _ => None,
+            };
+            PhaseLoad {
+                overdue: p.open_items > 0 && p.target.is_some_and(|t| t < today),
+                cumulative_hours: cumulative,
+                available_hours: available,
+                over_capacity: available.is_some_and(|a| cumulative > a),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

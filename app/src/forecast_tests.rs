@@ -254,6 +254,64 @@ fn changes_on_one_day_are_undone_latest_first() {
     assert_eq!(days[1].open_hours, 0.0);
 }
 
+fn work(target: Option<&str>, hours: f64, items: usize) -> PhaseWork {
+    PhaseWork {
+        target: target.map(d),
+        open_hours: hours,
+        open_items: items,
+    }
+}
+
+#[test]
+fn a_phase_is_overdue_only_past_its_date_with_work_open() {
+    let today = d(TODAY);
+    let loads = phase_load(
+        &[
+            work(Some("2026-01-31"), 4.0, 1),
+            work(Some("2026-01-31"), 0.0, 0),
+            work(Some("2026-02-01"), 4.0, 1),
+            work(None, 4.0, 1),
+        ],
+        None,
+        today,
+    );
+    let overdue: Vec<bool> = loads.iter().map(|l| l.overdue).collect();
+    assert_eq!(overdue, [true, false, false, false]);
+    // Without a capacity nothing is over it.
+    assert!(
+        loads
+            .iter()
+            .all(|l| l.available_hours.is_none() && !l.over_capacity)
+    );
+}
+
+#[test]
+fn phase_load_counts_the_phases_before_and_compares_with_capacity() {
+    let today = d(TODAY);
+    // 10 h a week: 14 days give 20 h, 28 days 40 h.
+    let loads = phase_load(
+        &[
+            work(Some("2026-02-15"), 20.0, 3),
+            work(Some("2026-03-01"), 20.5, 2),
+            work(None, 100.0, 9),
+        ],
+        Some(10.0),
+        today,
+    );
+    assert_eq!(loads[0].cumulative_hours, 20.0);
+    assert_eq!(loads[0].available_hours, Some(20.0));
+    assert!(!loads[0].over_capacity, "exactly the capacity fits");
+    assert_eq!(loads[1].cumulative_hours, 40.5);
+    assert_eq!(loads[1].available_hours, Some(40.0));
+    assert!(loads[1].over_capacity);
+    assert_eq!(loads[2].cumulative_hours, 140.5);
+    assert!(loads[2].available_hours.is_none() && !loads[2].over_capacity);
+    // A passed date leaves no hours: any open work is over capacity.
+    let late = phase_load(&[work(Some("2026-01-20"), 1.0, 1)], Some(10.0), today);
+    assert_eq!(late[0].available_hours, Some(0.0));
+    assert!(late[0].over_capacity && late[0].overdue);
+}
+
 proptest! {
     #[test]
     fn more_closed_effort_never_moves_the_forecast_later(

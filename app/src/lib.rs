@@ -41,6 +41,8 @@ pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod memo;
 #[cfg(feature = "ssr")]
+pub mod phases;
+#[cfg(feature = "ssr")]
 pub mod plan;
 #[cfg(feature = "ssr")]
 pub mod portfolio;

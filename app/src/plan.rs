@@ -63,6 +63,16 @@ pub async fn project_path(
     today: NaiveDate,
 ) -> Result<PathToReady, AppError> {
     let (_, rows) = project_rows(db, project.id).await?;
+    path_of_rows(db, project, &rows, today).await
+}
+
+/// [`project_path`] for a caller that read the project's items already (two queries).
+pub async fn path_of_rows(
+    db: &impl ConnectionTrait,
+    project: &projects::Model,
+    rows: &[items::Model],
+    today: NaiveDate,
+) -> Result<PathToReady, AppError> {
     let started = project.created_at.date_naive().min(today);
     let from = today
         .checked_sub_days(Days::new(BURNDOWN_DAYS))
@@ -83,7 +93,7 @@ pub async fn project_path(
         .await?;
 
     let (mut remaining, mut unestimated) = (0.0, 0);
-    for row in &rows {
+    for row in rows {
         let facts = row.facts();
         if facts.blocking && facts.effective_status(today).is_gap() {
             match facts.effort_hours {
@@ -105,7 +115,7 @@ pub async fn project_path(
         remaining_hours: remaining,
         unestimated,
         weeks: forecast::weekly_closed(&closings, started, today),
-        capacity_hours: None,
+        capacity_hours: project.capacity_hours.map(f64::from),
         launch: project.target_date,
     };
     Ok(PathToReady {

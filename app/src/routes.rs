@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/p/:slug/risks") view=RisksPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/risks/:id") view=RiskPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/report") view=ReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/p/:slug/plan") view=crate::phases::page::PlanPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug/import") view=ProjectImportPage ssr=SsrMode::Async />
                     <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />

@@ -151,4 +151,5 @@ versioned! {
     categories: "category";
     projects: "project";
     reviews: "review";
+    phases: "phase";
 }

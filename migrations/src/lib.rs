@@ -22,6 +22,7 @@ mod m20261203_000016_notification_channels;
 mod m20261203_000017_webhooks;
 mod m20261203_000018_last_verdict;
 mod m20261203_000019_evidence;
+mod m20261203_000020_phases;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000017_webhooks::Migration),
             Box::new(m20261203_000018_last_verdict::Migration),
             Box::new(m20261203_000019_evidence::Migration),
+            Box::new(m20261203_000020_phases::Migration),
         ]
     }
 }

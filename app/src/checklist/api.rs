@@ -58,6 +58,8 @@ pub struct ItemDetail {
     pub checks: Vec<crate::checks::model::CheckView>,
     /// Evidence files attached to it.
     pub files: Vec<crate::files::model::FileView>,
+    /// The plan's phases (id, name), to schedule it into.
+    pub phases: Vec<(i32, String)>,
 }
 
 /// One item with comments and history.
@@ -89,6 +91,11 @@ pub async fn get_item(item_id: i32) -> Result<ItemDetail, AppError> {
             .await?
             .checks,
         files: crate::files::service::files_of(&db, &seen.project, Some(item_id)).await?,
+        phases: crate::phases::service::phases_of(&db, seen.project.id)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect(),
     })
 }
 
@@ -187,6 +194,9 @@ pub async fn update_item(
     #[server(default)] assignee: String,
     #[server(default)] due_date: String,
     #[server(default)] effort_hours: String,
+    /// A phase id, or blank for none; not sent: the phase stays.
+    #[server(default)]
+    phase: Option<String>,
 ) -> Result<i32, AppError> {
     use crate::state::{db, require_user};
     super::service::update_item(
@@ -206,6 +216,9 @@ pub async fn update_item(
             i.assignee = assignee;
             i.due_date = due_date;
             i.effort_hours = effort_hours;
+            if let Some(phase) = phase {
+                i.phase = phase;
+            }
         },
         today(),
     )
@@ -352,6 +365,7 @@ pub async fn bulk_update_items(
     #[server(default)] accepted_until: String,
     #[server(default)] assignee: String,
     #[server(default)] priority: String,
+    #[server(default)] phase: String,
 ) -> Result<usize, AppError> {
     use crate::state::{db, require_user};
     let user = require_user()?;
@@ -371,6 +385,7 @@ pub async fn bulk_update_items(
         accepted_until,
         assignee,
         priority,
+        phase,
     };
     super::service::bulk_update_items(&db()?, &user, &slug, &selected, &change, today()).await
 }

@@ -172,6 +172,8 @@ pub struct ItemView {
     pub evidence_until: Option<NaiveDate>,
     /// Done, but its evidence ran out: counts as open until re-attested or re-measured.
     pub stale: bool,
+    /// The plan phase it is scheduled into.
+    pub phase_id: Option<i32>,
     /// For optimistic concurrency.
     pub version: i32,
     /// Who changed it last.

@@ -118,6 +118,7 @@ pub fn ProjectTabs(slug: String, current: &'static str) -> impl IntoView {
             {tab(format!("/p/{slug}"), "Overview")}
             {tab(format!("/p/{slug}/checklist"), "Checklist")}
             {tab(format!("/p/{slug}/risks"), "Risks")}
+            {tab(format!("/p/{slug}/plan"), "Plan")}
             {tab(format!("/p/{slug}/reviews"), "Reviews")}
             {tab(format!("/p/{slug}/report"), "Report")}
             {tab(format!("/p/{slug}/settings"), "Settings")}

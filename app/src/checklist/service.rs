@@ -226,6 +226,7 @@ fn item_view(
             .or_else(|| valid_for.get(&i.category_id).copied().flatten()),
         evidence_until: i.evidence_until,
         stale,
+        phase_id: i.phase_id,
         version: i.version,
         updated_by: i.updated_by.and_then(|id| names.get(&id).cloned()),
     }

@@ -40,6 +40,8 @@ pub struct Model {
     pub valid_for_days: Option<i32>,
     /// The last day its evidence holds; past it a done item is stale.
     pub evidence_until: Option<Date>,
+    /// The plan phase it is scheduled into, if any.
+    pub phase_id: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "category_id", to = "id")]

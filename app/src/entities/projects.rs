@@ -27,6 +27,10 @@ pub struct Model {
     pub version: i32,
     /// The verdict last seen (`ready`, …), to notice a change once; `None` until first checked.
     pub last_verdict: Option<String>,
+    /// Hours a week the team puts into readiness work; `None`: not said.
+    pub capacity_hours: Option<i32>,
+    /// A final review is due this many days after the last; `None`: no cadence.
+    pub review_every_days: Option<i32>,
     #[sea_orm(belongs_to, from = "team_id", to = "id")]
     pub team: BelongsTo<super::teams::Entity>,
 }

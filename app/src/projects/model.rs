@@ -79,8 +79,14 @@ pub struct ProjectView {
     pub description: String,
     /// Readiness threshold (0–100).
     pub threshold: i32,
-    /// Version of the name, description and threshold: an edit sends it back.
+    /// Version of the project's settings: an edit sends it back.
     pub version: i32,
+    /// The target launch date.
+    pub target_date: Option<chrono::NaiveDate>,
+    /// Hours a week the team puts into readiness work.
+    pub capacity_hours: Option<i32>,
+    /// A final review is due this many days after the last.
+    pub review_every_days: Option<i32>,
     /// Owning team's id.
     pub team_id: i32,
     /// What the viewer may do here.

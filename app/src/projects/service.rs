@@ -174,6 +174,9 @@ pub async fn get_visible(
         description: project.description,
         threshold: project.threshold,
         version: project.version,
+        target_date: project.target_date,
+        capacity_hours: project.capacity_hours,
+        review_every_days: project.review_every_days,
         permissions,
         move_targets,
     })

@@ -29,7 +29,7 @@ use super::{
 use app::auth::model::AuthUser;
 
 /// Service field names that differ from the API's.
-const ITEM_FIELDS: [(&str, &str); 1] = [("assignee", "assignee_id")];
+const ITEM_FIELDS: [(&str, &str); 2] = [("assignee", "assignee_id"), ("phase", "phase_id")];
 
 /// The project's categories in order, with computed, assessor and effective scores.
 #[utoipa::path(get, path = "/projects/{slug}/categories", tag = "checklist",
@@ -275,6 +275,8 @@ pub struct NewItem {
     /// Estimated hours.
     #[schema(minimum = 0)]
     pub effort_hours: Option<f64>,
+    /// The plan phase (of the item's project) it is scheduled into.
+    pub phase_id: Option<i32>,
 }
 
 /// An item answered with its ETag.
@@ -323,6 +325,7 @@ pub async fn create_item(
         assignee: opt_text(body.assignee_id),
         due_date: opt_text(body.due_date),
         effort_hours: opt_text(body.effort_hours),
+        phase: opt_text(body.phase_id),
         ..Default::default()
     };
     let id = service::create_item(&s.app.db, &user, category_id, input, today())
@@ -398,6 +401,10 @@ pub struct ItemChange {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<u32>, minimum = 1, maximum = 3650)]
     pub valid_for_days: Option<Option<u32>>,
+    /// The plan phase (of the item's project) it is scheduled into, or `null` for none.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i32>)]
+    pub phase_id: Option<Option<i32>>,
 }
 
 impl ItemChange {
@@ -427,6 +434,7 @@ impl ItemChange {
         set_null(&mut i.effort_hours, self.effort_hours);
         set(&mut i.evidence_url, self.evidence_url);
         set(&mut i.evidence_text, self.evidence_text);
+        set_null(&mut i.phase, self.phase_id);
     }
 }
 

@@ -14,6 +14,7 @@ mod docs;
 mod extract;
 mod files;
 mod notifications;
+mod plan;
 mod problem;
 mod projects;
 mod reviews;
@@ -72,6 +73,7 @@ pub struct ApiState {
         (name = "checks", description = "Checks that measure items, and results pipelines report"),
         (name = "files", description = "Evidence files attached to items"),
         (name = "risks", description = "The risk register"),
+        (name = "plan", description = "The plan: phases, capacity and the launch date"),
         (name = "reviews", description = "Frozen reviews and what changed since"),
         (name = "reports", description = "The stakeholder report and exports"),
         (name = "notifications", description = "The token owner's inbox"),
@@ -196,6 +198,9 @@ fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(reviews::since_last))
         .routes(routes!(reviews::report))
         .routes(routes!(reviews::forecast))
+        .routes(routes!(plan::plan))
+        .routes(routes!(plan::create_phase))
+        .routes(routes!(plan::update_phase, plan::delete_phase))
         .routes(routes!(reviews::export))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::mark_read))

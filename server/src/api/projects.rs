@@ -129,10 +129,22 @@ pub struct ProjectChange {
     /// Readiness threshold, 0–100.
     #[schema(minimum = 0, maximum = 100)]
     pub threshold: Option<i32>,
+    /// The target launch date, or `null` for none.
+    #[serde(default, deserialize_with = "super::nullable")]
+    #[schema(value_type = Option<chrono::NaiveDate>)]
+    pub target_date: Option<Option<chrono::NaiveDate>>,
+    /// Hours a week the team puts into readiness work (1–10,000), or `null`.
+    #[serde(default, deserialize_with = "super::nullable")]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 10000)]
+    pub capacity_hours: Option<Option<i32>>,
+    /// A final review is due this many days after the last (1–3,650), or `null`.
+    #[serde(default, deserialize_with = "super::nullable")]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 3650)]
+    pub review_every_days: Option<Option<i32>>,
 }
 
-/// Renames a project, or changes its description or readiness threshold (editors), at the
-/// version last read.
+/// Renames a project, or changes its description, readiness threshold, target launch date,
+/// capacity or review cadence (editors), at the version last read. A bad value saves nothing.
 #[utoipa::path(patch, path = "/projects/{slug}", tag = "projects",
     params(("slug" = String, Path, description = "The project's slug")),
     request_body = ProjectChange,
@@ -144,19 +156,54 @@ pub async fn update(
     ApiPath(slug): ApiPath<String>,
     ApiJson(body): ApiJson<ProjectChange>,
 ) -> Result<Json<ProjectView>, ApiError> {
+    use app::phases::service::{PlanSettings, check_plan_settings, set_plan_settings};
     let now = service::get_visible(&s.app.db, &user, &slug).await?;
-    service::update(
-        &s.app.db,
-        &user,
-        &slug,
-        body.version,
-        service::ProjectEdit {
-            name: body.name.unwrap_or(now.name),
-            description: body.description.unwrap_or(now.description),
-            threshold: body.threshold.unwrap_or(now.threshold),
-        },
-    )
-    .await?;
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let plan = (body.target_date.is_some()
+        || body.capacity_hours.is_some()
+        || body.review_every_days.is_some())
+    .then(|| PlanSettings {
+        target_date: text(
+            body.target_date
+                .unwrap_or(now.target_date)
+                .map(|d| d.to_string()),
+        ),
+        capacity_hours: text(
+            body.capacity_hours
+                .unwrap_or(now.capacity_hours)
+                .map(|d| d.to_string()),
+        ),
+        review_every_days: text(
+            body.review_every_days
+                .unwrap_or(now.review_every_days)
+                .map(|d| d.to_string()),
+        ),
+    });
+    if let Some(plan) = &plan {
+        check_plan_settings(plan)?;
+    }
+    let mut version = body.version;
+    if plan.is_none()
+        || body.name.is_some()
+        || body.description.is_some()
+        || body.threshold.is_some()
+    {
+        version = service::update(
+            &s.app.db,
+            &user,
+            &slug,
+            version,
+            service::ProjectEdit {
+                name: body.name.unwrap_or(now.name),
+                description: body.description.unwrap_or(now.description),
+                threshold: body.threshold.unwrap_or(now.threshold),
+            },
+        )
+        .await?;
+    }
+    if let Some(plan) = &plan {
+        set_plan_settings(&s.app.db, &user, &slug, version, plan).await?;
+    }
     Ok(Json(service::get_visible(&s.app.db, &user, &slug).await?))
 }
 

@@ -767,7 +767,7 @@ async fn the_openapi_document_describes_every_route() {
             );
         }
     }
-    assert_eq!(operations, 43, "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(operations, 47, "{:?}", paths.keys().collect::<Vec<_>>());
     for schema in [
         "Problem",
         "ItemView",
@@ -776,6 +776,8 @@ async fn the_openapi_document_describes_every_route() {
         "ProjectView",
         "PathToReady",
         "Forecast",
+        "PlanView",
+        "PhaseView",
     ] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
     }

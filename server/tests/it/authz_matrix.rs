@@ -207,6 +207,19 @@ async fn fresh_category(s: &TestServer, n: usize) -> i32 {
         .unwrap()
 }
 
+/// A new phase (version 1) in `alpha-app`'s plan, created by the owner.
+async fn fresh_phase(s: &TestServer, n: usize) -> i32 {
+    use app::phases::service::{PhaseInput, create_phase};
+    let owner = s.auth_user("owner@example.com").await;
+    let input = PhaseInput {
+        name: format!("Phase {n}"),
+        ..Default::default()
+    };
+    create_phase(&s.db, &owner, "alpha-app", input)
+        .await
+        .unwrap()
+}
+
 /// A new item (version 1) in the category, created by the owner.
 async fn fresh_item(s: &TestServer, category: i32, n: usize) -> i32 {
     use app::checklist::service::{ItemInput, create_item};
@@ -669,6 +682,40 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                 ),
             )
         }
+        // The plan.
+        "GET /p/{slug}/plan" => (PAGE_MEMBER, get("/p/alpha-app/plan")),
+        "GET /rpc/get_plan" => (FN_VIEW, get("/rpc/get_plan?slug=alpha-app")),
+        "POST /rpc/create_phase" => (
+            FN_EDIT,
+            post(
+                "create_phase",
+                &[("slug", "alpha-app".into()), ("name", format!("Week {n}"))],
+            ),
+        ),
+        "POST /rpc/update_phase" | "POST /rpc/move_phase" | "POST /rpc/delete_phase" => {
+            let id = fresh_phase(s, n).await.to_string();
+            let mut form = vec![("phase_id", id)];
+            match &endpoint[10..] {
+                "update_phase" => {
+                    form.push(("version", "1".into()));
+                    form.push(("name", format!("Renamed {n}")));
+                }
+                "move_phase" => form.push(("direction", "up".into())),
+                _ => {}
+            }
+            (FN_EDIT, post(&endpoint[10..], &form))
+        }
+        "POST /rpc/set_plan_settings" => (
+            FN_EDIT,
+            post(
+                "set_plan_settings",
+                &[
+                    ("slug", "alpha-app".into()),
+                    ("version", project_version(s).await.to_string()),
+                    ("capacity_hours", "20".into()),
+                ],
+            ),
+        ),
         // Risks.
         "GET /p/{slug}/risks" => (
             PAGE_MEMBER,
@@ -1166,7 +1213,8 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
         | "GET /api/v1/projects/{slug}/reviews"
         | "GET /api/v1/projects/{slug}/diff"
         | "GET /api/v1/projects/{slug}/report"
-        | "GET /api/v1/projects/{slug}/forecast" => (
+        | "GET /api/v1/projects/{slug}/forecast"
+        | "GET /api/v1/projects/{slug}/plan" => (
             API_VIEW,
             api(
                 Method::GET,
@@ -1174,6 +1222,32 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                 None,
             ),
         ),
+        "POST /api/v1/projects/{slug}/phases" => (
+            API_CREATE,
+            api(
+                Method::POST,
+                "/projects/alpha-app/phases",
+                Some(json!({"name": format!("Api phase {n}"), "target_date": "2030-01-31"})),
+            ),
+        ),
+        "PATCH /api/v1/phases/{id}" => {
+            let id = fresh_phase(s, n).await;
+            (
+                API_EDIT,
+                api(
+                    Method::PATCH,
+                    format!("/phases/{id}"),
+                    Some(json!({"version": 1, "goal": "Ship it"})),
+                ),
+            )
+        }
+        "DELETE /api/v1/phases/{id}" => {
+            let id = fresh_phase(s, n).await;
+            (
+                API_DELETE,
+                api(Method::DELETE, format!("/phases/{id}"), None),
+            )
+        }
         "GET /api/v1/projects/{slug}/gate" => {
             (API_GATE, api(Method::GET, "/projects/alpha-app/gate", None))
         }
@@ -1814,6 +1888,8 @@ struct Side {
     review: i32,
     template: String,
     share_link: i32,
+    /// A phase of its plan.
+    phase: i32,
     /// A user who is a member of this side's team only.
     member_only_here: i32,
 }
@@ -1895,7 +1971,19 @@ async fn side(
         .await
         .unwrap();
     let share_link = app::report::share::list(&s.db, &by, slug).await.unwrap()[0].id;
+    let phase = app::phases::service::create_phase(
+        &s.db,
+        &by,
+        slug,
+        app::phases::service::PhaseInput {
+            name: format!("{slug} probe phase"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     Side {
+        phase,
         email,
         token: app::account::tokens::create(&s.db, &by, "probes", "write", "")
             .await
@@ -1949,6 +2037,17 @@ async fn footprint(w: &World) -> Vec<String> {
             team_members::Entity::find().count(db).await.unwrap()
         ),
         format!("risks {}", risks::Entity::find().count(db).await.unwrap()),
+        format!(
+            "phases {:?}",
+            phases::Entity::find()
+                .order_by_asc(phases::Column::Id)
+                .all(db)
+                .await
+                .unwrap()
+                .iter()
+                .map(|p| (p.id, p.version))
+                .collect::<Vec<_>>()
+        ),
     ];
     for i in items::Entity::find()
         .order_by_asc(items::Column::Id)
@@ -1957,10 +2056,11 @@ async fn footprint(w: &World) -> Vec<String> {
         .unwrap()
     {
         out.push(format!(
-            "item {} v{} {}",
+            "item {} v{} {} phase {:?}",
             i.id,
             i.version,
-            i.priority.as_str()
+            i.priority.as_str(),
+            i.phase_id
         ));
     }
     for l in share_links::Entity::find()
@@ -2233,6 +2333,80 @@ async fn calls_mixing_two_teams_objects_are_refused_and_change_nothing() {
                 "REST: read their item",
                 404,
                 api(Method::GET, format!("/items/{}", them.item), None),
+            ),
+            (
+                "schedule my items into their phase",
+                422,
+                post(
+                    "bulk_update_items",
+                    &[
+                        ("slug", me.slug.into()),
+                        ("items[]", format!("{}:{mine}", me.item)),
+                        ("phase", them.phase.to_string()),
+                    ],
+                ),
+            ),
+            (
+                "REST: schedule my item into their phase",
+                422,
+                api(
+                    Method::PATCH,
+                    format!("/items/{}", me.item),
+                    Some(
+                        json!({"version": mine.parse::<i32>().unwrap_or(1), "phase_id": them.phase}),
+                    ),
+                ),
+            ),
+            (
+                "REST: a new item of mine in their phase",
+                422,
+                api(
+                    Method::POST,
+                    format!("/categories/{}/items", me.category),
+                    Some(json!({"title": "Planted", "phase_id": them.phase})),
+                ),
+            ),
+            (
+                "rename their phase",
+                404,
+                post(
+                    "update_phase",
+                    &[
+                        ("phase_id", them.phase.to_string()),
+                        ("version", "1".into()),
+                        ("name", "Taken".into()),
+                    ],
+                ),
+            ),
+            (
+                "move their phase",
+                404,
+                post(
+                    "move_phase",
+                    &[
+                        ("phase_id", them.phase.to_string()),
+                        ("direction", "down".into()),
+                    ],
+                ),
+            ),
+            (
+                "REST: edit their phase",
+                404,
+                api(
+                    Method::PATCH,
+                    format!("/phases/{}", them.phase),
+                    Some(json!({"version": 1, "name": "Taken"})),
+                ),
+            ),
+            (
+                "REST: delete their phase",
+                404,
+                api(Method::DELETE, format!("/phases/{}", them.phase), None),
+            ),
+            (
+                "REST: read their plan",
+                404,
+                api(Method::GET, format!("/projects/{}/plan", them.slug), None),
             ),
             (
                 "REST: my risk linked to their item",

@@ -172,3 +172,319 @@ async fn the_burndown_of_a_scripted_history_ends_at_todays_open_effort_and_the_f
         .unwrap();
     assert_eq!(res.status(), 404);
 }
+
+/// A write token of Ada's.
+async fn token(s: &TestServer) -> String {
+    let ada = s.auth_user("ada@example.com").await;
+    tokens::create(&s.db, &ada, "plan", "write", "")
+        .await
+        .unwrap()
+}
+
+async fn rest(
+    s: &TestServer,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut req = reqwest::Client::new()
+        .request(method, s.url(&format!("/api/v1{path}")))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or_default())
+}
+
+#[tokio::test]
+async fn items_are_scheduled_into_phases_and_the_plan_marks_overdue_and_over_capacity_phases() {
+    use reqwest::Method;
+    use serde_json::json;
+    let s = TestServer::start().await;
+    let shop = s.shop("Ops").await;
+    let c = &shop.c;
+    let a = shop
+        .item(
+            &s,
+            &[
+                ("title", "TLS"),
+                ("priority", "critical"),
+                ("effort_hours", "8"),
+            ],
+        )
+        .await;
+    let b = shop
+        .item(
+            &s,
+            &[
+                ("title", "Dashboards"),
+                ("priority", "high"),
+                ("effort_hours", "4"),
+            ],
+        )
+        .await;
+    let cc = shop
+        .item(
+            &s,
+            &[
+                ("title", "Runbook"),
+                ("priority", "low"),
+                ("effort_hours", "2"),
+            ],
+        )
+        .await;
+    let t = token(&s).await;
+    let today = Utc::now().date_naive();
+    let mut phases = Vec::new();
+    for (name, target) in [
+        ("Week 1", today + Days::new(7)),
+        ("Week 2", today + Days::new(14)),
+        ("Old", today - Days::new(1)),
+    ] {
+        let (status, phase) = rest(
+            &s,
+            &t,
+            Method::POST,
+            "/projects/shop/phases",
+            Some(json!({"name": name, "target_date": target, "goal": format!("{name} goal")})),
+        )
+        .await;
+        assert_eq!(status, 201, "{phase}");
+        phases.push(phase["id"].as_i64().unwrap());
+    }
+    let (week1, week2, old) = (phases[0], phases[1], phases[2]);
+
+    // Bad input: a field error, and nothing of the request saved.
+    let (status, problem) = rest(
+        &s,
+        &t,
+        Method::POST,
+        "/projects/shop/phases",
+        Some(json!({"name": "  "})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(problem.to_string().contains("name"), "{problem}");
+    let (_, project) = rest(&s, &t, Method::GET, "/projects/shop", None).await;
+    let version = project["version"].as_i64().unwrap();
+    let (status, problem) = rest(
+        &s,
+        &t,
+        Method::PATCH,
+        "/projects/shop",
+        Some(json!({"version": version, "description": "Changed", "capacity_hours": 0})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(problem.to_string().contains("capacity_hours"), "{problem}");
+    let (_, project) = rest(&s, &t, Method::GET, "/projects/shop", None).await;
+    assert_eq!(
+        project["description"], "",
+        "nothing of a refused change is saved"
+    );
+    let launch = today + Days::new(30);
+    let (status, project) = rest(
+        &s,
+        &t,
+        Method::PATCH,
+        "/projects/shop",
+        Some(json!({"version": version, "capacity_hours": 5, "target_date": launch, "review_every_days": 30})),
+    )
+    .await;
+    assert_eq!(status, 200, "{project}");
+    assert_eq!(project["capacity_hours"], 5);
+    assert_eq!(project["target_date"], json!(launch));
+
+    // One item over REST, two in bulk by a form posted without JavaScript.
+    let (status, item) = rest(
+        &s,
+        &t,
+        Method::PATCH,
+        &format!("/items/{a}"),
+        Some(json!({"version": 1, "phase_id": week1})),
+    )
+    .await;
+    assert_eq!(status, 200, "{item}");
+    assert_eq!(item["phase_id"], week1);
+    let (status, problem) = rest(
+        &s,
+        &t,
+        Method::PATCH,
+        &format!("/items/{a}"),
+        Some(json!({"version": 2, "phase_id": 999_999})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(problem.to_string().contains("phase_id"), "{problem}");
+    let (b_item, c_item) = (format!("{b}:1"), format!("{cc}:1"));
+    let res = c
+        .post(s.url("/rpc/bulk_update_items"))
+        .header("origin", s.url(""))
+        .header("accept", "text/html")
+        .header("referer", s.url("/p/shop/plan"))
+        .form(&[
+            ("slug", "shop"),
+            ("items[]", b_item.as_str()),
+            ("items[]", c_item.as_str()),
+            ("phase", &week2.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    s.call_ok(
+        c,
+        "update_item",
+        &[
+            ("item_id", &cc),
+            ("version", "2"),
+            ("title", "Runbook"),
+            ("priority", "low"),
+            ("effort_hours", "2"),
+            ("phase", &old.to_string()),
+        ],
+    )
+    .await;
+
+    let (status, plan) = rest(&s, &t, Method::GET, "/projects/shop/plan", None).await;
+    assert_eq!(status, 200, "{plan}");
+    let names: Vec<&str> = plan["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Week 1", "Week 2", "Old"]);
+    let titles = |n: usize| -> Vec<String> {
+        plan["phases"][n]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(titles(0), ["TLS"]);
+    assert_eq!(titles(1), ["Dashboards"]);
+    assert_eq!(titles(2), ["Runbook"]);
+    assert!(plan["unscheduled"].as_array().unwrap().is_empty());
+    // 5 h a week: 5 h by Week 1's date for its 8 h; 10 h by Week 2's for 12 h.
+    let load = |n: usize| plan["phases"][n]["load"].clone();
+    assert_eq!(load(0)["available_hours"], 5.0);
+    assert_eq!(load(0)["over_capacity"], true);
+    assert_eq!(load(1)["cumulative_hours"], 12.0);
+    assert_eq!(load(1)["over_capacity"], true);
+    assert_eq!(load(2)["overdue"], true);
+    assert_eq!(load(0)["overdue"], false);
+    assert_eq!(plan["launch"], json!(launch));
+    assert_eq!(plan["path"]["forecast"]["remaining_hours"], 8.0);
+
+    // The page, without JavaScript: phases, flags, the chart and its table.
+    let html = s.page(c, "/p/shop/plan").await.text().await.unwrap();
+    for needle in [
+        "Week 1 goal",
+        "Over capacity",
+        "Overdue",
+        "<svg",
+        "Burn-down as a table",
+        "Schedule selected items into",
+        r#"href="/p/shop/plan""#,
+    ] {
+        assert!(html.contains(needle), "{needle} missing from the plan page");
+    }
+
+    // Reorder, then delete a phase: its item stays, unscheduled, at a new version.
+    s.call_ok(
+        c,
+        "move_phase",
+        &[("phase_id", &old.to_string()), ("direction", "up")],
+    )
+    .await;
+    let (status, _) = rest(&s, &t, Method::DELETE, &format!("/phases/{week2}"), None).await;
+    assert_eq!(status, 204);
+    let (_, plan) = rest(&s, &t, Method::GET, "/projects/shop/plan", None).await;
+    let names: Vec<&str> = plan["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Week 1", "Old"]);
+    let (_, item) = rest(&s, &t, Method::GET, &format!("/items/{b}"), None).await;
+    assert_eq!(item["phase_id"], json!(null));
+    assert_eq!(item["version"], 3);
+}
+
+#[tokio::test]
+async fn the_plan_costs_the_same_queries_for_10_and_1000_items() {
+    use std::sync::atomic::Ordering;
+    let s = TestServer::start().await;
+    let shop = s.shop("Ops").await;
+    let ada = s.auth_user("ada@example.com").await;
+    let project = app::projects::access::find_by_slug(&s.db, "shop")
+        .await
+        .unwrap();
+    let phase = app::phases::service::create_phase(
+        &s.db,
+        &ada,
+        "shop",
+        app::phases::service::PhaseInput {
+            name: "Week 1".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let category: i32 = shop.category.parse().unwrap();
+    let (counted, count) = crate::support::counting(&s.db);
+    let today = Utc::now().date_naive();
+    let mut per_size = Vec::new();
+    let mut made = 0;
+    for size in [10usize, 1000] {
+        let now = Utc::now();
+        let rows: Vec<app::entities::items::ActiveModel> = (made..size)
+            .map(|n| app::entities::items::ActiveModel {
+                project_id: Set(project.id),
+                category_id: Set(category),
+                title: Set(format!("Item {n}")),
+                description: Set(String::new()),
+                priority: Set(app::scoring::Priority::ALL[n % 4]),
+                blocking: Set(n % 3 == 0),
+                status: Set(app::scoring::Status::ALL[n % 4]),
+                status_reason: Set(String::new()),
+                assignee_id: Set(Some(ada.id)),
+                effort_hours: Set(Some(2.0)),
+                evidence_url: Set(String::new()),
+                evidence_text: Set(String::new()),
+                phase_id: Set((n % 2 == 0).then_some(phase)),
+                position: Set(i32::try_from(n).unwrap()),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        made = size;
+        for chunk in rows.chunks(200) {
+            app::entities::items::Entity::insert_many(chunk.to_vec())
+                .exec(&s.db)
+                .await
+                .unwrap();
+        }
+        count.store(0, Ordering::SeqCst);
+        let plan = app::phases::service::plan(&counted, &ada, "shop", today)
+            .await
+            .unwrap();
+        assert_eq!(plan.phases[0].items.len() + plan.unscheduled.len(), size);
+        per_size.push(count.load(Ordering::SeqCst));
+    }
+    println!(
+        "queries per plan read: 10 items → {}, 1000 items → {}",
+        per_size[0], per_size[1]
+    );
+    assert_eq!(per_size[0], per_size[1]);
+    assert!(per_size[0] <= 9, "{per_size:?}");
+}

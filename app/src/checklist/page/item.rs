@@ -72,6 +72,7 @@ pub(super) fn ItemBody(
     let edit = d.permissions.can_edit;
     let category = d.category_name.clone();
     let members = d.members.clone();
+    let phases = d.phases.clone();
     view! {
         <p>
             <a href=format!("/p/{}/checklist", d.slug)>"← " {d.project_name.clone()} " checklist"</a>
@@ -85,7 +86,7 @@ pub(super) fn ItemBody(
             .then(|| {
                 view! {
                     <StatusForm i=i.clone() status=status />
-                    <EditItem i=i.clone() members=members.clone() slug=d.slug.clone() update=update delete=delete />
+                    <EditItem i=i.clone() members=members.clone() phases=phases.clone() slug=d.slug.clone() update=update delete=delete />
                 }
             })}
         {risks_part}
@@ -237,6 +238,7 @@ fn StatusForm(i: ItemView, status: ServerAction<SetItemStatus>) -> impl IntoView
 fn EditItem(
     i: ItemView,
     members: Vec<Person>,
+    phases: Vec<(i32, String)>,
     slug: String,
     update: ServerAction<UpdateItem>,
     delete: ServerAction<DeleteItem>,
@@ -311,6 +313,23 @@ fn EditItem(
                 />
             </label>
             <FieldError error=update_error field="effort_hours" />
+            <label>
+                "Plan phase"
+                <select name="phase">
+                    <option value="">"Not scheduled"</option>
+                    {phases
+                        .into_iter()
+                        .map(|(id, name)| {
+                            view! {
+                                <option value=id selected=i.phase_id == Some(id)>
+                                    {name}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <FieldError error=update_error field="phase" />
             <label>
                 "Description (Markdown)"
                 <textarea name="description" rows="6" maxlength="20000">

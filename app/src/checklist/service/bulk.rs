@@ -18,6 +18,8 @@ pub struct BulkChange {
     pub assignee: String,
     /// New priority word, or blank.
     pub priority: String,
+    /// `none` for no phase, a phase id, or blank.
+    pub phase: String,
 }
 
 /// Applies `change` to the selected items of project `slug` (editors), each at the version
@@ -44,13 +46,18 @@ pub async fn bulk_update_items(
             format!("Select at most {MAX_BULK} items at once."),
         ));
     }
-    if [&change.status, &change.assignee, &change.priority]
-        .iter()
-        .all(|f| f.trim().is_empty())
+    if [
+        &change.status,
+        &change.assignee,
+        &change.priority,
+        &change.phase,
+    ]
+    .iter()
+    .all(|f| f.trim().is_empty())
     {
         return Err(AppError::field(
             "status",
-            "Choose a status, assignee or priority to set.",
+            "Choose a status, assignee, priority or phase to set.",
         ));
     }
     let ids: Vec<i32> = selected.iter().map(|(id, _)| *id).collect();
@@ -63,6 +70,7 @@ pub async fn bulk_update_items(
         .map(|i| (i.id, i))
         .collect();
     let members = member_ids(db, project.team_id).await?;
+    let phases = crate::phases::service::phase_ids(db, project.id).await?;
     let mut invalid: FieldErrors = FieldErrors::new();
     let mut checked = Vec::with_capacity(selected.len());
     let mut gone = 0;
@@ -75,7 +83,10 @@ pub async fn bulk_update_items(
         apply_bulk(&mut input, change);
         match check_item(
             &input,
-            &allowed_assignees(&members, item),
+            Allowed {
+                members: &allowed_assignees(&members, item),
+                phases: &phases,
+            },
             project.evidence_required,
             today,
         ) {
@@ -154,5 +165,10 @@ fn apply_bulk(input: &mut ItemInput, change: &BulkChange) {
     let priority = change.priority.trim();
     if !priority.is_empty() {
         input.priority = priority.to_owned();
+    }
+    match change.phase.trim() {
+        "" => {}
+        "none" => input.phase = String::new(),
+        p => p.clone_into(&mut input.phase),
     }
 }

@@ -29,6 +29,8 @@ pub struct ItemInput {
     pub evidence_url: String,
     /// Evidence text.
     pub evidence_text: String,
+    /// The id of the plan phase it is scheduled into, or blank for none.
+    pub phase: String,
 }
 
 /// The checked values of an item: from an [`ItemInput`] ([`check_item`]) or a checked import.
@@ -46,6 +48,7 @@ pub(crate) struct ItemValues {
     pub(crate) effort_hours: Option<f64>,
     pub(crate) evidence_url: String,
     pub(crate) evidence_text: String,
+    pub(crate) phase_id: Option<i32>,
 }
 
 /// A new item's row at `position` of `category`, written by `user_id`: the one place an item
@@ -76,6 +79,7 @@ pub(crate) fn new_item_row(
         effort_hours: Set(v.effort_hours),
         evidence_url: Set(v.evidence_url),
         evidence_text: Set(v.evidence_text),
+        phase_id: Set(v.phase_id),
         closed_by: Set(closed_by),
         closed_at: Set(closed_at),
         position: Set(position),
@@ -109,10 +113,21 @@ struct Choices {
     due_date: Result<Option<NaiveDate>, ()>,
     assignee: Result<Option<i32>, ()>,
     effort: Result<Option<f64>, ()>,
+    phase: Result<Option<i32>, ()>,
 }
 
-/// Reads the choices of `input`; `members` are the team's user ids.
-fn read_choices(input: &ItemInput, members: &[i32]) -> Choices {
+/// Who and what an item may name: the team's members and the project's plan phases.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Allowed<'a> {
+    /// User ids an item may be assigned to.
+    pub(crate) members: &'a [i32],
+    /// Phase ids an item may be scheduled into.
+    pub(crate) phases: &'a [i32],
+}
+
+/// Reads the choices of `input`.
+fn read_choices(input: &ItemInput, allowed: Allowed<'_>) -> Choices {
+    let members = allowed.members;
     let priority = Priority::parse(input.priority.trim());
     let status = match input.status.trim() {
         "" => Some(Status::Open),
@@ -142,6 +157,15 @@ fn read_choices(input: &ItemInput, members: &[i32]) -> Choices {
             .map(Some)
             .ok_or(()),
     };
+    let phase = match input.phase.trim() {
+        "" => Ok(None),
+        p => p
+            .parse::<i32>()
+            .ok()
+            .filter(|id| allowed.phases.contains(id))
+            .map(Some)
+            .ok_or(()),
+    };
     Choices {
         priority,
         status,
@@ -150,13 +174,14 @@ fn read_choices(input: &ItemInput, members: &[i32]) -> Choices {
         due_date: parse_date(&input.due_date),
         assignee,
         effort,
+        phase,
     }
 }
 
-/// Checks every field (all problems at once); `members` are the team's user ids.
+/// Checks every field (all problems at once).
 pub(super) fn check_item(
     input: &ItemInput,
-    members: &[i32],
+    allowed: Allowed<'_>,
     evidence_required: bool,
     today: NaiveDate,
 ) -> Result<ItemValues, AppError> {
@@ -170,7 +195,8 @@ pub(super) fn check_item(
         due_date,
         assignee,
         effort,
-    } = read_choices(input, members);
+        phase,
+    } = read_choices(input, allowed);
     let evidence_url = input.evidence_url.trim().to_owned();
     let evidence_text = input.evidence_text.trim().to_owned();
     let reason = input.status_reason.trim().to_owned();
@@ -192,6 +218,11 @@ pub(super) fn check_item(
             "Choose a member of the project's team.",
         )
         .check(due_date.is_err(), "due_date", "Use a date like 2026-12-31.")
+        .check(
+            phase.is_err(),
+            "phase",
+            "Choose a phase of this project's plan.",
+        )
         .check(
             effort.is_err(),
             "effort_hours",
@@ -252,6 +283,7 @@ pub(super) fn check_item(
         effort_hours: effort.ok().flatten(),
         evidence_url,
         evidence_text,
+        phase_id: phase.ok().flatten(),
     })
 }
 
@@ -271,6 +303,7 @@ pub(crate) fn item_state(i: &items::Model) -> serde_json::Value {
         "evidence_url": i.evidence_url,
         "evidence_text": i.evidence_text,
         "description": i.description,
+        "phase_id": i.phase_id,
     })
 }
 
@@ -286,7 +319,16 @@ pub async fn create_item(
     seen.require_edit()?;
     let project = seen.project;
     let members = member_ids(db, project.team_id).await?;
-    let v = check_item(&input, &members, project.evidence_required, today)?;
+    let phases = crate::phases::service::phase_ids(db, project.id).await?;
+    let v = check_item(
+        &input,
+        Allowed {
+            members: &members,
+            phases: &phases,
+        },
+        project.evidence_required,
+        today,
+    )?;
     let txn = crate::txn::begin(db).await?;
     check_room(&txn, project.id, 1, "title").await?;
     let last = items::Entity::find()
@@ -330,6 +372,7 @@ pub fn input_of(item: &items::Model) -> ItemInput {
         effort_hours: item.effort_hours.map(|h| h.to_string()).unwrap_or_default(),
         evidence_url: item.evidence_url.clone(),
         evidence_text: item.evidence_text.clone(),
+        phase: item.phase_id.map(|p| p.to_string()).unwrap_or_default(),
     }
 }
 
@@ -360,12 +403,16 @@ pub async fn update_seen_item(
     seen.require_edit()?;
     let id = item.id;
     let project = &seen.project;
-    let members = member_ids(db, project.team_id).await?;
+    let members = allowed_assignees(&member_ids(db, project.team_id).await?, &item);
+    let phases = crate::phases::service::phase_ids(db, project.id).await?;
     let mut input = input_of(&item);
     change(&mut input);
     let v = check_item(
         &input,
-        &allowed_assignees(&members, &item),
+        Allowed {
+            members: &members,
+            phases: &phases,
+        },
         project.evidence_required,
         today,
     )?;
@@ -425,6 +472,7 @@ pub(super) async fn write_item(
         .col_expr(items::Column::EffortHours, Expr::value(v.effort_hours))
         .col_expr(items::Column::EvidenceUrl, Expr::value(v.evidence_url))
         .col_expr(items::Column::EvidenceText, Expr::value(v.evidence_text))
+        .col_expr(items::Column::PhaseId, Expr::value(v.phase_id))
         .col_expr(items::Column::ClosedBy, Expr::value(closed_by))
         .col_expr(items::Column::ClosedAt, Expr::value(closed_at))
         .col_expr(items::Column::UpdatedBy, Expr::value(Some(user.id)))
@@ -524,6 +572,7 @@ mod tests {
             evidence_by: None,
             valid_for_days: None,
             evidence_until: None,
+            phase_id: None,
         }
     }
 

@@ -126,6 +126,7 @@ pub(super) fn new_item(
         effort_hours: i.effort_hours,
         evidence_url: i.evidence_url.clone(),
         evidence_text: i.evidence_text.clone(),
+        phase_id: None,
     };
     new_item_row(project_id, category, position, values, user.id, Utc::now())
 }
