@@ -63,7 +63,7 @@ async fn files_by_item(
     Ok(files)
 }
 
-/// The whole project as a Preflight document (seven queries whatever its size).
+/// The whole project as a Preflight document (eight queries whatever its size).
 pub async fn document(
     db: &impl ConnectionTrait,
     project: &projects::Model,
@@ -109,6 +109,8 @@ pub async fn document(
         cats.iter().map(|c| (c.id, c.name.clone())).collect();
 
     let mut files = files_by_item(db, project.id).await?;
+    let phases = crate::phases::service::phases_of(db, project.id).await?;
+    let phase_names: HashMap<i32, String> = phases.iter().map(|p| (p.id, p.name.clone())).collect();
     let mut by_category: HashMap<i32, Vec<&items::Model>> = HashMap::new();
     for i in &rows {
         by_category.entry(i.category_id).or_default().push(i);
@@ -129,6 +131,7 @@ pub async fn document(
                         .map(|i| {
                             let mut doc = item_doc(i, &email, comments.get(&i.id));
                             doc.files = files.remove(&i.id).unwrap_or_default();
+                            doc.phase = i.phase_id.and_then(|p| phase_names.get(&p).cloned());
                             doc
                         })
                         .collect()
@@ -165,10 +168,20 @@ pub async fn document(
             target_date: project.target_date,
             threshold: Some(project.threshold),
             evidence_required: project.evidence_required,
+            capacity_hours: project.capacity_hours,
+            review_every_days: project.review_every_days,
         },
         categories,
         risks,
         matrix: matrix.and_then(|m| serde_json::from_str::<RiskMatrix>(&m.spec).ok()),
+        phases: phases
+            .into_iter()
+            .map(|p| crate::import::doc::PhaseDoc {
+                name: p.name,
+                goal: p.goal,
+                target_date: p.target_date,
+            })
+            .collect(),
     })
 }
 
@@ -204,6 +217,7 @@ fn item_doc(
             .unwrap_or_default(),
         valid_for_days: i.valid_for_days,
         files: Vec::new(),
+        phase: None,
     }
 }
 

@@ -21,7 +21,7 @@ test('paste a readiness document, preview it, import it, land on the scored proj
   await page.getByRole('button', { name: 'Preview' }).click();
   const preview = page.getByTestId('import-preview');
   await expect(preview.getByRole('heading', { name: 'Preview: Production Readiness Check' })).toBeVisible();
-  await expect(preview).toContainText('17 categories, 131 items');
+  await expect(preview).toContainText('17 categories, 127 items');
   await expect(preview).toContainText('the document itself says 48/100');
   await expect(preview.getByRole('row', { name: /^Security new 18/ })).toBeVisible();
   await expect(preview).toContainText('Repaired');
@@ -33,8 +33,8 @@ test('paste a readiness document, preview it, import it, land on the scored proj
   await hydrated(page);
   await page.getByLabel('Document (paste it here)').fill(fixture);
   await page.getByRole('button', { name: 'Create the project' }).click();
-  await expect(page).toHaveURL(/\/p\/production-readiness-check\?imported=131/);
-  await expect(page.getByText('Imported: 131 items added, 0 updated.')).toBeVisible();
+  await expect(page).toHaveURL(/\/p\/production-readiness-check\?imported=127/);
+  await expect(page.getByText('Imported: 127 items added, 0 updated.')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Production Readiness Check' })).toBeVisible();
   await expect(page.getByText('Not ready').first()).toBeVisible();
   await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Checklist' }).click();

@@ -109,6 +109,12 @@ fn differences(got: &Document, want: &Document) -> Vec<String> {
                     w.name, wi.title, gi.status_reason, wi.status_reason
                 ));
             }
+            if wi.phase.is_some() && gi.phase != wi.phase {
+                out.push(format!(
+                    "“{}” / “{}”: phase {:?}, expected {:?}",
+                    w.name, wi.title, gi.phase, wi.phase
+                ));
+            }
             if !wi.description.is_empty() && gi.description != wi.description {
                 out.push(format!(
                     "“{}” / “{}”: description {:?}, expected {:?}",
@@ -116,6 +122,14 @@ fn differences(got: &Document, want: &Document) -> Vec<String> {
                 ));
             }
         }
+    }
+    let phases = |d: &Document| d.phases.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+    if !want.phases.is_empty() && phases(got) != phases(want) {
+        out.push(format!(
+            "phases {:?}, expected {:?}",
+            phases(got),
+            phases(want)
+        ));
     }
     let risks = |d: &Document| d.risks.iter().map(|r| r.title.clone()).collect::<Vec<_>>();
     if risks(got) != risks(want) {

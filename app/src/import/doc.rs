@@ -35,6 +35,23 @@ pub struct Document {
     /// The risk matrix; absent means the default 5 × 5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matrix: Option<RiskMatrix>,
+    /// The plan's phases in order; items name theirs in `phase`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<PhaseDoc>,
+}
+
+/// A phase of the plan.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseDoc {
+    /// Name, unique in the project ("Week 1").
+    pub name: String,
+    /// What it is for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub goal: String,
+    /// When it should be done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<NaiveDate>,
 }
 
 impl Document {
@@ -50,6 +67,7 @@ impl Document {
             categories: Vec::new(),
             risks: Vec::new(),
             matrix: None,
+            phases: Vec::new(),
         }
     }
 
@@ -92,6 +110,12 @@ pub struct ProjectDoc {
     /// Evidence is needed to mark an item done.
     #[serde(default)]
     pub evidence_required: bool,
+    /// Hours a week the team puts into readiness work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_hours: Option<i32>,
+    /// A final review is due this many days after the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_every_days: Option<i32>,
 }
 
 /// A category and its items.
@@ -184,6 +208,9 @@ pub struct ItemDoc {
     /// export holds them beside it — and an import does not attach them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<FileDoc>,
+    /// The name of the plan phase it is scheduled into (one of `phases`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
 }
 
 /// An evidence file, as an export lists it.
@@ -246,6 +273,7 @@ impl ItemDoc {
             comments: Vec::new(),
             valid_for_days: None,
             files: Vec::new(),
+            phase: None,
         }
     }
 

@@ -67,6 +67,8 @@ pub struct Parsed {
     pub warnings: Vec<String>,
     /// The document's own overall score (0–100), when it states one.
     pub document_score: Option<i32>,
+    /// "Production-ready within 30 days": the days it says, when it does.
+    pub ready_within_days: Option<u32>,
 }
 
 /// Longest category name the checklist accepts.

@@ -130,6 +130,14 @@ fn fixture_001_server_analysis() {
     assert_eq!(p.doc.item_count(), 118);
 }
 
+fn category_item<'a>(p: &'a Parsed, category: &str, title: &str) -> &'a ItemDoc {
+    self::category(p, category)
+        .items
+        .iter()
+        .find(|i| i.title == title)
+        .unwrap_or_else(|| panic!("no item {title:?} in {category:?}"))
+}
+
 #[test]
 fn fixture_002_readiness_check() {
     let p = fixture("002_21aca61c4e78909a.txt");
@@ -180,18 +188,62 @@ fn fixture_002_readiness_check() {
         assert_eq!(category(&p, name).assessor_score, Some(score), "{name}");
     }
     assert_eq!(category(&p, "Error Handling").assessor_score, None);
-    // Efforts in parentheses.
-    let now = category(&p, "Immediate Action Items");
-    let hours: f64 = now.items.iter().filter_map(|i| i.effort_hours).sum();
-    assert_eq!(now.items.len(), 6);
-    assert!(
-        (hours - 8.5).abs() < 1e-9,
-        "2 + 1 + 2 + 0.5 + 1 + 2 hours, got {hours}"
+    // The plan: "Immediate Action Items (Next 48 Hours)" and "Week 1/2/3" are phases (the
+    // immediate one first); their lines schedule the checklist's items rather than add them.
+    let phases: Vec<(&str, &str)> = p
+        .doc
+        .phases
+        .iter()
+        .map(|ph| (ph.name.as_str(), ph.goal.as_str()))
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            ("Immediate Action Items (Next 48 Hours)", ""),
+            ("Week 1", "Critical Security & Reliability"),
+            ("Week 2", "Monitoring & Deployment"),
+            ("Week 3", "Performance & Polish"),
+        ]
     );
-    assert!(now.items.iter().any(|i| i.title == "Create .env.example"));
+    let phase_of = |category: &str, title: &str| {
+        category_item(&p, category, title)
+            .phase
+            .clone()
+            .unwrap_or_default()
+    };
+    let immediate = "Immediate Action Items (Next 48 Hours)";
+    for (c, t, phase) in [
+        ("Security", "No authentication middleware", "Week 1"),
+        ("Security", "No rate limiting", "Week 1"),
+        ("Error Handling", "No global error handler", "Week 1"),
+        (
+            "Configuration & Environment",
+            "No .env.example file",
+            immediate,
+        ),
+        (
+            "Monitoring & Observability",
+            "No health check endpoints",
+            immediate,
+        ),
+        ("Security", "CORS properly configured", immediate),
+        ("Deployment", "No CI/CD pipeline", "Week 2"),
+        ("Documentation", "No deployment guide", "Week 2"),
+        ("Performance", "Redis caching implemented", "Week 3"),
+        ("Plan", "Performance testing, load testing", "Week 3"),
+    ] {
+        assert_eq!(phase_of(c, t), phase, "{c} / {t}");
+    }
+    // A line naming one item gives it its effort ("Configure CORS properly (1 hour)").
+    assert_eq!(
+        category_item(&p, "Security", "CORS properly configured").effort_hours,
+        Some(1.0)
+    );
+    // "Estimated time to production-ready: 2-3 weeks": three weeks.
+    assert_eq!(p.ready_within_days, Some(21));
     assert!(p.doc.risks.is_empty());
     assert_eq!(p.doc.categories.len(), 17);
-    assert_eq!(p.doc.item_count(), 131);
+    assert_eq!(p.doc.item_count(), 127);
 }
 
 #[test]

@@ -105,8 +105,20 @@ fn parse(format: &str, input: &[u8]) -> Result<Read, AppError> {
         "markdown" | "md" => {
             let parsed = markdown::parse(&decoded.text).map_err(document_error)?;
             warnings.extend(parsed.warnings);
+            let mut doc = parsed.doc;
+            if let Some(days) = parsed.ready_within_days
+                && doc.project.target_date.is_none()
+            {
+                let date = crate::clock::today() + chrono::Days::new(u64::from(days));
+                doc.project.target_date = Some(date);
+                warnings.push(format!(
+                    "The document says production-ready within {days} days: the target launch \
+                     date is {date}, {days} days from today (the day of this import), unless \
+                     the project has one already."
+                ));
+            }
             Read {
-                doc: parsed.doc,
+                doc,
                 warnings,
                 document_score: parsed.document_score,
             }

@@ -116,6 +116,27 @@ fn phase_state(p: &phases::Model) -> serde_json::Value {
     })
 }
 
+/// A field error when another phase of project `project_id` (not `except`) has this name.
+async fn check_unique(
+    db: &impl ConnectionTrait,
+    project_id: i32,
+    name: &str,
+    except: Option<i32>,
+) -> Result<(), AppError> {
+    let key = crate::import::doc::name_key(name);
+    let taken = phases_of(db, project_id)
+        .await?
+        .iter()
+        .any(|p| Some(p.id) != except && crate::import::doc::name_key(&p.name) == key);
+    if taken {
+        return Err(AppError::field(
+            "name",
+            "Another phase of this plan has this name.",
+        ));
+    }
+    Ok(())
+}
+
 /// A new phase's row at the end of `project`'s plan (the one place one is made).
 pub(crate) async fn insert_phase(
     txn: &impl ConnectionTrait,
@@ -123,6 +144,7 @@ pub(crate) async fn insert_phase(
     project: &projects::Model,
     v: PhaseValues,
 ) -> Result<phases::Model, AppError> {
+    check_unique(txn, project.id, &v.name, None).await?;
     let held = phases::Entity::find()
         .filter(phases::Column::ProjectId.eq(project.id))
         .count(txn)
@@ -193,6 +215,7 @@ pub async fn update_phase(
     seen.require_edit()?;
     let v = check_phase(&input)?;
     let txn = crate::txn::begin(db).await?;
+    check_unique(&txn, seen.project.id, &v.name, Some(id)).await?;
     let changes = phases::Entity::update_many()
         .col_expr(phases::Column::Name, Expr::value(v.name))
         .col_expr(phases::Column::Goal, Expr::value(v.goal))

@@ -14,7 +14,9 @@ const FULL: &str = r#"{
     "repository_url": "https://example.com/repo",
     "target_date": "2027-01-15",
     "threshold": 70,
-    "evidence_required": true
+    "evidence_required": true,
+    "capacity_hours": 12,
+    "review_every_days": 30
   },
   "categories": [
     {
@@ -46,7 +48,8 @@ const FULL: &str = r#"{
           "priority": "high",
           "blocking": false,
           "status_reason": "Legacy clients until March.",
-          "accepted_until": "2027-03-31"
+          "accepted_until": "2027-03-31",
+          "phase": "After launch"
         },
         {
           "title": "Chaos test",
@@ -64,7 +67,7 @@ const FULL: &str = r#"{
       "assessor_score": null,
       "assessor_note": "",
       "items": [
-        { "title": "=SUM(A1) \"quoted\", with comma", "description": "", "status": "in_progress", "priority": "medium", "blocking": false }
+        { "title": "=SUM(A1) \"quoted\", with comma", "description": "", "status": "in_progress", "priority": "medium", "blocking": false, "phase": "Week 1" }
       ]
     }
   ],
@@ -86,7 +89,11 @@ const FULL: &str = r#"{
     "likelihood": ["Rare", "Possible", "Likely"],
     "impact": ["Minor", "Major", "Severe"],
     "levels": [["low", "low", "medium"], ["low", "medium", "high"], ["medium", "high", "critical"]]
-  }
+  },
+  "phases": [
+    { "name": "Week 1", "goal": "Close the security gaps.", "target_date": "2027-01-08" },
+    { "name": "After launch" }
+  ]
 }
 "#;
 

@@ -74,7 +74,7 @@ async fn a_markdown_document_previews_then_becomes_a_project_and_reimports_as_no
     let preview: serde_json::Value = res.json().await.unwrap();
     assert_eq!(preview["name"], "Production Readiness Check");
     assert_eq!(preview["categories"].as_array().unwrap().len(), 17);
-    assert_eq!(preview["summary"]["items_added"], 131);
+    assert_eq!(preview["summary"]["items_added"], 127);
     assert_eq!(preview["document_score"], 48);
     assert_eq!(preview["verdict"], "not_ready");
     assert!(
@@ -102,7 +102,7 @@ async fn a_markdown_document_previews_then_becomes_a_project_and_reimports_as_no
     .await;
     let p = project(&s, "production-readiness-check").await;
     let imported = rows(&s, p.id).await;
-    assert_eq!(imported.len(), 131);
+    assert_eq!(imported.len(), 127);
     assert!(
         imported
             .iter()
@@ -120,6 +120,57 @@ async fn a_markdown_document_previews_then_becomes_a_project_and_reimports_as_no
         .unwrap()
         .unwrap();
     assert_eq!(security.assessor_score, Some(30));
+    // The plan: phases with the items their lines name; "production-ready: 2-3 weeks" is the
+    // launch date, three weeks from the import.
+    let plan = s
+        .get_json(&c, "/rpc/get_plan?slug=production-readiness-check")
+        .await;
+    let phases: Vec<String> = plan["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            "Immediate Action Items (Next 48 Hours)",
+            "Week 1",
+            "Week 2",
+            "Week 3"
+        ]
+    );
+    let titles = |n: usize| -> Vec<String> {
+        plan["phases"][n]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        titles(0).contains(&"No .env.example file".to_owned()),
+        "{:?}",
+        titles(0)
+    );
+    assert!(
+        titles(1).contains(&"No rate limiting".to_owned()),
+        "{:?}",
+        titles(1)
+    );
+    assert!(
+        titles(2).contains(&"No CI/CD pipeline".to_owned()),
+        "{:?}",
+        titles(2)
+    );
+    assert!(
+        titles(3).contains(&"Redis caching implemented".to_owned()),
+        "{:?}",
+        titles(3)
+    );
+    let launch = chrono::Utc::now().date_naive() + chrono::Days::new(21);
+    assert_eq!(p.target_date, Some(launch));
+    assert_eq!(plan["launch"], serde_json::json!(launch));
     // The project's scores come from what was imported.
     let view = s
         .get_json(&c, "/rpc/get_checklist?slug=production-readiness-check")
@@ -162,7 +213,7 @@ async fn a_markdown_document_previews_then_becomes_a_project_and_reimports_as_no
         .unwrap();
     assert_eq!(preview["summary"]["items_added"], 0);
     assert_eq!(preview["summary"]["items_updated"], 0);
-    assert_eq!(preview["summary"]["items_unchanged"], 131);
+    assert_eq!(preview["summary"]["items_unchanged"], 127);
 }
 
 #[tokio::test]

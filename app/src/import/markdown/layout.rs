@@ -101,26 +101,77 @@ impl Layout {
         Ok(())
     }
 
-    /// A plan restates the checklist: a task already there is not added again; the rest go to
-    /// the category they name ("Payments: …"), else to "Plan", noting their phase.
+    /// A plan's phases become the document's phases, in the order they first appear; a plan
+    /// line schedules the checklist items it names (each comma-separated part naming items
+    /// whose words it holds, or the same task), and an item named by several lines goes to
+    /// the phase of the line that names it most closely (the largest share of its words; the
+    /// earlier line on a tie). A line that names no item is added: to the category it names
+    /// ("Payments: …"), else to "Plan", noting its phase. A line that names exactly one item
+    /// gives it its effort when it has none.
     pub(super) fn place_plan(
         &mut self,
         plan_items: Vec<PlanItem>,
         warnings: &mut Vec<String>,
     ) -> Result<(), String> {
-        let mut known: Vec<HashSet<String>> = self
+        // Every checklist item with its words: (category, index, words).
+        let mut catalog: Vec<(usize, usize, HashSet<String>)> = self
             .doc
             .categories
             .iter()
-            .flat_map(|c| c.items.iter().map(|i| content_words(&i.title)))
+            .enumerate()
+            .flat_map(|(c, cat)| {
+                cat.items
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, item)| (c, i, plan_words(&item.title)))
+            })
             .collect();
+        // The best line so far for each item: (share of its words, phase).
+        let mut best: HashMap<(usize, usize), (f64, String)> = HashMap::new();
         let mut restated: Vec<usize> = Vec::new();
+        let mut unnamed: Vec<String> = Vec::new();
         for p in plan_items {
+            let phase = self.phase_for(&p.phase);
             let mut item = p.item;
+            let (named, missing) = named_items(&p.text, &catalog);
+            if !named.is_empty() {
+                // The line's own effort ("(2 hours)"), not its phase's.
+                if let [(c, i, _)] = named.as_slice() {
+                    let it = &mut self.doc.categories[*c].items[*i];
+                    if it.effort_hours.is_none() {
+                        it.effort_hours = item.effort_hours;
+                    }
+                }
+                for (c, i, share) in named {
+                    let entry = best.entry((c, i)).or_insert((0.0, String::new()));
+                    if share > entry.0 {
+                        *entry = (share, phase.clone());
+                    }
+                }
+                unnamed.extend(
+                    missing
+                        .into_iter()
+                        .map(|m| format!("“{m}” (line {})", p.line)),
+                );
+                restated.push(p.line);
+                continue;
+            }
+            // "**Day 3-4**: Load testing": the label is no title.
+            if DAY_LABEL
+                .replace(&format!("{}:", item.title), "")
+                .trim()
+                .is_empty()
+            {
+                let rest = DAY_LABEL.replace(&p.text, "").trim().to_owned();
+                if !rest.is_empty() {
+                    item.title = truncate(&rest, MAX_TITLE);
+                    item.description = String::new();
+                }
+            }
             let key = name_key(&item.title);
             let words = content_words(&item.title);
             if self.titles.iter().any(|t| t.contains(&key))
-                || known.iter().any(|k| same_task(&words, k))
+                || catalog.iter().any(|(_, _, k)| same_task(&words, k))
             {
                 restated.push(p.line);
                 continue;
@@ -155,12 +206,19 @@ impl Layout {
                 continue;
             }
             self.count_one()?;
-            known.push(content_words(&item.title));
+            item.phase = Some(phase.clone());
+            let index = self.doc.categories[at].items.len();
+            // Its own line names it exactly: no later line takes it.
+            best.insert((at, index), (f64::INFINITY, phase));
+            catalog.push((at, index, plan_words(&item.title)));
             self.doc.categories[at].items.push(item);
+        }
+        for ((c, i), (_, phase)) in best {
+            self.doc.categories[c].items[i].phase = Some(phase);
         }
         if !restated.is_empty() {
             warnings.push(format!(
-                "Lines {}: {} plan item{} restate{} the checklist and {} not added again.",
+                "Lines {}: {} plan item{} restate{} the checklist and {} not added again; the items they name are scheduled into their phases.",
                 lines_list(&restated),
                 restated.len(),
                 if restated.len() == 1 { "" } else { "s" },
@@ -168,7 +226,34 @@ impl Layout {
                 if restated.len() == 1 { "was" } else { "were" },
             ));
         }
+        if !unnamed.is_empty() {
+            let shown: Vec<&str> = unnamed.iter().take(5).map(String::as_str).collect();
+            warnings.push(format!(
+                "{} part{} of plan lines named no checklist item and {} not added: {}{}.",
+                unnamed.len(),
+                if unnamed.len() == 1 { "" } else { "s" },
+                if unnamed.len() == 1 { "was" } else { "were" },
+                shown.join(", "),
+                if unnamed.len() > 5 { ", …" } else { "" },
+            ));
+        }
         Ok(())
+    }
+
+    /// The name of the phase a plan heading makes, the phase added to the document the
+    /// first time.
+    fn phase_for(&mut self, heading: &str) -> String {
+        let (name, goal) = phase_name(heading);
+        let key = name_key(&name);
+        if let Some(p) = self.doc.phases.iter().find(|p| name_key(&p.name) == key) {
+            return p.name.clone();
+        }
+        self.doc.phases.push(crate::import::doc::PhaseDoc {
+            name: name.clone(),
+            goal,
+            target_date: None,
+        });
+        name
     }
 
     /// Scores stated in a category's heading or text, then score tables.

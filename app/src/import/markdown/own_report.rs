@@ -64,6 +64,7 @@ pub(super) fn parse_report(blocks: &[Block]) -> Result<Parsed, String> {
         doc,
         warnings,
         document_score: None,
+        ready_within_days: None,
     })
 }
 

@@ -36,6 +36,8 @@ pub(super) struct PlanItem {
     pub(super) priority: Option<Priority>,
     /// Its own effort, else its phase's.
     pub(super) effort: Option<f64>,
+    /// The whole line as plain text ("Day 1-2: Implement authentication, CORS").
+    pub(super) text: String,
 }
 
 /// Parses a Markdown readiness document. `Err` only when nothing at all was recognised.
@@ -90,6 +92,8 @@ struct Walk<'a> {
     plan_items: Vec<PlanItem>,
     /// Bullets that are no item (no checkbox, no marker, no section that makes them one).
     unplaced: Vec<usize>,
+    /// "Production-ready within 30 days", first said.
+    ready_within: Option<u32>,
 }
 
 impl<'a> Walk<'a> {
@@ -121,6 +125,7 @@ impl<'a> Walk<'a> {
             scored: Vec::new(),
             plan_items: Vec::new(),
             unplaced: Vec::new(),
+            ready_within: None,
         }
     }
 
@@ -235,6 +240,7 @@ impl<'a> Walk<'a> {
     }
 
     fn paragraph(&mut self, text: &str) {
+        self.ready_within = self.ready_within.or_else(|| ready_within_days(text));
         if let Some(top) = self.stack.last() {
             let paras = self.last_paragraphs.entry(top.index).or_default();
             let para = plain_keep_marks(text).trim().to_owned();
@@ -267,6 +273,7 @@ impl<'a> Walk<'a> {
     }
 
     fn bullet(&mut self, checked: Option<bool>, text: &str, line: usize) {
+        self.ready_within = self.ready_within.or_else(|| ready_within_days(text));
         let summary = self
             .stack
             .iter()
@@ -327,6 +334,7 @@ impl<'a> Walk<'a> {
             phase,
             priority,
             effort,
+            text: plain(text),
         });
     }
 
@@ -446,10 +454,16 @@ impl<'a> Walk<'a> {
         if doc.project.name.is_empty() {
             doc.project.name = "Imported project".into();
         }
+        // Work "immediate" or "this week" comes before the weeks after it.
+        doc.phases.sort_by_key(|p| {
+            let lower = p.name.to_lowercase();
+            !(lower.starts_with("immediate") || lower.starts_with("this week"))
+        });
         Ok(Parsed {
             doc,
             warnings: self.warnings,
             document_score: self.document_score,
+            ready_within_days: self.ready_within,
         })
     }
 

@@ -32,7 +32,7 @@ pub(super) enum Role {
     },
 }
 
-pub(super) const SUMMARY_WORDS: [&str; 14] = [
+pub(super) const SUMMARY_WORDS: [&str; 13] = [
     "summary",
     "conclusion",
     "progress",
@@ -46,7 +46,6 @@ pub(super) const SUMMARY_WORDS: [&str; 14] = [
     "changelog",
     "key achievements",
     "next review",
-    "path to production",
 ];
 
 pub(super) const PRIORITY_FILLER: [&str; 14] = [
@@ -67,7 +66,7 @@ pub(super) const PRIORITY_FILLER: [&str; 14] = [
 ];
 
 /// Headings of a whole plan or priority matrix.
-pub(super) const PLAN_WORDS: [&str; 12] = [
+pub(super) const PLAN_WORDS: [&str; 13] = [
     "launch plan",
     "action plan",
     "implementation plan",
@@ -80,6 +79,17 @@ pub(super) const PLAN_WORDS: [&str; 12] = [
     "priority matrix",
     "week-by-week",
     "week by week",
+    "path to production",
+];
+
+/// Headings of one phase named by when ("Immediate (next 48 hours)", "This week").
+pub(super) const WHEN_WORDS: [&str; 6] = [
+    "immediate",
+    "this week",
+    "next week",
+    "before launch",
+    "after launch",
+    "next 48 hours",
 ];
 
 /// Words of a MoSCoW heading ("MUST FIX", "SHOULD FIX (before launch)", "NICE TO HAVE").
@@ -96,7 +106,7 @@ pub(super) static PHASE: LazyLock<Regex> = LazyLock::new(|| {
 /// or a whole plan.
 pub(super) fn plan_role(text: &str, name_full: &str, lower: &str) -> Option<Role> {
     let effort = || effort_in(text).map(|(h, _)| h);
-    if PHASE.is_match(name_full) {
+    if PHASE.is_match(name_full) || WHEN_WORDS.iter().any(|w| lower.starts_with(w)) {
         return Some(Role::Plan {
             priority: priority_marker(text),
             effort: effort(),

@@ -341,3 +341,185 @@ pub(super) fn status_words(text: &str) -> Option<Status> {
         None
     }
 }
+
+/// Content words stemmed further, for matching a plan line with checklist items ("Configure
+/// CORS properly" and "CORS properly configured", "error handler" and "error handling").
+pub(super) fn plan_words(text: &str) -> HashSet<String> {
+    content_words(text)
+        .into_iter()
+        .map(|w| {
+            for suffix in ["ation", "ing", "ed", "er", "e"] {
+                if let Some(stem) = w.strip_suffix(suffix)
+                    && stem.chars().count() >= 4
+                {
+                    return stem.to_owned();
+                }
+            }
+            w
+        })
+        .collect()
+}
+
+pub(super) static DAY_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:day|days|week|weeks|step|phase)\s*[\d\s\-–+&]*:\s*")
+        .unwrap_or_else(|_| never())
+});
+
+/// The checklist items a plan line names, from `catalog` (category, index, [`plan_words`]):
+/// each part of the line (split at commas, semicolons and parentheses, after a "Day 1-2:"
+/// label) names the items whose words hold all of its words, or the same task. Returns each
+/// item named with the share of its words the naming part covers, and the parts that named
+/// nothing (only when another part named something).
+pub(super) fn named_items(
+    line: &str,
+    catalog: &[(usize, usize, HashSet<String>)],
+) -> (Vec<(usize, usize, f64)>, Vec<String>) {
+    let line = DAY_LABEL.replace(line, "");
+    let mut named: Vec<(usize, usize, f64)> = Vec::new();
+    let mut missing = Vec::new();
+    for (head, inner) in line_parts(&line) {
+        // "Documentation (API docs, deployment guide)": the parts in parentheses say what,
+        // the part before them only when they name nothing.
+        let mut hit = false;
+        for part in &inner {
+            hit |= name_part(part, catalog, &mut named, &mut missing);
+        }
+        if !hit {
+            if !inner.is_empty() {
+                missing.truncate(missing.len().saturating_sub(inner.len()));
+            }
+            name_part(&head, catalog, &mut named, &mut missing);
+        }
+    }
+    if named.is_empty() {
+        missing.clear();
+    }
+    (named, missing)
+}
+
+/// Words that say how long, not what.
+const TIME_WORDS: [&str; 9] = [
+    "hour", "hours", "h", "minute", "minutes", "min", "day", "week", "~",
+];
+
+/// Adds the items `part` names to `named` (or it to `missing`); whether it named any.
+fn name_part(
+    part: &str,
+    catalog: &[(usize, usize, HashSet<String>)],
+    named: &mut Vec<(usize, usize, f64)>,
+    missing: &mut Vec<String>,
+) -> bool {
+    let mut words = plan_words(part);
+    words.retain(|w| {
+        !w.chars().all(|c| c.is_ascii_digit() || c == '.') && !TIME_WORDS.contains(&w.as_str())
+    });
+    if words.is_empty() {
+        return false;
+    }
+    let mut hit = false;
+    for (c, i, item) in catalog {
+        if words.is_subset(item) || same_task(&words, item) {
+            hit = true;
+            let share = words.intersection(item).count() as f64 / item.len().max(1) as f64;
+            match named.iter_mut().find(|(nc, ni, _)| nc == c && ni == i) {
+                Some(n) => n.2 = n.2.max(share),
+                None => named.push((*c, *i, share)),
+            }
+        }
+    }
+    if !hit {
+        missing.push(part.trim().to_owned());
+    }
+    hit
+}
+
+/// A line's parts at commas and semicolons outside parentheses, each with the parts of its
+/// parentheses: "Docs (API, guide), CORS" → [("Docs", ["API", "guide"]), ("CORS", [])].
+fn line_parts(line: &str) -> Vec<(String, Vec<String>)> {
+    let mut parts = Vec::new();
+    let (mut head, mut inner, mut current) = (String::new(), Vec::new(), String::new());
+    let mut depth = 0usize;
+    for ch in line.chars() {
+        match ch {
+            '(' => {
+                if depth == 0 {
+                    head.push_str(&current);
+                    current.clear();
+                } else {
+                    current.push(ch);
+                }
+                depth += 1;
+            }
+            ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    inner.extend(current.split([',', ';']).map(|p| p.trim().to_owned()));
+                    current.clear();
+                } else {
+                    current.push(ch);
+                }
+            }
+            ',' | ';' if depth == 0 => {
+                head.push_str(&current);
+                parts.push((head.trim().to_owned(), std::mem::take(&mut inner)));
+                head.clear();
+                current.clear();
+            }
+            _ => current.push(ch),
+        }
+    }
+    head.push_str(&current);
+    parts.push((head.trim().to_owned(), inner));
+    parts.retain(|(h, i)| !h.is_empty() || !i.is_empty());
+    parts
+}
+
+/// A phase's name and goal from its heading: "Week 1: Critical Security & Reliability" →
+/// ("Week 1", "Critical Security & Reliability"), "Phase 1 - Error Tracking (Week 1)" →
+/// ("Phase 1", "Error Tracking (Week 1)"); other headings are the name whole.
+pub(super) fn phase_name(heading: &str) -> (String, String) {
+    let text = plain(heading);
+    let mut text = text.trim().trim_end_matches(':').trim().to_owned();
+    // "Week 2 (3 days)": how long is no part of the name.
+    if let Some(m) = TRAILING_PARENS.find(&text)
+        && effort_in(m.as_str()).is_some()
+    {
+        text = text[..m.start()].trim().to_owned();
+    }
+    let text = text.as_str();
+    for sep in [": ", " - ", " – ", " — "] {
+        if let Some((head, rest)) = text.split_once(sep) {
+            let (head, rest) = (head.trim(), rest.trim());
+            if !head.is_empty() && !rest.is_empty() && head.chars().count() <= 40 {
+                return (truncate(head, 120), rest.to_owned());
+            }
+        }
+    }
+    (truncate(text, 120), String::new())
+}
+
+static READY_WITHIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)production[- ]ready\W+(?:(?:in|within)\s+)?(?:~|about\s+|around\s+)?(\d{1,4})(?:\s*(?:-|–|—|to)\s*(\d{1,4}))?\s*(day|week|month)s?\b",
+    )
+    .unwrap_or_else(|_| never())
+});
+
+/// "production-ready within 30 days", "Estimated time to production-ready: 2-3 weeks": the
+/// days it says (the longer end of a range), at most ten years.
+pub(super) fn ready_within_days(text: &str) -> Option<u32> {
+    let plain = plain(text);
+    let caps = READY_WITHIN.captures(&plain)?;
+    let low: u32 = caps.get(1)?.as_str().parse().ok()?;
+    let high: u32 = caps
+        .get(2)
+        .and_then(|m| m.as_str().parse().ok())
+        .unwrap_or(low)
+        .max(low);
+    let per = match caps.get(3)?.as_str().to_lowercase().as_str() {
+        "week" => 7,
+        "month" => 30,
+        _ => 1,
+    };
+    Some((high * per).clamp(1, 3650))
+}

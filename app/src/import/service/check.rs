@@ -7,6 +7,7 @@ use super::*;
 pub(super) fn check(doc: &Document) -> Result<(), AppError> {
     check_size(doc)?;
     let mut problems: Vec<String> = Vec::new();
+    let phases = plan_problems(doc, &mut problems);
     let mut say = |place: String, message: &str| problems.push(format!("{place}: {message}"));
     if doc.project.name.trim().chars().count() > 120 {
         say("project name".into(), "use at most 120 characters");
@@ -71,6 +72,15 @@ pub(super) fn check(doc: &Document) -> Result<(), AppError> {
                 .is_some_and(|h| !h.is_finite() || !(0.0..=100_000.0).contains(&h))
             {
                 say(place.clone(), "effort must be 0 to 100,000 hours");
+            }
+            if i.phase
+                .as_ref()
+                .is_some_and(|p| !phases.contains(&name_key(p)))
+            {
+                say(
+                    place.clone(),
+                    "its phase is not one of the document's phases",
+                );
             }
         }
     }
@@ -251,4 +261,50 @@ pub(super) fn check_risks_fit(doc: &Document, matrix: &RiskMatrix) -> Result<(),
             off.join(", ")
         )))
     }
+}
+
+/// The project's plan settings and phases: problems added to `problems`; the phases' name
+/// keys returned (what items may name).
+fn plan_problems(doc: &Document, problems: &mut Vec<String>) -> HashSet<String> {
+    let mut say = |place: String, message: &str| problems.push(format!("{place}: {message}"));
+    if doc
+        .project
+        .capacity_hours
+        .is_some_and(|h| !(1..=10_000).contains(&h))
+    {
+        say(
+            "project capacity_hours".into(),
+            "use 1 to 10,000 hours a week",
+        );
+    }
+    if doc
+        .project
+        .review_every_days
+        .is_some_and(|d| !(1..=3650).contains(&d))
+    {
+        say("project review_every_days".into(), "use 1 to 3,650 days");
+    }
+    let mut phases = HashSet::new();
+    for p in &doc.phases {
+        let place = format!("phase “{}”", p.name);
+        if p.name.trim().is_empty() || p.name.chars().count() > 120 {
+            say(place.clone(), "a name needs 1 to 120 characters");
+        }
+        if !phases.insert(name_key(&p.name)) {
+            say(place.clone(), "this name appears twice");
+        }
+        if p.goal.chars().count() > MAX_TEXT {
+            say(place.clone(), "the goal is longer than 20,000 characters");
+        }
+    }
+    if doc.phases.len() > crate::phases::model::MAX_PHASES {
+        say(
+            "phases".into(),
+            &format!(
+                "a plan holds at most {} phases",
+                crate::phases::model::MAX_PHASES
+            ),
+        );
+    }
+    phases
 }

@@ -19,6 +19,14 @@ pub(super) async fn write_document(
             let project = seen.project;
             let members = members_by_email(&txn, project.team_id).await?;
             let now = current(&txn, project.id).await?;
+            let project = match (project.target_date, doc.project.target_date) {
+                (None, Some(date)) => {
+                    let mut am: projects::ActiveModel = project.into();
+                    am.target_date = Set(Some(date));
+                    am.update(&txn).await?
+                }
+                _ => project,
+            };
             (project, members, now, false)
         }
         Target::New {
@@ -49,12 +57,16 @@ pub(super) async fn write_document(
                 || p.evidence_required
                 || p.repository_url.is_some()
                 || p.target_date.is_some()
+                || p.capacity_hours.is_some()
+                || p.review_every_days.is_some()
             {
                 let mut am: projects::ActiveModel = project.clone().into();
                 am.threshold = Set(p.threshold.unwrap_or(80));
                 am.evidence_required = Set(p.evidence_required);
                 am.repository_url = Set(p.repository_url.clone());
                 am.target_date = Set(p.target_date);
+                am.capacity_hours = Set(p.capacity_hours);
+                am.review_every_days = Set(p.review_every_days);
                 project = am.update(&txn).await?;
             }
             if let Some(m) = &doc.matrix {
@@ -83,7 +95,8 @@ pub(super) async fn write_document(
         "document",
     )
     .await?;
-    let comments = write(&txn, user, &project, &doc, &plan, &members, &cats).await?;
+    let phases = write_phases(&txn, user, &project, &doc).await?;
+    let comments = write(&txn, user, &project, &doc, &plan, &members, &cats, &phases).await?;
     record(
         &txn,
         &Actor::from(user),
@@ -107,6 +120,7 @@ pub(super) fn new_item(
     category: &categories::Model,
     position: i32,
     i: &ItemDoc,
+    phases: &HashMap<String, i32>,
     user: &AuthUser,
     members: &HashMap<String, i32>,
 ) -> items::ActiveModel {
@@ -126,7 +140,7 @@ pub(super) fn new_item(
         effort_hours: i.effort_hours,
         evidence_url: i.evidence_url.clone(),
         evidence_text: i.evidence_text.clone(),
-        phase_id: None,
+        phase_id: phase_of(i, phases),
     };
     new_item_row(project_id, category, position, values, user.id, Utc::now())
 }
@@ -140,6 +154,7 @@ pub(super) async fn write(
     plan: &Plan,
     members: &HashMap<String, i32>,
     cats: &[categories::Model],
+    phases: &HashMap<String, i32>,
 ) -> Result<u64, AppError> {
     let actor = Actor::from(user);
     let now = Utc::now();
@@ -197,7 +212,9 @@ pub(super) async fn write(
                 ItemAction::Add => {
                     let position = next_item.entry(category_id).or_insert(0);
                     *position += 1;
-                    inserts.push(new_item(project.id, &category, *position, i, user, members));
+                    inserts.push(new_item(
+                        project.id, &category, *position, i, phases, user, members,
+                    ));
                 }
                 ItemAction::Update(id) => {
                     if let Some(r) = rows_by_id.get(id) {
@@ -205,10 +222,18 @@ pub(super) async fn write(
                         let valid_for = r
                             .valid_for_days
                             .or(home.unwrap_or(&category).valid_for_days);
-                        update_item(txn, &actor, user, project, r, i, members, valid_for).await?;
+                        let phase = phase_of(i, phases);
+                        update_item(txn, &actor, user, project, r, i, members, valid_for, phase)
+                            .await?;
                     }
                 }
-                ItemAction::Same(_) => {}
+                ItemAction::Same(id) => {
+                    if let (Some(r), Some(phase)) = (rows_by_id.get(id), phase_of(i, phases))
+                        && r.phase_id != Some(phase)
+                    {
+                        schedule(txn, &actor, project, r, phase).await?;
+                    }
+                }
             }
         }
     }
@@ -353,10 +378,14 @@ pub(super) async fn update_item(
     i: &ItemDoc,
     members: &HashMap<String, i32>,
     valid_for: Option<i32>,
+    phase: Option<i32>,
 ) -> Result<(), AppError> {
     let now = Utc::now();
     let before = item_state(r);
     let mut am: items::ActiveModel = r.clone().into();
+    if phase.is_some() {
+        am.phase_id = Set(phase);
+    }
     am.status = Set(i.status);
     am.priority = Set(i.priority);
     if let Some(b) = i.blocking {
@@ -409,6 +438,101 @@ pub(super) async fn update_item(
         Event::new("item", after.id, "updated")
             .in_project(project)
             .before(&before)
+            .after(&item_state(&after)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The phase id an item of the document names (its phases by name key).
+fn phase_of(i: &ItemDoc, phases: &HashMap<String, i32>) -> Option<i32> {
+    i.phase
+        .as_ref()
+        .and_then(|p| phases.get(&name_key(p)).copied())
+}
+
+/// The document's phases in the project: a phase of the same name is kept (its goal and
+/// target date taken from the document where it states them), the others are added at the
+/// end of the plan. Returns every phase of the project by name key.
+pub(super) async fn write_phases(
+    txn: &impl ConnectionTrait,
+    user: &AuthUser,
+    project: &projects::Model,
+    doc: &Document,
+) -> Result<HashMap<String, i32>, AppError> {
+    use crate::phases::service::{PhaseInput, check_phase, insert_phase, phases_of};
+    let actor = Actor::from(user);
+    let existing = phases_of(txn, project.id).await?;
+    let mut ids: HashMap<String, i32> =
+        existing.iter().map(|p| (name_key(&p.name), p.id)).collect();
+    for p in &doc.phases {
+        let key = name_key(&p.name);
+        if let Some(row) = existing.iter().find(|e| name_key(&e.name) == key) {
+            let goal = if p.goal.is_empty() {
+                &row.goal
+            } else {
+                &p.goal
+            };
+            let target = p.target_date.or(row.target_date);
+            if *goal != row.goal || target != row.target_date {
+                let before = serde_json::json!({"goal": row.goal, "target_date": row.target_date});
+                let mut am: crate::entities::phases::ActiveModel = row.clone().into();
+                am.goal = Set(goal.clone());
+                am.target_date = Set(target);
+                am.version = Set(row.version + 1);
+                am.updated_at = Set(Utc::now());
+                crate::txn::update_at_version(
+                    txn,
+                    am,
+                    crate::entities::phases::Column::Version,
+                    row.version,
+                )
+                .await?
+                .ok_or_else(|| changed_meanwhile("phase", &row.name))?;
+                record(
+                    txn,
+                    &actor,
+                    Event::new("phase", row.id, "updated")
+                        .in_project(project)
+                        .before(&before)
+                        .after(&serde_json::json!({"goal": goal, "target_date": target})),
+                )
+                .await?;
+            }
+            continue;
+        }
+        let v = check_phase(&PhaseInput {
+            name: p.name.clone(),
+            goal: p.goal.clone(),
+            target_date: p.target_date.map(|d| d.to_string()).unwrap_or_default(),
+        })?;
+        let row = insert_phase(txn, &actor, project, v).await?;
+        ids.insert(key, row.id);
+    }
+    Ok(ids)
+}
+
+/// Schedules an item the import leaves otherwise unchanged into `phase`, at the version read.
+async fn schedule(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    project: &projects::Model,
+    r: &items::Model,
+    phase: i32,
+) -> Result<(), AppError> {
+    let mut am: items::ActiveModel = r.clone().into();
+    am.phase_id = Set(Some(phase));
+    am.version = Set(r.version + 1);
+    am.updated_at = Set(Utc::now());
+    let after = crate::txn::update_at_version(txn, am, items::Column::Version, r.version)
+        .await?
+        .ok_or_else(|| changed_meanwhile("item", &r.title))?;
+    record(
+        txn,
+        actor,
+        Event::new("item", after.id, "updated")
+            .in_project(project)
+            .before(&item_state(r))
             .after(&item_state(&after)),
     )
     .await?;
