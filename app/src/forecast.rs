@@ -43,6 +43,15 @@ pub enum Outlook {
 }
 
 impl Outlook {
+    /// `on_track`, `at_risk`, `late` (as serialized).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outlook::OnTrack => "on_track",
+            Outlook::AtRisk => "at_risk",
+            Outlook::Late => "late",
+        }
+    }
+
     /// "on track", "at risk", "late".
     pub fn label(self) -> &'static str {
         match self {
@@ -464,6 +473,21 @@ pub fn phase_load(phases: &[PhaseWork], capacity: Option<f64>, today: NaiveDate)
             }
         })
         .collect()
+}
+
+/// A project's outlook, as the portfolio and the overview show it: the forecast (without the
+/// burn-down) and whether a final review is overdue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Outlooked {
+    /// The forecast of the ready date.
+    pub forecast: Forecast,
+    /// The day the last final review was finalized.
+    pub last_review: Option<NaiveDate>,
+    /// The next final review is due (with a review cadence set).
+    pub review_due: Option<NaiveDate>,
+    /// The due day has passed.
+    pub review_overdue: bool,
 }
 
 #[cfg(test)]

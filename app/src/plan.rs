@@ -222,3 +222,124 @@ fn history(
     }
     (changes, closings)
 }
+
+pub use crate::forecast::Outlooked;
+
+/// When the next final review of `project` is due: its cadence after the last final review
+/// (or after the project was made, before the first); none without a cadence.
+pub fn review_due(project: &projects::Model, last_review: Option<NaiveDate>) -> Option<NaiveDate> {
+    let every = u64::try_from(project.review_every_days?).ok()?;
+    last_review
+        .unwrap_or_else(|| project.created_at.date_naive())
+        .checked_add_days(Days::new(every))
+}
+
+/// The outlook of each of `projects` (three queries, whatever their number and size).
+pub async fn outlooks(
+    db: &impl ConnectionTrait,
+    projects: &[&projects::Model],
+    today: NaiveDate,
+) -> Result<HashMap<i32, Outlooked>, AppError> {
+    use crate::checklist::rows::ItemScoreRow;
+    let ids: Vec<i32> = projects.iter().map(|p| p.id).collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<ItemScoreRow> = items::Entity::find()
+        .filter(items::Column::ProjectId.is_in(ids.clone()))
+        .into_partial_model()
+        .all(db)
+        .await?;
+    let since = today
+        .checked_sub_days(Days::new(7 * forecast::PACE_WEEKS as u64))
+        .unwrap_or(today);
+    let since = Utc.from_utc_datetime(&since.and_time(chrono::NaiveTime::MIN));
+    let events = audit_events::Entity::find()
+        .filter(audit_events::Column::ProjectId.is_in(ids.clone()))
+        .filter(audit_events::Column::Entity.eq("item"))
+        .filter(audit_events::Column::Action.is_in([
+            "status_changed",
+            "done_by_check",
+            "reopened_by_check",
+        ]))
+        .filter(audit_events::Column::CreatedAt.gte(since))
+        .order_by_asc(audit_events::Column::Id)
+        .all(db)
+        .await?;
+    let finals = reviews::Entity::find()
+        .filter(reviews::Column::ProjectId.is_in(ids))
+        .filter(reviews::Column::FinalizedAt.is_not_null())
+        .all(db)
+        .await?;
+    let mut rows_of: HashMap<i32, Vec<ItemScoreRow>> = HashMap::new();
+    for r in rows {
+        rows_of.entry(r.project_id).or_default().push(r);
+    }
+    let mut events_of: HashMap<i32, Vec<audit_events::Model>> = HashMap::new();
+    for e in events {
+        if let Some(p) = e.project_id {
+            events_of.entry(p).or_default().push(e);
+        }
+    }
+    let mut last_of: HashMap<i32, NaiveDate> = HashMap::new();
+    for r in finals {
+        if let Some(at) = r.finalized_at {
+            let day = at.date_naive();
+            let last = last_of.entry(r.project_id).or_insert(day);
+            *last = (*last).max(day);
+        }
+    }
+    let mut out = HashMap::with_capacity(projects.len());
+    for p in projects {
+        let rows = rows_of.remove(&p.id).unwrap_or_default();
+        let (mut remaining, mut unestimated) = (0.0, 0);
+        for row in &rows {
+            let facts = row.facts();
+            if facts.blocking && facts.effective_status(today).is_gap() {
+                match facts.effort_hours {
+                    Some(h) => remaining += h.max(0.0),
+                    None => unestimated += 1,
+                }
+            }
+        }
+        let effort: HashMap<i32, f64> = rows
+            .iter()
+            .map(|r| (r.id, r.effort_hours.unwrap_or(0.0).max(0.0)))
+            .collect();
+        let events = events_of.remove(&p.id).unwrap_or_default();
+        let (_, closings) = history(&events, &effort);
+        let input = ForecastInput {
+            remaining_hours: remaining,
+            unestimated,
+            weeks: forecast::weekly_closed(&closings, p.created_at.date_naive().min(today), today),
+            capacity_hours: p.capacity_hours.map(f64::from),
+            launch: p.target_date,
+        };
+        let last_review = last_of.get(&p.id).copied();
+        let due = review_due(p, last_review);
+        out.insert(
+            p.id,
+            Outlooked {
+                forecast: forecast::forecast(&input, today),
+                last_review,
+                review_due: due,
+                review_overdue: due.is_some_and(|d| d < today),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The outlook of project `slug`, for anyone who may see it.
+pub async fn outlook(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    slug: &str,
+    today: NaiveDate,
+) -> Result<Outlooked, AppError> {
+    let seen = crate::projects::access::project(db, user, slug).await?;
+    outlooks(db, &[&seen.project], today)
+        .await?
+        .remove(&seen.project.id)
+        .ok_or(AppError::NotFound)
+}

@@ -128,8 +128,8 @@ async fn my_gaps(
     Ok(gaps)
 }
 
-/// Projects the user can see, by name, each scored; and the user's open items across them.
-/// Five queries, plus two when a project changed since `memo` last scored it.
+/// Projects the user can see, by name, each scored and forecast; and the user's open items
+/// across them. Eight queries, plus two when a project changed since `memo` last scored it.
 pub async fn portfolio(
     db: &impl ConnectionTrait,
     memo: &crate::memo::ProjectMemo,
@@ -151,6 +151,8 @@ pub async fn portfolio(
     let reviewed = crate::reviews::service::last_overall(db, &ids).await?;
     let by_id: HashMap<i32, &projects::Model> = rows.iter().map(|(p, _)| (p.id, p)).collect();
     let gaps = my_gaps(db, user, &by_id, today).await?;
+    let all: Vec<&projects::Model> = rows.iter().map(|(p, _)| p).collect();
+    let mut outlooks = crate::plan::outlooks(db, &all, today).await?;
     let mut known = HashMap::with_capacity(rows.len());
     let mut stale = Vec::new();
     for (p, _) in &rows {
@@ -169,7 +171,12 @@ pub async fn portfolio(
         .into_iter()
         .map(|(p, t)| {
             let s = known[&p.id];
+            let o = outlooks.remove(&p.id);
             ProjectSummary {
+                outlook: o.as_ref().and_then(|o| o.forecast.outlook),
+                ready_date: o.as_ref().and_then(|o| o.forecast.date),
+                review_overdue: o.as_ref().is_some_and(|o| o.review_overdue),
+                forecast: o.map(|o| o.forecast.reason).unwrap_or_default(),
                 since_review: match (s.overall, reviewed.get(&p.id).copied().flatten()) {
                     (Some(now), Some(then)) => Some(i32::from(now) - i32::from(then)),
                     _ => None,

@@ -125,13 +125,9 @@ fn PlanBody(plan: PlanView, actions: Actions) -> impl IntoView {
 /// The outlook as a badge with its word.
 #[component]
 pub fn OutlookBadge(forecast: Forecast) -> impl IntoView {
-    forecast.outlook.map(|o| {
-        let class = serde_json::to_value(o)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        view! { <span class=format!("outlook outlook-{class}")>{o.label()}</span> }
-    })
+    forecast
+        .outlook
+        .map(|o| view! { <span class=format!("outlook outlook-{}", o.as_str())>{o.label()}</span> })
 }
 
 #[component]

@@ -96,3 +96,11 @@ pub async fn update_project(
     .await
     .map(drop)
 }
+
+/// The forecast of project `slug` against its launch date, and whether a final review is
+/// overdue.
+#[server(prefix = "/rpc", endpoint = "get_outlook", input = server_fn::codec::GetUrl)]
+pub async fn get_outlook(slug: String) -> Result<crate::forecast::Outlooked, AppError> {
+    use crate::state::{db, require_user};
+    crate::plan::outlook(&db()?, &require_user()?, &slug, crate::clock::today()).await
+}

@@ -73,6 +73,20 @@ fn sort_projects(projects: &mut [ProjectSummary], sort: &str) {
         "risks" => projects.sort_by_key(|p| std::cmp::Reverse(p.serious_risks)),
         "change" => projects.sort_by_key(|p| p.since_review.unwrap_or(i32::MAX)),
         "team" => projects.sort_by(|a, b| a.team_name.cmp(&b.team_name)),
+        // The worst outlook first, then the latest date.
+        "forecast" => projects.sort_by_key(|p| {
+            let rank = match p.outlook {
+                Some(crate::forecast::Outlook::Late) => 0,
+                Some(crate::forecast::Outlook::AtRisk) => 1,
+                Some(crate::forecast::Outlook::OnTrack) => 2,
+                None => 3,
+            };
+            (
+                rank,
+                p.ready_date.is_none(),
+                std::cmp::Reverse(p.ready_date),
+            )
+        }),
         _ => projects.sort_by_key(|p| p.name.to_lowercase()),
     }
 }
@@ -104,6 +118,7 @@ fn ProjectTable(mut projects: Vec<ProjectSummary>, sort: String) -> impl IntoVie
                     {header("overdue", "Overdue", true)}
                     {header("risks", "High risks", true)}
                     {header("change", "Since review", true)}
+                    {header("forecast", "Forecast", false)}
                 </tr>
             </thead>
             <tbody>
@@ -129,6 +144,19 @@ fn ProjectTable(mut projects: Vec<ProjectSummary>, sort: String) -> impl IntoVie
                                     {p
                                         .since_review
                                         .map_or("—".to_owned(), |d| if d > 0 { format!("+{d}") } else { d.to_string() })}
+                                </td>
+                                <td class="forecast-cell" title=p.forecast.clone()>
+                                    {p.outlook.map(|o| view! {
+                                        <span class=format!("outlook outlook-{}", o.as_str())>{o.label()}</span>
+                                        " "
+                                    })}
+                                    {p.ready_date.map_or_else(
+                                        || "no date".to_owned(),
+                                        |d| format!("ready ~{d}"),
+                                    )}
+                                    {p.review_overdue.then(|| view! {
+                                        <br /><span class="phase-flag">"Review overdue"</span>
+                                    })}
                                 </td>
                             </tr>
                         }

@@ -31,6 +31,18 @@ pub struct ProjectSummary {
     pub serious_risks: u32,
     /// Overall score now minus at the last final review (none without both).
     pub since_review: Option<i32>,
+    /// The forecast against the launch date (none without a launch date).
+    #[serde(default)]
+    pub outlook: Option<crate::forecast::Outlook>,
+    /// The forecast ready date at the team's pace.
+    #[serde(default)]
+    pub ready_date: Option<chrono::NaiveDate>,
+    /// The forecast in one sentence.
+    #[serde(default)]
+    pub forecast: String,
+    /// A final review is due and has not happened (with a review cadence set).
+    #[serde(default)]
+    pub review_overdue: bool,
 }
 
 /// An open item assigned to the signed-in user ("my gaps" on the portfolio).

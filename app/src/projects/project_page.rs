@@ -46,6 +46,10 @@ pub fn ProjectPage() -> impl IntoView {
         |slug| crate::inbox::api::get_watch(slug, None),
     );
     let set_watch = page_action::<crate::inbox::api::SetWatch>();
+    let outlook = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        super::api::get_outlook,
+    );
     view! {
         <RequireUser>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -78,6 +82,11 @@ pub fn ProjectPage() -> impl IntoView {
                                 <Transition>
                                     {move || Suspend::new(async move {
                                         readiness.await.ok().map(|view| view! { <OverviewPanel view /> })
+                                    })}
+                                </Transition>
+                                <Transition>
+                                    {move || Suspend::new(async move {
+                                        outlook.await.ok().map(|o| view! { <OutlookCard o slug=params.read_untracked().get("slug").unwrap_or_default() /> })
                                     })}
                                 </Transition>
                                 <Transition>
@@ -179,5 +188,33 @@ fn MoveProjectForm(p: ProjectView, action: ServerAction<MoveProject>) -> impl In
                 <button type="submit">"Move project"</button>
             </ActionForm>
         </details>
+    }
+}
+
+/// The forecast against the launch date and the review cadence, with a link to the plan.
+#[component]
+fn OutlookCard(o: crate::forecast::Outlooked, slug: String) -> impl IntoView {
+    let badge = o.forecast.outlook.map(|x| {
+        view! { <span class=format!("outlook outlook-{}", x.as_str())>{x.label()}</span> }
+    });
+    let review = match (o.review_due, o.last_review) {
+        (Some(due), last) if o.review_overdue => Some(format!(
+            "Review overdue: the next final review was due {due}{}.",
+            last.map(|l| format!(" (the last was finalized {l})"))
+                .unwrap_or_default()
+        )),
+        (Some(due), _) => Some(format!("Next final review due {due}.")),
+        _ => None,
+    };
+    view! {
+        <section class="card" aria-labelledby="overview-forecast">
+            <h2 id="overview-forecast">"Path to ready " {badge}</h2>
+            <p class="forecast-reason">{o.forecast.reason}</p>
+            {review.map(|r| {
+                let class = if o.review_overdue { "phase-flag" } else { "muted" };
+                view! { <p class=class>{r}</p> }
+            })}
+            <p><a href=format!("/p/{slug}/plan")>"The plan and its burn-down"</a></p>
+        </section>
     }
 }

@@ -24,6 +24,8 @@ pub struct ItemDetail {
     pub reason: String,
     /// Acceptance expiry.
     pub accepted_until: Option<NaiveDate>,
+    /// Its plan phase's name.
+    pub phase: Option<String>,
 }
 
 /// Facts about a live risk that snapshots do not keep.
@@ -94,6 +96,7 @@ pub fn build(sources: Sources<'_>) -> Report {
                 overdue: i.status.is_gap() && detail.due_date.is_some_and(|d| d < snap.taken_on),
                 reason: detail.reason,
                 accepted_until: detail.accepted_until,
+                phase: detail.phase,
             }
         })
         .collect();
@@ -154,6 +157,8 @@ pub fn build(sources: Sources<'_>) -> Report {
         since,
         owners,
         signed: sources.signed,
+        forecast: None,
+        phases: Vec::new(),
     }
 }
 

@@ -15,6 +15,8 @@ use crate::scoring::Status;
 pub const MARK: &str = "<!-- preflight:report v1 -->";
 /// The heading of the checklist section the importer reads.
 pub const CHECKLIST: &str = "Checklist";
+/// The heading of the plan's phases, which the importer reads back.
+pub const PLAN: &str = "Plan";
 /// Separates an item's facts.
 pub const SEP: &str = " · ";
 
@@ -66,6 +68,9 @@ pub fn item_facts(i: &ReportItem) -> String {
     }
     if let Some(h) = i.effort_hours {
         facts.push(format!("effort {h} h"));
+    }
+    if let Some(p) = &i.phase {
+        facts.push(format!("phase {}", escape(p)));
     }
     if !i.reason.is_empty() {
         facts.push(format!("reason: {}", escape(&i.reason)));
@@ -140,6 +145,20 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(md, "- {}", escape(&line));
     }
 
+    if !report.phases.is_empty() {
+        let _ = writeln!(md, "\n## {PLAN}");
+        for p in &report.phases {
+            let _ = writeln!(md, "\n### {}\n", escape(&p.name));
+            let mut facts = vec![format!("{} of {} items open", p.open, p.items)];
+            if let Some(d) = p.target_date {
+                facts.push(format!("target {d}"));
+            }
+            if !p.goal.is_empty() {
+                facts.push(format!("goal: {}", escape(&p.goal)));
+            }
+            let _ = writeln!(md, "{}", facts.join(SEP));
+        }
+    }
     let _ = writeln!(md, "\n## {CHECKLIST}");
     for (c, items) in report.categories.iter().zip(report.items_by_category()) {
         let _ = writeln!(md, "\n### {}\n", escape(&c.name));

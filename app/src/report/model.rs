@@ -74,6 +74,28 @@ pub struct Report {
     pub owners: Vec<OwnerLoad>,
     /// The review whose sign-offs are shown (title), and the sign-offs.
     pub signed: Option<(String, Vec<SignOff>)>,
+    /// The forecast of the ready date in one sentence (live reports only).
+    #[serde(default)]
+    pub forecast: Option<String>,
+    /// The plan's phases (live reports only).
+    #[serde(default)]
+    pub phases: Vec<ReportPhase>,
+}
+
+/// A phase of the plan as a report shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReportPhase {
+    /// Name.
+    pub name: String,
+    /// Goal.
+    pub goal: String,
+    /// Target date.
+    pub target_date: Option<NaiveDate>,
+    /// Its items.
+    pub items: usize,
+    /// Its items still to do.
+    pub open: usize,
 }
 
 /// The review a report shows.
@@ -140,6 +162,9 @@ pub struct ReportItem {
     pub reason: String,
     /// When an accepted risk must be looked at again.
     pub accepted_until: Option<NaiveDate>,
+    /// The plan phase it is scheduled into (live reports only).
+    #[serde(default)]
+    pub phase: Option<String>,
 }
 
 impl ReportItem {

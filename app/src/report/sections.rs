@@ -118,6 +118,27 @@ impl Report {
         if let Some(d) = self.target_date {
             facts.push(("Target date", d.to_string()));
         }
+        if let Some(f) = &self.forecast {
+            facts.push(("Forecast", f.clone()));
+        }
+        if !self.phases.is_empty() {
+            let plan: Vec<String> = self
+                .phases
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} ({} of {} open{})",
+                        p.name,
+                        p.open,
+                        p.items,
+                        p.target_date
+                            .map(|d| format!(", target {d}"))
+                            .unwrap_or_default()
+                    )
+                })
+                .collect();
+            facts.push(("Plan", plan.join("; ")));
+        }
         facts
     }
 

@@ -113,6 +113,10 @@ pub async fn load(
     // Due dates, efforts, reasons and acceptances are not frozen by a review: a review's report
     // shows none of them rather than what was written after it.
     let rows = if review.is_some() { Vec::new() } else { rows };
+    let plan = match review {
+        None => live_plan(db, project, &rows, today).await?,
+        Some(_) => LivePlan::default(),
+    };
     let items: HashMap<i32, ItemDetail> = rows
         .into_iter()
         .map(|i| {
@@ -123,6 +127,7 @@ pub async fn load(
                     effort_hours: i.effort_hours,
                     reason: i.status_reason,
                     accepted_until: i.accepted_until,
+                    phase: i.phase_id.and_then(|p| plan.names.get(&p).cloned()),
                 },
             )
         })
@@ -157,7 +162,7 @@ pub async fn load(
     } else {
         None
     };
-    Ok(build(Sources {
+    let mut report = build(Sources {
         project: (
             &project.name,
             &project.slug,
@@ -171,7 +176,62 @@ pub async fn load(
         items: &items,
         risks: register.as_ref().map(|(d, m)| (d, m)),
         signed,
-    }))
+    });
+    report.forecast = plan.forecast;
+    report.phases = plan.phases;
+    Ok(report)
+}
+
+/// What a live report shows of the plan: phase names by id, the phases, the forecast.
+#[derive(Default)]
+struct LivePlan {
+    names: HashMap<i32, String>,
+    phases: Vec<super::model::ReportPhase>,
+    forecast: Option<String>,
+}
+
+/// The plan of a live report (two queries, plus three for the forecast).
+async fn live_plan(
+    db: &impl ConnectionTrait,
+    project: &projects::Model,
+    rows: &[crate::entities::items::Model],
+    today: NaiveDate,
+) -> Result<LivePlan, AppError> {
+    let phases = crate::phases::service::phases_of(db, project.id).await?;
+    let mut counts: HashMap<i32, (usize, usize)> = HashMap::new();
+    for i in rows {
+        if let Some(p) = i.phase_id {
+            let c = counts.entry(p).or_default();
+            c.0 += 1;
+            if crate::checklist::rows::ScoredItem::facts(i)
+                .effective_status(today)
+                .is_gap()
+            {
+                c.1 += 1;
+            }
+        }
+    }
+    let forecast = crate::plan::outlooks(db, &[project], today)
+        .await?
+        .remove(&project.id)
+        .map(|o| o.forecast.reason);
+    Ok(LivePlan {
+        names: phases.iter().map(|p| (p.id, p.name.clone())).collect(),
+        phases: phases
+            .into_iter()
+            .map(|p| {
+                let (items, open) = counts.get(&p.id).copied().unwrap_or_default();
+                super::model::ReportPhase {
+                    name: p.name,
+                    goal: p.goal,
+                    target_date: p.target_date,
+                    items,
+                    open,
+                }
+            })
+            .collect(),
+        forecast,
+    })
 }
 
 /// The report of project `slug` for a user who may see it (reports are reads).

@@ -685,6 +685,7 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
         // The plan.
         "GET /p/{slug}/plan" => (PAGE_MEMBER, get("/p/alpha-app/plan")),
         "GET /rpc/get_plan" => (FN_VIEW, get("/rpc/get_plan?slug=alpha-app")),
+        "GET /rpc/get_outlook" => (FN_VIEW, get("/rpc/get_outlook?slug=alpha-app")),
         "POST /rpc/create_phase" => (
             FN_EDIT,
             post(

@@ -286,3 +286,47 @@ async fn exports_are_not_page_resources() {
         assert_eq!(res.status(), expected, "{dest}");
     }
 }
+
+/// The report's Markdown carries the plan: imported back, the phases (name, goal, target
+/// date) and each item's phase are those of the project it was written from; the report states
+/// the forecast.
+#[tokio::test]
+async fn the_report_markdown_carries_the_plan_and_the_forecast() {
+    let s = TestServer::start().await;
+    let (c, team) = orig(&s).await;
+    let (status, _, md) = download(&s, &c, "orig", "md").await;
+    assert_eq!(status, 200);
+    assert!(md.contains("\n## Plan\n"), "{md}");
+    assert!(
+        md.contains("target 2027-01-08 · goal: Close the security gaps."),
+        "{md}"
+    );
+    assert!(md.contains("· phase Week 1"), "{md}");
+    assert!(md.contains("- Forecast: "), "{md}");
+    s.call_ok(
+        &c,
+        "run_import",
+        &[
+            ("team_id", &team),
+            ("format", "markdown"),
+            ("document", &md),
+            ("slug", "from-md"),
+        ],
+    )
+    .await;
+    let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+    let (_, _, orig) = download(&s, &c, "orig", "json").await;
+    let (_, _, copy) = download(&s, &c, "from-md", "json").await;
+    let (orig, copy) = (json(&orig), json(&copy));
+    assert_eq!(copy["phases"], orig["phases"]);
+    let phases = |doc: &serde_json::Value| -> Vec<(String, serde_json::Value)> {
+        doc["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["items"].as_array().unwrap().iter())
+            .map(|i| (i["title"].as_str().unwrap().to_owned(), i["phase"].clone()))
+            .collect()
+    };
+    assert_eq!(phases(&copy), phases(&orig));
+}

@@ -396,6 +396,35 @@ async fn items_are_scheduled_into_phases_and_the_plan_marks_overdue_and_over_cap
         assert!(html.contains(needle), "{needle} missing from the plan page");
     }
 
+    // The overview and the portfolio say it too: younger than a week, no date yet, so at risk;
+    // the portfolio sorts by it.
+    let portfolio = s.get_json(c, "/rpc/get_portfolio").await;
+    let shop_row = &portfolio["projects"][0];
+    assert_eq!(shop_row["outlook"], "at_risk", "{shop_row}");
+    assert_eq!(shop_row["review_overdue"], false);
+    assert!(
+        shop_row["forecast"]
+            .as_str()
+            .unwrap()
+            .starts_with("8 h of blocking work left")
+    );
+    let html = s.page(c, "/?sort=forecast").await.text().await.unwrap();
+    assert!(html.contains(r#"href="/?sort=forecast""#) && html.contains("at risk"));
+    let html = s.page(c, "/p/shop").await.text().await.unwrap();
+    assert!(html.contains("Path to ready") && html.contains("Next final review due"));
+    // A cadence overdue: the last final review (none) was due 30 days after the project began.
+    let mut project: app::entities::projects::ActiveModel =
+        app::projects::access::find_by_slug(&s.db, "shop")
+            .await
+            .unwrap()
+            .into();
+    project.created_at = Set(Utc::now().checked_sub_days(Days::new(40)).unwrap());
+    project.update(&s.db).await.unwrap();
+    let portfolio = s.get_json(c, "/rpc/get_portfolio").await;
+    assert_eq!(portfolio["projects"][0]["review_overdue"], true);
+    let html = s.page(c, "/p/shop").await.text().await.unwrap();
+    assert!(html.contains("Review overdue"), "the overview says so");
+
     // Reorder, then delete a phase: its item stays, unscheduled, at a new version.
     s.call_ok(
         c,

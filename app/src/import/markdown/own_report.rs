@@ -10,6 +10,7 @@ pub(super) fn parse_report(blocks: &[Block]) -> Result<Parsed, String> {
     let mut doc = Document::new(String::new());
     let mut warnings = Vec::new();
     let mut in_checklist = false;
+    let mut in_plan = false;
     let mut facts_read = false;
     for block in blocks {
         match block {
@@ -18,6 +19,27 @@ pub(super) fn parse_report(blocks: &[Block]) -> Result<Parsed, String> {
             }
             Block::Heading { level, text, .. } if *level <= 2 => {
                 in_checklist = *level == 2 && text.trim() == report::CHECKLIST;
+                in_plan = *level == 2 && text.trim() == report::PLAN;
+            }
+            Block::Heading { level: 3, text, .. } if in_plan => {
+                doc.phases.push(crate::import::doc::PhaseDoc {
+                    name: truncate(text.trim(), 120),
+                    ..Default::default()
+                });
+            }
+            Block::Para { text } if in_plan => {
+                if let Some(p) = doc.phases.last_mut() {
+                    let (facts, goal) = match text.split_once("goal: ") {
+                        Some((f, g)) => (f, g.trim()),
+                        None => (text.as_str(), ""),
+                    };
+                    p.goal = goal.to_owned();
+                    for fact in facts.split(report::SEP).map(str::trim) {
+                        if let Some(d) = fact.strip_prefix("target ") {
+                            p.target_date = d.trim().parse().ok();
+                        }
+                    }
+                }
             }
             Block::Heading { level: 3, text, .. } if in_checklist => {
                 doc.categories
@@ -56,6 +78,24 @@ pub(super) fn parse_report(blocks: &[Block]) -> Result<Parsed, String> {
     }
     if doc.categories.is_empty() {
         return Err("This Preflight report has no checklist section.".into());
+    }
+    // A phase an item names that the plan section does not list is added (a report cut short).
+    let named: Vec<String> = doc
+        .categories
+        .iter()
+        .flat_map(|c| c.items.iter().filter_map(|i| i.phase.clone()))
+        .collect();
+    for name in named {
+        if !doc
+            .phases
+            .iter()
+            .any(|p| name_key(&p.name) == name_key(&name))
+        {
+            doc.phases.push(crate::import::doc::PhaseDoc {
+                name,
+                ..Default::default()
+            });
+        }
     }
     if doc.project.name.is_empty() {
         doc.project.name = "Imported project".into();
@@ -107,6 +147,8 @@ pub(super) fn report_item(text: &str, checked: bool) -> Option<ItemDoc> {
             item.due_date = due.split_whitespace().next().and_then(|d| d.parse().ok());
         } else if let Some(h) = fact.strip_prefix("effort ") {
             item.effort_hours = h.trim_end_matches(" h").trim().parse().ok();
+        } else if let Some(p) = fact.strip_prefix("phase ") {
+            item.phase = Some(p.trim().to_owned());
         }
     }
     Some(item)
