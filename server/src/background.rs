@@ -149,7 +149,7 @@ pub fn worker(db: &DatabaseConnection, throttle: ThrottlePolicy, out: Outbound) 
                 let sent = reminders::run(&db, today, Utc::now())
                     .await
                     .map_err(|e| e.to_string())?;
-                tracing::info!(%today, due = sent.due, expiring = sent.expiring, evidence = sent.evidence, "reminders sent");
+                tracing::info!(%today, due = sent.due, expiring = sent.expiring, evidence = sent.evidence, reviews = sent.reviews, "reminders sent");
                 Ok(())
             }
         })

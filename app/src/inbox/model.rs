@@ -52,7 +52,7 @@ pub struct KindInfo {
 
 /// Every kind, in the order the preferences list them. Direct address (assigned, mentioned,
 /// reminders) mails by default; news of watched things stays in the inbox unless asked for.
-pub const KINDS: [KindInfo; 10] = [
+pub const KINDS: [KindInfo; 11] = [
     KindInfo {
         kind: "assigned",
         label: "An item is assigned to you",
@@ -98,6 +98,12 @@ pub const KINDS: [KindInfo; 10] = [
     KindInfo {
         kind: "risk_expiring",
         label: "A risk you accepted expires within 7 days",
+        inbox: true,
+        email: true,
+    },
+    KindInfo {
+        kind: "review_due",
+        label: "A project you own is due its final review (with a review cadence set)",
         inbox: true,
         email: true,
     },

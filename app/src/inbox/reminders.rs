@@ -33,6 +33,8 @@ pub struct Sent {
     pub expiring: usize,
     /// Done items whose holders were told their evidence runs out (or ran out).
     pub evidence: usize,
+    /// Projects whose owners were told a final review is due.
+    pub reviews: usize,
 }
 
 /// Sends `today`'s reminders (dates compare in UTC).
@@ -44,11 +46,92 @@ pub async fn run(
     let due = due_items(db, today, now).await?;
     let expiring = tell_expiring(db, &ACCEPTED, today, now).await?;
     let evidence = tell_expiring(db, &EVIDENCE, today, now).await?;
+    let reviews = reviews_due(db, today, now).await?;
     Ok(Sent {
         due,
         expiring,
         evidence,
+        reviews,
     })
+}
+
+/// Projects with a review cadence whose next final review is due (today or earlier): their
+/// team's owners are told once per due date.
+async fn reviews_due(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    use crate::{entities::reviews, teams::model::TeamRole};
+    let projects = projects::Entity::find()
+        .filter(projects::Column::ReviewEveryDays.is_not_null())
+        .filter(projects::Column::Archived.eq(false))
+        .all(db)
+        .await?;
+    if projects.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<i32> = projects.iter().map(|p| p.id).collect();
+    let mut last: HashMap<i32, NaiveDate> = HashMap::new();
+    for r in reviews::Entity::find()
+        .filter(reviews::Column::ProjectId.is_in(ids.clone()))
+        .filter(reviews::Column::FinalizedAt.is_not_null())
+        .all(db)
+        .await?
+    {
+        if let Some(at) = r.finalized_at {
+            let day = at.date_naive();
+            let l = last.entry(r.project_id).or_insert(day);
+            *l = (*l).max(day);
+        }
+    }
+    let owners: Vec<team_members::Model> = team_members::Entity::find()
+        .filter(team_members::Column::Role.eq(TeamRole::Owner.as_str()))
+        .all(db)
+        .await?;
+    let told: HashSet<(i32, i32, NaiveDate)> = notifications::Entity::find()
+        .filter(notifications::Column::Kind.eq("review_due"))
+        .filter(notifications::Column::ProjectId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|n| Some((n.user_id, n.project_id?, n.created_at.date_naive())))
+        .collect();
+    let mut count = 0;
+    for p in &projects {
+        let Some(due) = crate::plan::review_due(p, last.get(&p.id).copied()) else {
+            continue;
+        };
+        if due > today {
+            continue;
+        }
+        let mut any = false;
+        for o in owners.iter().filter(|o| o.team_id == p.team_id) {
+            // Once per due date: told on or after it already, nothing more.
+            if told
+                .iter()
+                .any(|(u, project, day)| *u == o.user_id && *project == p.id && *day >= due)
+            {
+                continue;
+            }
+            let notice = Notice {
+                kind: "review_due",
+                text: format!(
+                    "{} is due its final review (every {} days): it was due {due}.",
+                    p.name,
+                    p.review_every_days.unwrap_or_default()
+                ),
+                link: format!("/p/{}/reviews", p.slug),
+                project: Some(p.id),
+                item: None,
+                actor: None,
+            };
+            notify(db, o.user_id, notice, now).await?;
+            any = true;
+        }
+        count += usize::from(any);
+    }
+    Ok(count)
 }
 
 /// A kind of date on done or accepted items that runs out, and how its holders are told.

@@ -424,6 +424,22 @@ async fn items_are_scheduled_into_phases_and_the_plan_marks_overdue_and_over_cap
     assert_eq!(portfolio["projects"][0]["review_overdue"], true);
     let html = s.page(c, "/p/shop").await.text().await.unwrap();
     assert!(html.contains("Review overdue"), "the overview says so");
+    // The day's reminders tell the team's owner once.
+    let sent = app::inbox::reminders::run(&s.db, today, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(sent.reviews, 1);
+    let again = app::inbox::reminders::run(&s.db, today, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(again.reviews, 0, "once per due date");
+    let inbox = s.get_json(c, "/rpc/get_inbox").await;
+    assert!(
+        inbox
+            .to_string()
+            .contains("Shop is due its final review (every 30 days)"),
+        "{inbox}"
+    );
 
     // Reorder, then delete a phase: its item stays, unscheduled, at a new version.
     s.call_ok(
