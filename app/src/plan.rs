@@ -92,16 +92,7 @@ pub async fn path_of_rows(
         .all(db)
         .await?;
 
-    let (mut remaining, mut unestimated) = (0.0, 0);
-    for row in rows {
-        let facts = row.facts();
-        if facts.blocking && facts.effective_status(today).is_gap() {
-            match facts.effort_hours {
-                Some(h) => remaining += h.max(0.0),
-                None => unestimated += 1,
-            }
-        }
-    }
+    let (remaining, unestimated) = blocking_left(rows, today);
     let effort: HashMap<i32, f64> = rows
         .iter()
         .map(|r| (r.id, r.effort_hours.unwrap_or(0.0).max(0.0)))
@@ -136,6 +127,21 @@ pub async fn path_of_rows(
             .collect(),
         launch: project.target_date,
     })
+}
+
+/// Hours of blocking work that counts as open on `today`, and such items without an estimate.
+fn blocking_left(rows: &[impl ScoredItem], today: NaiveDate) -> (f64, usize) {
+    let (mut remaining, mut unestimated) = (0.0, 0);
+    for row in rows {
+        let facts = row.facts();
+        if facts.blocking && facts.effective_status(today).is_gap() {
+            match facts.effort_hours {
+                Some(h) => remaining += h.max(0.0),
+                None => unestimated += 1,
+            }
+        }
+    }
+    (remaining, unestimated)
 }
 
 /// What the burn-down counts of an item now.
@@ -292,16 +298,7 @@ pub async fn outlooks(
     let mut out = HashMap::with_capacity(projects.len());
     for p in projects {
         let rows = rows_of.remove(&p.id).unwrap_or_default();
-        let (mut remaining, mut unestimated) = (0.0, 0);
-        for row in &rows {
-            let facts = row.facts();
-            if facts.blocking && facts.effective_status(today).is_gap() {
-                match facts.effort_hours {
-                    Some(h) => remaining += h.max(0.0),
-                    None => unestimated += 1,
-                }
-            }
-        }
+        let (remaining, unestimated) = blocking_left(&rows, today);
         let effort: HashMap<i32, f64> = rows
             .iter()
             .map(|r| (r.id, r.effort_hours.unwrap_or(0.0).max(0.0)))
