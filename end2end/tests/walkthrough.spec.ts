@@ -47,6 +47,7 @@ async function signedInPages(page: Page): Promise<string[]> {
     '/p/launch-gate/reviews',
     review,
     `${project}/report`,
+    `${project}/plan`,
     `${project}/settings`,
     `${project}/import`,
     '/import',
