@@ -90,6 +90,7 @@ pub async fn load(
         let mut category_ids = Vec::new();
         // Status changes, applied around two reviews so the project has a history.
         let mut pending: Vec<(Option<usize>, i32, &str)> = Vec::new();
+        let mut ids = Vec::new();
         for (category, weight, assessor, rows) in categories {
             let category_id = create_category(
                 db,
@@ -147,6 +148,7 @@ pub async fn load(
                 if *status != "open" {
                     pending.push((*assignee, id, *status));
                 }
+                ids.push(id);
                 count += 1;
             }
         }
@@ -185,6 +187,7 @@ pub async fn load(
             set_demo_status(db, by, *id, status, today).await?;
         }
         review(db, &owner, &slug, name, 2, today, p == 2).await?;
+        plan(db, &owner, &slug, &ids, today).await?;
         slugs.push(slug);
     }
     Ok(DemoLoaded {
@@ -199,6 +202,51 @@ pub async fn load(
 }
 
 /// Starts and finalizes review `n` of a demo project (and signs it when asked).
+/// A plan: a launch four weeks out, 20 hours a week, a review every two weeks, and the items
+/// spread over three phases.
+async fn plan(
+    db: &DatabaseConnection,
+    owner: &crate::auth::model::AuthUser,
+    slug: &str,
+    ids: &[i32],
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    use crate::phases::service::{PhaseInput, PlanSettings, create_phase, set_plan_settings};
+    let project = crate::projects::access::find_by_slug(db, slug).await?;
+    let settings = PlanSettings {
+        target_date: (today + Duration::days(28)).to_string(),
+        capacity_hours: "20".to_owned(),
+        review_every_days: "14".to_owned(),
+    };
+    set_plan_settings(db, owner, slug, project.version, &settings).await?;
+    let mut phases = Vec::new();
+    for (name, goal, days) in [
+        ("Week 1", "Close what blocks the launch.", Some(7)),
+        ("Before launch", "The high-priority rest.", Some(25)),
+        ("After launch", "What can wait.", None),
+    ] {
+        let input = PhaseInput {
+            name: name.to_owned(),
+            goal: goal.to_owned(),
+            target_date: days
+                .map(|d| (today + Duration::days(d)).to_string())
+                .unwrap_or_default(),
+        };
+        phases.push(create_phase(db, owner, slug, input).await?);
+    }
+    for (n, id) in ids.iter().enumerate() {
+        let Some(item) = crate::entities::items::Entity::find_by_id(*id)
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let phase = phases[n % phases.len()].to_string();
+        update_item(db, owner, *id, item.version, |i| i.phase = phase, today).await?;
+    }
+    Ok(())
+}
+
 async fn review(
     db: &DatabaseConnection,
     owner: &crate::auth::model::AuthUser,

@@ -76,6 +76,7 @@ async fn every_page_renders_its_data_without_a_serialized_copy() {
         format!("/p/{slug}/reviews"),
         format!("/p/{slug}/reviews/{review}"),
         format!("/p/{slug}/report"),
+        format!("/p/{slug}/plan"),
         format!("/p/{slug}/import"),
         "/import".to_owned(),
         "/teams".to_owned(),
@@ -98,6 +99,35 @@ async fn every_page_renders_its_data_without_a_serialized_copy() {
             "{path}: a fallback was rendered"
         );
     }
+}
+
+/// The demo comes with a plan: three phases holding every item, a launch date, a capacity and
+/// a review cadence, so the plan page and the forecast have something to show.
+#[tokio::test]
+async fn the_demo_has_a_plan() {
+    let s = TestServer::start().await;
+    let (c, slug) = demo(&s).await;
+    let plan = s.get_json(&c, &format!("/rpc/get_plan?slug={slug}")).await;
+    let names: Vec<&str> = plan["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Week 1", "Before launch", "After launch"]);
+    assert!(
+        plan["phases"][0]["items"]
+            .as_array()
+            .is_some_and(|i| !i.is_empty())
+    );
+    assert_eq!(plan["unscheduled"], serde_json::json!([]));
+    assert_eq!(plan["capacity_hours"], 20);
+    assert_eq!(plan["review_every_days"], 14);
+    assert!(
+        plan["path"]["forecast"]["outlook"].is_string(),
+        "{}",
+        plan["path"]
+    );
 }
 
 /// The overview's verdict panel comes from the server, and agrees with the checklist's rows:
