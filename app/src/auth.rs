@@ -1,4 +1,4 @@
-//! Accounts, first-run setup, login and logout.
+//! Accounts, first-run setup, login and logout, single sign-on and second factors.
 
 #[cfg(feature = "ssr")]
 pub mod api;
@@ -12,4 +12,8 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod setup_page;
 #[cfg(feature = "ssr")]
+pub mod sso;
+#[cfg(feature = "ssr")]
 pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod totp;

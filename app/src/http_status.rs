@@ -24,17 +24,36 @@ pub fn set_csp_header() {
     ) else {
         return;
     };
-    let policy = page_csp(&nonce.to_string());
+    // Signing out of a single sign-on session ends at the provider: a form post may lead there.
+    let provider = crate::state::app_state()
+        .ok()
+        .and_then(|s| s.settings.sso.as_ref().and_then(|sso| origin_of(&sso.issuer)));
+    let policy = page_csp(&nonce.to_string(), provider.as_deref());
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         opts.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 
-/// The CSP of an HTML page whose inline scripts carry `nonce`.
-pub fn page_csp(nonce: &str) -> String {
+/// The CSP of an HTML page whose inline scripts carry `nonce`; forms may also lead to
+/// `form_origin` (the sign-in provider's, where signing out ends).
+pub fn page_csp(nonce: &str, form_origin: Option<&str>) -> String {
+    let extra = form_origin.map(|o| format!(" {o}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+         object-src 'none'; base-uri 'none'; form-action 'self'{extra}; frame-ancestors 'none'"
     )
+}
+
+/// `scheme://host[:port]` of a URL, when it is an http(s) URL without quotes or spaces.
+#[cfg(feature = "ssr")]
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split('/').next()?;
+    let ok = matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+    ok.then(|| format!("{scheme}://{}", host.to_ascii_lowercase()))
 }

@@ -10,7 +10,11 @@ use leptos_router::{
 
 use crate::account::page::AccountPage;
 use crate::admin::users_page::{AdminAuditPage, AdminUsersPage};
-use crate::auth::{api::get_session_info, login_page::LoginPage, setup_page::SetupPage};
+use crate::auth::{
+    api::get_session_info,
+    login_page::{LinkPage, LoginPage},
+    setup_page::SetupPage,
+};
 use crate::checklist::page::{ChecklistPage, ItemPage};
 use crate::components::{
     error_view::NotFoundPage,
@@ -65,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=PortfolioPage ssr=SsrMode::Async />
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/link") view=LinkPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug") view=ProjectPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/p/:slug/checklist")

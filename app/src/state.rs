@@ -35,6 +35,11 @@ pub struct AppSettings {
     pub checks_allow_private: bool,
     /// Certificates TLS checks trust besides Mozilla's roots (`PREFLIGHT_CHECKS_CA_FILE`).
     pub checks_ca: Vec<rustls::pki_types::CertificateDer<'static>>,
+    /// Single sign-on through an OpenID Connect provider (`PREFLIGHT_OIDC_ISSUER` and the rest).
+    pub sso: Option<crate::auth::sso::SsoSettings>,
+    /// Seals second-factor secrets (`PREFLIGHT_SECRET_KEY`); two-factor cannot be turned on
+    /// without it.
+    pub secret_key: Option<crate::auth::totp::SecretKey>,
 }
 
 impl Default for AppSettings {
@@ -51,6 +56,8 @@ impl Default for AppSettings {
             webhook_allow_private: false,
             checks_allow_private: false,
             checks_ca: Vec::new(),
+            sso: None,
+            secret_key: None,
         }
     }
 }

@@ -42,8 +42,17 @@ pub async fn serve(
         webhook_allow_private: hooks.webhook_allow_private,
         checks_allow_private: hooks.checks_allow_private,
         checks_ca: hooks.checks_ca()?,
+        sso: args
+            .sign_in
+            .settings(args.base_url.as_deref().and_then(crate::config::origin_of).as_deref())?,
         ..args.settings()
     };
+    if let Some(sso) = &settings.sso {
+        tracing::info!(issuer = %sso.issuer, sso_only = sso.sso_only, "single sign-on on");
+        if sso.allowed_domains.is_empty() {
+            tracing::warn!("PREFLIGHT_OIDC_ALLOWED_DOMAINS is unset: anyone the provider vouches for gets an account");
+        }
+    }
     let throttle = settings.throttle.clone();
     let state = app_state(conn.clone(), settings, leptos_options(site_root, args.addr));
     let app = build_router(state);

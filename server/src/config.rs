@@ -369,6 +369,9 @@ pub struct ServeArgs {
     /// process that died is taken up.
     #[arg(long, env = "PREFLIGHT_JOB_LEASE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..=3600))]
     pub job_lease_seconds: u64,
+    /// Single sign-on and password sign-in.
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
     /// Directory with the compiled site (`LEPTOS_SITE_ROOT`): `pkg/` with wasm, JS and CSS.
     /// Default: `target/site` under the working directory, else `site` beside the binary.
     #[arg(long, env = "LEPTOS_SITE_ROOT")]
@@ -398,7 +401,136 @@ impl ServeArgs {
             webhook_allow_private: false,
             checks_allow_private: false,
             checks_ca: Vec::new(),
+            sso: None,
+            secret_key: None,
         }
+    }
+}
+
+/// Single sign-on through an OpenID Connect provider. Off unless the issuer is set.
+#[derive(Clone, Default, Args)]
+pub struct SignInArgs {
+    /// The provider's issuer URL (`PREFLIGHT_OIDC_ISSUER`), e.g.
+    /// `https://login.example.com/realms/acme`; its discovery document is read from
+    /// `/.well-known/openid-configuration` under it. `https` unless the host is loopback.
+    #[arg(long, env = "PREFLIGHT_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// Preflight's client id at the provider (`PREFLIGHT_OIDC_CLIENT_ID`). Register
+    /// `{PREFLIGHT_BASE_URL}/auth/oidc/callback` as its redirect URI.
+    #[arg(long, env = "PREFLIGHT_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// Preflight's client secret (`PREFLIGHT_OIDC_CLIENT_SECRET`); unset for a public client.
+    #[arg(long, env = "PREFLIGHT_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// Scopes asked for, space- or comma-separated (`PREFLIGHT_OIDC_SCOPES`); `openid` is
+    /// always added.
+    #[arg(long, env = "PREFLIGHT_OIDC_SCOPES", default_value = "openid email profile")]
+    pub oidc_scopes: String,
+    /// The login page's button (`PREFLIGHT_OIDC_LABEL`).
+    #[arg(long, env = "PREFLIGHT_OIDC_LABEL", default_value = "Sign in with SSO")]
+    pub oidc_label: String,
+    /// Email domains whose people get an account at first sign-in, comma-separated
+    /// (`PREFLIGHT_OIDC_ALLOWED_DOMAINS`), e.g. `example.com,example.org`. Unset: any domain
+    /// the provider vouches for.
+    #[arg(long, env = "PREFLIGHT_OIDC_ALLOWED_DOMAINS", value_delimiter = ',')]
+    pub oidc_allowed_domains: Vec<String>,
+    /// The ID token claim listing the user's groups (`PREFLIGHT_OIDC_GROUPS_CLAIM`).
+    #[arg(long, env = "PREFLIGHT_OIDC_GROUPS_CLAIM", default_value = "groups")]
+    pub oidc_groups_claim: String,
+    /// Groups to team roles and site admin, applied at every sign-in
+    /// (`PREFLIGHT_OIDC_ROLE_MAP`), e.g. `platform-sre=Platform:owner,eng=Platform:editor,
+    /// preflight-admins=admin`.
+    #[arg(long, env = "PREFLIGHT_OIDC_ROLE_MAP", default_value = "")]
+    pub oidc_role_map: String,
+    /// Turn password sign-in off for everyone but the break-glass administrators
+    /// (`PREFLIGHT_SSO_ONLY`).
+    #[arg(long, env = "PREFLIGHT_SSO_ONLY")]
+    pub sso_only: bool,
+    /// Emails that may still sign in with a password when single sign-on is the only way,
+    /// comma-separated (`PREFLIGHT_SSO_BREAK_GLASS`).
+    #[arg(long, env = "PREFLIGHT_SSO_BREAK_GLASS", value_delimiter = ',')]
+    pub sso_break_glass: Vec<String>,
+}
+
+impl std::fmt::Debug for SignInArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInArgs")
+            .field("oidc_issuer", &self.oidc_issuer)
+            .field("oidc_client_id", &self.oidc_client_id)
+            .field(
+                "oidc_client_secret",
+                &self.oidc_client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("sso_only", &self.sso_only)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SignInArgs {
+    /// The single sign-on settings, or why they cannot work. `None` when no issuer is set.
+    pub fn settings(
+        &self,
+        base_url: Option<&str>,
+    ) -> Result<Option<app::auth::sso::SsoSettings>, String> {
+        use app::auth::model::normalize_email;
+        let Some(issuer) = self.oidc_issuer.as_deref().filter(|i| !i.is_empty()) else {
+            if self.sso_only {
+                return Err("PREFLIGHT_SSO_ONLY needs PREFLIGHT_OIDC_ISSUER".into());
+            }
+            return Ok(None);
+        };
+        let issuer = issuer.trim_end_matches('/');
+        let loopback = |host: &str| {
+            let host = host.split('/').next().unwrap_or_default();
+            let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
+            matches!(name, "127.0.0.1" | "[::1]" | "localhost")
+        };
+        match issuer.split_once("://") {
+            Some(("https", rest)) if !rest.is_empty() => {}
+            Some(("http", rest)) if loopback(rest) => {}
+            _ => {
+                return Err(format!(
+                    "PREFLIGHT_OIDC_ISSUER `{issuer}` must be an https URL (http only on loopback)"
+                ));
+            }
+        }
+        let client_id = self
+            .oidc_client_id
+            .clone()
+            .filter(|c| !c.is_empty())
+            .ok_or("PREFLIGHT_OIDC_ISSUER needs PREFLIGHT_OIDC_CLIENT_ID")?;
+        if base_url.is_none() {
+            return Err(
+                "single sign-on needs PREFLIGHT_BASE_URL (the redirect URI is made from it)".into(),
+            );
+        }
+        let role_map = app::auth::sso::RoleMap::parse(&self.oidc_role_map)
+            .map_err(|e| format!("PREFLIGHT_OIDC_ROLE_MAP: {e}"))?;
+        let mut scopes: Vec<String> = self
+            .oidc_scopes
+            .split([' ', ','])
+            .filter(|s| !s.is_empty() && *s != "openid")
+            .map(str::to_owned)
+            .collect();
+        scopes.dedup();
+        let list = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .map(|d| normalize_email(d))
+                .filter(|d| !d.is_empty())
+                .collect()
+        };
+        Ok(Some(app::auth::sso::SsoSettings {
+            issuer: issuer.to_owned(),
+            client_id,
+            client_secret: self.oidc_client_secret.clone().filter(|s| !s.is_empty()),
+            scopes,
+            label: self.oidc_label.clone(),
+            allowed_domains: list(&self.oidc_allowed_domains),
+            groups_claim: self.oidc_groups_claim.clone(),
+            role_map,
+            sso_only: self.sso_only,
+            break_glass: list(&self.sso_break_glass),
+        }))
     }
 }
 

@@ -13,6 +13,7 @@ pub mod listen;
 pub mod middleware;
 pub mod router;
 pub mod session_store;
+pub mod sso;
 pub mod unsubscribe;
 
 use std::{

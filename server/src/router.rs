@@ -106,6 +106,7 @@ pub fn build_router(state: AppState) -> Router {
             "/unsubscribe",
             get(crate::unsubscribe::ask).post(crate::unsubscribe::confirm),
         )
+        .merge(crate::sso::router(&state))
         .nest(crate::api::BASE, crate::api::router(state.clone()))
         // Also registers every server function (under `/rpc/`) with the same context.
         .leptos_routes_with_context(&state, routes, context.clone(), {

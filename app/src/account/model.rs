@@ -13,6 +13,9 @@ pub struct SessionView {
     pub last_seen_at: String,
     /// The browser's user agent at sign-in.
     pub user_agent: String,
+    /// How it was signed in (`None` for sessions older than the record of it).
+    #[serde(default)]
+    pub method: Option<crate::auth::model::SignInMethod>,
     /// This is the session making the request.
     pub current: bool,
 }

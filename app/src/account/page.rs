@@ -251,6 +251,7 @@ fn Sessions(
                                         <thead>
                                             <tr>
                                                 <th scope="col">"Browser"</th>
+                                                <th scope="col">"Signed in with"</th>
                                                 <th scope="col">"Signed in"</th>
                                                 <th scope="col">"Last active"</th>
                                                 <th scope="col">
@@ -270,6 +271,9 @@ fn Sessions(
                                                                 } else {
                                                                     s.user_agent
                                                                 }}
+                                                            </td>
+                                                            <td>
+                                                                {s.method.map_or("Unknown", |m| m.label())}
                                                             </td>
                                                             <td>
                                                                 <time datetime=s.created_at.clone()>{s.created_at.clone()}</time>

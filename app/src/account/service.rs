@@ -150,9 +150,17 @@ pub async fn list_sessions(
             created_at: time(s.created_at),
             last_seen_at: time(s.last_seen_at),
             user_agent: s.user_agent.unwrap_or_default(),
+            method: sign_in_method(&s.data),
             current: current == Some(s.id.as_str()),
         })
         .collect())
+}
+
+/// How a session was signed in, from its stored data.
+fn sign_in_method(data: &str) -> Option<crate::auth::model::SignInMethod> {
+    let data: serde_json::Value = serde_json::from_str(data).ok()?;
+    let method = data.get(crate::auth::model::METHOD_KEY)?.as_str()?;
+    crate::auth::model::SignInMethod::parse(method)
 }
 
 /// Ends one of the user's own sessions, named by its handle.

@@ -27,6 +27,98 @@ pub struct SessionInfo {
     /// The signed-in user's unread notifications (the header's inbox count).
     #[serde(default)]
     pub unread: u64,
+    /// How one may sign in here (the login page shows only these).
+    #[serde(default)]
+    pub sign_in: SignInOptions,
+}
+
+/// The ways of signing in this instance offers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInOptions {
+    /// The single sign-on button's label, when single sign-on is configured.
+    pub sso_label: Option<String>,
+    /// Password sign-in is off except for break-glass administrators.
+    pub sso_only: bool,
+}
+
+/// What the second step of a password sign-in asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorStep {
+    /// Who is signing in.
+    pub email: String,
+    /// Two-factor is required and this account must set it up now.
+    pub enrol: bool,
+    /// The new authenticator's QR code (SVG made by the server), when enrolling.
+    pub qr_svg: Option<String>,
+    /// Its secret in base32, for typing in, when enrolling.
+    pub secret: Option<String>,
+}
+
+/// How a session was signed in, as the account page shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInMethod {
+    /// Email and password.
+    Password,
+    /// Password, then a code from an authenticator app.
+    PasswordTotp,
+    /// Password, then a one-time recovery code.
+    PasswordRecovery,
+    /// Through the OpenID Connect provider.
+    Oidc,
+}
+
+impl SignInMethod {
+    /// The word kept in the session.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignInMethod::Password => "password",
+            SignInMethod::PasswordTotp => "password+totp",
+            SignInMethod::PasswordRecovery => "password+recovery",
+            SignInMethod::Oidc => "oidc",
+        }
+    }
+
+    /// Parses the stored word.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            SignInMethod::Password,
+            SignInMethod::PasswordTotp,
+            SignInMethod::PasswordRecovery,
+            SignInMethod::Oidc,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == s)
+    }
+
+    /// For people.
+    pub fn label(self) -> &'static str {
+        match self {
+            SignInMethod::Password => "Password",
+            SignInMethod::PasswordTotp => "Password and authenticator code",
+            SignInMethod::PasswordRecovery => "Password and recovery code",
+            SignInMethod::Oidc => "Single sign-on",
+        }
+    }
+}
+
+/// What the login page says after single sign-on was refused (`/login?sso=CODE`).
+pub fn sso_refusal_message(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "unverified" => {
+            "Your identity provider has not verified your email address, so Preflight cannot \
+             give you an account. Ask your administrator."
+        }
+        "domain" => "Accounts for your email domain are not allowed here. Ask your administrator.",
+        "no_email" => "Your identity provider did not share an email address with Preflight.",
+        "disabled" => "Your account is disabled. Ask an administrator.",
+        "expired" => "That sign-in attempt expired or was not started here. Please try again.",
+        "denied" => "Sign-in was cancelled at your identity provider.",
+        "unavailable" => "The identity provider could not be reached. Try again in a moment.",
+        "failed" => "Single sign-on failed: the identity provider's answer could not be verified.",
+        "linked" => "This sign-in is already linked to another account.",
+        _ => return None,
+    })
 }
 
 /// Session key under which the signed-in user's id is stored.
@@ -37,6 +129,10 @@ pub const LOGIN_AT_KEY: &str = "login_at";
 pub const SEEN_AT_KEY: &str = "seen_at";
 /// Session key under which the browser's user agent is kept (shown in the session list).
 pub const USER_AGENT_KEY: &str = "user_agent";
+/// Session key: how the session was signed in ([`SignInMethod::as_str`]).
+pub const METHOD_KEY: &str = "sign_in_method";
+/// Session key: where signing out sends the browser (the provider's end-session URL).
+pub const END_SESSION_KEY: &str = "end_session_url";
 
 /// Shortest password accepted.
 pub const MIN_PASSWORD_LEN: usize = 10;

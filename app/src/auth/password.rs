@@ -36,9 +36,15 @@ pub async fn hash_password(password: String) -> Result<PasswordHashString, AppEr
     .map_err(|e| AppError::internal("hashing task", e))?
 }
 
-/// True when `password` matches `hash`. With `hash` = `None` (unknown account) it still does the
-/// full work against a dummy hash, so both failures take the same time.
+/// The stored hash of an account without a password (made by single sign-on): no password
+/// matches it.
+pub const NO_PASSWORD: &str = "!";
+
+/// True when `password` matches `hash`. With `hash` = `None` (unknown account) or
+/// [`NO_PASSWORD`] it still does the full work against a dummy hash, so every failure takes the
+/// same time.
 pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool, AppError> {
+    let hash = hash.filter(|h| h != NO_PASSWORD);
     tokio::task::spawn_blocking(move || {
         let known = hash.is_some();
         let hash = match hash {

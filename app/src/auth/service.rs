@@ -257,6 +257,16 @@ pub async fn setup_first_admin(
     Ok(to_auth_user(user))
 }
 
+/// A right password.
+#[derive(Debug)]
+pub struct Authenticated {
+    /// Whose.
+    pub user: AuthUser,
+    /// The account has a second factor, still to be given: not signed in yet, and the attempt
+    /// still counts against the throttle.
+    pub second_factor: bool,
+}
+
 /// Checks credentials, throttled per account and per client `address`. Unknown email, wrong
 /// password and disabled account all give `InvalidCredentials` after the same amount of hashing
 /// work and count the same; a locked account or address gives `TooManyAttempts` without
@@ -267,7 +277,7 @@ pub async fn authenticate(
     email: &str,
     password: String,
     address: Option<std::net::IpAddr>,
-) -> Result<AuthUser, AppError> {
+) -> Result<Authenticated, AppError> {
     let email = normalize_email(email);
     // No account has an address this long; refused before anything is counted or stored.
     if email.len() > MAX_EMAIL_LEN {
@@ -282,6 +292,14 @@ pub async fn authenticate(
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let ok = verify_password(password, hash).await?;
     match user {
+        Some(u) if ok && !u.is_disabled && u.totp_enabled_at.is_some() => {
+            // Half-way: the attempt stays counted until the second factor is right, so a known
+            // password cannot reset the count between guesses of the code.
+            Ok(Authenticated {
+                user: to_auth_user(u),
+                second_factor: true,
+            })
+        }
         Some(u) if ok && !u.is_disabled => {
             let txn = crate::txn::begin(db).await?;
             throttle::release(&txn, &keys, reservation).await?;
@@ -295,7 +313,10 @@ pub async fn authenticate(
             )
             .await?;
             txn.commit().await?;
-            Ok(user)
+            Ok(Authenticated {
+                user,
+                second_factor: false,
+            })
         }
         _ => {
             // The failure was counted by the reservation.
@@ -314,6 +335,28 @@ pub async fn authenticate(
             Err(locked.map_or(AppError::InvalidCredentials, AppError::TooManyAttempts))
         }
     }
+}
+
+/// Binds `session` to `user_id` under a fresh id (no session fixation), noting how the user
+/// signed in and their browser.
+pub async fn start_session(
+    session: &tower_sessions::Session,
+    user_id: i32,
+    method: super::model::SignInMethod,
+    user_agent: Option<&str>,
+) -> Result<(), AppError> {
+    use super::model::{LOGIN_AT_KEY, METHOD_KEY, SEEN_AT_KEY, USER_AGENT_KEY, USER_ID_KEY};
+    session.cycle_id().await?;
+    session.insert(USER_ID_KEY, user_id).await?;
+    let now = Utc::now().timestamp();
+    session.insert(LOGIN_AT_KEY, now).await?;
+    session.insert(SEEN_AT_KEY, now).await?;
+    session.insert(METHOD_KEY, method.as_str()).await?;
+    if let Some(ua) = user_agent {
+        let ua: String = ua.chars().take(500).collect();
+        session.insert(USER_AGENT_KEY, ua).await?;
+    }
+    Ok(())
 }
 
 /// The account with this id, unless it is missing or disabled.

@@ -20,6 +20,13 @@ pub struct Model {
     pub weekly_digest: bool,
     /// IANA time zone name: when "today" and "Monday morning" are for this person.
     pub time_zone: String,
+    /// The TOTP secret sealed under `PREFLIGHT_SECRET_KEY`; `None`: no second factor.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub totp_secret: Option<String>,
+    /// When the second factor was confirmed (a secret without it is an enrolment underway).
+    pub totp_enabled_at: Option<DateTimeUtc>,
+    /// The last 30-second step a code was accepted for (a code is good once).
+    pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(has_many)]

@@ -35,6 +35,7 @@ mod reviews_http;
 mod risks_http;
 mod rpc_battery;
 mod security_http;
+mod sso_http;
 mod support;
 mod teams_http;
 mod templates_http;

@@ -157,10 +157,27 @@ impl TestServer {
         limits: ListenLimits,
         observe: impl Fn(&sea_orm::metric::Info<'_>) + Send + Sync + 'static,
     ) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::serve(listener, db, settings, limits, observe)
+    }
+
+    /// A server over a fresh database on a listener bound beforehand (its address goes into
+    /// settings made afterwards, e.g. a sign-in provider's redirect URI).
+    pub async fn start_bound(listener: tokio::net::TcpListener, settings: AppSettings) -> Self {
+        let db = fresh_migrated_db().await;
+        Self::serve(listener, db, settings, ListenLimits::default(), |_| {})
+    }
+
+    fn serve(
+        listener: tokio::net::TcpListener,
+        db: DatabaseConnection,
+        settings: AppSettings,
+        limits: ListenLimits,
+        observe: impl Fn(&sea_orm::metric::Info<'_>) + Send + Sync + 'static,
+    ) -> Self {
         let site = temp_dir(&format!("pf_site_{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(site.join("pkg")).unwrap();
         std::fs::write(site.join("pkg/preflight.css"), STATIC_CSS).unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
         let state = preflight_server::app_state_observed(
             db.clone(),
