@@ -12,7 +12,7 @@ use crate::account::page::AccountPage;
 use crate::admin::users_page::{AdminAuditPage, AdminUsersPage};
 use crate::auth::{
     api::get_session_info,
-    login_page::{LinkPage, LoginPage},
+    login_page::{LinkPage, LoginPage, SecondFactorPage},
     setup_page::SetupPage,
 };
 use crate::checklist::page::{ChecklistPage, ItemPage};
@@ -70,6 +70,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/login/link") view=LinkPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/login/two-factor")
+                        view=SecondFactorPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/p/:slug") view=ProjectPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/p/:slug/checklist")

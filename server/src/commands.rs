@@ -45,6 +45,7 @@ pub async fn serve(
         sso: args
             .sign_in
             .settings(args.base_url.as_deref().and_then(crate::config::origin_of).as_deref())?,
+        secret_key: args.sign_in.secret_key()?,
         ..args.settings()
     };
     if let Some(sso) = &settings.sso {

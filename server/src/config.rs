@@ -450,6 +450,11 @@ pub struct SignInArgs {
     /// comma-separated (`PREFLIGHT_SSO_BREAK_GLASS`).
     #[arg(long, env = "PREFLIGHT_SSO_BREAK_GLASS", value_delimiter = ',')]
     pub sso_break_glass: Vec<String>,
+    /// The key second-factor secrets are sealed with (`PREFLIGHT_SECRET_KEY`): at least 32
+    /// characters, e.g. from `openssl rand -hex 32`. Without it two-factor sign-in cannot be
+    /// turned on; changing it makes every enrolled second factor unusable (reset them).
+    #[arg(long, env = "PREFLIGHT_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
 }
 
 impl std::fmt::Debug for SignInArgs {
@@ -462,11 +467,21 @@ impl std::fmt::Debug for SignInArgs {
                 &self.oidc_client_secret.as_ref().map(|_| "<redacted>"),
             )
             .field("sso_only", &self.sso_only)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
             .finish_non_exhaustive()
     }
 }
 
 impl SignInArgs {
+    /// The key for second-factor secrets, when one is configured.
+    pub fn secret_key(&self) -> Result<Option<app::auth::totp::SecretKey>, String> {
+        self.secret_key
+            .as_deref()
+            .filter(|k| !k.is_empty())
+            .map(app::auth::totp::SecretKey::from_config)
+            .transpose()
+    }
+
     /// The single sign-on settings, or why they cannot work. `None` when no issuer is set.
     pub fn settings(
         &self,

@@ -74,3 +74,20 @@ pub struct ApiTokenView {
     /// Revoked or past its expiry.
     pub active: bool,
 }
+
+/// The signed-in user's second factor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorStatus {
+    /// Two-factor sign-in is on.
+    pub enabled: bool,
+    /// Unused recovery codes.
+    pub recovery_left: u64,
+    /// The server can keep second factors (`PREFLIGHT_SECRET_KEY` is set).
+    pub available: bool,
+    /// The account signs in with a password (single sign-on accounts do not).
+    pub has_password: bool,
+    /// An administrator requires two-factor sign-in.
+    pub required: bool,
+    /// A setup underway (started, not yet confirmed with a code).
+    pub pending: Option<crate::auth::model::Enrolment>,
+}

@@ -33,6 +33,10 @@ pub fn AccountPage() -> impl IntoView {
     let tokens = Resource::new(|| (), |_| list_api_tokens());
     let save_prefs = page_action::<crate::inbox::api::SaveNotificationPrefs>();
     let prefs = Resource::new(|| (), |_| crate::inbox::api::get_notification_prefs());
+    let start_2fa = page_action::<super::api::StartTwoFactor>();
+    let confirm_2fa = page_action::<super::api::ConfirmTwoFactor>();
+    let disable_2fa = page_action::<super::api::DisableTwoFactor>();
+    let two_factor = Resource::new(|| (), |_| super::api::get_two_factor_status());
     view! {
         <RequireUser>
             <h1>"Your account"</h1>
@@ -56,10 +60,121 @@ pub fn AccountPage() -> impl IntoView {
                 })}
             </Transition>
             <PasswordForm action=password />
+            <TwoFactor start=start_2fa confirm=confirm_2fa disable=disable_2fa status=two_factor />
             <crate::inbox::page::NotificationSettings save=save_prefs prefs />
             <Sessions end sessions />
             <ApiTokens create=create_token revoke=revoke_token tokens />
         </RequireUser>
+    }
+}
+
+/// Two-factor sign-in: set up with an authenticator app (QR code and first code), the
+/// recovery codes shown once, turned off with the password.
+#[component]
+fn TwoFactor(
+    start: ServerAction<super::api::StartTwoFactor>,
+    confirm: ServerAction<super::api::ConfirmTwoFactor>,
+    disable: ServerAction<super::api::DisableTwoFactor>,
+    status: Resource<Result<crate::account::model::TwoFactorStatus, crate::error::AppError>>,
+) -> impl IntoView {
+    let start_error = action_error(start);
+    let confirm_error = action_error(confirm);
+    let disable_error = action_error(disable);
+    let codes = move || confirm.value().get().and_then(Result::ok);
+    let body = move |s: crate::account::model::TwoFactorStatus| {
+        if let Some(codes) = codes() {
+            return view! {
+                <div class="success" role="status">
+                    <p>
+                    "Two-factor sign-in is on. Keep these recovery codes somewhere safe: each signs you in once if you lose your phone. They are not shown again."
+                    </p>
+                    <ul class="recovery-codes">
+                        {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+                    </ul>
+                </div>
+            }
+                .into_any();
+        }
+        if s.enabled {
+            return view! {
+                <p>
+                    {format!("On. {} recovery codes left.", s.recovery_left)}
+                </p>
+                {(!s.required).then(|| view! {
+                    <ActionForm action=disable attr:class="stack">
+                        <FormError error=non_field_error(disable_error) />
+                        <label>
+                            "Password"
+                            <input type="password" name="password" autocomplete="current-password" required />
+                        </label>
+                        <FieldError error=disable_error field="password" />
+                        <button type="submit" class="danger">"Turn off two-factor sign-in"</button>
+                    </ActionForm>
+                })}
+            }
+                .into_any();
+        }
+        if !s.has_password {
+            return view! {
+                <p class="muted">"You sign in through single sign-on: your identity provider asks for your second factor."</p>
+            }
+                .into_any();
+        }
+        if !s.available {
+            return view! {
+                <p class="muted">"Not available: the server has no PREFLIGHT_SECRET_KEY. Ask an administrator."</p>
+            }
+                .into_any();
+        }
+        match s.pending {
+            Some(e) => view! {
+                <p>"Scan this code with an authenticator app, then enter your password and the six digits it shows."</p>
+                <div class="qr" inner_html=e.qr_svg></div>
+                <p class="muted">"Or type this key: " <code>{e.secret}</code></p>
+                <ActionForm action=confirm attr:class="stack">
+                    <FormError error=non_field_error(confirm_error) />
+                    <label>
+                        "Password"
+                        <input type="password" name="password" autocomplete="current-password" required />
+                    </label>
+                    <FieldError error=confirm_error field="password" />
+                    <label>
+                        "Code from the app"
+                        <input type="text" name="code" autocomplete="one-time-code" inputmode="numeric" maxlength="16" required />
+                    </label>
+                    <FieldError error=confirm_error field="code" />
+                    <button type="submit">"Turn on"</button>
+                </ActionForm>
+            }
+                .into_any(),
+            None => view! {
+                <p>
+                    {if s.required {
+                        "Required here. Set it up with an authenticator app on your phone."
+                    } else {
+                        "Off. Add a code from an authenticator app on your phone to every password sign-in."
+                    }}
+                </p>
+                <ActionForm action=start>
+                    <FormError error=start_error />
+                    <button type="submit">"Set up two-factor sign-in"</button>
+                </ActionForm>
+            }
+                .into_any(),
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="two-factor-heading">
+            <h2 id="two-factor-heading">"Two-factor sign-in"</h2>
+            <Transition>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Ok(s) => body(s),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 

@@ -21,6 +21,26 @@ pub struct UserRow {
     pub teams: Vec<String>,
     /// Signed-in sessions right now.
     pub sessions: u64,
+    /// Has a password (accounts made by single sign-on have none).
+    #[serde(default)]
+    pub has_password: bool,
+    /// Has a confirmed second factor.
+    #[serde(default)]
+    pub two_factor: bool,
+    /// Identities at the single sign-on provider linked to the account.
+    #[serde(default)]
+    pub identities: Vec<IdentityRow>,
+}
+
+/// A single sign-on identity linked to an account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityRow {
+    /// Id (to unlink it).
+    pub id: i32,
+    /// The provider's email for it.
+    pub email: String,
+    /// The provider.
+    pub issuer: String,
 }
 
 /// A password an admin issued (new account or reset), shown once.
@@ -30,4 +50,13 @@ pub struct IssuedPassword {
     pub email: String,
     /// The temporary password; the user must replace it at first sign-in.
     pub password: String,
+}
+
+/// The site's two-factor policy, as the users page shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorPolicy {
+    /// Every account that signs in with a password must have a second factor.
+    pub required: bool,
+    /// The server can keep second factors (`PREFLIGHT_SECRET_KEY` is set).
+    pub available: bool,
 }

@@ -49,6 +49,10 @@ pub async fn list_users(
         .filter(sessions::Column::UserId.is_not_null())
         .all(db)
         .await?;
+    let identities = crate::entities::user_identities::Entity::find()
+        .order_by_asc(crate::entities::user_identities::Column::Id)
+        .all(db)
+        .await?;
     Ok(users
         .into_iter()
         .map(|u| {
@@ -67,6 +71,17 @@ pub async fn list_users(
                 is_disabled: u.is_disabled,
                 must_change_password: u.must_change_password,
                 teams: team_names,
+                has_password: u.password_hash != crate::auth::password::NO_PASSWORD,
+                two_factor: u.totp_enabled_at.is_some(),
+                identities: identities
+                    .iter()
+                    .filter(|i| i.user_id == u.id)
+                    .map(|i| super::model::IdentityRow {
+                        id: i.id,
+                        email: i.email.clone(),
+                        issuer: i.issuer.clone(),
+                    })
+                    .collect(),
             }
         })
         .collect())
@@ -236,4 +251,36 @@ pub async fn reset_password(
         email: user.email,
         password,
     })
+}
+
+/// Unlinks a single sign-on identity from its account (the account stays; a new sign-in
+/// through the provider goes through the first-sign-in rules again). Audited.
+pub async fn unlink_identity(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    admin: &AuthUser,
+    identity_id: i32,
+) -> Result<(), AppError> {
+    use crate::entities::user_identities;
+    authz::require_admin(admin)?;
+    let txn = crate::txn::begin(db).await?;
+    let identity = user_identities::Entity::find_by_id(identity_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user_identities::Entity::delete_by_id(identity.id)
+        .exec(&txn)
+        .await?;
+    record(
+        &txn,
+        &Actor::from(admin),
+        Event::new("user", identity.user_id, "identity_unlinked").before(&serde_json::json!({
+            "identity": identity.id,
+            "issuer": identity.issuer,
+            "subject": identity.subject,
+            "email": identity.email,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::{
-    api::{AdminCreateUser, ResetUserPassword, SetUserAdmin, SetUserDisabled, list_users},
+    api::{
+        AdminCreateUser, AdminResetTwoFactor, AdminUnlinkIdentity, ResetUserPassword,
+        SetTwoFactorRequired, SetUserAdmin, SetUserDisabled, get_two_factor_policy, list_users,
+    },
     model::{IssuedPassword, UserRow},
 };
 use crate::components::loaded::loaded;
@@ -25,19 +28,20 @@ pub fn AdminUsersPage() -> impl IntoView {
         disable: page_action(),
         admin: page_action(),
         reset: page_action(),
+        reset_2fa: page_action(),
+        unlink: page_action(),
     };
+    let require = page_action::<SetTwoFactorRequired>();
+    let policy = Resource::new(|| (), |_| get_two_factor_policy());
     let users = Resource::new(|| (), |_| list_users());
-    let (disable_error, admin_error, reset_error) = (
+    let errors = [
         action_error(a.disable),
         action_error(a.admin),
         action_error(a.reset),
-    );
-    let row_error = Signal::derive(move || {
-        disable_error
-            .get()
-            .or_else(|| admin_error.get())
-            .or_else(|| reset_error.get())
-    });
+        action_error(a.reset_2fa),
+        action_error(a.unlink),
+    ];
+    let row_error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     // The password just issued (new account or reset), shown once.
     let issued = Signal::derive(move || {
         let ok = |v: Option<Result<IssuedPassword, _>>| v.and_then(Result::ok);
@@ -51,6 +55,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                 </p>
                 <IssuedPasswordBox issued />
                 <CreateUserForm action=a.create />
+                <TwoFactorPolicyForm action=require policy />
                 <section class="card">
                     <h2>"Accounts"</h2>
                     <FormError error=row_error />
@@ -61,6 +66,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                                                 <tr>
                                                     <th scope="col">"User"</th>
                                                     <th scope="col">"Teams"</th>
+                                                    <th scope="col">"Signs in with"</th>
                                                     <th scope="col">"Status"</th>
                                                     <th scope="col" class="num">"Sessions"</th>
                                                     <th scope="col">
@@ -88,6 +94,40 @@ struct UserActions {
     disable: ServerAction<SetUserDisabled>,
     admin: ServerAction<SetUserAdmin>,
     reset: ServerAction<ResetUserPassword>,
+    reset_2fa: ServerAction<AdminResetTwoFactor>,
+    unlink: ServerAction<AdminUnlinkIdentity>,
+}
+
+/// Two-factor sign-in required of every account that signs in with a password, or not.
+#[component]
+fn TwoFactorPolicyForm(
+    action: ServerAction<SetTwoFactorRequired>,
+    policy: Resource<Result<super::model::TwoFactorPolicy, crate::error::AppError>>,
+) -> impl IntoView {
+    let error = action_error(action);
+    view! {
+        <section class="card">
+            <h2>"Two-factor sign-in"</h2>
+            {loaded(policy, move |p| {
+                view! {
+                    <p>
+                        {match (p.available, p.required) {
+                            (false, _) => "Not available: set PREFLIGHT_SECRET_KEY on the server to let people turn it on.",
+                            (true, true) => "Required: every account that signs in with a password sets up an authenticator at its next sign-in.",
+                            (true, false) => "Optional: each person may turn it on in their account.",
+                        }}
+                    </p>
+                    <ActionForm action>
+                        <FormError error />
+                        <input type="hidden" name="required" value=(!p.required).to_string() />
+                        <button type="submit" class="secondary" disabled=!p.available && !p.required>
+                            {if p.required { "Make it optional" } else { "Require it for everyone" }}
+                        </button>
+                    </ActionForm>
+                }
+            })}
+        </section>
+    }
 }
 
 #[component]
@@ -153,6 +193,25 @@ fn UserRowView(u: UserRow, a: UserActions) -> impl IntoView {
                 <span class="muted">{u.email.clone()}</span>
             </td>
             <td>{u.teams.join(", ")}</td>
+            <td>
+                <ul class="plain">
+                    {u.has_password.then(|| view! {
+                        <li>{if u.two_factor { "Password and authenticator" } else { "Password" }}</li>
+                    })}
+                    {u.identities.iter().map(|i| {
+                        let id = i.id;
+                        view! {
+                            <li>
+                                "Single sign-on as " {i.email.clone()}
+                                <ActionForm action=a.unlink attr:class="inline">
+                                    <input type="hidden" name="identity_id" value=id />
+                                    <button type="submit" class="secondary">"Unlink"</button>
+                                </ActionForm>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </td>
             <td>{status}</td>
             <td class="num">{u.sessions}</td>
             <td class="actions">
@@ -176,6 +235,12 @@ fn UserRowView(u: UserRow, a: UserActions) -> impl IntoView {
                         "Reset password"
                     </button>
                 </ActionForm>
+                {u.two_factor.then(|| view! {
+                    <ActionForm action=a.reset_2fa attr:class="inline">
+                        <input type="hidden" name="user_id" value=u.id />
+                        <button type="submit" class="secondary">"Reset two-factor"</button>
+                    </ActionForm>
+                })}
             </td>
         </tr>
     }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
 use super::{
-    api::{LinkAccount, Login, get_pending_link},
+    api::{LinkAccount, Login, LoginSecondFactor, get_pending_link, get_second_factor_step},
     model::{SessionInfo, sso_refusal_message},
 };
 use crate::components::page_action::page_action;
@@ -140,6 +140,16 @@ pub fn LinkPage() -> impl IntoView {
                                         />
                                     </label>
                                     <FieldError error field="password" />
+                                    <label>
+                                        "Authenticator or recovery code (if the account has two-factor sign-in)"
+                                        <input
+                                            type="text"
+                                            name="code"
+                                            autocomplete="one-time-code"
+                                            maxlength="64"
+                                        />
+                                    </label>
+                                    <FieldError error field="code" />
                                     <button type="submit" disabled=move || link.pending().get()>
                                         "Link and sign in"
                                     </button>
@@ -154,6 +164,103 @@ pub fn LinkPage() -> impl IntoView {
                                 <h1>"Nothing to link"</h1>
                                 <p>
                                     "That request expired. " <a href="/login">"Sign in again"</a> "."
+                                </p>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/login/two-factor`: the second step of a password sign-in (a code from the authenticator
+/// app, or a recovery code); or, when two-factor is required and the account has none yet,
+/// setting it up, after which the recovery codes are shown once.
+#[component]
+pub fn SecondFactorPage() -> impl IntoView {
+    let submit = page_action::<LoginSecondFactor>();
+    let error = action_error(submit);
+    let form_error = non_field_error(error);
+    let step = Resource::new(|| (), |()| get_second_factor_step());
+    let codes = move || submit.value().get().and_then(Result::ok).flatten();
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                if let Some(codes) = codes() {
+                    return view! {
+                        <section class="card narrow">
+                            <h1>"Two-factor sign-in is on"</h1>
+                            <div class="success" role="status">
+                                <p>
+                                    "Keep these recovery codes somewhere safe: each signs you in once if you lose your phone. They are not shown again."
+                                </p>
+                                <ul class="recovery-codes">
+                                    {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+                                </ul>
+                            </div>
+                            <a class="button primary" href="/">"Continue"</a>
+                        </section>
+                    }
+                        .into_any();
+                }
+                match step.await {
+                    Ok(Some(step)) => {
+                        let enrol = step.enrol;
+                        view! {
+                            <section class="card narrow">
+                                <h1>{if enrol { "Set up two-factor sign-in" } else { "Two-factor sign-in" }}</h1>
+                                {if enrol {
+                                    view! {
+                                        <p>
+                                            "An administrator requires a second factor for " <strong>{step.email.clone()}</strong>
+                                            ". Scan this code with an authenticator app, then enter the six digits it shows."
+                                        </p>
+                                        <div class="qr" inner_html=step.qr_svg.clone().unwrap_or_default()></div>
+                                        <p class="muted">
+                                            "Or type this key: " <code>{step.secret.clone().unwrap_or_default()}</code>
+                                        </p>
+                                    }
+                                        .into_any()
+                                } else {
+                                    view! {
+                                        <p>
+                                            "Enter the six-digit code from your authenticator app, or one of your recovery codes."
+                                        </p>
+                                    }
+                                        .into_any()
+                                }}
+                                <ActionForm action=submit attr:class="stack">
+                                    <FormError error=form_error />
+                                    <label>
+                                        {if enrol { "Code from the app" } else { "Code" }}
+                                        <input
+                                            type="text"
+                                            name="code"
+                                            autocomplete="one-time-code"
+                                            inputmode="numeric"
+                                            maxlength="64"
+                                            required
+                                            autofocus
+                                        />
+                                    </label>
+                                    <FieldError error field="code" />
+                                    <button type="submit" disabled=move || submit.pending().get()>
+                                        {if enrol { "Turn on and sign in" } else { "Sign in" }}
+                                    </button>
+                                </ActionForm>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Ok(None) => {
+                        view! {
+                            <section class="card narrow">
+                                <h1>"Sign in again"</h1>
+                                <p>
+                                    "That sign-in expired. " <a href="/login">"Sign in"</a> "."
                                 </p>
                             </section>
                         }

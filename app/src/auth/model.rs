@@ -41,6 +41,15 @@ pub struct SignInOptions {
     pub sso_only: bool,
 }
 
+/// A second factor being set up: what the page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrolment {
+    /// The QR code of the `otpauth://` URL: SVG markup made by the server (squares only).
+    pub qr_svg: String,
+    /// The secret in base32, for typing in.
+    pub secret: String,
+}
+
 /// What the second step of a password sign-in asks for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecondFactorStep {

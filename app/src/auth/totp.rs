@@ -181,14 +181,7 @@ fn recovery_digest(code: &str) -> String {
     crate::secret::digest(&code)
 }
 
-/// A second factor being set up: what the page shows.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Enrolment {
-    /// The QR code (SVG markup made here, no user text in it but the escaped URL's modules).
-    pub qr_svg: String,
-    /// The secret in base32, for typing in.
-    pub secret: String,
-}
+pub use super::model::Enrolment;
 
 /// Whether two-factor is required for every local account.
 pub async fn required(db: &impl ConnectionTrait) -> Result<bool, AppError> {
@@ -389,19 +382,40 @@ pub async fn verify(
     Ok((used > 0).then_some(SignInMethod::PasswordRecovery))
 }
 
-/// Turns the second factor off for `user`, after their password (audited).
-pub async fn disable(
+/// Checks `user_id`'s password before a change to their second factor, counted by the sign-in
+/// throttle like a sign-in.
+pub async fn prove_password(
     db: &DatabaseConnection,
-    user: &AuthUser,
+    policy: &super::throttle::ThrottlePolicy,
+    address: Option<std::net::IpAddr>,
+    user_id: i32,
     password: String,
 ) -> Result<(), AppError> {
+    use super::throttle::{AttemptKeys, release, reserve};
+    let account = users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if account.password_hash == NO_PASSWORD {
+        return Err(AppError::field("password", "This account has no password."));
+    }
+    let keys = AttemptKeys::new(&account.email, address);
+    let reservation = reserve(db, policy, &keys, Utc::now()).await?;
+    if !verify_password(password, Some(account.password_hash)).await? {
+        return Err(match reservation.locked {
+            Some(secs) => AppError::TooManyAttempts(secs),
+            None => AppError::field("password", "The password is incorrect."),
+        });
+    }
+    release(db, &keys, reservation).await
+}
+
+/// Turns `user`'s second factor off (their password proven first); audited.
+pub async fn disable(db: &DatabaseConnection, user: &AuthUser) -> Result<(), AppError> {
     let account = users::Entity::find_by_id(user.id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !verify_password(password, Some(account.password_hash.clone())).await? {
-        return Err(AppError::field("password", "The password is incorrect."));
-    }
     clear(db, &Actor::from(user), account, "totp_disabled").await
 }
 

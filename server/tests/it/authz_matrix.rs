@@ -317,7 +317,12 @@ async fn user(s: &TestServer, email: &str, admin: bool) -> app::auth::model::Aut
 
 async fn arrange() -> World {
     use app::{projects::service as projects, teams::service as teams};
-    let s = TestServer::start().await;
+    // With a key for second factors, so their functions answer as in production.
+    let s = TestServer::start_with(app::state::AppSettings {
+        secret_key: app::auth::totp::SecretKey::from_config(&"m".repeat(40)).ok(),
+        ..Default::default()
+    })
+    .await;
     let admin = user(&s, "admin@example.com", true).await;
     let owner = user(&s, "owner@example.com", false).await;
     let other = user(&s, "other@example.com", false).await;
@@ -557,6 +562,15 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             ),
         ),
         "GET /login" => ([200, 200, 302, 302, 302, 302, 302], get("/login")),
+        // The steps after a first one (a provider's answer, a password): each says when there
+        // is nothing to continue, to anyone.
+        "GET /login/link" | "GET /login/two-factor" => ([200; 7], get(&endpoint[4..])),
+        "GET /rpc/pending_link" | "GET /rpc/second_factor_step" => ([200; 7], get(&endpoint[4..])),
+        // Single sign-on is off in this world: its function and routes are not there.
+        "POST /rpc/link_account" => ([404; 7], post("link_account", &[("password", PASSWORD.into())])),
+        "GET /auth/oidc/start" | "GET /auth/oidc/callback" => ([404; 7], get(&endpoint[4..])),
+        // Nothing waits for a second factor in anyone's session.
+        "POST /rpc/login_second_factor" => ([409; 7], post("login_second_factor", &[("code", "123456".into())])),
         // Set up already: the page sends everyone on (to sign in, or home).
         "GET /setup" => ([302; 7], get("/setup")),
         "GET /p/{slug}" => (PAGE_MEMBER, get("/p/alpha-app")),
@@ -1111,6 +1125,54 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
 
         // Own account.
         "GET /rpc/list_my_sessions" => (FN_ANY_USER, get("/rpc/list_my_sessions")),
+        // One's own second factor.
+        "GET /rpc/two_factor_status" => (FN_ANY_USER, get("/rpc/two_factor_status")),
+        "POST /rpc/start_two_factor" => (FN_ANY_USER, post("start_two_factor", &[])),
+        // Runs before `start_two_factor` (the rows go in order): nothing to confirm yet.
+        "POST /rpc/confirm_two_factor" => (
+            [401, 401, 409, 409, 409, 409, 409],
+            post(
+                "confirm_two_factor",
+                &[("password", PASSWORD.into()), ("code", "000000".into())],
+            ),
+        ),
+        "POST /rpc/disable_two_factor" => (
+            FN_ANY_USER,
+            post("disable_two_factor", &[("password", PASSWORD.into())]),
+        ),
+        // Site administration of second factors and single sign-on identities.
+        "GET /rpc/two_factor_policy" => (FN_ADMIN, get("/rpc/two_factor_policy")),
+        "POST /rpc/set_two_factor_required" => (
+            FN_ADMIN,
+            post("set_two_factor_required", &[("required", "false".into())]),
+        ),
+        "POST /rpc/admin_reset_two_factor" => {
+            let target = fresh_user().await;
+            (
+                FN_ADMIN,
+                post("admin_reset_two_factor", &[("user_id", target.id.to_string())]),
+            )
+        }
+        "POST /rpc/admin_unlink_identity" => {
+            let target = fresh_user().await;
+            let now = chrono::Utc::now();
+            let identity = app::entities::user_identities::ActiveModel {
+                user_id: Set(target.id),
+                issuer: Set("https://idp.example.com".into()),
+                subject: Set(format!("sub-{n}")),
+                email: Set(target.email.clone()),
+                created_at: Set(now),
+                last_used_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&s.db)
+            .await
+            .unwrap();
+            (
+                FN_ADMIN,
+                post("admin_unlink_identity", &[("identity_id", identity.id.to_string())]),
+            )
+        }
         "POST /rpc/update_profile" => (
             FN_ANY_USER,
             post("update_profile", &[("display_name", format!("Name {n}"))]),
@@ -1526,7 +1588,9 @@ fn endpoints() -> BTreeSet<String> {
 }
 
 /// The routes `server/src/router.rs` adds itself. (`/metrics` is off in the tests' settings.)
-const PLAIN_ROUTES: [&str; 9] = [
+const PLAIN_ROUTES: [&str; 11] = [
+    "GET /auth/oidc/start",
+    "GET /auth/oidc/callback",
     "GET /p/{slug}/export/{format}",
     "POST /p/{slug}/items/{id}/files",
     "GET /p/{slug}/files/{id}",
@@ -1711,6 +1775,13 @@ fn reduced_expect(who: Reduced, endpoint: &str, expect: &Row, req: &Req) -> Opti
         (Reduced::MustChangePassword, false) => Some(match endpoint {
             e if BEFORE_NEW_PASSWORD.contains(&e) => expect[EDITOR],
             "POST /rpc/login" | "POST /rpc/setup" => expect[EDITOR],
+            // The sign-in steps ask nobody to be signed in.
+            "GET /rpc/pending_link"
+            | "GET /rpc/second_factor_step"
+            | "POST /rpc/link_account"
+            | "POST /rpc/login_second_factor" => expect[EDITOR],
+            "GET /login/link" | "GET /login/two-factor" => 200,
+            "GET /auth/oidc/start" | "GET /auth/oidc/callback" => 404,
             e if e.starts_with("GET /rpc/") || e.starts_with("POST /rpc/") => 403,
             "GET /account" => 200,
             "GET /share/{token}" | "GET /share/{token}/pdf" | "GET /healthz" | "GET /readyz" => 200,

@@ -41,4 +41,5 @@ mod teams_http;
 mod templates_http;
 mod throttle_http;
 mod tokens_http;
+mod totp_http;
 mod webhooks;
