@@ -49,10 +49,11 @@ apt_packages() {
 }
 
 npm_packages() {
-  # Playwright (no browser download: Debian's chromium), axe-core for the accessibility checks
-  # and wasm-opt 132 from npm binaryen.
+  # Playwright (no browser download: Debian's chromium), axe-core for the accessibility checks,
+  # wasm-opt 132 from npm binaryen, and oidc-provider (the tests' OpenID provider).
   if [ -x end2end/node_modules/.bin/wasm-opt ] && [ -d end2end/node_modules/@playwright/test ] \
-    && [ -d end2end/node_modules/@axe-core/playwright ]; then
+    && [ -d end2end/node_modules/@axe-core/playwright ] \
+    && [ -d end2end/node_modules/oidc-provider ]; then
     return 0
   fi
   log "npm ci in end2end/"

@@ -25,9 +25,12 @@ pub fn set_csp_header() {
         return;
     };
     // Signing out of a single sign-on session ends at the provider: a form post may lead there.
-    let provider = crate::state::app_state()
-        .ok()
-        .and_then(|s| s.settings.sso.as_ref().and_then(|sso| origin_of(&sso.issuer)));
+    let provider = crate::state::app_state().ok().and_then(|s| {
+        s.settings
+            .sso
+            .as_ref()
+            .and_then(|sso| origin_of(&sso.issuer))
+    });
     let policy = page_csp(&nonce.to_string(), provider.as_deref());
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         opts.insert_header(http::header::CONTENT_SECURITY_POLICY, value);

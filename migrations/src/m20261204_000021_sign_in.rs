@@ -25,7 +25,12 @@ async fn add(manager: &SchemaManager<'_>, col: ColumnDef) -> Result<(), DbErr> {
 
 async fn drop(manager: &SchemaManager<'_>, col: Users) -> Result<(), DbErr> {
     manager
-        .alter_table(Table::alter().table(Users::Table).drop_column(col).to_owned())
+        .alter_table(
+            Table::alter()
+                .table(Users::Table)
+                .drop_column(col)
+                .to_owned(),
+        )
         .await
 }
 

@@ -42,16 +42,21 @@ pub async fn serve(
         webhook_allow_private: hooks.webhook_allow_private,
         checks_allow_private: hooks.checks_allow_private,
         checks_ca: hooks.checks_ca()?,
-        sso: args
-            .sign_in
-            .settings(args.base_url.as_deref().and_then(crate::config::origin_of).as_deref())?,
+        sso: args.sign_in.settings(
+            args.base_url
+                .as_deref()
+                .and_then(crate::config::origin_of)
+                .as_deref(),
+        )?,
         secret_key: args.sign_in.secret_key()?,
         ..args.settings()
     };
     if let Some(sso) = &settings.sso {
         tracing::info!(issuer = %sso.issuer, sso_only = sso.sso_only, "single sign-on on");
         if sso.allowed_domains.is_empty() {
-            tracing::warn!("PREFLIGHT_OIDC_ALLOWED_DOMAINS is unset: anyone the provider vouches for gets an account");
+            tracing::warn!(
+                "PREFLIGHT_OIDC_ALLOWED_DOMAINS is unset: anyone the provider vouches for gets an account"
+            );
         }
     }
     let throttle = settings.throttle.clone();

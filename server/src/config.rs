@@ -369,9 +369,9 @@ pub struct ServeArgs {
     /// process that died is taken up.
     #[arg(long, env = "PREFLIGHT_JOB_LEASE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..=3600))]
     pub job_lease_seconds: u64,
-    /// Single sign-on and password sign-in.
+    /// Single sign-on and password sign-in (boxed: the largest group of options).
     #[command(flatten)]
-    pub sign_in: SignInArgs,
+    pub sign_in: Box<SignInArgs>,
     /// Directory with the compiled site (`LEPTOS_SITE_ROOT`): `pkg/` with wasm, JS and CSS.
     /// Default: `target/site` under the working directory, else `site` beside the binary.
     #[arg(long, env = "LEPTOS_SITE_ROOT")]
@@ -424,7 +424,11 @@ pub struct SignInArgs {
     pub oidc_client_secret: Option<String>,
     /// Scopes asked for, space- or comma-separated (`PREFLIGHT_OIDC_SCOPES`); `openid` is
     /// always added.
-    #[arg(long, env = "PREFLIGHT_OIDC_SCOPES", default_value = "openid email profile")]
+    #[arg(
+        long,
+        env = "PREFLIGHT_OIDC_SCOPES",
+        default_value = "openid email profile"
+    )]
     pub oidc_scopes: String,
     /// The login page's button (`PREFLIGHT_OIDC_LABEL`).
     #[arg(long, env = "PREFLIGHT_OIDC_LABEL", default_value = "Sign in with SSO")]
@@ -467,7 +471,10 @@ impl std::fmt::Debug for SignInArgs {
                 &self.oidc_client_secret.as_ref().map(|_| "<redacted>"),
             )
             .field("sso_only", &self.sso_only)
-            .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "<redacted>"),
+            )
             .finish_non_exhaustive()
     }
 }

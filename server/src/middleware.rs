@@ -279,7 +279,13 @@ pub async fn request_deadline(req: Request, next: Next) -> Response {
 
 /// Server functions whose bodies are a few short fields: anonymous visitors can call them, so
 /// they get a small body limit instead of the 16 MB an import may need.
-const SMALL_BODY_PATHS: [&str; 3] = ["/rpc/login", "/rpc/setup", "/rpc/logout"];
+const SMALL_BODY_PATHS: [&str; 5] = [
+    "/rpc/login",
+    "/rpc/setup",
+    "/rpc/logout",
+    "/rpc/login_second_factor",
+    "/rpc/link_account",
+];
 
 /// The body limit of sign-in and setup, in bytes.
 pub const SMALL_BODY_LIMIT: usize = 8 * 1024;

@@ -208,14 +208,15 @@ async fn callback(
     // One use: whatever happens next, this flow is over.
     let flow: Option<Flow> = session.remove(FLOW_KEY).await.ok().flatten();
     let now = chrono::Utc::now().timestamp();
-    let Some(flow) = flow.filter(|f| {
-        now - f.at < FLOW_TTL_SECS && q.state.as_deref() == Some(f.state.as_str())
-    }) else {
-        tracing::warn!("single sign-on: callback without a matching flow (forged, replayed or expired state)");
+    let Some(flow) =
+        flow.filter(|f| now - f.at < FLOW_TTL_SECS && q.state.as_deref() == Some(f.state.as_str()))
+    else {
+        tracing::warn!(
+            "single sign-on: callback without a matching flow (forged, replayed or expired state)"
+        );
         return refuse("expired");
     };
-    if q
-        .iss
+    if q.iss
         .as_deref()
         .is_some_and(|iss| iss.trim_end_matches('/') != provider.settings.issuer)
     {
@@ -224,7 +225,11 @@ async fn callback(
     }
     if let Some(error) = q.error.as_deref() {
         tracing::info!(error = %error.chars().take(100).collect::<String>(), "single sign-on: the provider refused");
-        return refuse(if error == "access_denied" { "denied" } else { "failed" });
+        return refuse(if error == "access_denied" {
+            "denied"
+        } else {
+            "failed"
+        });
     }
     let identity = match verify(&provider, &flow, q.code).await {
         Ok(identity) => identity,
@@ -259,10 +264,7 @@ async fn callback(
         }
         Ok(SsoOutcome::NeedsLink(_)) => {
             let pending = app::auth::api::ssr::PendingLink { identity, at: now };
-            if let Err(e) = session
-                .insert(app::auth::api::ssr::LINK_KEY, pending)
-                .await
-            {
+            if let Err(e) = session.insert(app::auth::api::ssr::LINK_KEY, pending).await {
                 tracing::error!(error = %e, "single sign-on: session store");
                 return StatusCode::SERVICE_UNAVAILABLE.into_response();
             }
@@ -310,17 +312,18 @@ async fn verify(
         .id_token()
         .ok_or_else(|| Failure::Invalid("no ID token".into()))?;
     let claims = id_token
-        .claims(
-            &client.id_token_verifier(),
-            &Nonce::new(flow.nonce.clone()),
-        )
+        .claims(&client.id_token_verifier(), &Nonce::new(flow.nonce.clone()))
         .map_err(|e| Failure::Invalid(format!("ID token: {e}")))?;
     // The token is verified: its payload may be read for the groups claim.
     let payload = id_token
         .to_string()
         .split('.')
         .nth(1)
-        .and_then(|p| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p).ok())
+        .and_then(|p| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p)
+                .ok()
+        })
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
         .unwrap_or_default();
     let groups = groups_of(&payload, &provider.settings.groups_claim);

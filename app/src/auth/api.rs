@@ -106,7 +106,9 @@ pub async fn get_second_factor_step() -> Result<Option<super::model::SecondFacto
         return Ok(None);
     };
     let enrolment = match (pending.enrol, state.settings.secret_key.as_ref()) {
-        (true, Some(key)) => super::totp::pending_enrolment(&state.db, key, pending.user_id).await?,
+        (true, Some(key)) => {
+            super::totp::pending_enrolment(&state.db, key, pending.user_id).await?
+        }
         _ => None,
     };
     Ok(Some(super::model::SecondFactorStep {
@@ -175,7 +177,9 @@ pub async fn link_account(
     let state = app_state()?;
     let sso = state.settings.sso.as_ref().ok_or(AppError::NotFound)?;
     let pending = ssr::pending_link().await?.ok_or_else(|| {
-        AppError::Conflict("Nothing is waiting to be linked: sign in with single sign-on again.".into())
+        AppError::Conflict(
+            "Nothing is waiting to be linked: sign in with single sign-on again.".into(),
+        )
     })?;
     let email = pending.email.clone().unwrap_or_default();
     let auth = super::service::authenticate(
@@ -193,7 +197,10 @@ pub async fn link_account(
     if auth.second_factor {
         // The account's own second factor, too: linking must not be a way around it.
         let code = code.filter(|c| !c.trim().is_empty()).ok_or_else(|| {
-            AppError::field("code", "This account has two-factor sign-in: enter a code from your app.")
+            AppError::field(
+                "code",
+                "This account has two-factor sign-in: enter a code from your app.",
+            )
         })?;
         ssr::check_second_factor(&state, &email, auth.user.id, &code).await?;
     }
@@ -306,7 +313,8 @@ pub mod ssr {
         let key = secret_key(state)?;
         let keys = throttle::AttemptKeys::new(email, crate::state::client_ip());
         let now = chrono::Utc::now();
-        let reservation = throttle::reserve(&state.db, &state.settings.throttle, &keys, now).await?;
+        let reservation =
+            throttle::reserve(&state.db, &state.settings.throttle, &keys, now).await?;
         match crate::auth::totp::verify(&state.db, key, user_id, code, now).await? {
             Some(method) => {
                 throttle::release(&state.db, &keys, reservation).await?;

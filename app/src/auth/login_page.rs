@@ -23,7 +23,12 @@ pub fn LoginPage() -> impl IntoView {
     let form_error = non_field_error(error);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let refusal = move || query.read().get("sso").and_then(|c| sso_refusal_message(&c));
+    let refusal = move || {
+        query
+            .read()
+            .get("sso")
+            .and_then(|c| sso_refusal_message(&c))
+    };
     let local = move || query.read().get("local").is_some();
     view! {
         <Suspense>

@@ -65,7 +65,10 @@ impl std::fmt::Debug for SsoSettings {
         f.debug_struct("SsoSettings")
             .field("issuer", &self.issuer)
             .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
             .field("scopes", &self.scopes)
             .field("allowed_domains", &self.allowed_domains)
             .field("role_map", &self.role_map)
@@ -473,13 +476,26 @@ mod tests {
         assert_eq!(
             map,
             Some(RoleMap(vec![
-                ("eng".into(), Grant::Team("Platform".into(), TeamRole::Editor)),
-                ("sre".into(), Grant::Team("Platform".into(), TeamRole::Owner)),
+                (
+                    "eng".into(),
+                    Grant::Team("Platform".into(), TeamRole::Editor)
+                ),
+                (
+                    "sre".into(),
+                    Grant::Team("Platform".into(), TeamRole::Owner)
+                ),
                 ("admins".into(), Grant::Admin),
             ]))
         );
         assert_eq!(RoleMap::parse(""), Ok(RoleMap::default()));
-        for bad in ["eng", "eng=", "=admin", "eng=Platform", "eng=Platform:boss", "eng=:owner"] {
+        for bad in [
+            "eng",
+            "eng=",
+            "=admin",
+            "eng=Platform",
+            "eng=Platform:boss",
+            "eng=:owner",
+        ] {
             assert!(RoleMap::parse(bad).is_err(), "{bad}");
         }
     }

@@ -137,8 +137,8 @@ pub fn otpauth_url(secret_base32: &str, email: &str) -> String {
 /// `text` as a QR code in SVG (black modules on white, a four-module quiet zone).
 pub fn qr_svg(text: &str) -> Result<String, AppError> {
     use qrcodegen::{QrCode, QrCodeEcc};
-    let qr = QrCode::encode_text(text, QrCodeEcc::Medium)
-        .map_err(|e| AppError::internal("qr", e))?;
+    let qr =
+        QrCode::encode_text(text, QrCodeEcc::Medium).map_err(|e| AppError::internal("qr", e))?;
     let size = qr.size();
     let full = size + 8;
     let mut path = String::new();
@@ -303,8 +303,12 @@ pub async fn confirm(
         .filter(|_| user.totp_enabled_at.is_none())
         .and_then(|s| key.open(user.id, s))
         .ok_or_else(|| AppError::Conflict("Start setting up two-factor sign-in again.".into()))?;
-    let step = matching_step(&pending, code, now, None)
-        .ok_or_else(|| AppError::field("code", "That code is not right: enter the six digits your app shows now."))?;
+    let step = matching_step(&pending, code, now, None).ok_or_else(|| {
+        AppError::field(
+            "code",
+            "That code is not right: enter the six digits your app shows now.",
+        )
+    })?;
     let codes = new_recovery_codes();
     recovery_codes::Entity::delete_many()
         .filter(recovery_codes::Column::UserId.eq(user.id))
@@ -326,7 +330,8 @@ pub async fn confirm(
     record(
         &txn,
         &Actor::from(who),
-        Event::new("user", id, "totp_enrolled").after(&serde_json::json!({ "recovery_codes": RECOVERY_CODES })),
+        Event::new("user", id, "totp_enrolled")
+            .after(&serde_json::json!({ "recovery_codes": RECOVERY_CODES })),
     )
     .await?;
     txn.commit().await?;
@@ -456,7 +461,9 @@ async fn clear(
     record(
         &txn,
         actor,
-        Event::new("user", id, action).before(&serde_json::json!({ "two_factor": was_on })).after(&serde_json::json!({ "two_factor": false })),
+        Event::new("user", id, action)
+            .before(&serde_json::json!({ "two_factor": was_on }))
+            .after(&serde_json::json!({ "two_factor": false })),
     )
     .await?;
     txn.commit().await?;
@@ -484,12 +491,23 @@ mod tests {
         let (Some(key), Some(other)) = (key, other) else {
             panic!("keys")
         };
-        let sealed = key.seal(7, b"twenty bytes secret!").ok().unwrap_or_default();
-        assert_eq!(key.open(7, &sealed).as_deref(), Some(&b"twenty bytes secret!"[..]));
+        let sealed = key
+            .seal(7, b"twenty bytes secret!")
+            .ok()
+            .unwrap_or_default();
+        assert_eq!(
+            key.open(7, &sealed).as_deref(),
+            Some(&b"twenty bytes secret!"[..])
+        );
         assert!(key.open(8, &sealed).is_none(), "bound to its account");
         assert!(other.open(7, &sealed).is_none(), "bound to its key");
         assert!(!sealed.contains("twenty"));
-        assert_ne!(sealed, key.seal(7, b"twenty bytes secret!").ok().unwrap_or_default());
+        assert_ne!(
+            sealed,
+            key.seal(7, b"twenty bytes secret!")
+                .ok()
+                .unwrap_or_default()
+        );
         assert!(SecretKey::from_config("short").is_err());
     }
 
@@ -500,14 +518,29 @@ mod tests {
         let step = now.timestamp() / 30;
         let code = |t: i64| {
             totp(&secret)
-                .map(|t2| t2.generate(u64::try_from(t).unwrap_or_default()).to_string())
+                .map(|t2| {
+                    t2.generate(u64::try_from(t).unwrap_or_default())
+                        .to_string()
+                })
                 .unwrap_or_default()
         };
-        assert_eq!(matching_step(&secret, &code(now.timestamp()), now, None), Some(step));
-        assert_eq!(matching_step(&secret, &code(now.timestamp() - 30), now, None), Some(step - 1));
-        assert_eq!(matching_step(&secret, &code(now.timestamp() - 90), now, None), None);
+        assert_eq!(
+            matching_step(&secret, &code(now.timestamp()), now, None),
+            Some(step)
+        );
+        assert_eq!(
+            matching_step(&secret, &code(now.timestamp() - 30), now, None),
+            Some(step - 1)
+        );
+        assert_eq!(
+            matching_step(&secret, &code(now.timestamp() - 90), now, None),
+            None
+        );
         // Reused: the step was already accepted.
-        assert_eq!(matching_step(&secret, &code(now.timestamp()), now, Some(step)), None);
+        assert_eq!(
+            matching_step(&secret, &code(now.timestamp()), now, Some(step)),
+            None
+        );
         assert_eq!(matching_step(&secret, "12345", now, None), None);
         assert_eq!(matching_step(&secret, "abcdef", now, None), None);
     }
@@ -521,13 +554,18 @@ mod tests {
         unique.dedup();
         assert_eq!(unique.len(), RECOVERY_CODES);
         let c = &codes[0];
-        assert_eq!(recovery_digest(c), recovery_digest(&c.to_uppercase().replace('-', " ")));
+        assert_eq!(
+            recovery_digest(c),
+            recovery_digest(&c.to_uppercase().replace('-', " "))
+        );
     }
 
     #[test]
     fn the_qr_code_is_an_svg_of_the_otpauth_url() {
         let url = otpauth_url("JBSWY3DPEHPK3PXP", "ada lovelace@example.com");
-        assert!(url.starts_with("otpauth://totp/Preflight:ada%20lovelace%40example.com?secret=JBSWY3DPEHPK3PXP"));
+        assert!(url.starts_with(
+            "otpauth://totp/Preflight:ada%20lovelace%40example.com?secret=JBSWY3DPEHPK3PXP"
+        ));
         let svg = qr_svg(&url).unwrap_or_default();
         assert!(svg.starts_with("<svg") && svg.contains("<path d=\"M"));
     }

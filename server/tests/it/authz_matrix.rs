@@ -567,10 +567,16 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
         "GET /login/link" | "GET /login/two-factor" => ([200; 7], get(&endpoint[4..])),
         "GET /rpc/pending_link" | "GET /rpc/second_factor_step" => ([200; 7], get(&endpoint[4..])),
         // Single sign-on is off in this world: its function and routes are not there.
-        "POST /rpc/link_account" => ([404; 7], post("link_account", &[("password", PASSWORD.into())])),
+        "POST /rpc/link_account" => (
+            [404; 7],
+            post("link_account", &[("password", PASSWORD.into())]),
+        ),
         "GET /auth/oidc/start" | "GET /auth/oidc/callback" => ([404; 7], get(&endpoint[4..])),
         // Nothing waits for a second factor in anyone's session.
-        "POST /rpc/login_second_factor" => ([409; 7], post("login_second_factor", &[("code", "123456".into())])),
+        "POST /rpc/login_second_factor" => (
+            [409; 7],
+            post("login_second_factor", &[("code", "123456".into())]),
+        ),
         // Set up already: the page sends everyone on (to sign in, or home).
         "GET /setup" => ([302; 7], get("/setup")),
         "GET /p/{slug}" => (PAGE_MEMBER, get("/p/alpha-app")),
@@ -1150,7 +1156,10 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             let target = fresh_user().await;
             (
                 FN_ADMIN,
-                post("admin_reset_two_factor", &[("user_id", target.id.to_string())]),
+                post(
+                    "admin_reset_two_factor",
+                    &[("user_id", target.id.to_string())],
+                ),
             )
         }
         "POST /rpc/admin_unlink_identity" => {
@@ -1170,7 +1179,10 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             .unwrap();
             (
                 FN_ADMIN,
-                post("admin_unlink_identity", &[("identity_id", identity.id.to_string())]),
+                post(
+                    "admin_unlink_identity",
+                    &[("identity_id", identity.id.to_string())],
+                ),
             )
         }
         "POST /rpc/update_profile" => (

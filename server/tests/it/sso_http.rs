@@ -44,7 +44,10 @@ impl Idp {
             .env("OIDC_PORT", "0")
             .env("OIDC_CLIENT_ID", "preflight")
             .env("OIDC_CLIENT_SECRET", "secret")
-            .env("OIDC_REDIRECT_URI", format!("{preflight}/auth/oidc/callback"))
+            .env(
+                "OIDC_REDIRECT_URI",
+                format!("{preflight}/auth/oidc/callback"),
+            )
             .env("OIDC_POST_LOGOUT_URI", format!("{preflight}/login"))
             .env("OIDC_ACCOUNTS", &accounts)
             .stdout(Stdio::piped())
@@ -103,8 +106,7 @@ async fn start(change: impl FnOnce(&mut SsoSettings)) -> (TestServer, Idp) {
         label: "Sign in with Acme".into(),
         allowed_domains: vec!["example.com".into()],
         groups_claim: "groups".into(),
-        role_map: RoleMap::parse("eng=Platform:editor,sre=Platform:owner,pf-admins=admin")
-            .unwrap(),
+        role_map: RoleMap::parse("eng=Platform:editor,sre=Platform:owner,pf-admins=admin").unwrap(),
         sso_only: false,
         break_glass: vec![],
     };
@@ -116,7 +118,10 @@ async fn start(change: impl FnOnce(&mut SsoSettings)) -> (TestServer, Idp) {
     };
     let server = TestServer::start_bound(listener, settings).await;
     let admin = server.client();
-    assert_eq!(server.setup_admin(&admin, "ada@example.com").await.status(), 200);
+    assert_eq!(
+        server.setup_admin(&admin, "ada@example.com").await.status(),
+        200
+    );
     (server, idp)
 }
 
@@ -131,7 +136,11 @@ fn location(res: &Response) -> String {
 
 /// Resolves a `Location` against the URL it came from.
 fn resolve(from: &str, to: &str) -> String {
-    reqwest::Url::parse(from).unwrap().join(to).unwrap().to_string()
+    reqwest::Url::parse(from)
+        .unwrap()
+        .join(to)
+        .unwrap()
+        .to_string()
 }
 
 /// Starts single sign-on and goes through the provider as `login`, up to (not into)
@@ -215,23 +224,38 @@ async fn first_sign_in_creates_the_account_and_groups_set_roles_at_every_sign_in
     );
     let sam = server.auth_user("sam@example.com").await;
     assert!(!sam.is_admin);
-    assert_eq!(role_in_platform(&server, "sam@example.com").await.as_deref(), Some("editor"));
+    assert_eq!(
+        role_in_platform(&server, "sam@example.com")
+            .await
+            .as_deref(),
+        Some("editor")
+    );
     // The account has no password: a password sign-in with anything fails.
     for guess in ["", "!", PASSWORD] {
-        let res = server.login(&server.client(), "sam@example.com", guess).await;
+        let res = server
+            .login(&server.client(), "sam@example.com", guess)
+            .await;
         assert_ne!(res.status(), 200, "{guess:?}");
     }
     // The session says how it was made.
     let sessions = server.get_json(&client, "/rpc/list_my_sessions").await;
     assert_eq!(sessions[0]["method"], "oidc", "{sessions}");
     let trail = server.audit_trail().await;
-    assert!(trail.contains(&("user".into(), "identity_linked".into())), "{trail:?}");
+    assert!(
+        trail.contains(&("user".into(), "identity_linked".into())),
+        "{trail:?}"
+    );
 
     // Promoted in the provider: owner and site admin at the next sign-in.
     idp.accounts(json!({ "sam": person("sam@example.com", true, &["eng", "sre", "pf-admins"]) }));
     let again = server.client();
     assert_eq!(sso(&server, &again, "sam").await, "/");
-    assert_eq!(role_in_platform(&server, "sam@example.com").await.as_deref(), Some("owner"));
+    assert_eq!(
+        role_in_platform(&server, "sam@example.com")
+            .await
+            .as_deref(),
+        Some("owner")
+    );
     assert!(server.auth_user("sam@example.com").await.is_admin);
 
     // Every group removed: out of the team, no longer admin; still one account, one identity.
@@ -242,11 +266,19 @@ async fn first_sign_in_creates_the_account_and_groups_set_roles_at_every_sign_in
     assert!(!server.auth_user("sam@example.com").await.is_admin);
     assert_eq!(users::Entity::find().count(&server.db).await.unwrap(), 2);
     assert_eq!(
-        user_identities::Entity::find().count(&server.db).await.unwrap(),
+        user_identities::Entity::find()
+            .count(&server.db)
+            .await
+            .unwrap(),
         1
     );
     // Teams the map does not name are left alone: Ada still owns Platform.
-    assert_eq!(role_in_platform(&server, "ada@example.com").await.as_deref(), Some("owner"));
+    assert_eq!(
+        role_in_platform(&server, "ada@example.com")
+            .await
+            .as_deref(),
+        Some("owner")
+    );
 }
 
 #[tokio::test]
@@ -287,7 +319,11 @@ async fn forged_state_replayed_code_wrong_nonce_and_foreign_key_are_refused() {
             .unwrap()
             .query_pairs()
             .map(|(k, v)| {
-                let v = if k == "state" { "forged".to_owned() } else { v.into_owned() };
+                let v = if k == "state" {
+                    "forged".to_owned()
+                } else {
+                    v.into_owned()
+                };
                 (k.into_owned(), v)
             }),
     )
@@ -341,7 +377,11 @@ async fn forged_state_replayed_code_wrong_nonce_and_foreign_key_are_refused() {
     for mode in ["nonce", "key"] {
         idp.tamper(mode).await;
         let client = server.client();
-        assert_eq!(sso(&server, &client, "sam").await, "/login?sso=failed", "{mode}");
+        assert_eq!(
+            sso(&server, &client, "sam").await,
+            "/login?sso=failed",
+            "{mode}"
+        );
         assert_eq!(signed_in_as(&server, &client).await, None, "{mode}");
     }
     idp.tamper("none").await;
@@ -365,23 +405,39 @@ async fn a_local_account_is_linked_only_after_its_password() {
         .await;
     assert_eq!(res.status(), 422);
     assert_eq!(signed_in_as(&server, &client).await, None);
-    assert_eq!(user_identities::Entity::find().count(&server.db).await.unwrap(), 0);
+    assert_eq!(
+        user_identities::Entity::find()
+            .count(&server.db)
+            .await
+            .unwrap(),
+        0
+    );
     // Another browser cannot finish the link: nothing waits in its session.
     let other = server.client();
     let res = server
         .call(&other, "link_account", &[("password", PASSWORD)])
         .await;
     assert_eq!(res.status(), 409);
-    server.call_ok(&client, "link_account", &[("password", PASSWORD)]).await;
+    server
+        .call_ok(&client, "link_account", &[("password", PASSWORD)])
+        .await;
     assert_eq!(
         signed_in_as(&server, &client).await.as_deref(),
         Some("bob@example.com")
     );
-    assert_eq!(role_in_platform(&server, "bob@example.com").await.as_deref(), Some("editor"));
+    assert_eq!(
+        role_in_platform(&server, "bob@example.com")
+            .await
+            .as_deref(),
+        Some("editor")
+    );
     // From now on the provider signs Bob in directly, and his password still works.
     assert_eq!(sso(&server, &server.client(), "bob-at-idp").await, "/");
     assert_eq!(
-        server.login(&server.client(), "bob@example.com", PASSWORD).await.status(),
+        server
+            .login(&server.client(), "bob@example.com", PASSWORD)
+            .await
+            .status(),
         200
     );
 }
@@ -394,11 +450,16 @@ async fn sso_only_refuses_passwords_but_for_break_glass_and_sign_out_ends_at_the
     })
     .await;
     server.add_user("bob@example.com", false).await;
-    let res = server.login(&server.client(), "bob@example.com", PASSWORD).await;
+    let res = server
+        .login(&server.client(), "bob@example.com", PASSWORD)
+        .await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("single sign-on"));
     assert_eq!(
-        server.login(&server.client(), "ada@example.com", PASSWORD).await.status(),
+        server
+            .login(&server.client(), "ada@example.com", PASSWORD)
+            .await
+            .status(),
         200
     );
     // The login page offers single sign-on only, and the password form on request.
@@ -406,7 +467,12 @@ async fn sso_only_refuses_passwords_but_for_break_glass_and_sign_out_ends_at_the
     let page = server.page(&anon, "/login").await.text().await.unwrap();
     assert!(page.contains("Sign in with Acme") && page.contains("/auth/oidc/start"));
     assert!(!page.contains("type=\"password\""));
-    let page = server.page(&anon, "/login?local=1").await.text().await.unwrap();
+    let page = server
+        .page(&anon, "/login?local=1")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("type=\"password\""));
 
     // Signing out of a single sign-on session ends the local session, then the provider's.
@@ -431,7 +497,10 @@ async fn sso_only_refuses_passwords_but_for_break_glass_and_sign_out_ends_at_the
         .to_str()
         .unwrap()
         .to_owned();
-    assert!(csp.contains(&format!("form-action 'self' {}", idp.issuer)), "{csp}");
+    assert!(
+        csp.contains(&format!("form-action 'self' {}", idp.issuer)),
+        "{csp}"
+    );
 }
 
 #[tokio::test]
@@ -439,13 +508,106 @@ async fn without_a_provider_the_routes_are_not_there_and_login_is_unchanged() {
     let server = TestServer::start().await;
     let client = server.client();
     for path in ["/auth/oidc/start", "/auth/oidc/callback?code=x&state=y"] {
-        assert_eq!(client.get(server.url(path)).send().await.unwrap().status(), 404);
+        assert_eq!(
+            client.get(server.url(path)).send().await.unwrap().status(),
+            404
+        );
     }
     server.setup_admin(&client, "ada@example.com").await;
-    let page = server.page(&server.client(), "/login").await.text().await.unwrap();
+    let page = server
+        .page(&server.client(), "/login")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("type=\"password\"") && !page.contains("/auth/oidc/start"));
     let res = server
         .call(&server.client(), "link_account", &[("password", PASSWORD)])
         .await;
     assert_eq!(res.status(), 404);
+}
+
+#[tokio::test]
+async fn linking_an_account_with_a_second_factor_needs_the_code_too() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let idp = Idp::start(&base);
+    let key = app::auth::totp::SecretKey::from_config(&"z".repeat(40)).unwrap();
+    let settings = AppSettings {
+        base_url: Some(base),
+        secret_key: Some(key.clone()),
+        sso: Some(SsoSettings {
+            issuer: idp.issuer.clone(),
+            client_id: "preflight".into(),
+            client_secret: Some("secret".into()),
+            scopes: vec!["email".into(), "profile".into()],
+            label: "SSO".into(),
+            allowed_domains: vec![],
+            groups_claim: "groups".into(),
+            role_map: RoleMap::default(),
+            sso_only: false,
+            break_glass: vec![],
+        }),
+        ..Default::default()
+    };
+    let server = TestServer::start_bound(listener, settings).await;
+    server
+        .setup_admin(&server.client(), "ada@example.com")
+        .await;
+    let bob = server.add_user("bob@example.com", false).await;
+    let enrolment = app::auth::totp::begin(&server.db, &key, bob.id)
+        .await
+        .unwrap();
+    let code = |offset: i64| {
+        let secret = totp_rs::Secret::try_from_base32(&enrolment.secret).unwrap();
+        let totp = totp_rs::Builder::new().with_secret(secret).build().unwrap();
+        let t = chrono::Utc::now().timestamp() + offset * 30;
+        totp.generate(u64::try_from(t).unwrap()).to_string()
+    };
+    let bob_user = server.auth_user("bob@example.com").await;
+    app::auth::totp::confirm(&server.db, &key, &bob_user, &code(-1), chrono::Utc::now())
+        .await
+        .unwrap();
+
+    idp.accounts(json!({ "bob": person("bob@example.com", true, &[]) }));
+    let client = server.client();
+    assert_eq!(sso(&server, &client, "bob").await, "/login/link");
+    let res = server
+        .call(&client, "link_account", &[("password", PASSWORD)])
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("two-factor"));
+    let res = server
+        .call(
+            &client,
+            "link_account",
+            &[("password", PASSWORD), ("code", "000000")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        user_identities::Entity::find()
+            .count(&server.db)
+            .await
+            .unwrap(),
+        0
+    );
+    server
+        .call_ok(
+            &client,
+            "link_account",
+            &[("password", PASSWORD), ("code", &code(1))],
+        )
+        .await;
+    assert_eq!(
+        signed_in_as(&server, &client).await.as_deref(),
+        Some("bob@example.com")
+    );
+    assert_eq!(
+        user_identities::Entity::find()
+            .count(&server.db)
+            .await
+            .unwrap(),
+        1
+    );
 }

@@ -67,15 +67,27 @@ async fn enrol(server: &TestServer, client: &Client) -> (String, Vec<String>) {
         .unwrap();
     assert!(!stored.contains(&secret));
     let wrong = server
-        .call(client, "confirm_two_factor", &[("password", PASSWORD), ("code", "000000")])
+        .call(
+            client,
+            "confirm_two_factor",
+            &[("password", PASSWORD), ("code", "000000")],
+        )
         .await;
     assert_eq!(wrong.status(), 422);
     let wrong = server
-        .call(client, "confirm_two_factor", &[("password", "nope nope nope"), ("code", &code(&secret, -1))])
+        .call(
+            client,
+            "confirm_two_factor",
+            &[("password", "nope nope nope"), ("code", &code(&secret, -1))],
+        )
         .await;
     assert_eq!(wrong.status(), 422);
     let res = server
-        .call(client, "confirm_two_factor", &[("password", PASSWORD), ("code", &code(&secret, -1))])
+        .call(
+            client,
+            "confirm_two_factor",
+            &[("password", PASSWORD), ("code", &code(&secret, -1))],
+        )
         .await;
     assert_eq!(res.status(), 200);
     let codes: Vec<String> = res.json().await.unwrap();
@@ -107,31 +119,54 @@ async fn enrol_then_codes_once_recovery_codes_once_and_wrong_codes_are_throttled
         .map(|c| c.code_hash)
         .collect();
     assert_eq!(stored.len(), 10);
-    assert!(recovery.iter().all(|c| !stored.contains(c)), "stored hashed");
+    assert!(
+        recovery.iter().all(|c| !stored.contains(c)),
+        "stored hashed"
+    );
 
     // Password, then the app's current code.
     let client = first_step(&server, "ada@example.com").await;
-    let page = server.page(&client, "/login/two-factor").await.text().await.unwrap();
+    let page = server
+        .page(&client, "/login/two-factor")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("six-digit code"));
     let now = code(&secret, 0);
-    server.call_ok(&client, "login_second_factor", &[("code", &now)]).await;
-    assert_eq!(signed_in(&server, &client).await.as_deref(), Some("ada@example.com"));
+    server
+        .call_ok(&client, "login_second_factor", &[("code", &now)])
+        .await;
+    assert_eq!(
+        signed_in(&server, &client).await.as_deref(),
+        Some("ada@example.com")
+    );
     let sessions = server.get_json(&client, "/rpc/list_my_sessions").await;
     assert_eq!(sessions[0]["method"], "password_totp", "{sessions}");
 
     // The same code again, within its window: refused.
     let again = first_step(&server, "ada@example.com").await;
-    let res = server.call(&again, "login_second_factor", &[("code", &now)]).await;
+    let res = server
+        .call(&again, "login_second_factor", &[("code", &now)])
+        .await;
     assert_eq!(res.status(), 422);
     assert_eq!(signed_in(&server, &again).await, None);
 
     // A recovery code works once.
     let client = first_step(&server, "ada@example.com").await;
-    server.call_ok(&client, "login_second_factor", &[("code", &recovery[3].to_uppercase())]).await;
+    server
+        .call_ok(
+            &client,
+            "login_second_factor",
+            &[("code", &recovery[3].to_uppercase())],
+        )
+        .await;
     let sessions = server.get_json(&client, "/rpc/list_my_sessions").await;
     assert_eq!(sessions[0]["method"], "password_recovery");
     let client = first_step(&server, "ada@example.com").await;
-    let res = server.call(&client, "login_second_factor", &[("code", &recovery[3])]).await;
+    let res = server
+        .call(&client, "login_second_factor", &[("code", &recovery[3])])
+        .await;
     assert_eq!(res.status(), 422);
 
     // Wrong codes count toward the throttle (6 failures lock the account here): the refused
@@ -141,19 +176,33 @@ async fn enrol_then_codes_once_recovery_codes_once_and_wrong_codes_are_throttled
     let client = first_step(&server, "ada@example.com").await;
     let mut statuses = Vec::new();
     for _ in 0..3 {
-        let res = server.call(&client, "login_second_factor", &[("code", "123456")]).await;
+        let res = server
+            .call(&client, "login_second_factor", &[("code", "123456")])
+            .await;
         statuses.push(res.status().as_u16());
     }
     assert_eq!(statuses, vec![422, 422, 429]);
     let res = server
-        .call(&client, "login_second_factor", &[("code", &code(&secret, 1))])
+        .call(
+            &client,
+            "login_second_factor",
+            &[("code", &code(&secret, 1))],
+        )
         .await;
     assert_eq!(res.status(), 429);
     assert_eq!(signed_in(&server, &client).await, None);
-    assert_eq!(server.login(&server.client(), "ada@example.com", PASSWORD).await.status(), 429);
+    assert_eq!(
+        server
+            .login(&server.client(), "ada@example.com", PASSWORD)
+            .await
+            .status(),
+        429
+    );
     // A second step belongs to the session that gave the password.
     let stranger = server.client();
-    let res = server.call(&stranger, "login_second_factor", &[("code", "123456")]).await;
+    let res = server
+        .call(&stranger, "login_second_factor", &[("code", "123456")])
+        .await;
     assert_eq!(res.status(), 409);
 }
 
@@ -163,32 +212,57 @@ async fn required_for_everyone_enrols_at_sign_in_and_admins_reset_lost_factors()
     let server = TestServer::start_with(settings(true)).await;
     let (admin, _) = server.admin_with_team().await;
     server.add_user("bob@example.com", false).await;
-    server.call_ok(&admin, "set_two_factor_required", &[("required", "true")]).await;
+    server
+        .call_ok(&admin, "set_two_factor_required", &[("required", "true")])
+        .await;
 
     // Bob's next sign-in sets up a second factor before anything else.
     let bob = first_step(&server, "bob@example.com").await;
     let step = server.get_json(&bob, "/rpc/second_factor_step").await;
     assert_eq!(step["enrol"], true, "{step}");
     let secret = step["secret"].as_str().unwrap().to_owned();
-    let page = server.page(&bob, "/login/two-factor").await.text().await.unwrap();
+    let page = server
+        .page(&bob, "/login/two-factor")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("<svg") && page.contains(&secret));
-    let res = server.call(&bob, "login_second_factor", &[("code", "000000")]).await;
+    let res = server
+        .call(&bob, "login_second_factor", &[("code", "000000")])
+        .await;
     assert_eq!(res.status(), 422);
-    let res = server.call(&bob, "login_second_factor", &[("code", &code(&secret, 0))]).await;
+    let res = server
+        .call(&bob, "login_second_factor", &[("code", &code(&secret, 0))])
+        .await;
     assert_eq!(res.status(), 200);
     let codes: Vec<String> = res.json().await.unwrap();
     assert_eq!(codes.len(), 10);
-    assert_eq!(signed_in(&server, &bob).await.as_deref(), Some("bob@example.com"));
+    assert_eq!(
+        signed_in(&server, &bob).await.as_deref(),
+        Some("bob@example.com")
+    );
     // Required: Bob cannot turn it off.
-    let res = server.call(&bob, "disable_two_factor", &[("password", PASSWORD)]).await;
+    let res = server
+        .call(&bob, "disable_two_factor", &[("password", PASSWORD)])
+        .await;
     assert_eq!(res.status(), 409);
 
     // Bob lost his phone: an admin resets his second factor (audited), Bob enrols again.
     let bob_id = server.auth_user("bob@example.com").await.id.to_string();
-    let res = server.call(&bob, "admin_reset_two_factor", &[("user_id", &bob_id)]).await;
+    let res = server
+        .call(&bob, "admin_reset_two_factor", &[("user_id", &bob_id)])
+        .await;
     assert_eq!(res.status(), 403, "not for Bob himself");
-    server.call_ok(&admin, "admin_reset_two_factor", &[("user_id", &bob_id)]).await;
-    assert!(server.audit_trail().await.contains(&("user".into(), "totp_reset".into())));
+    server
+        .call_ok(&admin, "admin_reset_two_factor", &[("user_id", &bob_id)])
+        .await;
+    assert!(
+        server
+            .audit_trail()
+            .await
+            .contains(&("user".into(), "totp_reset".into()))
+    );
     assert_eq!(
         recovery_codes::Entity::find()
             .filter(recovery_codes::Column::UserId.eq(bob_id.parse::<i32>().unwrap()))
@@ -198,15 +272,34 @@ async fn required_for_everyone_enrols_at_sign_in_and_admins_reset_lost_factors()
         0
     );
     let bob = first_step(&server, "bob@example.com").await;
-    assert_eq!(server.get_json(&bob, "/rpc/second_factor_step").await["enrol"], true);
+    assert_eq!(
+        server.get_json(&bob, "/rpc/second_factor_step").await["enrol"],
+        true
+    );
 
     // Optional again: Bob, without a second factor, signs in with the password alone.
-    server.call_ok(&admin, "set_two_factor_required", &[("required", "false")]).await;
+    server
+        .call_ok(&admin, "set_two_factor_required", &[("required", "false")])
+        .await;
     let client = server.client();
-    assert_eq!(server.login(&client, "bob@example.com", PASSWORD).await.status(), 200);
-    assert_eq!(signed_in(&server, &client).await.as_deref(), Some("bob@example.com"));
+    assert_eq!(
+        server
+            .login(&client, "bob@example.com", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        signed_in(&server, &client).await.as_deref(),
+        Some("bob@example.com")
+    );
     let users = server.get_json(&admin, "/rpc/list_users").await;
-    let ada = users.as_array().unwrap().iter().find(|u| u["email"] == "ada@example.com").unwrap();
+    let ada = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "ada@example.com")
+        .unwrap();
     assert_eq!(ada["two_factor"], false);
     assert_eq!(ada["has_password"], true);
 }
@@ -215,7 +308,10 @@ async fn required_for_everyone_enrols_at_sign_in_and_admins_reset_lost_factors()
 async fn without_a_secret_key_two_factor_cannot_be_turned_on() {
     let server = TestServer::start_with(settings(false)).await;
     let (admin, _) = server.admin_with_team().await;
-    assert_eq!(server.call(&admin, "start_two_factor", &[]).await.status(), 409);
+    assert_eq!(
+        server.call(&admin, "start_two_factor", &[]).await.status(),
+        409
+    );
     let res = server
         .call(&admin, "set_two_factor_required", &[("required", "true")])
         .await;
@@ -223,7 +319,13 @@ async fn without_a_secret_key_two_factor_cannot_be_turned_on() {
     let status = server.get_json(&admin, "/rpc/two_factor_status").await;
     assert_eq!(status["available"], false);
     // Password sign-in is unchanged.
-    assert_eq!(server.login(&server.client(), "ada@example.com", PASSWORD).await.status(), 200);
+    assert_eq!(
+        server
+            .login(&server.client(), "ada@example.com", PASSWORD)
+            .await
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -232,11 +334,25 @@ async fn turning_two_factor_off_needs_the_password() {
     let server = TestServer::start_with(settings(true)).await;
     let (admin, _) = server.admin_with_team().await;
     enrol(&server, &admin).await;
-    let res = server.call(&admin, "disable_two_factor", &[("password", "wrong password!")]).await;
+    let res = server
+        .call(
+            &admin,
+            "disable_two_factor",
+            &[("password", "wrong password!")],
+        )
+        .await;
     assert_eq!(res.status(), 422);
-    server.call_ok(&admin, "disable_two_factor", &[("password", PASSWORD)]).await;
+    server
+        .call_ok(&admin, "disable_two_factor", &[("password", PASSWORD)])
+        .await;
     let trail = server.audit_trail().await;
     assert!(trail.contains(&("user".into(), "totp_enrolled".into())));
     assert!(trail.contains(&("user".into(), "totp_disabled".into())));
-    assert_eq!(server.login(&server.client(), "ada@example.com", PASSWORD).await.status(), 200);
+    assert_eq!(
+        server
+            .login(&server.client(), "ada@example.com", PASSWORD)
+            .await
+            .status(),
+        200
+    );
 }
