@@ -25,7 +25,7 @@ pub fn set_csp_header() {
         return;
     };
     // Signing out of a single sign-on session ends at the provider: a form post may lead there.
-    let provider = crate::state::app_state().ok().and_then(|s| {
+    let provider = use_context::<crate::state::AppState>().and_then(|s| {
         s.settings
             .sso
             .as_ref()
