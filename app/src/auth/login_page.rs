@@ -163,17 +163,7 @@ pub fn LinkPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Ok(None) => {
-                        view! {
-                            <section class="card narrow">
-                                <h1>"Nothing to link"</h1>
-                                <p>
-                                    "That request expired. " <a href="/login">"Sign in again"</a> "."
-                                </p>
-                            </section>
-                        }
-                            .into_any()
-                    }
+                    Ok(None) => view! { <Expired title="Nothing to link" /> }.into_any(),
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                 }
             })}
@@ -260,20 +250,21 @@ pub fn SecondFactorPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Ok(None) => {
-                        view! {
-                            <section class="card narrow">
-                                <h1>"Sign in again"</h1>
-                                <p>
-                                    "That sign-in expired. " <a href="/login">"Sign in"</a> "."
-                                </p>
-                            </section>
-                        }
-                            .into_any()
-                    }
+                    Ok(None) => view! { <Expired title="Sign in again" /> }.into_any(),
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A later sign-in step with nothing waiting for it (expired, or another browser's).
+#[component]
+fn Expired(title: &'static str) -> impl IntoView {
+    view! {
+        <section class="card narrow">
+            <h1>{title}</h1>
+            <p>"That sign-in expired. " <a href="/login">"Sign in again"</a> "."</p>
+        </section>
     }
 }

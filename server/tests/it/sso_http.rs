@@ -558,12 +558,7 @@ async fn linking_an_account_with_a_second_factor_needs_the_code_too() {
     let enrolment = app::auth::totp::begin(&server.db, &key, bob.id)
         .await
         .unwrap();
-    let code = |offset: i64| {
-        let secret = totp_rs::Secret::try_from_base32(&enrolment.secret).unwrap();
-        let totp = totp_rs::Builder::new().with_secret(secret).build().unwrap();
-        let t = chrono::Utc::now().timestamp() + offset * 30;
-        totp.generate(u64::try_from(t).unwrap()).to_string()
-    };
+    let code = |offset: i64| crate::support::totp_code(&enrolment.secret, offset);
     let bob_user = server.auth_user("bob@example.com").await;
     app::auth::totp::confirm(&server.db, &key, &bob_user, &code(-1), chrono::Utc::now())
         .await

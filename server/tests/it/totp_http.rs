@@ -12,7 +12,7 @@ use app::{
 use reqwest::Client;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::support::{PASSWORD, TestServer};
+use crate::support::{PASSWORD, TestServer, totp_code};
 
 fn settings(key: bool) -> AppSettings {
     AppSettings {
@@ -27,12 +27,8 @@ fn settings(key: bool) -> AppSettings {
     }
 }
 
-/// The code an authenticator app shows `offset` steps from now.
 fn code(secret: &str, offset: i64) -> String {
-    let secret = totp_rs::Secret::try_from_base32(secret).unwrap();
-    let totp = totp_rs::Builder::new().with_secret(secret).build().unwrap();
-    let t = chrono::Utc::now().timestamp() + offset * 30;
-    totp.generate(u64::try_from(t).unwrap()).to_string()
+    totp_code(secret, offset)
 }
 
 /// Waits for a fresh 30-second step when the current one is about to end, so the codes a
