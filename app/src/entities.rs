@@ -6,6 +6,7 @@ pub mod categories;
 pub mod check_runs;
 pub mod checks;
 pub mod evidence_files;
+pub mod exceptions;
 pub mod file_contents;
 pub mod instance_secrets;
 pub mod item_comments;

@@ -26,6 +26,7 @@ pub mod enhance;
 #[cfg(feature = "ssr")]
 pub mod entities;
 pub mod error;
+pub mod exceptions;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod files;

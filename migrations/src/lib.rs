@@ -24,6 +24,7 @@ mod m20261203_000018_last_verdict;
 mod m20261203_000019_evidence;
 mod m20261203_000020_phases;
 mod m20261204_000021_sign_in;
+mod m20261204_000022_exceptions;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_evidence::Migration),
             Box::new(m20261203_000020_phases::Migration),
             Box::new(m20261204_000021_sign_in::Migration),
+            Box::new(m20261204_000022_exceptions::Migration),
         ]
     }
 }

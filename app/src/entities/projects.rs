@@ -31,6 +31,12 @@ pub struct Model {
     pub capacity_hours: Option<i32>,
     /// A final review is due this many days after the last; `None`: no cadence.
     pub review_every_days: Option<i32>,
+    /// Accepting a risk is a request someone else approves.
+    pub approve_accepted_risk: bool,
+    /// Marking an item not applicable is a request someone else approves.
+    pub approve_not_applicable: bool,
+    /// The longest an approved exception holds, in days.
+    pub exception_max_days: i32,
     #[sea_orm(belongs_to, from = "team_id", to = "id")]
     pub team: BelongsTo<super::teams::Entity>,
 }

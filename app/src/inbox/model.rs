@@ -52,7 +52,7 @@ pub struct KindInfo {
 
 /// Every kind, in the order the preferences list them. Direct address (assigned, mentioned,
 /// reminders) mails by default; news of watched things stays in the inbox unless asked for.
-pub const KINDS: [KindInfo; 11] = [
+pub const KINDS: [KindInfo; 12] = [
     KindInfo {
         kind: "assigned",
         label: "An item is assigned to you",
@@ -76,6 +76,12 @@ pub const KINDS: [KindInfo; 11] = [
         label: "An item you hold or watch changes status",
         inbox: true,
         email: false,
+    },
+    KindInfo {
+        kind: "exception",
+        label: "An exception asks for your approval, or yours was decided",
+        inbox: true,
+        email: true,
     },
     KindInfo {
         kind: "commented",

@@ -1129,6 +1129,56 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             (FN_ADMIN, post(&endpoint[10..], &form))
         }
 
+        // Exceptions: listed across one's teams; decided by team owners (not the requester);
+        // the policy set by owners.
+        "GET /exceptions" => (PAGE_ANY_USER, get("/exceptions")),
+        "GET /rpc/list_exceptions" => (FN_ANY_USER, get("/rpc/list_exceptions")),
+        "GET /rpc/get_exception_policy" => {
+            (FN_VIEW, get("/rpc/get_exception_policy?slug=alpha-app"))
+        }
+        "POST /rpc/set_exception_policy" => (
+            FN_MANAGE,
+            post(
+                "set_exception_policy",
+                &[("slug", "alpha-app".into()), ("max_days", "90".into())],
+            ),
+        ),
+        "POST /rpc/decide_exception" => {
+            let item = fresh_item(s, w.category, n).await;
+            let item_row = app::entities::items::Entity::find_by_id(item)
+                .one(&s.db)
+                .await
+                .unwrap()
+                .unwrap();
+            let exception = app::entities::exceptions::ActiveModel {
+                project_id: Set(item_row.project_id),
+                item_id: Set(item),
+                status: Set("not_applicable".into()),
+                reason: Set("Not used here".into()),
+                until: Set(None),
+                state: Set("pending".into()),
+                requested_by: Set(None),
+                requested_at: Set(chrono::Utc::now()),
+                decided_by: Set(None),
+                decided_at: Set(None),
+                comment: Set(String::new()),
+                ..Default::default()
+            }
+            .insert(&s.db)
+            .await
+            .unwrap();
+            (
+                FN_MANAGE,
+                post(
+                    "decide_exception",
+                    &[
+                        ("id", exception.id.to_string()),
+                        ("approve", "false".into()),
+                    ],
+                ),
+            )
+        }
+
         // Own account.
         "GET /rpc/list_my_sessions" => (FN_ANY_USER, get("/rpc/list_my_sessions")),
         // One's own second factor.

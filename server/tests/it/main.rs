@@ -18,6 +18,7 @@ mod checks;
 mod cli;
 mod enhance_http;
 mod evidence;
+mod exceptions_http;
 mod export_http;
 mod files;
 mod import_http;

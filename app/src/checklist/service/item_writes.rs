@@ -436,7 +436,77 @@ pub(super) fn allowed_assignees(members: &[i32], item: &items::Model) -> Vec<i32
 
 /// Writes checked values over `item` if it is still at `version`, with its audit event;
 /// `None` when someone changed it first. The caller owns the transaction.
+///
+/// Where the project asks for approval, a change to accepted risk (or not applicable) is not
+/// written: the item keeps its status, reason and expiry, and the change becomes a pending
+/// exception request (`crate::exceptions`), made in the same transaction.
 pub(super) async fn write_item(
+    txn: &impl ConnectionTrait,
+    user: &AuthUser,
+    project: &projects::Model,
+    item: items::Model,
+    version: i32,
+    v: ItemValues,
+) -> Result<Option<i32>, AppError> {
+    let mut v = v;
+    let request = if crate::exceptions::rules::needs_approval(project, item.status, v.status) {
+        let today = crate::clock::today();
+        crate::exceptions::rules::check_until(
+            v.status,
+            v.accepted_until,
+            today,
+            project.exception_max_days,
+        )
+        .map_err(|msg| AppError::field("accepted_until", msg))?;
+        let request = crate::exceptions::service::Requested {
+            status: v.status,
+            reason: std::mem::replace(&mut v.status_reason, item.status_reason.clone()),
+            until: v.accepted_until.take(),
+        };
+        v.status = item.status;
+        v.accepted_until = item.accepted_until;
+        Some(request)
+    } else {
+        None
+    };
+    let item_id = item.id;
+    let after = write_item_as_asked(txn, user, project, item, version, v).await?;
+    if let (Some(request), Some(_)) = (request, after) {
+        crate::exceptions::service::request(txn, user, project, item_id, request).await?;
+    }
+    Ok(after)
+}
+
+/// An approved exception's change: the item takes the status, reason and expiry asked for.
+/// `None` when the item changed since (a conflict).
+pub(crate) async fn write_approved_exception(
+    txn: &impl ConnectionTrait,
+    approver: &AuthUser,
+    project: &projects::Model,
+    item: items::Model,
+    asked: (Status, &str, Option<NaiveDate>),
+    today: NaiveDate,
+) -> Result<Option<i32>, AppError> {
+    let members = allowed_assignees(&member_ids(txn, project.team_id).await?, &item);
+    let phases = crate::phases::service::phase_ids(txn, project.id).await?;
+    let mut input = input_of(&item);
+    input.status = asked.0.as_str().to_owned();
+    input.status_reason = asked.1.to_owned();
+    input.accepted_until = asked.2.map(|d| d.to_string()).unwrap_or_default();
+    let v = check_item(
+        &input,
+        Allowed {
+            members: &members,
+            phases: &phases,
+        },
+        project.evidence_required,
+        today,
+    )?;
+    let version = item.version;
+    write_item_as_asked(txn, approver, project, item, version, v).await
+}
+
+async fn write_item_as_asked(
     txn: &impl ConnectionTrait,
     user: &AuthUser,
     project: &projects::Model,

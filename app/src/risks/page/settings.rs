@@ -61,6 +61,7 @@ pub(super) fn SettingsBody(s: MatrixSettings, save: ServerAction<SaveRiskMatrix>
         <h1>{s.name.clone()} " settings"</h1>
         <ProjectTabs slug=slug.clone() current="Settings" />
         <DataCards slug=slug.clone() name=s.name.clone() edit />
+        <crate::exceptions::page::ExceptionPolicyCard slug=slug.clone() />
         <section class="card" aria-labelledby="matrix-heading">
             <h2 id="matrix-heading">"Risk matrix"</h2>
             <p class="muted">
