@@ -60,6 +60,9 @@ pub struct ItemDetail {
     pub files: Vec<crate::files::model::FileView>,
     /// The plan's phases (id, name), to schedule it into.
     pub phases: Vec<(i32, String)>,
+    /// An exception asked for it and waiting for approval: (status label, until, who asked).
+    #[serde(default)]
+    pub pending_exception: Option<(String, Option<String>, String)>,
 }
 
 /// One item with comments and history.
@@ -96,6 +99,7 @@ pub async fn get_item(item_id: i32) -> Result<ItemDetail, AppError> {
             .into_iter()
             .map(|p| (p.id, p.name))
             .collect(),
+        pending_exception: crate::exceptions::service::pending_of(&db, item_id).await?,
     })
 }
 

@@ -31,6 +31,7 @@ pub fn Header() -> impl IntoView {
                                     <a href="/">"Projects"</a>
                                     <a href="/teams">"Teams"</a>
                                     <a href="/templates">"Templates"</a>
+                                    <a href="/exceptions">"Exceptions"</a>
                                     {user
                                         .is_admin
                                         .then(|| {

@@ -351,3 +351,31 @@ pub async fn set_policy(
     txn.commit().await?;
     Ok(())
 }
+
+/// The exception waiting for approval on `item_id`, if any: (status label, until, who asked).
+pub async fn pending_of(
+    db: &impl ConnectionTrait,
+    item_id: i32,
+) -> Result<Option<(String, Option<String>, String)>, AppError> {
+    let Some(e) = exceptions::Entity::find()
+        .filter(exceptions::Column::ItemId.eq(item_id))
+        .filter(exceptions::Column::State.eq(PENDING))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let who = match e.requested_by {
+        Some(id) => users::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|u| u.display_name),
+        None => None,
+    };
+    let label = Status::parse(&e.status).map_or("an exception", |s| s.label());
+    Ok(Some((
+        label.to_owned(),
+        e.until.map(|d| d.to_string()),
+        who.unwrap_or_else(|| "(removed)".into()),
+    )))
+}

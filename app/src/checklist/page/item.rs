@@ -78,6 +78,16 @@ pub(super) fn ItemBody(
             <a href=format!("/p/{}/checklist", d.slug)>"← " {d.project_name.clone()} " checklist"</a>
         </p>
         <ItemSummary i=i.clone() category=category />
+        {d.pending_exception.clone().map(|(asked, until, who)| view! {
+            <p class="notice" role="status">
+                <span class="badge">"Exception requested"</span> " "
+                {format!(
+                    "{who} asked for “{asked}”{}: it counts as open until a team owner approves it on ",
+                    until.map(|u| format!(" until {u}")).unwrap_or_default(),
+                )}
+                <a href="/exceptions">"Exceptions"</a> "."
+            </p>
+        })}
         <crate::inbox::page::WatchControl slug=d.slug.clone() item=Some(i.id) state=watch set=set_watch />
         <super::evidence::EvidenceCard i=i.clone() edit actions=evidence />
         {checks_part}
