@@ -319,16 +319,7 @@ pub async fn create_item(
     seen.require_edit()?;
     let project = seen.project;
     let members = member_ids(db, project.team_id).await?;
-    let phases = crate::phases::service::phase_ids(db, project.id).await?;
-    let v = check_item(
-        &input,
-        Allowed {
-            members: &members,
-            phases: &phases,
-        },
-        project.evidence_required,
-        today,
-    )?;
+    let v = check_in_project(db, &project, &input, &members, today).await?;
     let txn = crate::txn::begin(db).await?;
     check_room(&txn, project.id, 1, "title").await?;
     let last = items::Entity::find()
@@ -404,18 +395,9 @@ pub async fn update_seen_item(
     let id = item.id;
     let project = &seen.project;
     let members = allowed_assignees(&member_ids(db, project.team_id).await?, &item);
-    let phases = crate::phases::service::phase_ids(db, project.id).await?;
     let mut input = input_of(&item);
     change(&mut input);
-    let v = check_item(
-        &input,
-        Allowed {
-            members: &members,
-            phases: &phases,
-        },
-        project.evidence_required,
-        today,
-    )?;
+    let v = check_in_project(db, project, &input, &members, today).await?;
     let txn = crate::txn::begin(db).await?;
     match write_item(&txn, user, project, item, version, v).await? {
         Some(after) => {
@@ -424,6 +406,27 @@ pub async fn update_seen_item(
         }
         None => Err(crate::txn::stale::<items::Entity>(&txn, id).await?),
     }
+}
+
+/// Checks `input` by the rules of `project`: the people it may be assigned to (`members`), its
+/// plan's phases, whether it asks for evidence.
+async fn check_in_project(
+    db: &impl ConnectionTrait,
+    project: &projects::Model,
+    input: &ItemInput,
+    members: &[i32],
+    today: NaiveDate,
+) -> Result<ItemValues, AppError> {
+    let phases = crate::phases::service::phase_ids(db, project.id).await?;
+    check_item(
+        input,
+        Allowed {
+            members,
+            phases: &phases,
+        },
+        project.evidence_required,
+        today,
+    )
 }
 
 /// Who may be assigned `item`: the team's members, and whoever it is assigned to already
@@ -488,20 +491,11 @@ pub(crate) async fn write_approved_exception(
     today: NaiveDate,
 ) -> Result<Option<i32>, AppError> {
     let members = allowed_assignees(&member_ids(txn, project.team_id).await?, &item);
-    let phases = crate::phases::service::phase_ids(txn, project.id).await?;
     let mut input = input_of(&item);
     input.status = asked.0.as_str().to_owned();
     input.status_reason = asked.1.to_owned();
     input.accepted_until = asked.2.map(|d| d.to_string()).unwrap_or_default();
-    let v = check_item(
-        &input,
-        Allowed {
-            members: &members,
-            phases: &phases,
-        },
-        project.evidence_required,
-        today,
-    )?;
+    let v = check_in_project(txn, project, &input, &members, today).await?;
     let version = item.version;
     write_item_as_asked(txn, approver, project, item, version, v).await
 }
