@@ -362,9 +362,17 @@ pub async fn verify(
     else {
         return Ok(None);
     };
-    let secret = key.open(user.id, secret).ok_or_else(|| {
-        AppError::internal("totp", "the secret does not open with PREFLIGHT_SECRET_KEY")
-    })?;
+    let Some(secret) = key.open(user.id, secret) else {
+        // A configuration problem, not a wrong code: say so instead of failing.
+        tracing::error!(
+            user = user.id,
+            "a second factor does not open with PREFLIGHT_SECRET_KEY"
+        );
+        return Err(AppError::Conflict(
+            "Your second factor cannot be checked (the server's key changed): ask an administrator to reset it."
+                .into(),
+        ));
+    };
     if let Some(step) = matching_step(&secret, code, now, user.totp_last_step) {
         let mut active = user.into_active_model();
         active.totp_last_step = Set(Some(step));

@@ -352,3 +352,31 @@ async fn turning_two_factor_off_needs_the_password() {
         200
     );
 }
+
+#[tokio::test]
+async fn a_changed_secret_key_is_a_clear_refusal_not_an_error() {
+    fresh_step().await;
+    let server = TestServer::start_with(settings(true)).await;
+    let (admin, _) = server.admin_with_team().await;
+    let (secret, _) = enrol(&server, &admin).await;
+    // The same database served with another key.
+    let other = TestServer::start_on(
+        server.db.clone(),
+        AppSettings {
+            secret_key: Some(SecretKey::from_config(&"t".repeat(40)).unwrap()),
+            ..settings(true)
+        },
+    )
+    .await;
+    let client = first_step(&other, "ada@example.com").await;
+    let res = other
+        .call(
+            &client,
+            "login_second_factor",
+            &[("code", &code(&secret, 0))],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains("reset it"));
+    assert_eq!(signed_in(&other, &client).await, None);
+}
