@@ -142,16 +142,21 @@ pub async fn can_remove_member(
     }
 }
 
-/// May see the project; returns the role it is seen with.
+/// May see the project; returns the role it is seen with. Outside its team, a member of a
+/// reviewer group the project requires reads it as a viewer (so they can review and sign).
 pub async fn can_view_project(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     project: &projects::Model,
 ) -> Result<TeamRole, AppError> {
     // The project's team exists (foreign key): no need to look it up for admins.
-    effective_team_role(db, user, project.team_id)
-        .await?
-        .ok_or(AppError::NotFound)
+    if let Some(role) = effective_team_role(db, user, project.team_id).await? {
+        return Ok(role);
+    }
+    if crate::signoff::service::reviews_project(db, user.id, project.id).await? {
+        return Ok(TeamRole::Viewer);
+    }
+    Err(AppError::NotFound)
 }
 
 /// May change the project's content (editor or owner).

@@ -273,7 +273,7 @@ async fn review(
     .await?;
     finalize(db, owner, id, 1, today).await?;
     if signed {
-        sign(db, owner, id, "Go for launch.").await?;
+        sign(db, owner, id, "Go for launch.", 0, today).await?;
     }
     Ok(())
 }

@@ -56,6 +56,7 @@ mod routes;
 pub mod scoring;
 #[cfg(feature = "ssr")]
 pub mod secret;
+pub mod signoff;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod teams;

@@ -129,7 +129,8 @@ async fn my_gaps(
 }
 
 /// Projects the user can see, by name, each scored and forecast; and the user's open items
-/// across them. Eight queries, plus two when a project changed since `memo` last scored it.
+/// across them. Nine queries (six more when some project requires sign-offs), plus two when a
+/// project changed since `memo` last scored it.
 pub async fn portfolio(
     db: &impl ConnectionTrait,
     memo: &crate::memo::ProjectMemo,
@@ -153,6 +154,7 @@ pub async fn portfolio(
     let gaps = my_gaps(db, user, &by_id, today).await?;
     let all: Vec<&projects::Model> = rows.iter().map(|(p, _)| p).collect();
     let mut outlooks = crate::plan::outlooks(db, &all, today).await?;
+    let mut awaiting = crate::signoff::service::awaiting_many(db, &all, today).await?;
     let mut known = HashMap::with_capacity(rows.len());
     let mut stale = Vec::new();
     for (p, _) in &rows {
@@ -172,6 +174,7 @@ pub async fn portfolio(
         .map(|(p, t)| {
             let s = known[&p.id];
             let o = outlooks.remove(&p.id);
+            let awaiting = awaiting.remove(&p.id).unwrap_or_default();
             ProjectSummary {
                 outlook: o.as_ref().and_then(|o| o.forecast.outlook),
                 ready_date: o.as_ref().and_then(|o| o.forecast.date),
@@ -186,7 +189,8 @@ pub async fn portfolio(
                 name: p.name,
                 team_name: t.map(|t| t.name).unwrap_or_default(),
                 description: p.description,
-                verdict: s.verdict,
+                verdict: crate::signoff::rules::with_signoffs(s.verdict, !awaiting.is_empty()),
+                awaiting,
                 overall: s.overall,
                 blocking_gaps: s.blocking_gaps,
                 overdue: s.overdue,

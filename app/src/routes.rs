@@ -76,6 +76,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/signoffs")
+                        view=crate::signoff::page::SignoffsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/login/two-factor")
                         view=SecondFactorPage
                         ssr=SsrMode::Async
@@ -103,6 +108,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/admin/reviewer-groups")
+                        view=crate::signoff::page::ReviewerGroupsPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
         </Router>

@@ -338,6 +338,9 @@ pub enum Verdict {
     Ready,
     /// No blocking gap, but the overall score is below the threshold.
     ReadyWithGaps,
+    /// Ready (with or without gaps) by its items, but a required reviewer group has not
+    /// signed the latest final review (or its sign-off no longer holds).
+    AwaitingSignOff,
     /// At least one blocking item is open or in progress.
     NotReady,
 }
@@ -348,8 +351,21 @@ impl Verdict {
         match self {
             Verdict::Ready => "ready",
             Verdict::ReadyWithGaps => "ready_with_gaps",
+            Verdict::AwaitingSignOff => "awaiting_sign_off",
             Verdict::NotReady => "not_ready",
         }
+    }
+
+    /// The verdict this stored/API word names.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Verdict::Ready,
+            Verdict::ReadyWithGaps,
+            Verdict::AwaitingSignOff,
+            Verdict::NotReady,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
     }
 
     /// Label for the UI.
@@ -357,6 +373,7 @@ impl Verdict {
         match self {
             Verdict::Ready => "Ready",
             Verdict::ReadyWithGaps => "Ready with gaps",
+            Verdict::AwaitingSignOff => "Awaiting sign-off",
             Verdict::NotReady => "Not ready",
         }
     }
@@ -381,6 +398,26 @@ pub struct ProjectScore {
     /// How the done weight is vouched for.
     #[serde(default)]
     pub evidence: EvidenceMix,
+    /// The required reviewer groups whose sign-off is missing or no longer holds, by name
+    /// (live scores only; a frozen review's snapshot never has any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub awaiting: Vec<String>,
+}
+
+impl ProjectScore {
+    /// The verdict as a sentence's start: "Awaiting sign-off: Security, Privacy".
+    pub fn verdict_text(&self) -> String {
+        verdict_text(self.verdict, &self.awaiting)
+    }
+}
+
+/// "Awaiting sign-off: Security, Privacy" for an awaiting verdict, else the verdict's label.
+pub fn verdict_text(verdict: Verdict, awaiting: &[String]) -> String {
+    if verdict == Verdict::AwaitingSignOff && !awaiting.is_empty() {
+        format!("{}: {}", verdict.label(), awaiting.join(", "))
+    } else {
+        verdict.label().to_owned()
+    }
 }
 
 /// The weight of done items by what vouches for them (stale items apart): what part of
@@ -497,6 +534,7 @@ pub fn score_project(
         effort_remaining,
         counts,
         evidence,
+        awaiting: Vec::new(),
     }
 }
 

@@ -25,6 +25,7 @@ mod m20261203_000019_evidence;
 mod m20261203_000020_phases;
 mod m20261204_000021_sign_in;
 mod m20261204_000022_exceptions;
+mod m20261204_000023_reviewer_groups;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000020_phases::Migration),
             Box::new(m20261204_000021_sign_in::Migration),
             Box::new(m20261204_000022_exceptions::Migration),
+            Box::new(m20261204_000023_reviewer_groups::Migration),
         ]
     }
 }

@@ -20,6 +20,8 @@ pub trait ScoredItem {
     fn category(&self) -> i32;
     /// Due date.
     fn due(&self) -> Option<NaiveDate>;
+    /// The item as a sign-off's fingerprint sees it on `today`.
+    fn scope(&self, today: NaiveDate) -> crate::signoff::rules::ScopeItem<'_>;
 }
 
 /// Both row types carry the same scoring and filter columns under the same names.
@@ -42,6 +44,16 @@ macro_rules! scored_item {
             }
             fn due(&self) -> Option<NaiveDate> {
                 self.due_date
+            }
+            fn scope(&self, today: NaiveDate) -> crate::signoff::rules::ScopeItem<'_> {
+                crate::signoff::rules::ScopeItem {
+                    id: self.id,
+                    category_id: self.category_id,
+                    title: &self.title,
+                    priority: self.priority,
+                    blocking: self.blocking,
+                    status: self.facts().effective_status(today),
+                }
             }
         }
 

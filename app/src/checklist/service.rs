@@ -320,11 +320,12 @@ impl<R: ChecklistRow + Memoized> Loaded<R> {
         }
 
         let category_facts = category_facts(&cats, &rows);
-        let score = score_project(
+        let mut score = score_project(
             &category_facts,
             u8::try_from(project.threshold).unwrap_or(80),
             today,
         );
+        crate::signoff::service::apply(db, &project, &cats, &rows, today, &mut score).await?;
         let categories = cats
             .into_iter()
             .zip(&score.categories)
@@ -586,6 +587,13 @@ pub async fn gate(
         Verdict::ReadyWithGaps => (
             false,
             format!("Ready with gaps: no blocking gap, but {overall} of {threshold} needed."),
+        ),
+        Verdict::AwaitingSignOff => (
+            false,
+            format!(
+                "{}: no blocking gap, but the latest final review lacks these sign-offs.",
+                score.verdict_text()
+            ),
         ),
         Verdict::NotReady => (
             false,

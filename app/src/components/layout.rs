@@ -32,12 +32,14 @@ pub fn Header() -> impl IntoView {
                                     <a href="/teams">"Teams"</a>
                                     <a href="/templates">"Templates"</a>
                                     <a href="/exceptions">"Exceptions"</a>
+                                    <a href="/signoffs">"Sign-offs"</a>
                                     {user
                                         .is_admin
                                         .then(|| {
                                             view! {
                                                 <a href="/admin/users">"Users"</a>
                                                 <a href="/admin/audit">"Audit"</a>
+                                                <a href="/admin/reviewer-groups">"Reviewers"</a>
                                             }
                                         })}
                                 </nav>

@@ -17,6 +17,8 @@ pub struct Model {
     pub version: i32,
     /// How long its items' evidence holds (days), unless an item says otherwise.
     pub valid_for_days: Option<i32>,
+    /// The reviewer group that owns it, if any.
+    pub reviewer_group_id: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "project_id", to = "id")]

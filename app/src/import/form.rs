@@ -232,6 +232,7 @@ fn PreviewView(p: ImportPreview) -> impl IntoView {
     let verdict = match p.verdict.as_str() {
         "ready" => Verdict::Ready,
         "ready_with_gaps" => Verdict::ReadyWithGaps,
+        "awaiting_sign_off" => Verdict::AwaitingSignOff,
         _ => Verdict::NotReady,
     };
     let rows = p

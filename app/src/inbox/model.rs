@@ -52,7 +52,7 @@ pub struct KindInfo {
 
 /// Every kind, in the order the preferences list them. Direct address (assigned, mentioned,
 /// reminders) mails by default; news of watched things stays in the inbox unless asked for.
-pub const KINDS: [KindInfo; 12] = [
+pub const KINDS: [KindInfo; 13] = [
     KindInfo {
         kind: "assigned",
         label: "An item is assigned to you",
@@ -124,6 +124,12 @@ pub const KINDS: [KindInfo; 12] = [
         label: "A review of a project you watch is finalized or signed off",
         inbox: true,
         email: false,
+    },
+    KindInfo {
+        kind: "signoff",
+        label: "A final review needs your reviewer group's sign-off",
+        inbox: true,
+        email: true,
     },
 ];
 

@@ -49,7 +49,11 @@ pub async fn check(
         return Ok(None);
     };
     let snap = crate::reviews::service::live_snapshot(db, &project, today).await?;
-    let now = snap.verdict;
+    let awaiting = crate::signoff::service::awaiting_many(db, &[&project], today)
+        .await?
+        .remove(&project.id)
+        .unwrap_or_default();
+    let now = crate::signoff::rules::with_signoffs(snap.verdict, !awaiting.is_empty());
     let before = project.last_verdict.clone();
     if before.as_deref() == Some(now.as_str()) {
         return Ok(None);
@@ -79,12 +83,13 @@ pub async fn check(
         text: format!(
             "{} is now {} (was {}), overall {overall}.",
             project.name,
-            now.label(),
+            crate::scoring::verdict_text(now, &awaiting),
             was.label()
         ),
         link: format!("/p/{}", project.slug),
         data: serde_json::json!({
             "verdict": { "from": was.as_str(), "to": now.as_str() },
+            "awaiting_sign_off": awaiting,
             "overall": snap.overall,
         }),
     };
@@ -93,7 +98,5 @@ pub async fn check(
 }
 
 fn parse(s: &str) -> Option<Verdict> {
-    [Verdict::Ready, Verdict::ReadyWithGaps, Verdict::NotReady]
-        .into_iter()
-        .find(|v| v.as_str() == s)
+    Verdict::parse(s)
 }

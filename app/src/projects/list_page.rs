@@ -63,7 +63,8 @@ fn sort_projects(projects: &mut [ProjectSummary], sort: &str) {
     let rank = |v: Verdict| match v {
         Verdict::NotReady => 0,
         Verdict::ReadyWithGaps => 1,
-        Verdict::Ready => 2,
+        Verdict::AwaitingSignOff => 2,
+        Verdict::Ready => 3,
     };
     match sort {
         "score" => projects.sort_by_key(|p| p.overall.map_or(-1, i16::from)),
@@ -133,6 +134,14 @@ fn ProjectTable(mut projects: Vec<ProjectSummary>, sort: String) -> impl IntoVie
                                 <td>{p.team_name}</td>
                                 <td>
                                     <VerdictBadge verdict=p.verdict />
+                                    {(!p.awaiting.is_empty())
+                                        .then(|| {
+                                            view! {
+                                                <span class="muted small">
+                                                    {format!(" {}", p.awaiting.join(", "))}
+                                                </span>
+                                            }
+                                        })}
                                 </td>
                                 <td class="num">
                                     {p.overall.map_or("—".to_owned(), |o| o.to_string())}

@@ -21,6 +21,9 @@ pub struct ProjectSummary {
     pub description: String,
     /// The go/no-go verdict.
     pub verdict: Verdict,
+    /// The required reviewer groups whose sign-off the verdict awaits.
+    #[serde(default)]
+    pub awaiting: Vec<String>,
     /// Overall score, when there is one.
     pub overall: Option<u8>,
     /// Blocking items still open or in progress.

@@ -301,7 +301,7 @@ impl<'f> Layout<'f> {
 fn verdict_colour(v: crate::scoring::Verdict) -> Colour {
     match v {
         crate::scoring::Verdict::Ready => GREEN,
-        crate::scoring::Verdict::ReadyWithGaps => AMBER,
+        crate::scoring::Verdict::ReadyWithGaps | crate::scoring::Verdict::AwaitingSignOff => AMBER,
         crate::scoring::Verdict::NotReady => RED,
     }
 }

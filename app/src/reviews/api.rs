@@ -100,14 +100,24 @@ pub async fn finalize_review(review_id: i32, version: i32) -> Result<(), AppErro
     super::service::finalize(&db()?, &require_user()?, review_id, version, today()).await
 }
 
-/// Signs a final review (owners).
+/// Signs a final review: as a team owner, or (`group`, a reviewer group's id) for a reviewer
+/// group one is in.
 #[server(prefix = "/rpc", endpoint = "sign_review")]
 pub async fn sign_review(
     review_id: i32,
     #[server(default)] comment: String,
+    #[server(default)] group: i32,
 ) -> Result<(), AppError> {
     use crate::state::{db, require_user};
-    super::service::sign(&db()?, &require_user()?, review_id, &comment).await
+    super::service::sign(
+        &db()?,
+        &require_user()?,
+        review_id,
+        &comment,
+        group,
+        today(),
+    )
+    .await
 }
 
 /// Starts the next review after `review_id`; returns the new draft's id.

@@ -120,6 +120,10 @@ pub struct ReviewView {
     pub signoffs: Vec<SignOff>,
     /// The user may sign (an owner who has not signed yet).
     pub can_sign: bool,
+    /// The required reviewer groups and where each stands, when this is the project's latest
+    /// final review and the project requires any.
+    #[serde(default)]
+    pub groups: Option<crate::signoff::model::SignoffState>,
 }
 
 /// The live project against its last final review.

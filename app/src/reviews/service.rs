@@ -160,9 +160,7 @@ fn read_stored<T: serde::de::DeserializeOwned>(r: &reviews::Model) -> Result<T, 
 }
 
 fn verdict_of(s: &str) -> Option<Verdict> {
-    [Verdict::Ready, Verdict::ReadyWithGaps, Verdict::NotReady]
-        .into_iter()
-        .find(|v| v.as_str() == s)
+    Verdict::parse(s)
 }
 
 fn summary(r: &reviews::Model, signoffs: usize) -> ReviewSummary {
@@ -377,9 +375,17 @@ pub async fn detail(
     today: NaiveDate,
 ) -> Result<ReviewView, AppError> {
     let (review, granted) = review_for(db, user, id).await?;
+    let finals = finals(db, granted.project.id).await?;
+    // Reviewer groups sign the latest final review.
+    let groups = if review.status == ReviewStatus::Final && finals.last().map(|r| r.id) == Some(id)
+    {
+        let s = crate::signoff::service::state_of(db, user, &granted, today).await?;
+        (!s.groups.is_empty()).then_some(s)
+    } else {
+        None
+    };
     let role = granted.role;
     let project = granted.project;
-    let finals = finals(db, project.id).await?;
     let (snapshot, previous) = if review.status == ReviewStatus::Final {
         let at = finals.iter().position(|r| r.id == review.id);
         let previous = at
@@ -401,6 +407,7 @@ pub async fn detail(
         .transpose()?;
     let signoffs: Vec<review_signoffs::Model> = review_signoffs::Entity::find()
         .filter(review_signoffs::Column::ReviewId.eq(review.id))
+        .filter(review_signoffs::Column::GroupId.eq(0))
         .order_by_asc(review_signoffs::Column::SignedAt)
         .all(db)
         .await?;
@@ -437,6 +444,7 @@ pub async fn detail(
             })
             .collect(),
         can_sign,
+        groups,
     })
 }
 

@@ -13,6 +13,7 @@ mod checks;
 mod docs;
 mod extract;
 mod files;
+mod governance;
 mod notifications;
 mod plan;
 mod problem;
@@ -78,6 +79,7 @@ pub struct ApiState {
         (name = "reports", description = "The stakeholder report and exports"),
         (name = "notifications", description = "The token owner's inbox"),
         (name = "webhooks", description = "A team's webhooks and their delivery logs (owners)"),
+        (name = "governance", description = "Reviewer groups, required sign-offs and exception requests"),
     )
 )]
 struct ApiDoc;
@@ -211,6 +213,14 @@ fn api_routes() -> OpenApiRouter<ApiState> {
         ))
         .routes(routes!(webhooks::delete_webhook))
         .routes(routes!(webhooks::send_webhook_delivery_again))
+        .routes(routes!(governance::list_groups, governance::create_group))
+        .routes(routes!(governance::delete_group))
+        .routes(routes!(governance::add_member))
+        .routes(routes!(governance::remove_member))
+        .routes(routes!(governance::signoffs, governance::set_signoffs))
+        .routes(routes!(governance::sign))
+        .routes(routes!(governance::exceptions))
+        .routes(routes!(governance::decide))
 }
 
 /// The API router, to be nested at [`BASE`].

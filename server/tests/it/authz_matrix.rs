@@ -60,6 +60,19 @@ struct World {
     tokens: Vec<Option<String>>,
 }
 
+/// A new reviewer group (by the admin), with `member` in it when given.
+async fn fresh_group(s: &TestServer, n: usize, member: Option<&str>) -> i32 {
+    use app::signoff::service;
+    let admin = s.auth_user("admin@example.com").await;
+    let id = service::create_group(&s.db, &admin, &format!("Group {n}"), "")
+        .await
+        .unwrap();
+    if let Some(email) = member {
+        service::add_member(&s.db, &admin, id, email).await.unwrap();
+    }
+    id
+}
+
 /// A new review of `alpha-app` by the owner, finalized when asked.
 async fn fresh_review(s: &TestServer, n: usize, finalized: bool) -> i32 {
     use app::reviews::service::{ReviewInput, create, finalize};
@@ -369,6 +382,11 @@ async fn arrange() -> World {
     let item = fresh_item(&s, category, 0).await;
     let risk = fresh_risk(&s, 0).await;
     let review = fresh_review(&s, 0, true).await;
+    // `alpha-app` requires the sign-off of a group nobody is in (so asking for it answers).
+    let matrix_group = fresh_group(&s, 0, None).await;
+    app::signoff::service::set_required(&s.db, &owner, "alpha-app", &[matrix_group])
+        .await
+        .unwrap();
     let mut tokens = vec![None];
     for p in 1..PRINCIPALS.len() {
         let u = s.auth_user(email_of(p).unwrap_or_default()).await;
@@ -581,7 +599,9 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
         "GET /setup" => ([302; 7], get("/setup")),
         "GET /p/{slug}" => (PAGE_MEMBER, get("/p/alpha-app")),
         "GET /teams/{id}" => (PAGE_MEMBER, get(format!("/teams/{alpha}"))),
-        "GET /admin/users" | "GET /admin/audit" => (PAGE_ADMIN, get(&endpoint[4..])),
+        "GET /admin/users" | "GET /admin/audit" | "GET /admin/reviewer-groups" => {
+            (PAGE_ADMIN, get(&endpoint[4..]))
+        }
         "GET /p/{slug}/checklist" => (PAGE_MEMBER, get("/p/alpha-app/checklist?status=open")),
         "GET /p/{slug}/items/{id}" => (PAGE_MEMBER, get(format!("/p/alpha-app/items/{}", w.item))),
 
@@ -1179,6 +1199,185 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             )
         }
 
+        // Sign-off by discipline: groups kept by site admins; which a project requires, and
+        // the groups owning its categories, chosen by its owners; editors ask for sign-off.
+        // (Signing for a group, by its members only, is tested in `signoff_http`.)
+        "GET /signoffs" => (PAGE_ANY_USER, get("/signoffs")),
+        "GET /rpc/list_signoff_queue" => (FN_ANY_USER, get("/rpc/list_signoff_queue")),
+        "GET /rpc/list_reviewer_groups" => (FN_ADMIN, get("/rpc/list_reviewer_groups")),
+        "POST /rpc/create_reviewer_group" => (
+            FN_ADMIN,
+            post("create_reviewer_group", &[("name", format!("Made {n}"))]),
+        ),
+        "POST /rpc/delete_reviewer_group" => {
+            let id = fresh_group(s, n, None).await;
+            (
+                FN_ADMIN,
+                post("delete_reviewer_group", &[("id", id.to_string())]),
+            )
+        }
+        "POST /rpc/add_reviewer" => {
+            let id = fresh_group(s, n, None).await;
+            (
+                FN_ADMIN,
+                post(
+                    "add_reviewer",
+                    &[
+                        ("group", id.to_string()),
+                        ("email", "viewer@example.com".into()),
+                    ],
+                ),
+            )
+        }
+        "POST /rpc/remove_reviewer" => {
+            let id = fresh_group(s, n, Some("viewer@example.com")).await;
+            let viewer = s.auth_user("viewer@example.com").await;
+            (
+                FN_ADMIN,
+                post(
+                    "remove_reviewer",
+                    &[("group", id.to_string()), ("user", viewer.id.to_string())],
+                ),
+            )
+        }
+        "GET /rpc/get_signoff_state" => (FN_VIEW, get("/rpc/get_signoff_state?slug=alpha-app")),
+        "POST /rpc/require_signoff_group" => {
+            let id = fresh_group(s, n, None).await;
+            (
+                FN_MANAGE,
+                post(
+                    "require_signoff_group",
+                    &[
+                        ("slug", "alpha-app".into()),
+                        ("group", id.to_string()),
+                        ("required", "false".into()),
+                    ],
+                ),
+            )
+        }
+        "POST /rpc/set_category_group" => {
+            let category = fresh_category(s, n).await;
+            (
+                FN_MANAGE,
+                post("set_category_group", &[("category", category.to_string())]),
+            )
+        }
+        "POST /rpc/request_signoff" => (
+            FN_EDIT,
+            post("request_signoff", &[("slug", "alpha-app".into())]),
+        ),
+        "GET /api/v1/reviewer-groups" => (
+            [401, 401, 403, 403, 403, 403, 200],
+            api(Method::GET, "/reviewer-groups", None),
+        ),
+        "POST /api/v1/reviewer-groups" => (
+            [401, 401, 403, 403, 403, 403, 201],
+            api(
+                Method::POST,
+                "/reviewer-groups",
+                Some(json!({ "name": format!("Api {n}") })),
+            ),
+        ),
+        "DELETE /api/v1/reviewer-groups/{id}" => {
+            let id = fresh_group(s, n, None).await;
+            (
+                [401, 401, 403, 403, 403, 403, 204],
+                api(Method::DELETE, format!("/reviewer-groups/{id}"), None),
+            )
+        }
+        "POST /api/v1/reviewer-groups/{id}/members" => {
+            let id = fresh_group(s, n, None).await;
+            (
+                [401, 401, 403, 403, 403, 403, 200],
+                api(
+                    Method::POST,
+                    format!("/reviewer-groups/{id}/members"),
+                    Some(json!({ "email": "viewer@example.com" })),
+                ),
+            )
+        }
+        "DELETE /api/v1/reviewer-groups/{id}/members/{user_id}" => {
+            let id = fresh_group(s, n, Some("viewer@example.com")).await;
+            let viewer = s.auth_user("viewer@example.com").await;
+            (
+                [401, 401, 403, 403, 403, 403, 204],
+                api(
+                    Method::DELETE,
+                    format!("/reviewer-groups/{id}/members/{}", viewer.id),
+                    None,
+                ),
+            )
+        }
+        "GET /api/v1/projects/{slug}/signoffs" => (
+            API_VIEW,
+            api(Method::GET, "/projects/alpha-app/signoffs", None),
+        ),
+        "PUT /api/v1/projects/{slug}/signoffs" => {
+            let keep = app::signoff::service::state(
+                &s.db,
+                &s.auth_user("admin@example.com").await,
+                "alpha-app",
+                chrono::Utc::now().date_naive(),
+            )
+            .await
+            .unwrap();
+            let groups: Vec<i32> = keep.groups.iter().map(|g| g.group_id).collect();
+            (
+                [401, 401, 403, 403, 200, 404, 200],
+                api(
+                    Method::PUT,
+                    "/projects/alpha-app/signoffs",
+                    Some(json!({ "groups": groups })),
+                ),
+            )
+        }
+        "POST /api/v1/reviews/{id}/signoffs" => {
+            let id = fresh_review(s, n, true).await;
+            (
+                [401, 401, 403, 403, 204, 404, 204],
+                api(
+                    Method::POST,
+                    format!("/reviews/{id}/signoffs"),
+                    Some(json!({ "comment": "Go" })),
+                ),
+            )
+        }
+        "GET /api/v1/exceptions" => (API_ANY_USER, api(Method::GET, "/exceptions", None)),
+        "POST /api/v1/exceptions/{id}/decision" => {
+            let item = fresh_item(s, w.category, n).await;
+            let project_id = app::entities::items::Entity::find_by_id(item)
+                .one(&s.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .project_id;
+            let exception = app::entities::exceptions::ActiveModel {
+                project_id: Set(project_id),
+                item_id: Set(item),
+                status: Set("not_applicable".into()),
+                reason: Set("Not used here".into()),
+                until: Set(None),
+                state: Set("pending".into()),
+                requested_by: Set(None),
+                requested_at: Set(chrono::Utc::now()),
+                decided_by: Set(None),
+                decided_at: Set(None),
+                comment: Set(String::new()),
+                ..Default::default()
+            }
+            .insert(&s.db)
+            .await
+            .unwrap();
+            (
+                [401, 401, 403, 403, 204, 404, 204],
+                api(
+                    Method::POST,
+                    format!("/exceptions/{}/decision", exception.id),
+                    Some(json!({ "approve": false })),
+                ),
+            )
+        }
+
         // Own account.
         "GET /rpc/list_my_sessions" => (FN_ANY_USER, get("/rpc/list_my_sessions")),
         // One's own second factor.
@@ -1678,6 +1877,22 @@ async fn restore_password(w: &World, principal: usize, hash: &str) {
     let mut u = u.into_active_model();
     u.password_hash = Set(hash.to_owned());
     u.update(&w.s.db).await.unwrap();
+    unrevoke_tokens(w, id).await;
+}
+
+/// Changing a password revokes the account's tokens: rows after such a cell use them again.
+async fn unrevoke_tokens(w: &World, user_id: i32) {
+    use app::entities::api_tokens;
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    api_tokens::Entity::update_many()
+        .col_expr(
+            api_tokens::Column::RevokedAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .filter(api_tokens::Column::UserId.eq(user_id))
+        .exec(&w.s.db)
+        .await
+        .unwrap();
 }
 
 /// Sends `req` with `client` (and for the REST API, `token`). `cell` names it in a panic.
@@ -1914,6 +2129,7 @@ async fn reduced_client(w: &World, who: Reduced, hash: &str) -> Client {
         Reduced::Demoted => {
             let id = w.s.auth_user("demoted@example.com").await.id;
             set_password(w, id, hash, false).await;
+            unrevoke_tokens(w, id).await;
             change_role(&w.s.db, &owner, w.alpha, id, TeamRole::Editor)
                 .await
                 .unwrap();

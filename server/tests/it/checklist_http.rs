@@ -547,7 +547,8 @@ async fn a_checklist_read_costs_the_same_queries_for_10_and_1000_items() {
         per_size[0], per_size[1]
     );
     assert_eq!(per_size[0], per_size[1]);
-    assert!(per_size[0] <= 6, "{per_size:?}");
+    // Access, categories, items, members, risks, the sign-offs the project requires.
+    assert!(per_size[0] <= 7, "{per_size:?}");
 }
 
 #[tokio::test]

@@ -36,6 +36,7 @@ mod reviews_http;
 mod risks_http;
 mod rpc_battery;
 mod security_http;
+mod signoff_http;
 mod sso_http;
 mod support;
 mod teams_http;

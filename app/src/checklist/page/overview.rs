@@ -51,6 +51,10 @@ pub fn OverviewPanel(view: OverviewView) -> impl IntoView {
         Verdict::Ready => {
             "No blocking gaps and the overall score reaches the threshold.".to_owned()
         }
+        Verdict::AwaitingSignOff => format!(
+            "No blocking gaps, but the latest final review still needs the sign-off of {}.",
+            score.awaiting.join(", ")
+        ),
     };
     let link = |i: &GapLine| {
         view! { <a href=format!("/p/{slug}/items/{}", i.id)>{i.title.clone()}</a> }

@@ -80,6 +80,10 @@ pub(super) fn ReviewBody(
         <div class="markdown" inner_html=v.summary_html.clone()></div>
         <SnapshotScores s=v.snapshot.clone() />
         {v.diff.clone().map(|diff| view! { <DiffView diff slug=slug.clone() against=against.clone() /> })}
+        {v
+            .groups
+            .clone()
+            .map(|state| view! { <crate::signoff::page::ReviewGroups review_id=r.id state /> })}
         {(!draft)
             .then(|| {
                 view! {

@@ -279,19 +279,27 @@ pub async fn finalize(
         }),
     };
     crate::inbox::service::project_news(&txn, Some(user.id), &project, news).await?;
+    crate::signoff::service::ask_groups(&txn, user, &project, id, label, None).await?;
     txn.commit().await?;
     Ok(())
 }
 
-/// Signs a final review (team owners), once per owner.
+/// Signs a final review: as a team owner (`group_id` 0), once per owner; or for reviewer group
+/// `group_id` (its members, on the project's latest final review, for a group the project
+/// requires), recording the fingerprint of what the group's sign-off covers now — again only
+/// once the one given before no longer holds.
 pub async fn sign(
     db: &(impl ConnectionTrait + TransactionTrait),
     user: &AuthUser,
     id: i32,
     comment: &str,
+    group_id: i32,
+    today: NaiveDate,
 ) -> Result<(), AppError> {
     let (review, granted) = review_for(db, user, id).await?;
-    granted.require_manage()?;
+    if group_id == 0 {
+        granted.require_manage()?;
+    }
     let project = granted.project;
     if review.status != ReviewStatus::Final {
         return Err(AppError::Conflict(
@@ -302,15 +310,28 @@ pub async fn sign(
     let mut v = Validator::default();
     v.at_most(comment, 2000, "comment");
     v.finish()?;
+    let (group, scope) = if group_id == 0 {
+        (None, String::new())
+    } else {
+        let name = crate::signoff::service::may_sign_for(db, user, &project, id, group_id).await?;
+        let scope = crate::signoff::service::current_scope(db, project.id, group_id, today).await?;
+        (Some(name), scope)
+    };
     let signed = review_signoffs::Entity::find()
         .filter(review_signoffs::Column::ReviewId.eq(id))
         .filter(review_signoffs::Column::UserId.eq(user.id))
+        .filter(review_signoffs::Column::GroupId.eq(group_id))
+        .filter(review_signoffs::Column::Scope.eq(&scope))
         .count(db)
         .await?;
+    let already = || match &group {
+        None => AppError::Conflict("You have signed this review already.".into()),
+        Some(g) => AppError::Conflict(format!(
+            "You have signed this review for {g} already, and your sign-off still holds."
+        )),
+    };
     if signed > 0 {
-        return Err(AppError::Conflict(
-            "You have signed this review already.".into(),
-        ));
+        return Err(already());
     }
     let txn = crate::txn::begin(db).await?;
     let s = review_signoffs::ActiveModel {
@@ -319,26 +340,34 @@ pub async fn sign(
         name: Set(user.display_name.clone()),
         comment: Set(comment.to_owned()),
         signed_at: Set(Utc::now()),
+        group_id: Set(group_id),
+        scope: Set(scope),
         ..Default::default()
     }
     .insert(&txn)
     .await
-    // The unique index: the same owner signing twice at once.
-    .map_err(|_| AppError::Conflict("You have signed this review already.".into()))?;
+    // The unique index: the same person signing twice at once.
+    .map_err(|_| already())?;
     record(
         &txn,
         &Actor::from(user),
         Event::new("review", id, "signed")
             .in_project(&project)
-            .after(&serde_json::json!({ "signed_by": s.name, "comment": s.comment })),
+            .after(
+                &serde_json::json!({ "signed_by": s.name, "comment": s.comment, "group": group }),
+            ),
     )
     .await?;
     let label = &review.version_label;
+    let for_group = group
+        .as_ref()
+        .map(|g| format!(" for {g}"))
+        .unwrap_or_default();
     let news = crate::inbox::service::ProjectNews {
         kind: "review",
         event: "review.signed_off",
         text: format!(
-            "{} signed off review {label} of {}.",
+            "{} signed off review {label} of {}{for_group}.",
             user.display_name, project.name
         ),
         link: format!("/p/{}/reviews/{id}", project.slug),
@@ -346,6 +375,7 @@ pub async fn sign(
             "review": { "id": id, "version_label": label },
             "actor": { "id": user.id, "name": user.display_name },
             "comment": s.comment,
+            "group": group,
         }),
     };
     crate::inbox::service::project_news(&txn, Some(user.id), &project, news).await?;
