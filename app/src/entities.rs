@@ -2,6 +2,9 @@
 
 pub mod api_tokens;
 pub mod audit_events;
+pub mod campaign_items;
+pub mod campaign_projects;
+pub mod campaigns;
 pub mod categories;
 pub mod check_runs;
 pub mod checks;

@@ -261,7 +261,7 @@ fn risk_docs(
 
 /// A cell as text a spreadsheet will not evaluate: `=`, `+`, `-`, `@`, a tab or a carriage
 /// return at the start get a leading `'` (the importer takes it off again).
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     if text.starts_with(FORMULA_START) {
         format!("'{text}")
     } else {

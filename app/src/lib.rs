@@ -14,6 +14,7 @@ pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod authz;
+pub mod campaigns;
 pub mod checklist;
 pub mod checks;
 #[cfg(feature = "ssr")]

@@ -76,6 +76,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/campaigns")
+                        view=crate::campaigns::page::CampaignsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/campaigns/:id")
+                        view=crate::campaigns::page::CampaignPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/signoffs")
                         view=crate::signoff::page::SignoffsPage
                         ssr=SsrMode::Async

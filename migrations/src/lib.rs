@@ -26,6 +26,7 @@ mod m20261203_000020_phases;
 mod m20261204_000021_sign_in;
 mod m20261204_000022_exceptions;
 mod m20261204_000023_reviewer_groups;
+mod m20261204_000024_campaigns;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000021_sign_in::Migration),
             Box::new(m20261204_000022_exceptions::Migration),
             Box::new(m20261204_000023_reviewer_groups::Migration),
+            Box::new(m20261204_000024_campaigns::Migration),
         ]
     }
 }

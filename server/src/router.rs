@@ -100,6 +100,7 @@ pub fn build_router(state: AppState) -> Router {
             axum::routing::post(crate::files::upload),
         )
         .route("/p/{slug}/files/{id}", get(crate::files::download))
+        .route("/campaigns/{id}/progress.csv", get(campaign_csv))
         .route("/share/{token}", get(shared_report))
         .route("/share/{token}/pdf", get(shared_pdf))
         .route(
@@ -179,6 +180,37 @@ async fn export_download(
         )
         .await,
     )
+}
+
+/// `?sort=` of the campaign progress download.
+#[derive(serde::Deserialize)]
+pub struct SortQuery {
+    sort: Option<String>,
+}
+
+/// A campaign's progress table as CSV (whoever may see the campaign).
+async fn campaign_csv(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<SortQuery>,
+    user: Option<Extension<AuthUser>>,
+    headers: http::HeaderMap,
+) -> Response {
+    if let Some(refused) = refuse_subresource(&headers) {
+        return refused;
+    }
+    let Some(Extension(user)) = user else {
+        return (StatusCode::FOUND, [(header::LOCATION, "/login")]).into_response();
+    };
+    if user.must_change_password {
+        return (StatusCode::FOUND, [(header::LOCATION, "/account")]).into_response();
+    }
+    let Ok(id) = id.parse::<i32>() else {
+        return failed(app::error::AppError::NotFound);
+    };
+    let today = chrono::Utc::now().date_naive();
+    let sort = query.sort.unwrap_or_default();
+    download(app::campaigns::service::csv(&state.db, &user, id, &sort, today).await)
 }
 
 /// `?review=` of a download: a final review's id or version label.

@@ -33,6 +33,7 @@ pub fn Header() -> impl IntoView {
                                     <a href="/templates">"Templates"</a>
                                     <a href="/exceptions">"Exceptions"</a>
                                     <a href="/signoffs">"Sign-offs"</a>
+                                    <a href="/campaigns">"Campaigns"</a>
                                     {user
                                         .is_admin
                                         .then(|| {

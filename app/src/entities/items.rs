@@ -42,6 +42,8 @@ pub struct Model {
     pub evidence_until: Option<Date>,
     /// The plan phase it is scheduled into, if any.
     pub phase_id: Option<i32>,
+    /// The campaign item it was added for, if any.
+    pub campaign_item_id: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "category_id", to = "id")]

@@ -1,7 +1,11 @@
 //! Governance: reviewer groups (site admins), the sign-offs a project requires and where they
-//! stand, signing a review (as an owner or for a group), and exception requests.
+//! stand, signing a review (as an owner or for a group), exception requests and campaigns.
 
 use app::{
+    campaigns::{
+        model::{Applied, CampaignSummary, CampaignView},
+        service as campaign,
+    },
     exceptions::model::ExceptionView,
     signoff::{
         model::{ReviewerGroupView, SignoffState},
@@ -240,5 +244,165 @@ pub async fn decide(
 ) -> Result<StatusCode, ApiError> {
     app::exceptions::service::decide(&s.app.db, &user, id, body.approve, &body.comment, today())
         .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The campaigns the token owner may see (their teams'; site admins: all), newest first.
+#[utoipa::path(get, path = "/campaigns", tag = "governance",
+    responses((status = 200, body = Vec<CampaignSummary>)))]
+pub async fn campaigns(
+    State(s): State<ApiState>,
+    Reader(user): Reader,
+) -> Result<Json<Vec<CampaignSummary>>, ApiError> {
+    Ok(Json(campaign::list(&s.app.db, &user, today()).await?))
+}
+
+/// One requirement of a new campaign.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCampaignItem {
+    /// Title (1–200 characters).
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    /// `critical`, `high` (default), `medium` or `low`.
+    #[serde(default)]
+    pub priority: Option<String>,
+    /// Blocks the launch while open (default: critical ones do).
+    #[serde(default)]
+    pub blocking: Option<bool>,
+}
+
+/// A new campaign.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCampaign {
+    /// Name (1–120 characters).
+    #[schema(min_length = 1, max_length = 120)]
+    pub name: String,
+    /// What it is for.
+    #[serde(default)]
+    #[schema(max_length = 20000)]
+    pub description: String,
+    /// The team whose projects it covers (its owners); left out: site-wide (site admins).
+    pub team_id: Option<i32>,
+    /// The category its items go into (default: the name).
+    #[serde(default)]
+    #[schema(max_length = 120)]
+    pub category: String,
+    /// Its deadline; the items are due then.
+    pub deadline: Option<chrono::NaiveDate>,
+    /// Its items (1–100).
+    #[schema(min_items = 1, max_items = 100)]
+    pub items: Vec<NewCampaignItem>,
+}
+
+/// Creates a campaign (a team's owners for the team; site admins, also site-wide).
+#[utoipa::path(post, path = "/campaigns", tag = "governance",
+    request_body = NewCampaign,
+    responses((status = 201, body = CampaignView, headers(("Location" = String)))))]
+pub async fn create_campaign(
+    State(s): State<ApiState>,
+    Writer(user): Writer,
+    ApiJson(body): ApiJson<NewCampaign>,
+) -> Result<Response, ApiError> {
+    if body.items.len() > 100 {
+        return Err(
+            app::error::AppError::field("items", "A campaign has at most 100 items.").into(),
+        );
+    }
+    // The same text the page's form sends, so one parser checks both.
+    let mut lines = Vec::with_capacity(body.items.len());
+    for (n, i) in body.items.iter().enumerate() {
+        let title = i.title.trim();
+        if title.is_empty() || title.contains('\n') || title.starts_with('[') {
+            return Err(app::error::AppError::field(
+                &format!("items[{n}].title"),
+                "Give a one-line title that does not start with “[”.",
+            )
+            .into());
+        }
+        let priority = i.priority.as_deref().unwrap_or("high");
+        let bang = if i.blocking == Some(true) { "!" } else { "" };
+        lines.push(format!("[{priority}{bang}] {title}"));
+    }
+    let input = campaign::CampaignInput {
+        name: body.name,
+        description: body.description,
+        team_id: body.team_id,
+        category: body.category,
+        deadline: body.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        items: lines.join("\n"),
+    };
+    let id = campaign::create(&s.app.db, &user, input).await?;
+    let view = campaign::view(&s.app.db, &user, id, "", today()).await?;
+    Ok(created(format!("/campaigns/{id}"), view))
+}
+
+/// A campaign's progress per project (`?sort=behind|name|open|activity`), totals and burn-up.
+#[utoipa::path(get, path = "/campaigns/{id}", tag = "governance",
+    params(("id" = i32, Path, description = "Campaign id"), CampaignQuery),
+    responses((status = 200, body = CampaignView)))]
+pub async fn campaign(
+    State(s): State<ApiState>,
+    Reader(user): Reader,
+    ApiPath(id): ApiPath<i32>,
+    super::extract::ApiQuery(q): super::extract::ApiQuery<CampaignQuery>,
+) -> Result<Json<CampaignView>, ApiError> {
+    let sort = q.sort.unwrap_or_default();
+    Ok(Json(
+        campaign::view(&s.app.db, &user, id, &sort, today()).await?,
+    ))
+}
+
+/// The order of a campaign's progress rows.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CampaignQuery {
+    /// `behind` (least closed first, the default), `name`, `open`, `activity`.
+    pub sort: Option<String>,
+}
+
+/// The projects to apply a campaign to.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyTo {
+    /// Project slugs (at most 1,000).
+    #[serde(default)]
+    #[schema(max_items = 1000)]
+    pub projects: Vec<String>,
+    /// Every unarchived project of the campaign's team instead.
+    #[serde(default)]
+    pub whole_team: bool,
+}
+
+/// Applies a campaign (its managers): each project gets the campaign items it lacks, all in
+/// one transaction; applying again adds nothing twice.
+#[utoipa::path(post, path = "/campaigns/{id}/apply", tag = "governance",
+    params(("id" = i32, Path, description = "Campaign id")),
+    request_body = ApplyTo,
+    responses((status = 200, body = Applied)))]
+pub async fn apply_campaign(
+    State(s): State<ApiState>,
+    Writer(user): Writer,
+    ApiPath(id): ApiPath<i32>,
+    ApiJson(body): ApiJson<ApplyTo>,
+) -> Result<Json<Applied>, ApiError> {
+    let targets = campaign::Targets {
+        slugs: body.projects,
+        whole_team: body.whole_team,
+    };
+    Ok(Json(campaign::apply(&s.app.db, &user, id, targets).await?))
+}
+
+/// Closes a campaign (its managers); its items stay.
+#[utoipa::path(post, path = "/campaigns/{id}/close", tag = "governance",
+    params(("id" = i32, Path, description = "Campaign id")),
+    responses((status = 204, description = "Closed")))]
+pub async fn close_campaign(
+    State(s): State<ApiState>,
+    Writer(user): Writer,
+    ApiPath(id): ApiPath<i32>,
+) -> Result<StatusCode, ApiError> {
+    campaign::close(&s.app.db, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -79,7 +79,7 @@ pub struct ApiState {
         (name = "reports", description = "The stakeholder report and exports"),
         (name = "notifications", description = "The token owner's inbox"),
         (name = "webhooks", description = "A team's webhooks and their delivery logs (owners)"),
-        (name = "governance", description = "Reviewer groups, required sign-offs and exception requests"),
+        (name = "governance", description = "Reviewer groups, required sign-offs, exception requests and campaigns"),
     )
 )]
 struct ApiDoc;
@@ -221,6 +221,10 @@ fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(governance::sign))
         .routes(routes!(governance::exceptions))
         .routes(routes!(governance::decide))
+        .routes(routes!(governance::campaigns, governance::create_campaign))
+        .routes(routes!(governance::campaign))
+        .routes(routes!(governance::apply_campaign))
+        .routes(routes!(governance::close_campaign))
 }
 
 /// The API router, to be nested at [`BASE`].

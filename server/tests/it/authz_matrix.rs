@@ -73,6 +73,23 @@ async fn fresh_group(s: &TestServer, n: usize, member: Option<&str>) -> i32 {
     id
 }
 
+/// A new campaign of team Alpha by its owner, with one item.
+async fn fresh_campaign(s: &TestServer, team: i32, n: usize) -> i32 {
+    let owner = s.auth_user("owner@example.com").await;
+    app::campaigns::service::create(
+        &s.db,
+        &owner,
+        app::campaigns::service::CampaignInput {
+            name: format!("Campaign {n}"),
+            team_id: Some(team),
+            items: format!("Requirement {n}"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
 /// A new review of `alpha-app` by the owner, finalized when asked.
 async fn fresh_review(s: &TestServer, n: usize, finalized: bool) -> i32 {
     use app::reviews::service::{ReviewInput, create, finalize};
@@ -1378,6 +1395,82 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             )
         }
 
+        // Campaigns: a team's are run by its owners and seen by its members.
+        "GET /campaigns" => (PAGE_ANY_USER, get("/campaigns")),
+        "GET /campaigns/{id}" => {
+            let id = fresh_campaign(s, w.alpha, n).await;
+            (PAGE_MEMBER, get(format!("/campaigns/{id}")))
+        }
+        "GET /campaigns/{id}/progress.csv" => {
+            let id = fresh_campaign(s, w.alpha, n).await;
+            (PAGE_MEMBER, get(format!("/campaigns/{id}/progress.csv")))
+        }
+        "GET /rpc/list_campaigns" => (FN_ANY_USER, get("/rpc/list_campaigns")),
+        "GET /rpc/get_campaign" => {
+            let id = fresh_campaign(s, w.alpha, n).await;
+            (FN_VIEW, get(format!("/rpc/get_campaign?id={id}")))
+        }
+        "POST /rpc/create_campaign" => (
+            FN_MANAGE,
+            post(
+                "create_campaign",
+                &[
+                    ("name", format!("Made {n}")),
+                    ("team", w.alpha.to_string()),
+                    ("items", "Restore drill".into()),
+                ],
+            ),
+        ),
+        "POST /rpc/apply_campaign" => {
+            let id = fresh_campaign(s, w.alpha, n).await;
+            (
+                FN_MANAGE,
+                post(
+                    "apply_campaign",
+                    &[("id", id.to_string()), ("projects", "alpha-app".into())],
+                ),
+            )
+        }
+        "POST /rpc/close_campaign" => {
+            let id = fresh_campaign(s, w.alpha, n).await;
+            (FN_MANAGE, post("close_campaign", &[("id", id.to_string())]))
+        }
+        "GET /api/v1/campaigns" => (API_ANY_USER, api(Method::GET, "/campaigns", None)),
+        "POST /api/v1/campaigns" => (
+            [401, 401, 403, 403, 201, 404, 201],
+            api(
+                Method::POST,
+                "/campaigns",
+                Some(json!({
+                    "name": format!("Api {n}"),
+                    "team_id": w.alpha,
+                    "items": [{ "title": "Restore drill" }],
+                })),
+            ),
+        ),
+        "GET /api/v1/campaigns/{id}" => {
+            let id = fresh_campaign(s, w.alpha, n).await;
+            (API_VIEW, api(Method::GET, format!("/campaigns/{id}"), None))
+        }
+        "POST /api/v1/campaigns/{id}/apply" => {
+            let id = fresh_campaign(s, w.alpha, n).await;
+            (
+                [401, 401, 403, 403, 200, 404, 200],
+                api(
+                    Method::POST,
+                    format!("/campaigns/{id}/apply"),
+                    Some(json!({ "projects": ["alpha-app"] })),
+                ),
+            )
+        }
+        "POST /api/v1/campaigns/{id}/close" => {
+            let id = fresh_campaign(s, w.alpha, n).await;
+            (
+                [401, 401, 403, 403, 204, 404, 204],
+                api(Method::POST, format!("/campaigns/{id}/close"), None),
+            )
+        }
+
         // Own account.
         "GET /rpc/list_my_sessions" => (FN_ANY_USER, get("/rpc/list_my_sessions")),
         // One's own second factor.
@@ -1849,7 +1942,8 @@ fn endpoints() -> BTreeSet<String> {
 }
 
 /// The routes `server/src/router.rs` adds itself. (`/metrics` is off in the tests' settings.)
-const PLAIN_ROUTES: [&str; 11] = [
+const PLAIN_ROUTES: [&str; 12] = [
+    "GET /campaigns/{id}/progress.csv",
     "GET /auth/oidc/start",
     "GET /auth/oidc/callback",
     "GET /p/{slug}/export/{format}",

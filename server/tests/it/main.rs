@@ -13,6 +13,7 @@ mod audit;
 mod auth_http;
 mod authz_matrix;
 mod bench_seed;
+mod campaigns_http;
 mod checklist_http;
 mod checks;
 mod cli;

@@ -637,6 +637,7 @@ mod tests {
             valid_for_days: None,
             evidence_until: None,
             phase_id: None,
+            campaign_item_id: None,
         }
     }
 
