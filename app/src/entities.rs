@@ -37,6 +37,8 @@ pub mod site_settings;
 pub mod team_members;
 pub mod teams;
 pub mod templates;
+pub mod tier_signoff_groups;
+pub mod tiers;
 pub mod user_identities;
 pub mod users;
 pub mod webhook_attempts;

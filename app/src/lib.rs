@@ -62,6 +62,7 @@ pub mod signoff;
 pub mod state;
 pub mod teams;
 pub mod templates;
+pub mod tiers;
 #[cfg(feature = "ssr")]
 pub mod txn;
 pub mod webhooks;

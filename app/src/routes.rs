@@ -119,6 +119,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
                     <Route
+                        path=path!("/admin/tiers")
+                        view=crate::tiers::page::TiersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/admin/reviewer-groups")
                         view=crate::signoff::page::ReviewerGroupsPage
                         ssr=SsrMode::Async

@@ -27,6 +27,7 @@ mod m20261204_000021_sign_in;
 mod m20261204_000022_exceptions;
 mod m20261204_000023_reviewer_groups;
 mod m20261204_000024_campaigns;
+mod m20261204_000025_tiers;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000022_exceptions::Migration),
             Box::new(m20261204_000023_reviewer_groups::Migration),
             Box::new(m20261204_000024_campaigns::Migration),
+            Box::new(m20261204_000025_tiers::Migration),
         ]
     }
 }

@@ -62,6 +62,9 @@ pub async fn apply_campaign(
     id: i32,
     #[server(default)] projects: String,
     #[server(default)] whole_team: Option<String>,
+    /// Every project on this launch tier instead (0: none).
+    #[server(default)]
+    tier: i32,
 ) -> Result<Applied, AppError> {
     use crate::state::{db, require_user};
     let targets = super::service::Targets {
@@ -71,6 +74,7 @@ pub async fn apply_campaign(
             .map(str::to_owned)
             .collect(),
         whole_team: matches!(whole_team.as_deref(), Some("on" | "true" | "1")),
+        tier: (tier > 0).then_some(tier),
     };
     super::service::apply(&db()?, &require_user()?, id, targets).await
 }

@@ -161,6 +161,8 @@ pub struct Targets {
     pub slugs: Vec<String>,
     /// Every unarchived project of the campaign's team (team campaigns only).
     pub whole_team: bool,
+    /// Every unarchived project on this launch tier (of the team, for a team's campaign).
+    pub tier: Option<i32>,
 }
 
 /// Applies campaign `id` to `targets` (its managers): each project gets every campaign item it
@@ -195,15 +197,20 @@ pub async fn apply(
         ));
     }
     let mut query = projects::Entity::find().filter(projects::Column::Archived.eq(false));
-    query = match (targets.whole_team, c.team_id) {
-        (true, Some(team)) => query.filter(projects::Column::TeamId.eq(team)),
-        (true, None) => {
+    let by_slug = !targets.whole_team && targets.tier.is_none();
+    query = match (targets.tier, targets.whole_team, c.team_id) {
+        (Some(tier), _, Some(team)) => query
+            .filter(projects::Column::TierId.eq(tier))
+            .filter(projects::Column::TeamId.eq(team)),
+        (Some(tier), _, None) => query.filter(projects::Column::TierId.eq(tier)),
+        (None, true, Some(team)) => query.filter(projects::Column::TeamId.eq(team)),
+        (None, true, None) => {
             return Err(AppError::field(
                 "projects",
-                "A site-wide campaign names its projects.",
+                "A site-wide campaign names its projects or a tier.",
             ));
         }
-        (false, _) => query.filter(projects::Column::Slug.is_in(slugs.clone())),
+        (None, false, _) => query.filter(projects::Column::Slug.is_in(slugs.clone())),
     };
     let found = query.limit(MAX_PROJECTS as u64 + 1).all(db).await?;
     if found.len() > MAX_PROJECTS {
@@ -212,7 +219,7 @@ pub async fn apply(
             format!("Apply to at most {MAX_PROJECTS} projects at a time."),
         ));
     }
-    if !targets.whole_team {
+    if by_slug {
         let known: HashSet<&str> = found.iter().map(|p| p.slug.as_str()).collect();
         if let Some(missing) = slugs.iter().find(|s| !known.contains(s.as_str())) {
             return Err(AppError::field(

@@ -41,6 +41,7 @@ pub fn Header() -> impl IntoView {
                                                 <a href="/admin/users">"Users"</a>
                                                 <a href="/admin/audit">"Audit"</a>
                                                 <a href="/admin/reviewer-groups">"Reviewers"</a>
+                                                <a href="/admin/tiers">"Tiers"</a>
                                             }
                                         })}
                                 </nav>

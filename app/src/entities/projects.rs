@@ -37,6 +37,8 @@ pub struct Model {
     pub approve_not_applicable: bool,
     /// The longest an approved exception holds, in days.
     pub exception_max_days: i32,
+    /// Its launch tier, if any.
+    pub tier_id: Option<i32>,
     #[sea_orm(belongs_to, from = "team_id", to = "id")]
     pub team: BelongsTo<super::teams::Entity>,
 }

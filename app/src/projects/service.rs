@@ -63,6 +63,11 @@ pub async fn update(
             "threshold",
             "Use a whole number from 0 to 100.",
         )
+        .check(
+            project.tier_id.is_some() && input.threshold != project.threshold,
+            "threshold",
+            "The project's launch tier sets its threshold; change the tier instead.",
+        )
         .finish()?;
     let txn = crate::txn::begin(db).await?;
     let changes = projects::Entity::update_many()

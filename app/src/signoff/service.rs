@@ -547,6 +547,11 @@ pub async fn set_required(
     let seen = crate::projects::access::project(db, user, slug).await?;
     seen.require_manage()?;
     let project = seen.project;
+    if project.tier_id.is_some() {
+        return Err(AppError::Conflict(
+            "This project's sign-offs come from its launch tier; change the tier instead.".into(),
+        ));
+    }
     let mut ids = group_ids.to_vec();
     ids.sort_unstable();
     ids.dedup();

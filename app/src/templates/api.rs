@@ -19,11 +19,23 @@ pub async fn create_from_template(
     team_id: i32,
     #[server(default)] name: String,
     #[server(default)] slug: String,
+    /// A launch tier (0: none): the project gets only its sections, and its threshold and
+    /// sign-offs.
+    #[server(default)]
+    tier: i32,
 ) -> Result<String, AppError> {
     use crate::state::{db, require_user};
-    let slug =
-        super::service::create_project(&db()?, &require_user()?, &template, team_id, name, slug)
-            .await?;
+    let tier = (tier > 0).then_some(tier);
+    let slug = super::service::create_project(
+        &db()?,
+        &require_user()?,
+        &template,
+        team_id,
+        name,
+        slug,
+        tier,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/p/{slug}"));
     Ok(slug)
 }

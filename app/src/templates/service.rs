@@ -209,8 +209,14 @@ pub async fn create_project(
     team_id: i32,
     name: String,
     slug: String,
+    tier: Option<i32>,
 ) -> Result<String, AppError> {
-    let doc = structure(db, user, key).await?;
+    let mut doc = structure(db, user, key).await?;
+    if let Some(tier) = tier {
+        let sections = crate::tiers::service::sections(db, tier).await?;
+        doc.categories
+            .retain(|c| crate::tiers::rules::in_tier(&sections, &c.name));
+    }
     let (slug, _) = import_document(
         db,
         user,
@@ -223,6 +229,13 @@ pub async fn create_project(
         "template",
     )
     .await?;
+    if let Some(tier) = tier {
+        // Its creator may make projects in the team; the tier is part of making it.
+        let project = crate::projects::access::find_by_slug(db, &slug).await?;
+        let txn = crate::txn::begin(db).await?;
+        crate::tiers::service::assign(&txn, user, &project, Some(tier)).await?;
+        txn.commit().await?;
+    }
     Ok(slug)
 }
 

@@ -11,6 +11,7 @@ use app::{
         model::{ReviewerGroupView, SignoffState},
         service,
     },
+    tiers::model::{ProjectTier, TierView},
 };
 use axum::{Json, extract::State, http::StatusCode, response::Response};
 use serde::Deserialize;
@@ -373,6 +374,9 @@ pub struct ApplyTo {
     /// Every unarchived project of the campaign's team instead.
     #[serde(default)]
     pub whole_team: bool,
+    /// Every unarchived project on this launch tier instead (of the team, for a team's
+    /// campaign).
+    pub tier_id: Option<i32>,
 }
 
 /// Applies a campaign (its managers): each project gets the campaign items it lacks, all in
@@ -390,6 +394,7 @@ pub async fn apply_campaign(
     let targets = campaign::Targets {
         slugs: body.projects,
         whole_team: body.whole_team,
+        tier: body.tier_id,
     };
     Ok(Json(campaign::apply(&s.app.db, &user, id, targets).await?))
 }
@@ -405,4 +410,150 @@ pub async fn close_campaign(
 ) -> Result<StatusCode, ApiError> {
     campaign::close(&s.app.db, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Every launch tier, in order.
+#[utoipa::path(get, path = "/tiers", tag = "governance",
+    responses((status = 200, body = Vec<TierView>)))]
+pub async fn tiers(
+    State(s): State<ApiState>,
+    Reader(_user): Reader,
+) -> Result<Json<Vec<TierView>>, ApiError> {
+    Ok(Json(app::tiers::service::list(&s.app.db).await?))
+}
+
+/// A launch tier as written.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierBody {
+    /// Name, unique regardless of case (1–60 characters).
+    #[schema(min_length = 1, max_length = 60)]
+    pub name: String,
+    /// What launches it is for.
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub description: String,
+    /// The readiness threshold its projects take.
+    #[schema(minimum = 0, maximum = 100)]
+    pub threshold: i32,
+    /// The template sections (category names) it requires; empty: all.
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub sections: Vec<String>,
+    /// The reviewer groups whose sign-off it requires, by name.
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub groups: Vec<String>,
+}
+
+fn tier_input(b: TierBody) -> Result<app::tiers::service::TierInput, ApiError> {
+    if b.sections.len() > 50 || b.groups.len() > 50 {
+        return Err(
+            app::error::AppError::field("sections", "At most 50 sections and 50 groups.").into(),
+        );
+    }
+    if b.sections.iter().any(|s| s.contains(['\n', ','])) {
+        return Err(app::error::AppError::field("sections", "One section name per entry.").into());
+    }
+    if b.groups.iter().any(|g| g.contains(',')) {
+        return Err(app::error::AppError::field("groups", "One group name per entry.").into());
+    }
+    Ok(app::tiers::service::TierInput {
+        name: b.name,
+        description: b.description,
+        threshold: b.threshold,
+        sections: b.sections.join("\n"),
+        groups: b.groups.join(","),
+    })
+}
+
+async fn tier_view(s: &ApiState, id: i32) -> Result<TierView, ApiError> {
+    Ok(app::tiers::service::list(&s.app.db)
+        .await?
+        .into_iter()
+        .find(|t| t.id == id)
+        .ok_or(app::error::AppError::NotFound)?)
+}
+
+/// Creates a launch tier (site admins).
+#[utoipa::path(post, path = "/tiers", tag = "governance",
+    request_body = TierBody,
+    responses((status = 201, body = TierView, headers(("Location" = String)))))]
+pub async fn create_tier(
+    State(s): State<ApiState>,
+    Writer(user): Writer,
+    ApiJson(body): ApiJson<TierBody>,
+) -> Result<Response, ApiError> {
+    let id = app::tiers::service::create(&s.app.db, &user, tier_input(body)?).await?;
+    let view = tier_view(&s, id).await?;
+    Ok(created(format!("/tiers/{id}"), view))
+}
+
+/// Replaces a launch tier (site admins); every project on it takes the new threshold and
+/// sign-offs in the same transaction.
+#[utoipa::path(put, path = "/tiers/{id}", tag = "governance",
+    params(("id" = i32, Path, description = "Tier id")),
+    request_body = TierBody,
+    responses((status = 200, body = TierView)))]
+pub async fn update_tier(
+    State(s): State<ApiState>,
+    Writer(user): Writer,
+    ApiPath(id): ApiPath<i32>,
+    ApiJson(body): ApiJson<TierBody>,
+) -> Result<Json<TierView>, ApiError> {
+    app::tiers::service::update(&s.app.db, &user, id, tier_input(body)?).await?;
+    Ok(Json(tier_view(&s, id).await?))
+}
+
+/// Deletes a launch tier (site admins); its projects keep its threshold and sign-offs.
+#[utoipa::path(delete, path = "/tiers/{id}", tag = "governance",
+    params(("id" = i32, Path, description = "Tier id")),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete_tier(
+    State(s): State<ApiState>,
+    Writer(user): Writer,
+    ApiPath(id): ApiPath<i32>,
+) -> Result<StatusCode, ApiError> {
+    app::tiers::service::delete(&s.app.db, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The tier to put a project on.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectTierBody {
+    /// The tier's id; `null`: no tier.
+    pub tier_id: Option<i32>,
+}
+
+/// A project's tier, the tiers to choose from and its categories outside the tier.
+#[utoipa::path(get, path = "/projects/{slug}/tier", tag = "governance",
+    params(("slug" = String, Path, description = "The project's slug")),
+    responses((status = 200, body = ProjectTier)))]
+pub async fn project_tier(
+    State(s): State<ApiState>,
+    Reader(user): Reader,
+    ApiPath(slug): ApiPath<String>,
+) -> Result<Json<ProjectTier>, ApiError> {
+    Ok(Json(
+        app::tiers::service::project_tier(&s.app.db, &user, &slug).await?,
+    ))
+}
+
+/// Puts a project on a tier, or none (team owners): it takes the tier's threshold and
+/// required sign-offs.
+#[utoipa::path(put, path = "/projects/{slug}/tier", tag = "governance",
+    params(("slug" = String, Path, description = "The project's slug")),
+    request_body = ProjectTierBody,
+    responses((status = 200, body = ProjectTier)))]
+pub async fn set_project_tier(
+    State(s): State<ApiState>,
+    Writer(user): Writer,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(body): ApiJson<ProjectTierBody>,
+) -> Result<Json<ProjectTier>, ApiError> {
+    app::tiers::service::set_project_tier(&s.app.db, &user, &slug, body.tier_id).await?;
+    Ok(Json(
+        app::tiers::service::project_tier(&s.app.db, &user, &slug).await?,
+    ))
 }

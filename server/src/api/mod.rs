@@ -79,7 +79,7 @@ pub struct ApiState {
         (name = "reports", description = "The stakeholder report and exports"),
         (name = "notifications", description = "The token owner's inbox"),
         (name = "webhooks", description = "A team's webhooks and their delivery logs (owners)"),
-        (name = "governance", description = "Reviewer groups, required sign-offs, exception requests and campaigns"),
+        (name = "governance", description = "Reviewer groups, required sign-offs, exception requests, campaigns and launch tiers"),
     )
 )]
 struct ApiDoc;
@@ -225,6 +225,12 @@ fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(governance::campaign))
         .routes(routes!(governance::apply_campaign))
         .routes(routes!(governance::close_campaign))
+        .routes(routes!(governance::tiers, governance::create_tier))
+        .routes(routes!(governance::update_tier, governance::delete_tier))
+        .routes(routes!(
+            governance::project_tier,
+            governance::set_project_tier
+        ))
 }
 
 /// The API router, to be nested at [`BASE`].

@@ -73,6 +73,31 @@ async fn fresh_group(s: &TestServer, n: usize, member: Option<&str>) -> i32 {
     id
 }
 
+/// Removes every tier (a site keeps at most 20; cells make many).
+async fn clear_tiers(s: &TestServer) {
+    app::entities::tiers::Entity::delete_many()
+        .exec(&s.db)
+        .await
+        .unwrap();
+}
+
+/// A new launch tier (by the admin), the only one.
+async fn fresh_tier(s: &TestServer, n: usize) -> i32 {
+    clear_tiers(s).await;
+    let admin = s.auth_user("admin@example.com").await;
+    app::tiers::service::create(
+        &s.db,
+        &admin,
+        app::tiers::service::TierInput {
+            name: format!("Tier {n}"),
+            threshold: 70,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
 /// A new campaign of team Alpha by its owner, with one item.
 async fn fresh_campaign(s: &TestServer, team: i32, n: usize) -> i32 {
     let owner = s.auth_user("owner@example.com").await;
@@ -616,9 +641,10 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
         "GET /setup" => ([302; 7], get("/setup")),
         "GET /p/{slug}" => (PAGE_MEMBER, get("/p/alpha-app")),
         "GET /teams/{id}" => (PAGE_MEMBER, get(format!("/teams/{alpha}"))),
-        "GET /admin/users" | "GET /admin/audit" | "GET /admin/reviewer-groups" => {
-            (PAGE_ADMIN, get(&endpoint[4..]))
-        }
+        "GET /admin/users"
+        | "GET /admin/audit"
+        | "GET /admin/reviewer-groups"
+        | "GET /admin/tiers" => (PAGE_ADMIN, get(&endpoint[4..])),
         "GET /p/{slug}/checklist" => (PAGE_MEMBER, get("/p/alpha-app/checklist?status=open")),
         "GET /p/{slug}/items/{id}" => (PAGE_MEMBER, get(format!("/p/alpha-app/items/{}", w.item))),
 
@@ -1470,6 +1496,86 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                 api(Method::POST, format!("/campaigns/{id}/close"), None),
             )
         }
+
+        // Launch tiers: kept by site admins, read by everyone, picked by a project's owners.
+        "GET /rpc/list_tiers" => (FN_ANY_USER, get("/rpc/list_tiers")),
+        "POST /rpc/create_tier" => {
+            clear_tiers(s).await;
+            (
+                FN_ADMIN,
+                post(
+                    "create_tier",
+                    &[("name", format!("Made {n}")), ("threshold", "70".into())],
+                ),
+            )
+        }
+        "POST /rpc/update_tier" => {
+            let id = fresh_tier(s, n).await;
+            (
+                FN_ADMIN,
+                post(
+                    "update_tier",
+                    &[
+                        ("id", id.to_string()),
+                        ("name", format!("Renamed {n}")),
+                        ("threshold", "75".into()),
+                    ],
+                ),
+            )
+        }
+        "POST /rpc/delete_tier" => {
+            let id = fresh_tier(s, n).await;
+            (FN_ADMIN, post("delete_tier", &[("id", id.to_string())]))
+        }
+        "GET /rpc/get_project_tier" => (FN_VIEW, get("/rpc/get_project_tier?slug=alpha-app")),
+        "POST /rpc/set_project_tier" => (
+            FN_MANAGE,
+            post(
+                "set_project_tier",
+                &[("slug", "alpha-app".into()), ("tier", "0".into())],
+            ),
+        ),
+        "GET /api/v1/tiers" => (API_ANY_USER, api(Method::GET, "/tiers", None)),
+        "POST /api/v1/tiers" => {
+            clear_tiers(s).await;
+            (
+                [401, 401, 403, 403, 403, 403, 201],
+                api(
+                    Method::POST,
+                    "/tiers",
+                    Some(json!({ "name": format!("Api {n}"), "threshold": 70 })),
+                ),
+            )
+        }
+        "PUT /api/v1/tiers/{id}" => {
+            let id = fresh_tier(s, n).await;
+            (
+                [401, 401, 403, 403, 403, 403, 200],
+                api(
+                    Method::PUT,
+                    format!("/tiers/{id}"),
+                    Some(json!({ "name": format!("Put {n}"), "threshold": 75 })),
+                ),
+            )
+        }
+        "DELETE /api/v1/tiers/{id}" => {
+            let id = fresh_tier(s, n).await;
+            (
+                [401, 401, 403, 403, 403, 403, 204],
+                api(Method::DELETE, format!("/tiers/{id}"), None),
+            )
+        }
+        "GET /api/v1/projects/{slug}/tier" => {
+            (API_VIEW, api(Method::GET, "/projects/alpha-app/tier", None))
+        }
+        "PUT /api/v1/projects/{slug}/tier" => (
+            [401, 401, 403, 403, 200, 404, 200],
+            api(
+                Method::PUT,
+                "/projects/alpha-app/tier",
+                Some(json!({ "tier_id": null })),
+            ),
+        ),
 
         // Own account.
         "GET /rpc/list_my_sessions" => (FN_ANY_USER, get("/rpc/list_my_sessions")),

@@ -43,6 +43,7 @@ mod support;
 mod teams_http;
 mod templates_http;
 mod throttle_http;
+mod tiers_http;
 mod tokens_http;
 mod totp_http;
 mod webhooks;

@@ -62,6 +62,7 @@ pub(super) fn SettingsBody(s: MatrixSettings, save: ServerAction<SaveRiskMatrix>
         <ProjectTabs slug=slug.clone() current="Settings" />
         <DataCards slug=slug.clone() name=s.name.clone() edit />
         <crate::exceptions::page::ExceptionPolicyCard slug=slug.clone() />
+        <crate::tiers::page::ProjectTierCard slug=slug.clone() />
         <crate::signoff::page::SignoffCard slug=slug.clone() />
         <section class="card" aria-labelledby="matrix-heading">
             <h2 id="matrix-heading">"Risk matrix"</h2>
