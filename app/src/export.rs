@@ -63,7 +63,121 @@ async fn files_by_item(
     Ok(files)
 }
 
-/// The whole project as a Preflight document (eight queries whatever its size).
+/// What a document carries of a project's governance: its tier, required groups, category
+/// owners, pending exception requests and the campaigns its items came from, by name.
+struct Governance {
+    tier: Option<String>,
+    groups: Vec<String>,
+    group_names: HashMap<i32, String>,
+    pending: HashMap<i32, crate::import::doc::ExceptionDoc>,
+    campaigns: HashMap<i32, String>,
+}
+
+/// Reads a project's [`Governance`] (six queries).
+async fn governance(
+    db: &impl ConnectionTrait,
+    project: &projects::Model,
+    rows: &[items::Model],
+) -> Result<Governance, AppError> {
+    use crate::entities::{
+        campaign_items, campaigns, exceptions, project_signoff_groups, reviewer_groups, tiers,
+    };
+    let group_names: HashMap<i32, String> = reviewer_groups::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g.name))
+        .collect();
+    let mut groups: Vec<String> = project_signoff_groups::Entity::find()
+        .filter(project_signoff_groups::Column::ProjectId.eq(project.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|r| group_names.get(&r.group_id).cloned())
+        .collect();
+    groups.sort();
+    let tier = match project.tier_id {
+        Some(id) => tiers::Entity::find_by_id(id).one(db).await?.map(|t| t.name),
+        None => None,
+    };
+    let requests = exceptions::Entity::find()
+        .filter(exceptions::Column::ProjectId.eq(project.id))
+        .filter(exceptions::Column::State.eq("pending"))
+        .all(db)
+        .await?;
+    let askers: HashMap<i32, String> = users::Entity::find()
+        .filter(users::Column::Id.is_in(requests.iter().filter_map(|r| r.requested_by)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    let pending = requests
+        .into_iter()
+        .map(|r| {
+            (
+                r.item_id,
+                crate::import::doc::ExceptionDoc {
+                    requested_by: r.requested_by.and_then(|u| askers.get(&u).cloned()),
+                    status: r.status,
+                    reason: r.reason,
+                    until: r.until,
+                    requested_at: r.requested_at,
+                },
+            )
+        })
+        .collect();
+    let linked: Vec<i32> = rows.iter().filter_map(|i| i.campaign_item_id).collect();
+    let mut campaigns_by_item = HashMap::new();
+    if !linked.is_empty() {
+        let wanted = campaign_items::Entity::find()
+            .filter(campaign_items::Column::Id.is_in(linked))
+            .all(db)
+            .await?;
+        let names: HashMap<i32, String> = campaigns::Entity::find()
+            .filter(campaigns::Column::Id.is_in(wanted.iter().map(|w| w.campaign_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
+        for w in wanted {
+            if let Some(n) = names.get(&w.campaign_id) {
+                campaigns_by_item.insert(w.id, n.clone());
+            }
+        }
+    }
+    Ok(Governance {
+        tier,
+        groups,
+        group_names,
+        pending,
+        campaigns: campaigns_by_item,
+    })
+}
+
+/// The project's own fields as the document carries them.
+fn project_doc(project: &projects::Model, gov: &Governance) -> ProjectDoc {
+    ProjectDoc {
+        name: project.name.clone(),
+        slug: project.slug.clone(),
+        description: project.description.clone(),
+        repository_url: project.repository_url.clone(),
+        target_date: project.target_date,
+        threshold: Some(project.threshold),
+        evidence_required: project.evidence_required,
+        capacity_hours: project.capacity_hours,
+        review_every_days: project.review_every_days,
+        tier: gov.tier.clone(),
+        signoff_groups: gov.groups.clone(),
+        approve_accepted_risk: project.approve_accepted_risk,
+        approve_not_applicable: project.approve_not_applicable,
+        exception_max_days: (project.exception_max_days != 90)
+            .then_some(project.exception_max_days),
+    }
+}
+
+/// The whole project as a Preflight document (fourteen queries whatever its size).
 pub async fn document(
     db: &impl ConnectionTrait,
     project: &projects::Model,
@@ -108,6 +222,7 @@ pub async fn document(
     let category_names: HashMap<i32, String> =
         cats.iter().map(|c| (c.id, c.name.clone())).collect();
 
+    let mut gov = governance(db, project, &rows).await?;
     let mut files = files_by_item(db, project.id).await?;
     let phases = crate::phases::service::phases_of(db, project.id).await?;
     let phase_names: HashMap<i32, String> = phases.iter().map(|p| (p.id, p.name.clone())).collect();
@@ -123,6 +238,9 @@ pub async fn document(
             assessor_score: c.assessor_score,
             assessor_note: c.assessor_note.clone(),
             valid_for_days: c.valid_for_days,
+            reviewer_group: c
+                .reviewer_group_id
+                .and_then(|g| gov.group_names.get(&g).cloned()),
             items: by_category
                 .get(&c.id)
                 .map(|items| {
@@ -132,6 +250,10 @@ pub async fn document(
                             let mut doc = item_doc(i, &email, comments.get(&i.id));
                             doc.files = files.remove(&i.id).unwrap_or_default();
                             doc.phase = i.phase_id.and_then(|p| phase_names.get(&p).cloned());
+                            doc.exception = gov.pending.remove(&i.id);
+                            doc.campaign = i
+                                .campaign_item_id
+                                .and_then(|c| gov.campaigns.get(&c).cloned());
                             doc
                         })
                         .collect()
@@ -160,17 +282,7 @@ pub async fn document(
     Ok(Document {
         format: doc::FORMAT.to_owned(),
         version: doc::VERSION,
-        project: ProjectDoc {
-            name: project.name.clone(),
-            slug: project.slug.clone(),
-            description: project.description.clone(),
-            repository_url: project.repository_url.clone(),
-            target_date: project.target_date,
-            threshold: Some(project.threshold),
-            evidence_required: project.evidence_required,
-            capacity_hours: project.capacity_hours,
-            review_every_days: project.review_every_days,
-        },
+        project: project_doc(project, &gov),
         categories,
         risks,
         matrix: matrix.and_then(|m| serde_json::from_str::<RiskMatrix>(&m.spec).ok()),
@@ -218,6 +330,8 @@ fn item_doc(
         valid_for_days: i.valid_for_days,
         files: Vec::new(),
         phase: None,
+        exception: None,
+        campaign: None,
     }
 }
 

@@ -116,6 +116,47 @@ pub struct ProjectDoc {
     /// A final review is due this many days after the last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_every_days: Option<i32>,
+    /// Its launch tier, by name (an import into a new project puts it on the tier of that
+    /// name, when the instance has one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// The reviewer groups whose sign-off it requires, by name (without a tier; names the
+    /// instance does not have are left out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signoff_groups: Vec<String>,
+    /// Accepting a risk needs someone else's approval.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub approve_accepted_risk: bool,
+    /// Marking an item not applicable needs someone else's approval.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub approve_not_applicable: bool,
+    /// The longest an approved acceptance holds (days); absent: 90.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception_max_days: Option<i32>,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A pending exception request on an item: the status asked for, awaiting approval.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExceptionDoc {
+    /// `accepted_risk` or `not_applicable`.
+    pub status: String,
+    /// Why.
+    #[serde(default)]
+    pub reason: String,
+    /// The last day it would hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
+    /// Who asked (email).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_by: Option<String>,
+    /// When.
+    pub requested_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// A category and its items.
@@ -136,6 +177,9 @@ pub struct CategoryDoc {
     /// How long its items' evidence holds (days); absent: for ever.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_for_days: Option<i32>,
+    /// The reviewer group that owns it, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer_group: Option<String>,
     /// Items in order.
     #[serde(default)]
     pub items: Vec<ItemDoc>,
@@ -154,6 +198,7 @@ impl CategoryDoc {
             assessor_score: None,
             assessor_note: String::new(),
             valid_for_days: None,
+            reviewer_group: None,
             items: Vec::new(),
         }
     }
@@ -211,6 +256,14 @@ pub struct ItemDoc {
     /// The name of the plan phase it is scheduled into (one of `phases`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
+    /// Its pending exception request, if any (carried by exports; an import does not make
+    /// requests — the status asked for is asked again in the new project).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception: Option<ExceptionDoc>,
+    /// The campaign it was added by, by name (carried by exports; an import makes an ordinary
+    /// item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
 }
 
 /// An evidence file, as an export lists it.
@@ -274,6 +327,8 @@ impl ItemDoc {
             valid_for_days: None,
             files: Vec::new(),
             phase: None,
+            exception: None,
+            campaign: None,
         }
     }
 

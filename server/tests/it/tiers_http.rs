@@ -261,3 +261,157 @@ async fn a_project_on_a_tier_takes_its_sections_threshold_and_sign_offs() {
         assert!(trail.iter().any(|(_, a)| a == action), "{action}");
     }
 }
+
+async fn export_json(s: &TestServer, c: &reqwest::Client, slug: &str) -> serde_json::Value {
+    let res = crate::support::read(c.get(s.url(&format!("/p/{slug}/export/json")))).await;
+    assert_eq!(res.status(), 200);
+    serde_json::from_str(&res.text().await.unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn the_preflight_json_carries_tier_sign_offs_and_exception_state() {
+    let s = TestServer::start().await;
+    let shop = s.shop("Security").await;
+    let ada = &shop.c;
+    let bob = s.member(ada, &shop.team, "bob@example.com", "editor").await;
+    let group = s
+        .call(ada, "create_reviewer_group", &[("name", "Security")])
+        .await
+        .json::<i32>()
+        .await
+        .unwrap()
+        .to_string();
+    let tier = s
+        .call(
+            ada,
+            "create_tier",
+            &[
+                ("name", "Tier 1"),
+                ("threshold", "90"),
+                ("groups", "Security"),
+            ],
+        )
+        .await
+        .json::<i32>()
+        .await
+        .unwrap()
+        .to_string();
+    s.call_ok(
+        ada,
+        "set_project_tier",
+        &[("slug", "shop"), ("tier", &tier)],
+    )
+    .await;
+    s.call_ok(
+        ada,
+        "set_category_group",
+        &[("category", &shop.category), ("group", &group)],
+    )
+    .await;
+    s.call_ok(
+        ada,
+        "set_exception_policy",
+        &[
+            ("slug", "shop"),
+            ("accepted_risk", "on"),
+            ("max_days", "30"),
+        ],
+    )
+    .await;
+    let waf = shop
+        .item(&s, &[("title", "WAF in front"), ("priority", "high")])
+        .await;
+    let until = (s.clock.today() + chrono::Duration::days(10)).to_string();
+    let res = s
+        .call(
+            &bob,
+            "set_item_status",
+            &[
+                ("item_id", &waf),
+                ("version", "1"),
+                ("status", "accepted_risk"),
+                ("status_reason", "Behind the CDN"),
+                ("accepted_until", &until),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let campaign = s
+        .call(
+            ada,
+            "create_campaign",
+            &[
+                ("name", "Rotation"),
+                ("team", &shop.team),
+                ("category", "Security"),
+                ("items", "Rotate keys"),
+            ],
+        )
+        .await
+        .json::<i32>()
+        .await
+        .unwrap()
+        .to_string();
+    s.call_ok(
+        ada,
+        "apply_campaign",
+        &[("id", &campaign), ("projects", "shop")],
+    )
+    .await;
+
+    let doc = export_json(&s, ada, "shop").await;
+    let p = &doc["project"];
+    assert_eq!(p["tier"], "Tier 1");
+    assert_eq!(p["signoff_groups"], serde_json::json!(["Security"]));
+    assert_eq!(p["threshold"], 90);
+    assert_eq!(p["approve_accepted_risk"], true);
+    assert_eq!(p["exception_max_days"], 30);
+    let cat = &doc["categories"][0];
+    assert_eq!(cat["reviewer_group"], "Security");
+    let item = |title: &str| {
+        cat["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["title"] == title)
+            .cloned()
+            .unwrap()
+    };
+    let w = item("WAF in front");
+    assert_eq!(w["status"], "open", "still open until approved");
+    assert_eq!(w["exception"]["status"], "accepted_risk");
+    assert_eq!(w["exception"]["requested_by"], "bob@example.com");
+    assert_eq!(w["exception"]["until"], until.as_str());
+    assert_eq!(item("Rotate keys")["campaign"], "Rotation");
+
+    // Imported as a new project, it is on the same tier with the same owners and policy.
+    let res = s
+        .call(
+            ada,
+            "run_import",
+            &[
+                ("team_id", &shop.team),
+                ("name", "Shop copy"),
+                ("slug", "shop-copy"),
+                ("format", "json"),
+                ("document", &doc.to_string()),
+            ],
+        )
+        .await;
+    assert!(
+        res.status().is_success() || res.status() == 302,
+        "{}",
+        res.status()
+    );
+    let copy = export_json(&s, ada, "shop-copy").await;
+    for key in [
+        "tier",
+        "signoff_groups",
+        "threshold",
+        "approve_accepted_risk",
+        "exception_max_days",
+    ] {
+        assert_eq!(copy["project"][key], p[key], "{key}");
+    }
+    assert_eq!(copy["categories"][0]["reviewer_group"], "Security");
+}

@@ -284,6 +284,13 @@ fn plan_problems(doc: &Document, problems: &mut Vec<String>) -> HashSet<String> 
     {
         say("project review_every_days".into(), "use 1 to 3,650 days");
     }
+    if doc
+        .project
+        .exception_max_days
+        .is_some_and(|d| !(1..=3650).contains(&d))
+    {
+        say("project exception_max_days".into(), "use 1 to 3,650 days");
+    }
     let mut phases = HashSet::new();
     for p in &doc.phases {
         let place = format!("phase “{}”", p.name);

@@ -59,6 +59,9 @@ pub(super) async fn write_document(
                 || p.target_date.is_some()
                 || p.capacity_hours.is_some()
                 || p.review_every_days.is_some()
+                || p.approve_accepted_risk
+                || p.approve_not_applicable
+                || p.exception_max_days.is_some()
             {
                 let mut am: projects::ActiveModel = project.clone().into();
                 am.threshold = Set(p.threshold.unwrap_or(80));
@@ -67,6 +70,9 @@ pub(super) async fn write_document(
                 am.target_date = Set(p.target_date);
                 am.capacity_hours = Set(p.capacity_hours);
                 am.review_every_days = Set(p.review_every_days);
+                am.approve_accepted_risk = Set(p.approve_accepted_risk);
+                am.approve_not_applicable = Set(p.approve_not_applicable);
+                am.exception_max_days = Set(p.exception_max_days.unwrap_or(90));
                 project = am.update(&txn).await?;
             }
             if let Some(m) = &doc.matrix {
@@ -97,6 +103,9 @@ pub(super) async fn write_document(
     .await?;
     let phases = write_phases(&txn, user, &project, &doc).await?;
     let comments = write(&txn, user, &project, &doc, &plan, &members, &cats, &phases).await?;
+    if is_new {
+        governance(&txn, user, &project, &doc).await?;
+    }
     record(
         &txn,
         &Actor::from(user),
@@ -113,6 +122,69 @@ pub(super) async fn write_document(
     crate::inbox::verdict::queue_check(&txn, project.id, Utc::now()).await?;
     txn.commit().await?;
     Ok((project.slug, plan.summary))
+}
+
+/// A new project's governance from the document: its tier by name (which brings its threshold
+/// and sign-offs), else its required groups by name; the groups owning its categories. Names
+/// this instance does not have are left out.
+async fn governance(
+    txn: &impl ConnectionTrait,
+    user: &AuthUser,
+    project: &projects::Model,
+    doc: &Document,
+) -> Result<(), AppError> {
+    use crate::entities::{project_signoff_groups, reviewer_groups, tiers};
+    let groups: HashMap<String, i32> = reviewer_groups::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|g| (g.name.to_lowercase(), g.id))
+        .collect();
+    let by_name = |n: &str| groups.get(&n.trim().to_lowercase()).copied();
+    let tier = match &doc.project.tier {
+        Some(name) => tiers::Entity::find()
+            .all(txn)
+            .await?
+            .into_iter()
+            .find(|t| t.name.to_lowercase() == name.trim().to_lowercase()),
+        None => None,
+    };
+    if let Some(t) = tier {
+        crate::tiers::service::assign(txn, user, project, Some(t.id)).await?;
+    } else {
+        let mut ids: Vec<i32> = doc
+            .project
+            .signoff_groups
+            .iter()
+            .filter_map(|n| by_name(n))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if !ids.is_empty() {
+            project_signoff_groups::Entity::insert_many(ids.into_iter().map(|g| {
+                project_signoff_groups::ActiveModel {
+                    project_id: Set(project.id),
+                    group_id: Set(g),
+                }
+            }))
+            .exec(txn)
+            .await?;
+        }
+    }
+    for c in &doc.categories {
+        if let Some(g) = c.reviewer_group.as_deref().and_then(by_name) {
+            categories::Entity::update_many()
+                .col_expr(
+                    categories::Column::ReviewerGroupId,
+                    sea_orm::sea_query::Expr::value(Some(g)),
+                )
+                .filter(categories::Column::ProjectId.eq(project.id))
+                .filter(categories::Column::Name.eq(c.name.trim()))
+                .exec(txn)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn new_item(
