@@ -92,3 +92,69 @@ test('an editor requests an exception, the owner approves it, the verdict change
   // Later files expect the admin's inbox empty.
   await rpc(page.request, base, 'mark_all_notifications_read', {});
 });
+
+test('a campaign reaches every project of a team, and its page follows progress', async ({ page, baseURL }) => {
+  const base = baseURL ?? '';
+  await signIn(page);
+  // Team Vault (above) gets a second project.
+  await page.goto('/teams');
+  const team = (await page.getByRole('link', { name: 'Vault' }).getAttribute('href'))?.split('/').pop() ?? '';
+  await rpc(page.request, base, 'create_project', { name: 'Vault UI', team_id: team });
+
+  // The admin keeps a reviewer group and a tier on their pages.
+  await page.goto('/admin/reviewer-groups');
+  await hydrated(page);
+  await page.getByLabel('Name', { exact: true }).fill('Security');
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await expect(page.getByRole('heading', { name: 'Security', level: 2 })).toBeVisible();
+  await page.goto('/admin/tiers');
+  await hydrated(page);
+  const newTier = page.getByRole('region', { name: 'New tier' });
+  await newTier.getByLabel('Name', { exact: true }).fill('Tier 1');
+  await newTier.getByLabel('Readiness threshold').fill('90');
+  await newTier.getByLabel(/^Sign-off from/).fill('Security');
+  await newTier.getByRole('button', { name: 'Create tier' }).click();
+  await expect(page.getByRole('heading', { name: 'Tier 1', level: 2 })).toBeVisible();
+
+  // A campaign for the team's projects, written in place.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
+  await hydrated(page);
+  const form = page.getByRole('region', { name: 'New campaign' });
+  await form.getByLabel('Name', { exact: true }).fill('Key rotation');
+  await form.getByLabel('For the projects of').selectOption({ label: 'Vault' });
+  await form.getByLabel('Deadline').fill('2027-03-31');
+  await form.getByLabel(/^Items, one per line/).fill('[critical] Rotate signing keys\nDocument the rotation');
+  await form.getByRole('button', { name: 'Create campaign' }).click();
+  await expect(page.getByRole('heading', { name: 'Key rotation', level: 1 })).toBeVisible();
+  await hydrated(page);
+
+  // Applied to every project of the team: two projects, two items each.
+  await page.getByLabel('Every project of the team').check();
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await expect(page.locator('.campaign-totals')).toHaveText('0 of 4 closed across 2 project(s): 0 done, 0 exception(s), 4 open.');
+  await expect(page.getByRole('row', { name: /Vault API/ })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Vault UI/ })).toBeVisible();
+
+  // One item done in Vault UI: the page follows, and Vault UI is no longer furthest behind.
+  const checklist = await (await page.request.get(`${base}/rpc/get_checklist?slug=vault-ui`)).json();
+  const doc = checklist.items.find((i: { title: string }) => i.title === 'Document the rotation');
+  await rpc(page.request, base, 'set_item_status', {
+    item_id: String(doc.id),
+    version: String(doc.version),
+    status: 'done',
+  });
+  await page.reload();
+  await expect(page.locator('.campaign-totals')).toHaveText('1 of 4 closed across 2 project(s): 1 done, 0 exception(s), 3 open.');
+  const rows = page.locator('table.campaign-progress tbody tr');
+  await expect(rows.first()).toContainText('Vault API');
+  await expect(rows.first()).toContainText('0%');
+  await expect(page.getByRole('row', { name: /Vault UI/ })).toContainText('50%');
+  // Sorted by name on request; the CSV has the same rows.
+  await page.getByRole('link', { name: 'Project', exact: true }).click();
+  await expect(page).toHaveURL(/sort=name/);
+  await expect(rows.first()).toContainText('Vault API');
+  const csv = await (await page.request.get(`${base}${new URL(page.url()).pathname}/progress.csv`)).text();
+  expect(csv.split('\n').filter((l) => l.trim()).length).toBe(3);
+  expect(csv).toContain('Vault UI,vault-ui,Vault,1,0,1,2,50');
+  await page.getByRole('link', { name: 'Download as CSV' }).isVisible();
+});

@@ -34,6 +34,8 @@ async function signedInPages(page: Page): Promise<string[]> {
   const review = await firstLink(page.locator('main'), /\/reviews\/\d+$/);
   await page.goto('/teams');
   const team = await firstLink(page.locator('main'), /^\/teams\/\d+$/);
+  await page.goto('/campaigns');
+  const campaign = await firstLink(page.locator('main'), /^\/campaigns\/\d+$/);
   return [
     '/',
     project,
@@ -56,8 +58,14 @@ async function signedInPages(page: Page): Promise<string[]> {
     team,
     '/account',
     '/inbox',
+    '/exceptions',
+    '/signoffs',
+    '/campaigns',
+    campaign,
     '/admin/users',
     '/admin/audit',
+    '/admin/reviewer-groups',
+    '/admin/tiers',
     '/no/such/page',
   ];
 }

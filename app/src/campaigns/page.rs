@@ -255,7 +255,7 @@ fn CampaignBody(
             <p>
                 <a href=format!("/campaigns/{id}/progress.csv")>"Download as CSV"</a>
             </p>
-            <table class="table">
+            <table class="table campaign-progress">
                 <thead>
                     <tr>
                         {head("name", "Project")}
