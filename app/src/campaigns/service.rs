@@ -513,14 +513,36 @@ pub async fn list(
         .all(db)
         .await?;
     let campaign_of: HashMap<i32, i32> = wanted.iter().map(|w| (w.id, w.campaign_id)).collect();
-    let linked = linked_items(db, &wanted.iter().map(|w| w.id).collect::<Vec<_>>()).await?;
+    // Only what the status as it counts today needs, however many items the campaigns added.
+    let statuses: Vec<(Option<i32>, Status, Option<NaiveDate>, Option<NaiveDate>)> =
+        items::Entity::find()
+            .select_only()
+            .columns([
+                items::Column::CampaignItemId,
+                items::Column::Status,
+                items::Column::AcceptedUntil,
+                items::Column::EvidenceUntil,
+            ])
+            .filter(items::Column::CampaignItemId.is_in(wanted.iter().map(|w| w.id)))
+            .into_tuple()
+            .all(db)
+            .await?;
     let mut tallies: HashMap<i32, Tally> = HashMap::new();
-    for i in linked.values().flatten() {
-        if let Some(c) = campaign_of.get(&i.0) {
+    for (ci, status, accepted_until, evidence_until) in statuses {
+        if let Some(c) = ci.and_then(|ci| campaign_of.get(&ci)) {
+            let facts = ItemFacts {
+                priority: crate::scoring::Priority::Low,
+                status,
+                blocking: false,
+                effort_hours: None,
+                accepted_until,
+                evidence: None,
+                evidence_until,
+            };
             tallies
                 .entry(*c)
                 .or_default()
-                .add(i.1.effective_status(today));
+                .add(facts.effective_status(today));
         }
     }
     let mut project_counts: HashMap<i32, u32> = HashMap::new();

@@ -95,12 +95,17 @@ pub async fn load(
                 Some(r),
             )
         }
-        None => (
-            snapshot_from(db, project, cats, rows.clone(), &register, &matrix, today).await?,
-            finals.last(),
-            None,
-            finals.last(),
-        ),
+        None => {
+            let mut live =
+                snapshot_from(db, project, cats, rows.clone(), &register, &matrix, today).await?;
+            // Live, the verdict awaits the sign-offs the project requires.
+            let awaiting = crate::signoff::service::awaiting_many(db, &[project], today)
+                .await?
+                .remove(&project.id)
+                .unwrap_or_default();
+            live.verdict = crate::signoff::rules::with_signoffs(live.verdict, !awaiting.is_empty());
+            (live, finals.last(), None, finals.last())
+        }
     };
     let previous = previous
         .map(|p| Ok::<_, AppError>((p.title.clone(), read_snapshot(p)?)))

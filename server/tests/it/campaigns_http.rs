@@ -413,6 +413,39 @@ async fn campaigns_are_run_by_their_teams_owners_or_site_admins() {
         .await
         .unwrap();
     assert_eq!(applied["added"], 2);
+    // One of its two items done: the list says half.
+    items::Entity::update_many()
+        .col_expr(items::Column::Status, Expr::value("done"))
+        .filter(items::Column::Title.eq("Restore drill"))
+        .filter(
+            items::Column::ProjectId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(app::entities::projects::Column::Id)
+                    .from(app::entities::projects::Entity)
+                    .and_where(app::entities::projects::Column::Slug.eq("ledger"))
+                    .to_owned(),
+            ),
+        )
+        .exec(&s.db)
+        .await
+        .unwrap();
+    let mine = s.get_json(ada, "/rpc/list_campaigns").await;
+    let site_row = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"].to_string() == site)
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (
+            &site_row["projects"],
+            &site_row["items"],
+            &site_row["done_percent"],
+            &site_row["team"]
+        ),
+        (&2.into(), &1.into(), &50.into(), &serde_json::Value::Null)
+    );
     // Dan sees the item in his project, but not the site-wide campaign.
     assert_eq!(
         read(dan.get(s.url(&format!("/rpc/get_campaign?id={site}"))))

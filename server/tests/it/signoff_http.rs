@@ -243,6 +243,19 @@ async fn a_project_is_ready_only_once_every_required_group_signs_its_latest_fina
         gate["summary"].as_str().unwrap().contains("SRE, Security"),
         "{gate}"
     );
+    // So does the live report (and the portfolio).
+    let report = s.get_json(ada, "/rpc/get_report?slug=shop").await;
+    assert_eq!(report["report"]["verdict"], "awaiting_sign_off");
+    let portfolio = s.get_json(ada, "/rpc/get_portfolio").await;
+    let listed = portfolio["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["slug"] == "shop")
+        .cloned()
+        .unwrap();
+    assert_eq!(listed["verdict"], "awaiting_sign_off");
+    assert_eq!(listed["awaiting"], serde_json::json!(["SRE", "Security"]));
 
     // Sam now reads the project as a viewer: no edits.
     assert_eq!(seen(&s, &sam).await, 200);
