@@ -491,6 +491,9 @@ async fn linked_items(
     Ok(out)
 }
 
+/// A linked item's campaign item, status, acceptance end and evidence end.
+type StatusRow = (Option<i32>, Status, Option<NaiveDate>, Option<NaiveDate>);
+
 /// Campaigns the viewer may see, newest first, with their headline figures.
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -514,19 +517,18 @@ pub async fn list(
         .await?;
     let campaign_of: HashMap<i32, i32> = wanted.iter().map(|w| (w.id, w.campaign_id)).collect();
     // Only what the status as it counts today needs, however many items the campaigns added.
-    let statuses: Vec<(Option<i32>, Status, Option<NaiveDate>, Option<NaiveDate>)> =
-        items::Entity::find()
-            .select_only()
-            .columns([
-                items::Column::CampaignItemId,
-                items::Column::Status,
-                items::Column::AcceptedUntil,
-                items::Column::EvidenceUntil,
-            ])
-            .filter(items::Column::CampaignItemId.is_in(wanted.iter().map(|w| w.id)))
-            .into_tuple()
-            .all(db)
-            .await?;
+    let statuses: Vec<StatusRow> = items::Entity::find()
+        .select_only()
+        .columns([
+            items::Column::CampaignItemId,
+            items::Column::Status,
+            items::Column::AcceptedUntil,
+            items::Column::EvidenceUntil,
+        ])
+        .filter(items::Column::CampaignItemId.is_in(wanted.iter().map(|w| w.id)))
+        .into_tuple()
+        .all(db)
+        .await?;
     let mut tallies: HashMap<i32, Tally> = HashMap::new();
     for (ci, status, accepted_until, evidence_until) in statuses {
         if let Some(c) = ci.and_then(|ci| campaign_of.get(&ci)) {

@@ -434,7 +434,7 @@ async fn campaigns_are_run_by_their_teams_owners_or_site_admins() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["id"].to_string() == site)
+        .find(|c| c["id"].as_i64() == site.parse::<i64>().ok())
         .cloned()
         .unwrap();
     assert_eq!(
