@@ -102,8 +102,18 @@ pub struct CampaignView {
     pub burn_up: Vec<BurnUpDay>,
     /// The viewer may apply, close it (its team's owners, or site admins).
     pub may_manage: bool,
-    /// The team's projects it does not apply to yet, `(slug, name)` (for managers).
-    pub candidates: Vec<(String, String)>,
+    /// The team's projects it does not apply to yet (for managers).
+    pub candidates: Vec<ProjectRef>,
+}
+
+/// A project named by another object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProjectRef {
+    /// Slug.
+    pub slug: String,
+    /// Name.
+    pub name: String,
 }
 
 /// What applying a campaign did.

@@ -352,7 +352,7 @@ fn CampaignBody(
                                             "Not yet: "
                                             {candidates
                                                 .iter()
-                                                .map(|(slug, _)| slug.clone())
+                                                .map(|p| p.slug.clone())
                                                 .collect::<Vec<_>>()
                                                 .join(", ")}
                                         </p>

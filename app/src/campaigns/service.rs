@@ -682,7 +682,10 @@ pub async fn view(
             .all(db)
             .await?
             .into_iter()
-            .map(|p| (p.slug, p.name))
+            .map(|p| super::model::ProjectRef {
+                slug: p.slug,
+                name: p.name,
+            })
             .collect(),
         _ => Vec::new(),
     };

@@ -2,6 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A reviewer group named by another object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GroupRef {
+    /// Id.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+}
+
 /// A reviewer group as listed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -85,8 +95,8 @@ pub struct SignoffState {
     pub can_request: bool,
     /// The project's categories and the group owning each (for owners choosing).
     pub categories: Vec<CategoryOwner>,
-    /// Every reviewer group on the site, `(id, name)` by name (for owners choosing).
-    pub all_groups: Vec<(i32, String)>,
+    /// Every reviewer group on the site, by name (for owners choosing).
+    pub all_groups: Vec<GroupRef>,
 }
 
 /// A category and the reviewer group that owns it.

@@ -249,6 +249,7 @@ fn SignoffSettings(
         .all_groups
         .clone()
         .into_iter()
+        .map(|g| (g.id, g.name))
         .map(|(id, name)| {
             let slug = slug.clone();
             let on = required.contains(&id);
@@ -280,7 +281,11 @@ fn SignoffSettings(
             }
         })
         .collect::<Vec<_>>();
-    let groups = s.all_groups.clone();
+    let groups: Vec<(i32, String)> = s
+        .all_groups
+        .iter()
+        .map(|g| (g.id, g.name.clone()))
+        .collect();
     let cats = s
         .categories
         .into_iter()

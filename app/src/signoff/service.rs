@@ -326,7 +326,10 @@ pub(crate) async fn state_of(
             .all(db)
             .await?
             .into_iter()
-            .map(|g| (g.id, g.name))
+            .map(|g| super::model::GroupRef {
+                id: g.id,
+                name: g.name,
+            })
             .collect(),
     })
 }

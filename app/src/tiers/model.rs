@@ -16,8 +16,8 @@ pub struct TierView {
     pub threshold: i32,
     /// The template sections (category names) it requires; empty: all of them.
     pub sections: Vec<String>,
-    /// The reviewer groups whose sign-off it requires, `(id, name)`.
-    pub groups: Vec<(i32, String)>,
+    /// The reviewer groups whose sign-off it requires.
+    pub groups: Vec<crate::signoff::model::GroupRef>,
     /// How many projects are on it.
     pub projects: u32,
 }

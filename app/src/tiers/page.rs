@@ -77,7 +77,7 @@ fn TierFields(t: Option<TierView>, error: Signal<Option<crate::error::AppError>>
     let groups = t
         .groups
         .iter()
-        .map(|(_, n)| n.clone())
+        .map(|g| g.name.clone())
         .collect::<Vec<_>>()
         .join(", ");
     view! {
@@ -130,7 +130,7 @@ fn TierCard(
                     if t.groups.is_empty() {
                         "none".to_owned()
                     } else {
-                        t.groups.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join(", ")
+                        t.groups.iter().map(|g| g.name.clone()).collect::<Vec<_>>().join(", ")
                     },
                     t.projects,
                 )}
@@ -185,7 +185,7 @@ fn ProjectTierForm(p: ProjectTier, set: ServerAction<SetProjectTier>) -> impl In
             } else {
                 t.groups
                     .iter()
-                    .map(|(_, n)| n.clone())
+                    .map(|g| g.name.clone())
                     .collect::<Vec<_>>()
                     .join(", ")
             }

@@ -9,6 +9,8 @@ use sea_orm::{
     QueryOrder, TransactionSession, TransactionTrait, sea_query::Expr,
 };
 
+use crate::signoff::model::GroupRef;
+
 use super::{
     model::{ProjectTier, TierView},
     rules::{in_tier, parse_sections},
@@ -111,13 +113,13 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<TierView>, AppError> 
         .into_iter()
         .map(|g| (g.id, g.name))
         .collect();
-    let mut groups: HashMap<i32, Vec<(i32, String)>> = HashMap::new();
+    let mut groups: HashMap<i32, Vec<GroupRef>> = HashMap::new();
     for tg in tier_signoff_groups::Entity::find().all(db).await? {
         if let Some(n) = names.get(&tg.group_id) {
-            groups
-                .entry(tg.tier_id)
-                .or_default()
-                .push((tg.group_id, n.clone()));
+            groups.entry(tg.tier_id).or_default().push(GroupRef {
+                id: tg.group_id,
+                name: n.clone(),
+            });
         }
     }
     let mut uses: HashMap<i32, u32> = HashMap::new();
@@ -134,7 +136,7 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<TierView>, AppError> 
         .into_iter()
         .map(|t| {
             let mut g = groups.remove(&t.id).unwrap_or_default();
-            g.sort_by(|a, b| a.1.cmp(&b.1));
+            g.sort_by(|a, b| a.name.cmp(&b.name));
             TierView {
                 sections: sections_of(&t),
                 groups: g,

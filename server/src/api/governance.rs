@@ -154,7 +154,8 @@ pub struct RequiredGroups {
 #[utoipa::path(put, path = "/projects/{slug}/signoffs", tag = "governance",
     params(("slug" = String, Path, description = "The project's slug")),
     request_body = RequiredGroups,
-    responses((status = 200, body = SignoffState)))]
+    responses((status = 200, body = SignoffState), (status = 409, body = super::Problem,
+        content_type = "application/problem+json", description = "The project's launch tier sets its sign-offs")))]
 pub async fn set_signoffs(
     State(s): State<ApiState>,
     Writer(user): Writer,
@@ -384,7 +385,8 @@ pub struct ApplyTo {
 #[utoipa::path(post, path = "/campaigns/{id}/apply", tag = "governance",
     params(("id" = i32, Path, description = "Campaign id")),
     request_body = ApplyTo,
-    responses((status = 200, body = Applied)))]
+    responses((status = 200, body = Applied), (status = 409, body = super::Problem,
+        content_type = "application/problem+json", description = "The campaign is closed")))]
 pub async fn apply_campaign(
     State(s): State<ApiState>,
     Writer(user): Writer,
@@ -402,7 +404,8 @@ pub async fn apply_campaign(
 /// Closes a campaign (its managers); its items stay.
 #[utoipa::path(post, path = "/campaigns/{id}/close", tag = "governance",
     params(("id" = i32, Path, description = "Campaign id")),
-    responses((status = 204, description = "Closed")))]
+    responses((status = 204, description = "Closed"), (status = 409, body = super::Problem,
+        content_type = "application/problem+json", description = "Closed already")))]
 pub async fn close_campaign(
     State(s): State<ApiState>,
     Writer(user): Writer,
