@@ -153,7 +153,7 @@ pub async fn can_view_project(
     if let Some(role) = effective_team_role(db, user, project.team_id).await? {
         return Ok(role);
     }
-    if crate::signoff::service::reviews_project(db, user.id, project.id).await? {
+    if crate::signoff::service::reviews_project(db, user.id, project).await? {
         return Ok(TeamRole::Viewer);
     }
     Err(AppError::NotFound)

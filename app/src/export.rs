@@ -174,6 +174,9 @@ fn project_doc(project: &projects::Model, gov: &Governance) -> ProjectDoc {
         approve_not_applicable: project.approve_not_applicable,
         exception_max_days: (project.exception_max_days != 90)
             .then_some(project.exception_max_days),
+        exception_approvers: project
+            .exception_group_id
+            .and_then(|g| gov.group_names.get(&g).cloned()),
     }
 }
 

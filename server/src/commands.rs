@@ -219,6 +219,37 @@ pub async fn create_user_cmd(
     }
 }
 
+/// `preflight backup --to FILE`: see [`crate::backup`].
+pub async fn backup(dbargs: &DbArgs, to: &std::path::Path) -> Result<(), BoxError> {
+    let summary = crate::backup::backup(&dbargs.resolve_url()?, to).await?;
+    println!("backed up to {}: {summary}", to.display());
+    Ok(())
+}
+
+/// `preflight restore --from FILE`: see [`crate::backup`].
+pub async fn restore(dbargs: &DbArgs, from: &std::path::Path) -> Result<(), BoxError> {
+    let summary = crate::backup::restore(&dbargs.resolve_url()?, from).await?;
+    println!("restored from {}: {summary}", from.display());
+    Ok(())
+}
+
+/// `preflight user reset-two-factor EMAIL`.
+pub async fn reset_two_factor(dbargs: &DbArgs, email: &str) -> Result<(), BoxError> {
+    let conn = db::open(&dbargs.resolve_url()?).await?;
+    match app::auth::totp::cli_reset(&conn, email).await {
+        Ok(true) => {
+            println!("removed the second factor of {email}; it signs in with its password");
+            Ok(())
+        }
+        Ok(false) => {
+            println!("{email} had no second factor; nothing to remove");
+            Ok(())
+        }
+        Err(AppError::NotFound) => Err(format!("no account {email}").into()),
+        Err(e) => Err(describe(e).into()),
+    }
+}
+
 /// `preflight bench-seed`: see [`crate::bench`].
 pub async fn bench_seed(dbargs: &DbArgs) -> Result<(), BoxError> {
     let password = std::env::var("PREFLIGHT_PASSWORD")

@@ -181,6 +181,21 @@ pub enum Command {
     Serve(ServeArgs),
     /// Runs pending migrations and exits.
     Migrate,
+    /// Copies the database to a new file while it serves: SQLite with `VACUUM INTO` (checked
+    /// with `PRAGMA integrity_check`), PostgreSQL with `pg_dump --format=custom` (which must
+    /// not be older than the server). Never overwrites a file.
+    Backup {
+        /// The backup file to write.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restores a backup into an empty database (never over data), then migrates it: a
+    /// SQLite backup into SQLite, a pg_dump archive into PostgreSQL (with `pg_restore`).
+    Restore {
+        /// The backup file to read.
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Loads a demo team, four accounts and three projects (categories, items in every state,
     /// assignees, due dates, risks, two final reviews each). The accounts share one password: `PREFLIGHT_PASSWORD`, else a
     /// generated one, printed. On a fresh instance the team owner is also site administrator.
@@ -348,8 +363,9 @@ pub struct ServeArgs {
     /// bursts of up to that many; past it the API answers 429 with `Retry-After`.
     #[arg(long, env = "PREFLIGHT_API_RATE_PER_MINUTE", default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
     pub api_rate_per_minute: u32,
-    /// Serve `/metrics` in Prometheus' text format (`PREFLIGHT_METRICS`): database statements
-    /// run and resident memory. Off by default; expose it to your monitoring only.
+    /// Serve `/metrics` in Prometheus' text format (`PREFLIGHT_METRICS`): requests and their
+    /// latency by route and status, pool use, the job queue, database statements run and
+    /// resident memory. Off by default; expose it to your monitoring only.
     #[arg(long, env = "PREFLIGHT_METRICS")]
     pub metrics: bool,
     /// Seconds a client has to send a request's headers, and an idle kept-alive connection to
@@ -590,6 +606,13 @@ pub enum UserCommand {
         /// Make the account a site administrator.
         #[arg(long)]
         admin: bool,
+    },
+    /// Removes an account's second factor (a lost phone, the last admin locked out): it signs in
+    /// with its password alone, or sets a new one up at once when two-factor is required.
+    /// Audited. The same as the admin page's "Reset two-factor", for when no admin can sign in.
+    ResetTwoFactor {
+        /// The account's email address.
+        email: String,
     },
 }
 

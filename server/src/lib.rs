@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod background;
+pub mod backup;
 pub mod bench;
 pub mod commands;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod middleware;
 pub mod router;
 pub mod session_store;
 pub mod sso;
+pub mod telemetry;
 pub mod unsubscribe;
 
 use std::{

@@ -9,13 +9,26 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm_migration=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm_migration=warn"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // `PREFLIGHT_LOG_FORMAT=json`: one JSON object a line, the request's fields (id, method,
+    // path, user) beside each event's, for a log collector.
+    match std::env::var("PREFLIGHT_LOG_FORMAT").as_deref() {
+        Ok("json") => logs
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+        Ok("" | "text") | Err(_) => logs.init(),
+        Ok(other) => {
+            eprintln!("error: PREFLIGHT_LOG_FORMAT must be text or json, not {other:?}");
+            return std::process::ExitCode::from(2);
+        }
+    }
     let cli = Cli::parse();
     if let Command::Gate(args) = &cli.command {
         return preflight_server::gate::run(args).await;
@@ -23,6 +36,8 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Serve(args) => commands::serve(&cli.db, &cli.mail, &cli.webhooks, args).await,
         Command::Migrate => commands::migrate(&cli.db).await,
+        Command::Backup { to } => commands::backup(&cli.db, &to).await,
+        Command::Restore { from } => commands::restore(&cli.db, &from).await,
         Command::Demo => commands::demo(&cli.db).await,
         Command::BenchSeed => commands::bench_seed(&cli.db).await,
         Command::BenchReminders { people } => {
@@ -53,6 +68,9 @@ async fn main() -> std::process::ExitCode {
         Command::User {
             command: UserCommand::Create { email, name, admin },
         } => commands::create_user_cmd(&cli.db, email, name, admin).await,
+        Command::User {
+            command: UserCommand::ResetTwoFactor { email },
+        } => commands::reset_two_factor(&cli.db, &email).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

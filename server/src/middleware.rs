@@ -40,6 +40,7 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
         match signed_in_user_id(&session, &state.settings).await {
             Ok(Some(user_id)) => match find_active_user(&state.db, user_id).await {
                 Ok(Some(user)) => {
+                    crate::telemetry::record_user(req.extensions(), user.id);
                     req.extensions_mut().insert(user);
                 }
                 Ok(None) => {

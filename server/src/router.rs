@@ -65,15 +65,29 @@ pub fn build_router(state: AppState) -> Router {
         )));
 
     let request_id = http::HeaderName::from_static("x-request-id");
-    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {
-        let id = req
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("-");
-        let path = logged_path(req.uri().path());
-        tracing::info_span!("request", id, method = %req.method(), path = %path)
-    });
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|req: &Request| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            let path = logged_path(req.uri().path());
+            // `user` is filled in once the session or API token says who it is.
+            tracing::info_span!(
+                "request",
+                id,
+                method = %req.method(),
+                path = %path,
+                user = tracing::field::Empty
+            )
+        })
+        // One line per answered request, with its status and latency (an access log).
+        .on_response(
+            tower_http::trace::DefaultOnResponse::new()
+                .level(tracing::Level::INFO)
+                .latency_unit(tower_http::LatencyUnit::Millis),
+        );
 
     // Static files are served by `ServeDir` directly. leptos_axum's own file handler builds a
     // reactive owner that can inherit the thread's previous request context, and was seen
@@ -86,8 +100,8 @@ pub fn build_router(state: AppState) -> Router {
         .fallback(not_found);
 
     let router = if state.settings.metrics {
-        let queries = state.queries.clone();
-        Router::new().route("/metrics", get(move || metrics(queries.clone())))
+        crate::telemetry::ENABLED.store(true, std::sync::atomic::Ordering::Relaxed);
+        Router::new().route("/metrics", get(metrics))
     } else {
         Router::new()
     };
@@ -115,6 +129,7 @@ pub fn build_router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback_service(static_files)
+        .layer(from_fn(crate::telemetry::record))
         .layer(from_fn(middleware::server_fn_error_status))
         .layer(from_fn_with_state(state.clone(), middleware::action_errors))
         .layer(from_fn(middleware::small_bodies))
@@ -134,6 +149,7 @@ pub fn build_router(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(trace)
+                .layer(from_fn(crate::telemetry::remember_span))
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
                 // axum's own extractors default to 2 MB; let them read what the limit allows.
@@ -369,8 +385,10 @@ async fn shared_pdf(
 }
 
 /// `/metrics` (when enabled): Prometheus text.
-async fn metrics(queries: std::sync::Arc<std::sync::atomic::AtomicU64>) -> impl IntoResponse {
-    let queries = queries.load(std::sync::atomic::Ordering::Relaxed);
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let queries = state.queries.load(std::sync::atomic::Ordering::Relaxed);
+    // The queue is shared by every instance: its depth is the database's, read at scrape time.
+    let jobs = job_states(&state.db).await;
     let mut body = format!(
         "# HELP preflight_db_queries_total Database statements run since the process started.\n\
          # TYPE preflight_db_queries_total counter\npreflight_db_queries_total {queries}\n"
@@ -381,6 +399,24 @@ async fn metrics(queries: std::sync::Arc<std::sync::atomic::AtomicU64>) -> impl 
              # TYPE preflight_resident_memory_bytes gauge\npreflight_resident_memory_bytes {rss}\n"
         ));
     }
+    let (size, idle) = pool_use(&state.db);
+    body.push_str(&format!(
+        "# HELP preflight_db_pool_connections Connections the process's database pool holds.\n\
+         # TYPE preflight_db_pool_connections gauge\n\
+         preflight_db_pool_connections{{state=\"idle\"}} {idle}\n\
+         preflight_db_pool_connections{{state=\"in_use\"}} {}\n",
+        size.saturating_sub(idle)
+    ));
+    if let Ok(rows) = jobs {
+        body.push_str(
+            "# HELP preflight_jobs Background jobs in the shared queue, by state.\n\
+             # TYPE preflight_jobs gauge\n",
+        );
+        for (job_state, n) in rows {
+            body.push_str(&format!("preflight_jobs{{state=\"{job_state}\"}} {n}\n"));
+        }
+    }
+    crate::telemetry::REQUESTS.render(&mut body);
     (
         [(
             header::CONTENT_TYPE,
@@ -388,6 +424,41 @@ async fn metrics(queries: std::sync::Arc<std::sync::atomic::AtomicU64>) -> impl 
         )],
         body,
     )
+}
+
+/// The pool's connections: (open, idle).
+fn pool_use(db: &sea_orm::DatabaseConnection) -> (usize, usize) {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size() as usize, pool.num_idle())
+        }
+        _ => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size() as usize, pool.num_idle())
+        }
+    }
+}
+
+/// Jobs by state (`queued`, `running`, `done`, `failed`), read on the pool itself: the scrape's
+/// own statement is not counted in `preflight_db_queries_total`, so reading the metrics does
+/// not move it.
+async fn job_states(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<Vec<(String, i64)>, sea_orm::sqlx::Error> {
+    const SQL: &str = "SELECT state, count(*) FROM jobs GROUP BY state ORDER BY state";
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            sea_orm::sqlx::query_as(SQL)
+                .fetch_all(db.get_postgres_connection_pool())
+                .await
+        }
+        _ => {
+            sea_orm::sqlx::query_as(SQL)
+                .fetch_all(db.get_sqlite_connection_pool())
+                .await
+        }
+    }
 }
 
 /// The process's resident memory (Linux: `VmRSS` in `/proc/self/status`).

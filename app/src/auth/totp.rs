@@ -448,6 +448,21 @@ pub async fn admin_reset(
     clear(db, &Actor::from(admin), account, "totp_reset").await
 }
 
+/// Removes the second factor of the account `email` from the command line (`preflight user
+/// reset-two-factor`), for when the last site admin lost theirs. Audited as the system. Returns
+/// whether the account had one.
+pub async fn cli_reset(db: &DatabaseConnection, email: &str) -> Result<bool, AppError> {
+    let email = crate::auth::model::normalize_email(email);
+    let account = users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let was_on = account.totp_enabled_at.is_some();
+    clear(db, &Actor::system(), account, "totp_reset").await?;
+    Ok(was_on)
+}
+
 async fn clear(
     db: &DatabaseConnection,
     actor: &Actor,

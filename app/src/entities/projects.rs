@@ -39,6 +39,9 @@ pub struct Model {
     pub exception_max_days: i32,
     /// Its launch tier, if any.
     pub tier_id: Option<i32>,
+    /// The reviewer group whose members approve its exception requests; `None`: the team's
+    /// owners.
+    pub exception_group_id: Option<i32>,
     #[sea_orm(belongs_to, from = "team_id", to = "id")]
     pub team: BelongsTo<super::teams::Entity>,
 }

@@ -27,17 +27,26 @@ pub async fn decide_exception(
     super::service::decide(&state.db, &user, id, approve, &comment, state.clock.today()).await
 }
 
-/// A project's exception policy: which changes need approval, and the longest an approved
-/// acceptance holds (team owners).
+/// A project's exception policy: which changes need approval, the longest an approved
+/// acceptance holds, and who approves (`group_id`: a reviewer group; empty: the team's owners).
+/// Team owners.
 #[server(prefix = "/rpc", endpoint = "set_exception_policy")]
 pub async fn set_exception_policy(
     slug: String,
     #[server(default)] accepted_risk: Option<String>,
     #[server(default)] not_applicable: Option<String>,
     max_days: i32,
+    #[server(default)] group_id: Option<String>,
 ) -> Result<(), AppError> {
     use crate::state::{db, require_user};
     let on = |v: &Option<String>| matches!(v.as_deref(), Some("on" | "true" | "1"));
+    let group_id = match group_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(v) => Some(
+            v.parse::<i32>()
+                .map_err(|_| AppError::field("group_id", "Choose a reviewer group."))?,
+        ),
+    };
     super::service::set_policy(
         &db()?,
         &require_user()?,
@@ -45,6 +54,7 @@ pub async fn set_exception_policy(
         on(&accepted_risk),
         on(&not_applicable),
         max_days,
+        group_id,
     )
     .await
 }
@@ -53,12 +63,5 @@ pub async fn set_exception_policy(
 #[server(prefix = "/rpc", endpoint = "get_exception_policy", input = server_fn::codec::GetUrl)]
 pub async fn get_exception_policy(slug: String) -> Result<super::model::ExceptionPolicy, AppError> {
     use crate::state::{db, require_user};
-    let user = require_user()?;
-    let seen = crate::projects::access::project(&db()?, &user, &slug).await?;
-    Ok(super::model::ExceptionPolicy {
-        can_manage: seen.require_manage().is_ok(),
-        accepted_risk: seen.project.approve_accepted_risk,
-        not_applicable: seen.project.approve_not_applicable,
-        max_days: seen.project.exception_max_days,
-    })
+    super::service::policy(&db()?, &require_user()?, &slug).await
 }

@@ -36,10 +36,13 @@ pub struct ExceptionView {
     pub may_decide: bool,
     /// Approved and ending within 14 days (or ended).
     pub expiring: bool,
+    /// Who approves it: the approving reviewer group's name, or "Team owners".
+    pub approvers: String,
 }
 
-/// Which changes of a project's items need someone else's approval.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Which changes of a project's items need someone else's approval, and whose.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ExceptionPolicy {
     /// Accepting a risk.
     pub accepted_risk: bool,
@@ -47,6 +50,10 @@ pub struct ExceptionPolicy {
     pub not_applicable: bool,
     /// The longest an approved acceptance holds, in days.
     pub max_days: i32,
+    /// The reviewer group whose members approve; `None`: the team's owners.
+    pub group_id: Option<i32>,
+    /// The reviewer groups one may name as approvers.
+    pub groups: Vec<crate::signoff::model::GroupRef>,
     /// The viewer may change this (team owners).
     pub can_manage: bool,
 }

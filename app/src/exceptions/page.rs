@@ -24,7 +24,7 @@ pub fn ExceptionsPage() -> impl IntoView {
         <RequireUser>
             <h1>"Exceptions"</h1>
             <p class="muted">
-                "Accepted risks and not-applicable items that need someone else's approval, in your teams. An item counts as open until its exception is approved; an approved acceptance ends on its date."
+                "Accepted risks and not-applicable items that need someone else's approval, in your teams and for the reviewer groups you belong to. An item counts as open until its exception is approved; an approved acceptance ends on its date."
             </p>
             <FormError error />
             {loaded(list, move |list| {
@@ -95,6 +95,8 @@ fn ExceptionRow(e: ExceptionView, decide: ServerAction<DecideException>) -> impl
             </ActionForm>
         }
             .into_any()
+    } else if e.state == "pending" {
+        view! { <span>{format!("awaiting {}", e.approvers)}</span> }.into_any()
     } else {
         let by = e
             .decided_by
@@ -152,12 +154,31 @@ pub fn ExceptionPolicyCard(slug: String) -> impl IntoView {
                             <input type="hidden" name="slug" value=slug.clone() />
                             <label class="checkbox">
                                 <input type="checkbox" name="accepted_risk" value="on" checked=p.accepted_risk disabled=!edit />
-                                "Accepting a risk needs a team owner's approval (not the requester's)"
+                                "Accepting a risk needs approval (never the requester's own)"
                             </label>
                             <label class="checkbox">
                                 <input type="checkbox" name="not_applicable" value="on" checked=p.not_applicable disabled=!edit />
                                 "Marking an item not applicable needs approval too"
                             </label>
+                            <label>
+                                "Approved by"
+                                <select name="group_id" disabled=!edit>
+                                    <option value="" selected=p.group_id.is_none()>"The team's owners"</option>
+                                    {p
+                                        .groups
+                                        .into_iter()
+                                        .map(|g| {
+                                            let chosen = p.group_id == Some(g.id);
+                                            view! {
+                                                <option value=g.id selected=chosen>
+                                                    {format!("Reviewer group: {}", g.name)}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                            <FieldError error field="group_id" />
                             <label>
                                 "Longest acceptance (days)"
                                 <input type="number" name="max_days" min="1" max="3650" value=p.max_days required disabled=!edit />

@@ -14,7 +14,9 @@ use super::{
 use crate::{
     audit::service::{Actor, Event, record},
     auth::model::AuthUser,
-    entities::{exceptions, items, projects, team_members, users},
+    entities::{
+        exceptions, items, projects, reviewer_group_members, reviewer_groups, team_members, users,
+    },
     error::AppError,
     inbox::service::{Notice, notify},
     scoring::Status,
@@ -36,7 +38,7 @@ pub struct Requested {
 }
 
 /// Records a request for `item_id` (an earlier pending one is withdrawn), audits it and tells
-/// the team's owners (not the requester). Part of the item write's transaction.
+/// its approvers (not the requester). Part of the item write's transaction.
 pub async fn request(
     txn: &impl ConnectionTrait,
     user: &AuthUser,
@@ -81,16 +83,12 @@ pub async fn request(
             })),
     )
     .await?;
-    let owners: Vec<i32> = team_members::Entity::find()
-        .filter(team_members::Column::TeamId.eq(project.team_id))
-        .filter(team_members::Column::Role.eq(TeamRole::Owner.as_str()))
-        .all(txn)
+    let approvers: Vec<i32> = approvers_of(txn, project)
         .await?
         .into_iter()
-        .map(|m| m.user_id)
         .filter(|id| *id != user.id)
         .collect();
-    for owner in owners {
+    for owner in approvers {
         notify(
             txn,
             owner,
@@ -115,8 +113,9 @@ pub async fn request(
 }
 
 /// Approves (the item takes the status asked for) or declines a pending request, with a
-/// comment; not the requester's own, and only a team owner or site admin. Audited, and the
-/// requester is told.
+/// comment; not the requester's own, and only an approver: a member of the project's approving
+/// group when it names one, else a team owner; site admins always. Audited, and the requester
+/// is told.
 pub async fn decide(
     db: &(impl ConnectionTrait + TransactionTrait),
     user: &AuthUser,
@@ -135,7 +134,11 @@ pub async fn decide(
         .ok_or(AppError::NotFound)?;
     // Seen only by those who may see its project (404 otherwise).
     let (item, seen) = crate::projects::access::item(db, user, found.item_id).await?;
-    let is_approver = seen.require_manage().is_ok();
+    let is_approver = match seen.project.exception_group_id {
+        _ if user.is_admin => true,
+        Some(group) => crate::signoff::service::is_member(db, user.id, group).await?,
+        None => seen.require_manage().is_ok(),
+    };
     may_decide(
         found.requested_by,
         user.id,
@@ -223,12 +226,23 @@ pub async fn list(
         .filter(team_members::Column::UserId.eq(user.id))
         .all(db)
         .await?;
+    let my_groups: Vec<i32> = reviewer_group_members::Entity::find()
+        .filter(reviewer_group_members::Column::UserId.eq(user.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.group_id)
+        .collect();
     let mut query = exceptions::Entity::find()
         .find_also_related(projects::Entity)
         .order_by_desc(exceptions::Column::RequestedAt);
     if !user.is_admin {
         let teams: Vec<i32> = memberships.iter().map(|m| m.team_id).collect();
-        query = query.filter(projects::Column::TeamId.is_in(teams));
+        query = query.filter(
+            sea_orm::Condition::any()
+                .add(projects::Column::TeamId.is_in(teams))
+                .add(projects::Column::ExceptionGroupId.is_in(my_groups.clone())),
+        );
     }
     let rows = query.all(db).await?;
     let item_ids: Vec<i32> = rows.iter().map(|(e, _)| e.item_id).collect();
@@ -251,24 +265,32 @@ pub async fn list(
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
-    let owner_of = |team: i32| {
+    let group_names: std::collections::HashMap<i32, String> = reviewer_groups::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g.name))
+        .collect();
+    let approver_of = |p: &projects::Model| {
         user.is_admin
-            || memberships
-                .iter()
-                .any(|m| m.team_id == team && m.role == TeamRole::Owner.as_str())
+            || match p.exception_group_id {
+                Some(g) => my_groups.contains(&g),
+                None => memberships
+                    .iter()
+                    .any(|m| m.team_id == p.team_id && m.role == TeamRole::Owner.as_str()),
+            }
     };
     let name = |id: Option<i32>| id.and_then(|i| names.get(&i).cloned());
     let mut views: Vec<ExceptionView> = rows
         .into_iter()
         .filter_map(|(e, p)| p.map(|p| (e, p)))
         .map(|(e, p)| ExceptionView {
-            may_decide: may_decide(
-                e.requested_by,
-                user.id,
-                owner_of(p.team_id),
-                e.state == PENDING,
-            )
-            .is_ok(),
+            may_decide: may_decide(e.requested_by, user.id, approver_of(&p), e.state == PENDING)
+                .is_ok(),
+            approvers: p
+                .exception_group_id
+                .and_then(|g| group_names.get(&g).cloned())
+                .unwrap_or_else(|| "Team owners".into()),
             expiring: e.state == "approved" && is_expiring(e.until, today),
             id: e.id,
             project_slug: p.slug,
@@ -309,7 +331,9 @@ pub async fn list(
     Ok(views)
 }
 
-/// Sets a project's approval policy (team owners; audited).
+/// Sets a project's approval policy: which changes need approval, the longest an acceptance
+/// holds, and who approves (`group_id`: a reviewer group's members; `None`: the team's owners).
+/// Team owners; audited.
 pub async fn set_policy(
     db: &(impl ConnectionTrait + TransactionTrait),
     user: &AuthUser,
@@ -317,23 +341,34 @@ pub async fn set_policy(
     accepted_risk: bool,
     not_applicable: bool,
     max_days: i32,
+    group_id: Option<i32>,
 ) -> Result<(), AppError> {
     let seen = crate::projects::access::project(db, user, slug).await?;
     seen.require_manage()?;
     if !(1..=3650).contains(&max_days) {
         return Err(AppError::field("max_days", "Between 1 and 3,650 days."));
     }
+    if let Some(g) = group_id
+        && reviewer_groups::Entity::find_by_id(g)
+            .one(db)
+            .await?
+            .is_none()
+    {
+        return Err(AppError::field("group_id", "No such reviewer group."));
+    }
     let project = seen.project;
     let before = serde_json::json!({
         "approve_accepted_risk": project.approve_accepted_risk,
         "approve_not_applicable": project.approve_not_applicable,
         "exception_max_days": project.exception_max_days,
+        "exception_group_id": project.exception_group_id,
     });
     let txn = crate::txn::begin(db).await?;
     let mut active = project.clone().into_active_model();
     active.approve_accepted_risk = Set(accepted_risk);
     active.approve_not_applicable = Set(not_applicable);
     active.exception_max_days = Set(max_days);
+    active.exception_group_id = Set(group_id);
     active.update(&txn).await?;
     record(
         &txn,
@@ -345,6 +380,7 @@ pub async fn set_policy(
                 "approve_accepted_risk": accepted_risk,
                 "approve_not_applicable": not_applicable,
                 "exception_max_days": max_days,
+                "exception_group_id": group_id,
             })),
     )
     .await?;
@@ -378,4 +414,56 @@ pub async fn pending_of(
         e.until.map(|d| d.to_string()),
         who.unwrap_or_else(|| "(removed)".into()),
     )))
+}
+
+/// The users who approve `project`'s exception requests: the members of its approving group,
+/// or its team's owners. (Site admins may decide too, but are not asked.)
+pub async fn approvers_of(
+    db: &impl ConnectionTrait,
+    project: &projects::Model,
+) -> Result<Vec<i32>, AppError> {
+    Ok(match project.exception_group_id {
+        Some(g) => reviewer_group_members::Entity::find()
+            .filter(reviewer_group_members::Column::GroupId.eq(g))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.user_id)
+            .collect(),
+        None => team_members::Entity::find()
+            .filter(team_members::Column::TeamId.eq(project.team_id))
+            .filter(team_members::Column::Role.eq(TeamRole::Owner.as_str()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.user_id)
+            .collect(),
+    })
+}
+
+/// A project's exception policy as its settings show it.
+pub async fn policy(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    slug: &str,
+) -> Result<super::model::ExceptionPolicy, AppError> {
+    let seen = crate::projects::access::project(db, user, slug).await?;
+    let groups = reviewer_groups::Entity::find()
+        .order_by_asc(reviewer_groups::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| crate::signoff::model::GroupRef {
+            id: g.id,
+            name: g.name,
+        })
+        .collect();
+    Ok(super::model::ExceptionPolicy {
+        can_manage: seen.require_manage().is_ok(),
+        accepted_risk: seen.project.approve_accepted_risk,
+        not_applicable: seen.project.approve_not_applicable,
+        max_days: seen.project.exception_max_days,
+        group_id: seen.project.exception_group_id,
+        groups,
+    })
 }

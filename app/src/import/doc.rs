@@ -133,6 +133,10 @@ pub struct ProjectDoc {
     /// The longest an approved acceptance holds (days); absent: 90.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exception_max_days: Option<i32>,
+    /// The reviewer group whose members approve exception requests, by name; absent: the
+    /// team's owners (and when the instance has no group of that name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception_approvers: Option<String>,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)]

@@ -373,24 +373,44 @@ pub async fn queue(
     Ok(out)
 }
 
-/// Whether `user_id` is in a group project `project_id` requires (so reads it as a viewer).
+/// Whether `user_id` is in a group that `project` requires a sign-off from, or in the group
+/// that approves its exceptions (so reads it as a viewer).
 pub async fn reviews_project(
     db: &impl ConnectionTrait,
     user_id: i32,
-    project_id: i32,
+    project: &projects::Model,
 ) -> Result<bool, AppError> {
-    use sea_orm::sea_query::Query;
+    use sea_orm::{Condition, sea_query::Query};
     let required = Query::select()
         .column(project_signoff_groups::Column::GroupId)
         .from(project_signoff_groups::Entity)
-        .and_where(project_signoff_groups::Column::ProjectId.eq(project_id))
+        .and_where(project_signoff_groups::Column::ProjectId.eq(project.id))
         .to_owned();
+    let mut groups =
+        Condition::any().add(reviewer_group_members::Column::GroupId.in_subquery(required));
+    if let Some(g) = project.exception_group_id {
+        groups = groups.add(reviewer_group_members::Column::GroupId.eq(g));
+    }
     Ok(reviewer_group_members::Entity::find()
         .filter(reviewer_group_members::Column::UserId.eq(user_id))
-        .filter(reviewer_group_members::Column::GroupId.in_subquery(required))
+        .filter(groups)
         .count(db)
         .await?
         > 0)
+}
+
+/// Whether `user_id` is a member of reviewer group `group_id`.
+pub async fn is_member(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    group_id: i32,
+) -> Result<bool, AppError> {
+    Ok(
+        reviewer_group_members::Entity::find_by_id((group_id, user_id))
+            .one(db)
+            .await?
+            .is_some(),
+    )
 }
 
 /// The fingerprint of project `project`'s state for group `group_id` now (two queries).
@@ -776,6 +796,15 @@ pub async fn delete_group(
             Expr::value(Option::<i32>::None),
         )
         .filter(categories::Column::ReviewerGroupId.eq(id))
+        .exec(&txn)
+        .await?;
+    // Projects whose exceptions it approved go back to their team's owners.
+    projects::Entity::update_many()
+        .col_expr(
+            projects::Column::ExceptionGroupId,
+            Expr::value(Option::<i32>::None),
+        )
+        .filter(projects::Column::ExceptionGroupId.eq(id))
         .exec(&txn)
         .await?;
     reviewer_groups::Entity::delete_by_id(id).exec(&txn).await?;

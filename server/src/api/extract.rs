@@ -31,6 +31,7 @@ async fn bearer(parts: &Parts, state: &ApiState) -> Result<tokens::Bearer, ApiEr
         .map(str::trim)
         .ok_or(AppError::Unauthorized)?;
     let bearer = tokens::authenticate(&state.app.db, token).await?;
+    crate::telemetry::record_user(&parts.extensions, bearer.user.id);
     if let Err(not_until) = state.limiter.check_key(&bearer.token_id) {
         let wait = not_until.wait_time_from(DefaultClock::default().now());
         return Err(ApiError::too_many_requests(wait.as_secs().max(1)));

@@ -6,7 +6,7 @@ use app::{
         model::{Applied, CampaignSummary, CampaignView},
         service as campaign,
     },
-    exceptions::model::ExceptionView,
+    exceptions::model::{ExceptionPolicy, ExceptionView},
     signoff::{
         model::{ReviewerGroupView, SignoffState},
         service,
@@ -231,8 +231,8 @@ pub struct Decision {
     pub comment: String,
 }
 
-/// Approves or declines a pending exception request (a team owner or site admin who is not
-/// the requester).
+/// Approves or declines a pending exception request (an approver who is not the requester: a
+/// member of the project's approving group, else a team owner; or a site admin).
 #[utoipa::path(post, path = "/exceptions/{id}/decision", tag = "governance",
     params(("id" = i32, Path, description = "Exception request id")),
     request_body = Decision,
@@ -247,6 +247,62 @@ pub async fn decide(
     app::exceptions::service::decide(&s.app.db, &user, id, body.approve, &body.comment, today())
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A project's exception policy as written.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExceptionPolicyBody {
+    /// Accepting a risk is a request someone else approves.
+    pub accepted_risk: bool,
+    /// Marking an item not applicable is a request someone else approves.
+    pub not_applicable: bool,
+    /// The longest an approved acceptance holds, in days (1–3,650).
+    #[schema(minimum = 1, maximum = 3650)]
+    pub max_days: i32,
+    /// The reviewer group whose members approve; `null`: the team's owners.
+    #[serde(default)]
+    pub group_id: Option<i32>,
+}
+
+/// A project's exception policy: which changes need approval, for how long, and who approves.
+#[utoipa::path(get, path = "/projects/{slug}/exception-policy", tag = "governance",
+    params(("slug" = String, Path, description = "The project's slug")),
+    responses((status = 200, body = ExceptionPolicy)))]
+pub async fn exception_policy(
+    State(s): State<ApiState>,
+    Reader(user): Reader,
+    ApiPath(slug): ApiPath<String>,
+) -> Result<Json<ExceptionPolicy>, ApiError> {
+    Ok(Json(
+        app::exceptions::service::policy(&s.app.db, &user, &slug).await?,
+    ))
+}
+
+/// Replaces a project's exception policy (team owners).
+#[utoipa::path(put, path = "/projects/{slug}/exception-policy", tag = "governance",
+    params(("slug" = String, Path, description = "The project's slug")),
+    request_body = ExceptionPolicyBody,
+    responses((status = 200, body = ExceptionPolicy)))]
+pub async fn set_exception_policy(
+    State(s): State<ApiState>,
+    Writer(user): Writer,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(body): ApiJson<ExceptionPolicyBody>,
+) -> Result<Json<ExceptionPolicy>, ApiError> {
+    app::exceptions::service::set_policy(
+        &s.app.db,
+        &user,
+        &slug,
+        body.accepted_risk,
+        body.not_applicable,
+        body.max_days,
+        body.group_id,
+    )
+    .await?;
+    Ok(Json(
+        app::exceptions::service::policy(&s.app.db, &user, &slug).await?,
+    ))
 }
 
 /// The campaigns the token owner may see (their teams'; site admins: all), newest first.

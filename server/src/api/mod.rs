@@ -221,6 +221,10 @@ fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(governance::sign))
         .routes(routes!(governance::exceptions))
         .routes(routes!(governance::decide))
+        .routes(routes!(
+            governance::exception_policy,
+            governance::set_exception_policy
+        ))
         .routes(routes!(governance::campaigns, governance::create_campaign))
         .routes(routes!(governance::campaign))
         .routes(routes!(governance::apply_campaign))
@@ -246,6 +250,7 @@ pub fn router(app: AppState) -> Router<AppState> {
         .route("/openapi.json", get(openapi_json))
         .route("/docs", get(docs::page))
         .fallback(|| async { ApiError::from(app::error::AppError::NotFound) })
+        .layer(axum::middleware::from_fn(crate::telemetry::record))
         .with_state(state)
 }
 

@@ -1576,6 +1576,23 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
                 Some(json!({ "tier_id": null })),
             ),
         ),
+        "GET /api/v1/projects/{slug}/exception-policy" => (
+            API_VIEW,
+            api(Method::GET, "/projects/alpha-app/exception-policy", None),
+        ),
+        "PUT /api/v1/projects/{slug}/exception-policy" => (
+            [401, 401, 403, 403, 200, 404, 200],
+            api(
+                Method::PUT,
+                "/projects/alpha-app/exception-policy",
+                Some(json!({
+                    "accepted_risk": false,
+                    "not_applicable": false,
+                    "max_days": 90,
+                    "group_id": null
+                })),
+            ),
+        ),
 
         // Own account.
         "GET /rpc/list_my_sessions" => (FN_ANY_USER, get("/rpc/list_my_sessions")),

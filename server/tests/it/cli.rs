@@ -485,3 +485,98 @@ fn notify_run_due_runs_the_hours_jobs_once() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--run-due"));
 }
+
+/// `preflight serve` with `PREFLIGHT_LOG_FORMAT=json`: one JSON object a line; a request's line
+/// carries its id, method, path, user, status and latency.
+#[tokio::test]
+async fn json_logs_carry_the_request_id_user_route_status_and_latency() {
+    use std::io::BufRead;
+    let dir = temp_dir(&format!("pf_logs_{}", uuid::Uuid::new_v4().simple()));
+    let out = preflight(
+        &dir,
+        &["user", "create", "--admin", "--email", "ada@example.com"],
+        "",
+        Some("correct horse battery"),
+    );
+    assert!(out.status.success());
+    let out = preflight(
+        &dir,
+        &[
+            "token",
+            "create",
+            "--email",
+            "ada@example.com",
+            "--name",
+            "logs",
+        ],
+        "",
+        None,
+    );
+    assert!(out.status.success());
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+
+    let bad = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["migrate"])
+        .env("PREFLIGHT_DATA_DIR", &dir)
+        .env_remove("DATABASE_URL")
+        .env("PREFLIGHT_LOG_FORMAT", "xml")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("text or json"));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .arg("serve")
+        .env("PREFLIGHT_DATA_DIR", &dir)
+        .env_remove("DATABASE_URL")
+        .env("PREFLIGHT_ADDR", "127.0.0.1:0")
+        .env("PREFLIGHT_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let next_json = |want: &dyn Fn(&serde_json::Value) -> bool| -> serde_json::Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let line = rx.recv_timeout(left).expect("the log line did not come");
+            let v: serde_json::Value = serde_json::from_str(&line)
+                .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+            if want(&v) {
+                return v;
+            }
+        }
+    };
+    let listening = next_json(&|v| v["message"] == "Preflight listening");
+    let addr = listening["addr"].as_str().unwrap().to_owned();
+    let res = reqwest::Client::new()
+        .get(format!("http://{addr}/api/v1/projects"))
+        .bearer_auth(&token)
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let line = next_json(&|v| v["span"]["id"] == "trace-me-42" && !v["status"].is_null());
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(line["status"], 200, "{line}");
+    assert_eq!(line["span"]["method"], "GET", "{line}");
+    assert_eq!(line["span"]["path"], "/api/v1/projects", "{line}");
+    assert_eq!(line["span"]["user"], 1, "{line}");
+    assert!(line["latency"].as_str().unwrap().ends_with("ms"), "{line}");
+    assert_eq!(line["level"], "INFO");
+}

@@ -12,6 +12,7 @@ mod api_http;
 mod audit;
 mod auth_http;
 mod authz_matrix;
+mod backup;
 mod bench_seed;
 mod campaigns_http;
 mod checklist_http;

@@ -380,3 +380,65 @@ async fn a_changed_secret_key_is_a_clear_refusal_not_an_error() {
     assert!(res.text().await.unwrap().contains("reset it"));
     assert_eq!(signed_in(&other, &client).await, None);
 }
+
+#[tokio::test]
+async fn the_command_line_removes_a_locked_out_admins_second_factor() {
+    fresh_step().await;
+    let url = crate::support::fresh_db_url().await;
+    let db = preflight_server::db::open(&url).await.unwrap();
+    let server = TestServer::start_on(db, settings(true)).await;
+    let (admin, _) = server.admin_with_team().await;
+    enrol(&server, &admin).await;
+    // The only admin lost the phone and the recovery codes: the password alone is not enough.
+    first_step(&server, "ada@example.com").await;
+
+    let run = |email: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_preflight"))
+            .args(["user", "reset-two-factor", email])
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let out = run("nobody@example.com");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no account nobody@example.com"));
+    let out = run("Ada@Example.com");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("removed the second factor"));
+    assert!(
+        server
+            .audit_trail()
+            .await
+            .contains(&("user".into(), "totp_reset".into()))
+    );
+    let ada = server.auth_user("ada@example.com").await.id;
+    assert_eq!(
+        recovery_codes::Entity::find()
+            .filter(recovery_codes::Column::UserId.eq(ada))
+            .count(&server.db)
+            .await
+            .unwrap(),
+        0
+    );
+    let client = server.client();
+    assert_eq!(
+        server
+            .login(&client, "ada@example.com", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        signed_in(&server, &client).await.as_deref(),
+        Some("ada@example.com")
+    );
+    // Again: nothing to remove, said so, still a success.
+    let out = run("ada@example.com");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("had no second factor"));
+}

@@ -171,6 +171,16 @@ async fn governance(
             .await?;
         }
     }
+    if let Some(g) = doc.project.exception_approvers.as_deref().and_then(by_name) {
+        projects::Entity::update_many()
+            .col_expr(
+                projects::Column::ExceptionGroupId,
+                sea_orm::sea_query::Expr::value(Some(g)),
+            )
+            .filter(projects::Column::Id.eq(project.id))
+            .exec(txn)
+            .await?;
+    }
     for c in &doc.categories {
         if let Some(g) = c.reviewer_group.as_deref().and_then(by_name) {
             categories::Entity::update_many()
