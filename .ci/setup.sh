@@ -122,9 +122,13 @@ rust_targets() {
 }
 
 timed "setup: rustup target and components" rust_targets
-bg apt apt_packages
+# PREFLIGHT_SETUP_ONLY=build: only what `cargo leptos build --release` needs (the Dockerfile's
+# build stage): no browser, database, PDF reader or PyPI tools.
+if [ "${PREFLIGHT_SETUP_ONLY:-}" != build ]; then
+  bg apt apt_packages
+  bg pypi pypi_packages
+fi
 bg npm npm_packages
-bg pypi pypi_packages
 bg cargo-leptos cargo_leptos
 bg wasm-bindgen wasm_bindgen
 

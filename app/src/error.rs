@@ -45,6 +45,10 @@ pub enum AppError {
     /// set this request's transaction aside for a concurrent one; retry after the seconds given.
     #[error("The server is busy with other work. Try again in {}.", wait_text(*.0))]
     Busy(u64),
+    /// The database is not answering (restarting, unreachable, its disk full); nothing was
+    /// written. Retry after the seconds given.
+    #[error("The database is not answering right now; nothing was saved. Try again in {}.", wait_text(*.0))]
+    Unavailable(u64),
     /// Anything else. Logged in full on the server.
     #[error("Something went wrong on our side; it has been logged.")]
     Internal,
@@ -62,7 +66,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::TooManyAttempts(_) => 429,
             AppError::Internal => 500,
-            AppError::Busy(_) => 503,
+            AppError::Busy(_) | AppError::Unavailable(_) => 503,
         }
     }
 
@@ -113,6 +117,10 @@ impl From<sea_orm::DbErr> for AppError {
     #[track_caller]
     fn from(err: sea_orm::DbErr) -> Self {
         let at = std::panic::Location::caller();
+        if is_unavailable(&err) {
+            tracing::warn!(error = %err, %at, "database unavailable");
+            return AppError::Unavailable(2);
+        }
         match database_code(&err).as_deref() {
             // Text PostgreSQL refuses to store or compare: a NUL character (SQLSTATE 22021) or
             // one its encoding lacks (22P05). That is the request's fault, so a 400, not a 500
@@ -130,6 +138,33 @@ impl From<sea_orm::DbErr> for AppError {
                 AppError::Internal
             }
         }
+    }
+}
+
+/// Whether `err` says the database cannot be reached or cannot store anything now, rather than
+/// that this request was wrong: no connection to be had (the pool's wait ran out, connections
+/// refused or reset), the server shutting down or starting (PostgreSQL 57P01–57P03, class 08
+/// connection exceptions, class 53 insufficient resources such as a full disk), SQLite's
+/// disk full (13) or I/O errors (10 and its extended codes).
+#[cfg(feature = "ssr")]
+fn is_unavailable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, sqlx::Error as Sqlx};
+    let e = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match e.as_ref() {
+        Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+        Sqlx::Database(d) => d.code().is_some_and(|code| {
+            code.starts_with("08")
+                || code.starts_with("53")
+                || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+                || code
+                    .parse::<i32>()
+                    .is_ok_and(|n| matches!(n & 0xff, 10 | 13))
+        }),
+        _ => false,
     }
 }
 

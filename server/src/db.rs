@@ -11,7 +11,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     opts.max_connections(16)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        // A request waits at most this long for a connection: while the database is down or
+        // restarting, requests fail fast with 503 instead of piling up.
+        .acquire_timeout(Duration::from_secs(3))
         .sqlx_logging(false)
         // SQLite runs on a worker thread that hands rows to the request's task through a
         // bounded channel (50 rows by default), so a 1,000-item read used to bounce between the

@@ -52,8 +52,9 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
             },
             Ok(None) => {}
             Err(e) => {
-                tracing::error!(error = %e, "session store failed");
-                return error_response(AppError::Internal);
+                // The store is the database: when it fails, the database is not answering.
+                tracing::warn!(error = %e, "session store failed");
+                return error_response(AppError::Unavailable(2));
             }
         }
     }
@@ -132,7 +133,14 @@ fn resolve_client_ip(peer: IpAddr, forwarded: &[&str], trusted: &[ipnet::IpNet])
 
 fn error_response(err: AppError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, err.to_string()).into_response()
+    let mut res = (status, err.to_string()).into_response();
+    if let AppError::TooManyAttempts(secs) | AppError::Busy(secs) | AppError::Unavailable(secs) =
+        err
+    {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    res
 }
 
 /// Refuses state-changing requests that a browser marks as coming from another site: checks
@@ -245,7 +253,9 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::TooManyAttempts(secs) | AppError::Busy(secs) = err {
+        if let AppError::TooManyAttempts(secs) | AppError::Busy(secs) | AppError::Unavailable(secs) =
+            err
+        {
             parts
                 .headers
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));

@@ -291,7 +291,7 @@ fn download(file: Result<app::export::Export, app::error::AppError>) -> Response
 fn failed(e: app::error::AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut res = (status, e.to_string()).into_response();
-    if let app::error::AppError::Busy(secs) = e {
+    if let app::error::AppError::Busy(secs) | app::error::AppError::Unavailable(secs) = e {
         res.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }

@@ -171,6 +171,7 @@ impl From<AppError> for ApiError {
             AppError::TooManyAttempts(_) => ("rate-limited", "Too many requests"),
             AppError::Internal => ("internal", "Internal error"),
             AppError::Busy(_) => ("busy", "Busy"),
+            AppError::Unavailable(_) => ("unavailable", "Database unavailable"),
         };
         let detail = match &err {
             AppError::Unauthorized => {
@@ -186,7 +187,9 @@ impl From<AppError> for ApiError {
                     .map(|(field, message)| FieldProblem { field, message })
                     .collect();
             }
-            AppError::TooManyAttempts(secs) | AppError::Busy(secs) => e.retry_after = Some(secs),
+            AppError::TooManyAttempts(secs) | AppError::Busy(secs) | AppError::Unavailable(secs) => {
+                e.retry_after = Some(secs);
+            }
             _ => {}
         }
         e

@@ -423,3 +423,37 @@ async fn connections_past_the_limit_wait_for_a_free_one() {
         String::from_utf8_lossy(&buf[..n])
     );
 }
+
+/// With the database gone (its pool closed under the server), requests answer 503 with
+/// `Retry-After` at once — pages, server functions and the REST API alike — never a 500 or a
+/// hang; `/readyz` says so and `/healthz` still answers.
+#[tokio::test]
+async fn without_its_database_the_server_answers_503_fast_not_500() {
+    let s = crate::support::TestServer::start().await;
+    let (c, _) = s.admin_with_team().await;
+    s.db.clone().close().await.unwrap();
+    let started = std::time::Instant::now();
+    for res in [
+        c.get(s.url("/")).send().await.unwrap(),
+        c.get(s.url("/rpc/list_exceptions")).send().await.unwrap(),
+        reqwest::Client::new()
+            .get(s.url("/api/v1/projects"))
+            .bearer_auth(format!("pfat_{}", "a".repeat(64)))
+            .send()
+            .await
+            .unwrap(),
+        c.get(s.url("/readyz")).send().await.unwrap(),
+    ] {
+        assert_eq!(res.status(), 503, "{}", res.url());
+        if res.url().path() != "/readyz" {
+            assert!(res.headers().contains_key("retry-after"), "{}", res.url());
+        }
+        let body = res.text().await.unwrap();
+        assert!(!body.to_lowercase().contains("pool"), "{body}");
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(
+        reqwest::get(s.url("/healthz")).await.unwrap().status(),
+        200
+    );
+}
