@@ -16,6 +16,7 @@ WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock 2>/dev/null
 WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
 ST_VERSION=4.32.5
 AIOSMTPD_VERSION=1.4.6
+CARGO_DENY_VERSION=0.20.2
 ST_VENV=${PREFLIGHT_ST_VENV:-$HOME/.cache/preflight/schemathesis}
 # Waiting for another apt-get's lock instead of failing (the PyPI job may need python3-venv).
 APT=(apt-get -o DPkg::Lock::Timeout=900 -y -qq --no-install-recommends)
@@ -114,6 +115,16 @@ wasm_bindgen() {
   rm -rf "$work"
 }
 
+cargo_deny() {
+  cargo deny --version 2>/dev/null | grep -q " $CARGO_DENY_VERSION" && return 0
+  log "installing cargo-deny $CARGO_DENY_VERSION"
+  cheap_tool_profile
+  local work
+  work=$(mktemp -d)
+  cargo install -q cargo-deny --version "$CARGO_DENY_VERSION" --locked --force --target-dir "$work"
+  rm -rf "$work"
+}
+
 rust_targets() {
   rustup target list --installed | grep -q '^wasm32-unknown-unknown$' \
     || rustup target add wasm32-unknown-unknown
@@ -131,6 +142,7 @@ fi
 bg npm npm_packages
 bg cargo-leptos cargo_leptos
 bg wasm-bindgen wasm_bindgen
+[ "${PREFLIGHT_SETUP_ONLY:-}" = build ] || bg cargo-deny cargo_deny
 
 failed=0
 for i in "${!pids[@]}"; do

@@ -44,6 +44,8 @@ trap - EXIT
 timed "test: clippy (wasm)" \
   cargo clippy --profile "$PROFILE" -p frontend -p app --features app/hydrate \
   --target wasm32-unknown-unknown -- -D warnings
+# After the builds: offline, cargo-deny reads the crates they downloaded.
+timed "test: cargo deny (licences, bans, sources, RustSec snapshot; offline)" bash .ci/deny.sh
 
 timed "test: tests on SQLite" cargo test --profile "$PROFILE" "${SERVER[@]}"
 
