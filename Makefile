@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup build bench
+.PHONY: run test setup build bench reliability
 
 setup:
 	@[ -n "$$PREFLIGHT_SETUP_DONE" ] || bash .ci/setup.sh
@@ -23,3 +23,8 @@ test: setup
 ## Speed, size and memory against their budgets (see README): release build, seeded data, wrk.
 bench: build
 	python3 .ci/bench.py
+
+## The reliability battery against the release binary: two instances on one PostgreSQL,
+## PostgreSQL stopped under load, kill -9 and SIGTERM under load, disk full (see README).
+reliability: build
+	python3 .ci/reliability.py

@@ -66,6 +66,11 @@ pg_tests() {
 }
 timed "test: tests on PostgreSQL (throwaway cluster)" pg_tests
 
+# The reliability battery's short profile (scenarios 1-3; `make reliability` runs all four
+# against the release binary), bounded.
+timed "test: reliability battery (short profile, 240 s at most)" \
+  env RELIABILITY_PROFILE=short timeout 240 python3 .ci/reliability.py
+
 browser_tests() { (cd end2end && npx playwright test); }
 timed "test: browser tests (Playwright + Debian chromium)" browser_tests
 

@@ -18,7 +18,21 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // SQLite runs on a worker thread that hands rows to the request's task through a
         // bounded channel (50 rows by default), so a 1,000-item read used to bounce between the
         // two threads every few rows. A deeper buffer lets the worker finish the read in one go.
-        .map_sqlx_sqlite_opts(|o| o.row_buffer_size(4096));
+        .map_sqlx_sqlite_opts(|o| o.row_buffer_size(4096))
+        // A connection whose transaction could not be ended is not handed out again. When a
+        // COMMIT fails (the disk full), SQLite may have rolled the transaction back itself, so
+        // the pool's ROLLBACK fails too and the driver still counts the transaction as open:
+        // every later `BEGIN` on that connection became a savepoint of a transaction that no
+        // longer exists, and writes were refused until a restart (found by the reliability
+        // battery's disk-full scenario). Such a connection is closed and replaced instead.
+        .map_sqlx_sqlite_pool_opts(|o| {
+            o.before_acquire(|conn, _meta| {
+                Box::pin(async move {
+                    use sea_orm::sqlx::Connection;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
+        });
     let db = Database::connect(opts).await?;
     if db.get_database_backend() == DbBackend::Sqlite {
         // WAL lets readers proceed during a write; the setting is stored in the file. (sqlx

@@ -6,8 +6,9 @@
 //!   for its next request's headers.
 //! - A **connection limit**: past it, new connections wait in the kernel's backlog until one
 //!   closes, instead of each costing a task and buffers.
-//! - **Graceful shutdown**: on the signal, stop accepting, let requests in flight finish, close
-//!   idle connections.
+//! - **Graceful shutdown**: on the signal, stop accepting, answer the connections already
+//!   waiting in the backlog (one request each), let requests in flight finish, close idle
+//!   connections.
 //!
 //! Each request carries the peer address as axum's `ConnectInfo`, as `axum::serve` would.
 
@@ -18,6 +19,9 @@ use hyper::{body::Incoming, server::conn::http1};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::{net::TcpListener, sync::Semaphore};
 use tower::ServiceExt;
+
+/// On shutdown, how long a connection accepted before may take to send its request.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
 
 /// Connection limits of the listener.
 #[derive(Clone, Copy, Debug)]
@@ -68,56 +72,99 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        // TCP_NODELAY: without it a response's last segment waits for the client's delayed
-        // ACK, which added 40 ms to one large page in four.
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        connection(tcp, peer, app.clone(), limits, Some(stop_rx.clone()), slot);
+    }
+    let _ = stop_tx.send(true);
+    // Connections already in the kernel's backlog were opened before the signal and their
+    // requests sent: closing the listener now would reset them. Answer each (one request, then
+    // close) until none has waited for 50 ms, for at most 2 s.
+    let drain_until = tokio::time::Instant::now() + Duration::from_secs(2);
+    while tokio::time::Instant::now() < drain_until {
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            break;
+        };
+        match tokio::time::timeout(Duration::from_millis(50), listener.accept()).await {
+            Ok(Ok((tcp, peer))) => connection(tcp, peer, app.clone(), limits, None, slot),
+            _ => break,
         }
-        let app = app.clone();
-        let mut stop = stop_rx.clone();
-        tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-                req.extensions_mut().insert(ConnectInfo(peer));
-                let app = app.clone();
-                async move {
-                    Ok::<_, Infallible>(
-                        app.oneshot(req.map(axum::body::Body::new))
-                            .await
-                            .unwrap_or_else(|e| match e {}),
-                    )
-                }
-            });
-            let mut builder = http1::Builder::new();
-            builder
-                .timer(TokioTimer::new())
-                .header_read_timeout(limits.header_read_timeout)
-                .keep_alive(true);
-            let conn = builder.serve_connection(TokioIo::new(tcp), service);
-            let mut conn = std::pin::pin!(conn);
-            loop {
+    }
+    drop(listener);
+    // Every connection holds a slot until it ends: all slots back means all done.
+    let all = u32::try_from(limits.max_connections.max(1)).unwrap_or(u32::MAX);
+    let _ = slots.acquire_many(all).await;
+}
+
+/// Serves one connection on a task of its own, holding `slot` until it ends. With `stop`, it
+/// keeps alive until the stop signal, then finishes its request in flight; without (accepted
+/// while shutting down), it answers one request and closes.
+fn connection(
+    tcp: tokio::net::TcpStream,
+    peer: std::net::SocketAddr,
+    app: Router,
+    limits: ListenLimits,
+    stop: Option<tokio::sync::watch::Receiver<bool>>,
+    slot: tokio::sync::OwnedSemaphorePermit,
+) {
+    // TCP_NODELAY: without it a response's last segment waits for the client's delayed ACK,
+    // which added 40 ms to one large page in four.
+    if let Err(e) = tcp.set_nodelay(true) {
+        tracing::debug!(error = %e, "could not set TCP_NODELAY");
+    }
+    tokio::spawn(async move {
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            let app = app.clone();
+            async move {
+                Ok::<_, Infallible>(
+                    app.oneshot(req.map(axum::body::Body::new))
+                        .await
+                        .unwrap_or_else(|e| match e {}),
+                )
+            }
+        });
+        let mut builder = http1::Builder::new();
+        builder
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read_timeout)
+            .keep_alive(stop.is_some());
+        let conn = builder.serve_connection(TokioIo::new(tcp), service);
+        let mut conn = std::pin::pin!(conn);
+        match stop {
+            Some(mut stop) => {
                 tokio::select! {
                     result = conn.as_mut() => {
                         if let Err(e) = result {
                             tracing::debug!(error = %e, %peer, "connection ended with an error");
                         }
-                        break;
+                        drop(slot);
+                        return;
                     }
-                    changed = stop.changed() => {
-                        conn.as_mut().graceful_shutdown();
-                        if changed.is_err() {
-                            // The listener is gone; finish this connection as it goes.
-                            let _ = conn.as_mut().await;
-                            break;
+                    _ = stop.changed() => {}
+                }
+                // Stopping. A connection accepted just before may not have sent its request's
+                // headers yet, and hyper closes a connection without a request at once: give
+                // such a request a moment to arrive, then finish what is in flight and close.
+                let grace = tokio::time::sleep(SHUTDOWN_GRACE);
+                tokio::pin!(grace);
+                tokio::select! {
+                    result = conn.as_mut() => {
+                        if let Err(e) = result {
+                            tracing::debug!(error = %e, %peer, "connection ended with an error");
                         }
+                        drop(slot);
+                        return;
                     }
+                    () = &mut grace => {}
+                }
+                conn.as_mut().graceful_shutdown();
+                let _ = conn.as_mut().await;
+            }
+            None => {
+                if let Err(e) = conn.as_mut().await {
+                    tracing::debug!(error = %e, %peer, "connection ended with an error");
                 }
             }
-            drop(slot);
-        });
-    }
-    drop(listener);
-    let _ = stop_tx.send(true);
-    // Every connection holds a slot until it ends: all slots back means all done.
-    let all = u32::try_from(limits.max_connections.max(1)).unwrap_or(u32::MAX);
-    let _ = slots.acquire_many(all).await;
+        }
+        drop(slot);
+    });
 }

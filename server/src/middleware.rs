@@ -253,8 +253,9 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::TooManyAttempts(secs) | AppError::Busy(secs) | AppError::Unavailable(secs) =
-            err
+        if let AppError::TooManyAttempts(secs)
+        | AppError::Busy(secs)
+        | AppError::Unavailable(secs) = err
         {
             parts
                 .headers

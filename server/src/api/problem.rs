@@ -187,7 +187,9 @@ impl From<AppError> for ApiError {
                     .map(|(field, message)| FieldProblem { field, message })
                     .collect();
             }
-            AppError::TooManyAttempts(secs) | AppError::Busy(secs) | AppError::Unavailable(secs) => {
+            AppError::TooManyAttempts(secs)
+            | AppError::Busy(secs)
+            | AppError::Unavailable(secs) => {
                 e.retry_after = Some(secs);
             }
             _ => {}

@@ -452,8 +452,5 @@ async fn without_its_database_the_server_answers_503_fast_not_500() {
         assert!(!body.to_lowercase().contains("pool"), "{body}");
     }
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
-    assert_eq!(
-        reqwest::get(s.url("/healthz")).await.unwrap().status(),
-        200
-    );
+    assert_eq!(reqwest::get(s.url("/healthz")).await.unwrap().status(), 200);
 }
