@@ -323,6 +323,27 @@ def campaign(srv, env, figures, rows):
     ]
 
 
+def backup(env, figures, rows):
+    """`preflight backup` of the seeded SQLite data set (after the load runs), and its restore
+    into an empty data directory."""
+    target = os.path.join(env["PREFLIGHT_DATA_DIR"], "bench-backup.db")
+    start = time.perf_counter()
+    run([BIN, "backup", "--to", target], env=env)
+    backup_s = time.perf_counter() - start
+    restored = tempfile.mkdtemp(prefix="preflight-bench-restore-")
+    start = time.perf_counter()
+    run([BIN, "restore", "--from", target], env=dict(env, PREFLIGHT_DATA_DIR=restored))
+    restore_s = time.perf_counter() - start
+    size = os.path.getsize(target)
+    figures.update(backup_bytes=size, backup_s=backup_s, restore_s=restore_s)
+    rows += [
+        ("backup of the data set (SQLite)",
+         f"{size / 1048576:.1f} MB, {backup_s * 1000:.0f} ms", "< 5 s", backup_s < 5),
+        ("restore into an empty data directory (with migrations)", f"{restore_s * 1000:.0f} ms",
+         "< 5 s", restore_s < 5),
+    ]
+
+
 def main():
     if not shutil.which("wrk"):
         run(["apt-get", "install", "-y", "-qq", "wrk"], capture=False)
@@ -426,6 +447,7 @@ def main():
         ("server RSS after the run", f"{busy:.1f} MB", "", ""),
     ]
 
+    backup(env, figures, rows)
     reminders(env, figures, rows)
     checks(env, figures, rows)
 
