@@ -129,41 +129,32 @@ fn connection(
             .keep_alive(stop.is_some());
         let conn = builder.serve_connection(TokioIo::new(tcp), service);
         let mut conn = std::pin::pin!(conn);
-        match stop {
+        let result = match stop {
             Some(mut stop) => {
+                // Until the stop signal; then, since a connection accepted just before may not
+                // have sent its request's headers yet (and hyper closes a connection without a
+                // request at once), give such a request a moment to arrive, then finish what
+                // is in flight and close.
+                let stopping = async {
+                    let _ = stop.changed().await;
+                    tokio::time::sleep(SHUTDOWN_GRACE).await;
+                };
                 tokio::select! {
-                    result = conn.as_mut() => {
-                        if let Err(e) = result {
-                            tracing::debug!(error = %e, %peer, "connection ended with an error");
-                        }
-                        drop(slot);
-                        return;
-                    }
-                    _ = stop.changed() => {}
+                    result = conn.as_mut() => Some(result),
+                    () = stopping => None,
                 }
-                // Stopping. A connection accepted just before may not have sent its request's
-                // headers yet, and hyper closes a connection without a request at once: give
-                // such a request a moment to arrive, then finish what is in flight and close.
-                let grace = tokio::time::sleep(SHUTDOWN_GRACE);
-                tokio::pin!(grace);
-                tokio::select! {
-                    result = conn.as_mut() => {
-                        if let Err(e) = result {
-                            tracing::debug!(error = %e, %peer, "connection ended with an error");
-                        }
-                        drop(slot);
-                        return;
-                    }
-                    () = &mut grace => {}
-                }
-                conn.as_mut().graceful_shutdown();
-                let _ = conn.as_mut().await;
             }
+            None => Some(conn.as_mut().await),
+        };
+        let result = match result {
+            Some(result) => result,
             None => {
-                if let Err(e) = conn.as_mut().await {
-                    tracing::debug!(error = %e, %peer, "connection ended with an error");
-                }
+                conn.as_mut().graceful_shutdown();
+                conn.as_mut().await
             }
+        };
+        if let Err(e) = result {
+            tracing::debug!(error = %e, %peer, "connection ended with an error");
         }
         drop(slot);
     });
