@@ -158,3 +158,71 @@ test('a campaign reaches every project of a team, and its page follows progress'
   expect(csv).toContain('Vault UI,vault-ui,Vault,1,0,1,2,50');
   await page.getByRole('link', { name: 'Download as CSV' }).isVisible();
 });
+
+test('a named reviewer group approves exceptions instead of the team owners', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  const base = baseURL ?? '';
+  await signIn(page);
+  // AppSec reviews for the whole company; Sam is in it and in no team.
+  const group = await (await rpc(page.request, base, 'create_reviewer_group', { name: 'AppSec' })).json();
+  const sam = await (
+    await rpc(page.request, base, 'admin_create_user', { email: 'sam@example.com', display_name: 'Sam AppSec' })
+  ).json();
+  await rpc(page.request, base, 'add_reviewer', { group: String(group), email: 'sam@example.com' });
+  const team = await (await rpc(page.request, base, 'create_team', { name: 'Gateway' })).json();
+  await rpc(page.request, base, 'create_project', { name: 'Edge Gateway', team_id: String(team) });
+  const category = await (
+    await rpc(page.request, base, 'create_category', { slug: 'edge-gateway', name: 'Security' })
+  ).json();
+  const item = await (
+    await rpc(page.request, base, 'create_item', {
+      category_id: String(category),
+      title: 'mTLS to every backend',
+      priority: 'critical',
+    })
+  ).json();
+
+  // The owner names AppSec as the approvers in the project's settings.
+  await page.goto('/p/edge-gateway/settings');
+  await hydrated(page);
+  await page.getByLabel(/Accepting a risk needs/).check();
+  await page.getByLabel('Approved by').selectOption({ label: 'Reviewer group: AppSec' });
+  await page.getByRole('button', { name: 'Save exception rules' }).click();
+  await page.goto('/p/edge-gateway/settings');
+  await expect(page.getByLabel('Approved by')).toHaveValue(String(group));
+
+  // The owner (a site admin too) asks; it waits on AppSec, and the owner cannot decide it.
+  const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  await rpc(page.request, base, 'set_item_status', {
+    item_id: String(item),
+    version: '1',
+    status: 'accepted_risk',
+    status_reason: 'The legacy backends move behind the mesh next month.',
+    accepted_until: until,
+  });
+  await page.goto('/exceptions');
+  const mine = page.getByRole('row', { name: /mTLS to every backend/ });
+  await expect(mine).toContainText('awaiting AppSec');
+  await expect(mine.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+
+  // Sam, outside the team, approves it on /exceptions.
+  const samPage = await (await browser.newContext({ baseURL: base })).newPage();
+  await rpc(samPage.request, base, 'login', { email: 'sam@example.com', password: sam.password });
+  await rpc(samPage.request, base, 'change_password', {
+    current_password: sam.password,
+    new_password: 'sam has a long password',
+  });
+  await samPage.goto('/exceptions');
+  await hydrated(samPage);
+  const row = samPage.getByRole('row', { name: /mTLS to every backend/ });
+  await row.getByLabel('Comment').fill('Mesh migration tracked in SEC-42.');
+  await row.getByRole('button', { name: 'Approve' }).click();
+  await expect(samPage.getByRole('row', { name: /mTLS to every backend.*approved/ })).toBeVisible();
+  await page.goto(`/p/edge-gateway/items/${item}`);
+  await expect(page.locator('select[name="status"]')).toHaveValue('accepted_risk');
+  // Later files expect the admin's inbox empty.
+  await rpc(page.request, base, 'mark_all_notifications_read', {});
+});
