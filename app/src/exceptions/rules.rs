@@ -87,6 +87,22 @@ pub fn may_decide(
     }
 }
 
+/// Whether a user approves a project's exceptions: site admins always; when the project names
+/// an approving reviewer group, its members (team owners then only as members: separation of
+/// duties); otherwise the team's owners.
+pub fn is_approver(
+    is_admin: bool,
+    approving_group: Option<i32>,
+    groups_of_user: &[i32],
+    team_owner: bool,
+) -> bool {
+    is_admin
+        || match approving_group {
+            Some(g) => groups_of_user.contains(&g),
+            None => team_owner,
+        }
+}
+
 /// An approved exception expiring within [`EXPIRING_WITHIN_DAYS`] of `today` (or already past).
 pub fn is_expiring(until: Option<NaiveDate>, today: NaiveDate) -> bool {
     until.is_some_and(|u| u - today <= chrono::Duration::days(EXPIRING_WITHIN_DAYS))
@@ -166,6 +182,18 @@ mod tests {
         );
         // A request whose requester's account is gone can be decided by any approver.
         assert_eq!(may_decide(None, 2, true, true), Ok(()));
+    }
+
+    #[test]
+    fn a_named_group_approves_instead_of_the_owners() {
+        // No group: the team's owners.
+        assert!(is_approver(false, None, &[], true));
+        assert!(!is_approver(false, None, &[7], false));
+        // Group 7 named: its members, not the owners as such.
+        assert!(is_approver(false, Some(7), &[3, 7], false));
+        assert!(!is_approver(false, Some(7), &[3], true));
+        // Site admins always.
+        assert!(is_approver(true, Some(7), &[], false));
     }
 
     #[test]

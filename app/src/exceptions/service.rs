@@ -9,7 +9,7 @@ use sea_orm::{
 
 use super::{
     model::ExceptionView,
-    rules::{Refusal, is_expiring, may_decide},
+    rules::{Refusal, is_approver, is_expiring, may_decide},
 };
 use crate::{
     audit::service::{Actor, Event, record},
@@ -134,11 +134,12 @@ pub async fn decide(
         .ok_or(AppError::NotFound)?;
     // Seen only by those who may see its project (404 otherwise).
     let (item, seen) = crate::projects::access::item(db, user, found.item_id).await?;
-    let is_approver = match seen.project.exception_group_id {
-        _ if user.is_admin => true,
-        Some(group) => crate::signoff::service::is_member(db, user.id, group).await?,
-        None => seen.require_manage().is_ok(),
-    };
+    let is_approver = is_approver(
+        user.is_admin,
+        seen.project.exception_group_id,
+        &crate::signoff::service::groups_of(db, user.id).await?,
+        seen.require_manage().is_ok(),
+    );
     may_decide(
         found.requested_by,
         user.id,
@@ -226,13 +227,7 @@ pub async fn list(
         .filter(team_members::Column::UserId.eq(user.id))
         .all(db)
         .await?;
-    let my_groups: Vec<i32> = reviewer_group_members::Entity::find()
-        .filter(reviewer_group_members::Column::UserId.eq(user.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.group_id)
-        .collect();
+    let my_groups = crate::signoff::service::groups_of(db, user.id).await?;
     let mut query = exceptions::Entity::find()
         .find_also_related(projects::Entity)
         .order_by_desc(exceptions::Column::RequestedAt);
@@ -272,13 +267,14 @@ pub async fn list(
         .map(|g| (g.id, g.name))
         .collect();
     let approver_of = |p: &projects::Model| {
-        user.is_admin
-            || match p.exception_group_id {
-                Some(g) => my_groups.contains(&g),
-                None => memberships
-                    .iter()
-                    .any(|m| m.team_id == p.team_id && m.role == TeamRole::Owner.as_str()),
-            }
+        is_approver(
+            user.is_admin,
+            p.exception_group_id,
+            &my_groups,
+            memberships
+                .iter()
+                .any(|m| m.team_id == p.team_id && m.role == TeamRole::Owner.as_str()),
+        )
     };
     let name = |id: Option<i32>| id.and_then(|i| names.get(&i).cloned());
     let mut views: Vec<ExceptionView> = rows

@@ -231,7 +231,10 @@ pub async fn awaiting_many(
 }
 
 /// The groups `user_id` is in.
-async fn groups_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<i32>, AppError> {
+pub(crate) async fn groups_of(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> Result<Vec<i32>, AppError> {
     Ok(reviewer_group_members::Entity::find()
         .filter(reviewer_group_members::Column::UserId.eq(user_id))
         .all(db)
@@ -397,20 +400,6 @@ pub async fn reviews_project(
         .count(db)
         .await?
         > 0)
-}
-
-/// Whether `user_id` is a member of reviewer group `group_id`.
-pub async fn is_member(
-    db: &impl ConnectionTrait,
-    user_id: i32,
-    group_id: i32,
-) -> Result<bool, AppError> {
-    Ok(
-        reviewer_group_members::Entity::find_by_id((group_id, user_id))
-            .one(db)
-            .await?
-            .is_some(),
-    )
 }
 
 /// The fingerprint of project `project`'s state for group `group_id` now (two queries).
