@@ -55,6 +55,7 @@ pub mod risks;
 #[cfg(feature = "ssr")]
 mod routes;
 pub mod scoring;
+pub mod search;
 #[cfg(feature = "ssr")]
 pub mod secret;
 pub mod signoff;

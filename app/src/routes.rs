@@ -71,6 +71,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/login/link") view=LinkPage ssr=SsrMode::Async />
                     <Route
+                        path=path!("/search")
+                        view=crate::search::page::SearchPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/exceptions")
                         view=crate::exceptions::page::ExceptionsPage
                         ssr=SsrMode::Async

@@ -29,6 +29,7 @@ mod m20261204_000023_reviewer_groups;
 mod m20261204_000024_campaigns;
 mod m20261204_000025_tiers;
 mod m20261204_000026_exception_approvers;
+mod m20261204_000027_search;
 
 /// Runs Preflight's migrations in order.
 pub struct Migrator;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000024_campaigns::Migration),
             Box::new(m20261204_000025_tiers::Migration),
             Box::new(m20261204_000026_exception_approvers::Migration),
+            Box::new(m20261204_000027_search::Migration),
         ]
     }
 }

@@ -45,6 +45,20 @@ pub fn Header() -> impl IntoView {
                                             }
                                         })}
                                 </nav>
+                                <form
+                                    class="topsearch"
+                                    method="get"
+                                    action="/search"
+                                    role="search"
+                                >
+                                    <input
+                                        type="search"
+                                        name="q"
+                                        placeholder="Search"
+                                        aria-label="Search everything"
+                                        maxlength="200"
+                                    />
+                                </form>
                                 <nav class="usernav" aria-label="Account">
                                     <a
                                         href="/inbox"

@@ -20,6 +20,7 @@ mod problem;
 mod projects;
 mod reviews;
 mod risks;
+mod search;
 mod webhooks;
 
 use std::sync::{Arc, LazyLock};
@@ -79,6 +80,7 @@ pub struct ApiState {
         (name = "reports", description = "The stakeholder report and exports"),
         (name = "notifications", description = "The token owner's inbox"),
         (name = "webhooks", description = "A team's webhooks and their delivery logs (owners)"),
+        (name = "search", description = "Search across everything the token's owner may see"),
         (name = "governance", description = "Reviewer groups, required sign-offs, exception requests, campaigns and launch tiers"),
     )
 )]
@@ -173,6 +175,7 @@ pub fn openapi() -> &'static Doc {
 fn api_routes() -> OpenApiRouter<ApiState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(projects::me))
+        .routes(routes!(search::search))
         .routes(routes!(projects::list, projects::create))
         .routes(routes!(projects::get, projects::update))
         .routes(routes!(projects::gate))

@@ -767,7 +767,7 @@ async fn the_openapi_document_describes_every_route() {
             );
         }
     }
-    assert_eq!(operations, 70, "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(operations, 71, "{:?}", paths.keys().collect::<Vec<_>>());
     for schema in [
         "Problem",
         "ItemView",

@@ -1195,6 +1195,10 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
         // Exceptions: listed across one's teams; decided by team owners (not the requester);
         // the policy set by owners.
         "GET /exceptions" => (PAGE_ANY_USER, get("/exceptions")),
+        // Search is open to every signed-in user; what each may see is a condition of the
+        // query (search_http::nobody_finds_or_counts_what_they_may_not_see).
+        "GET /search" => (PAGE_ANY_USER, get("/search?q=alpha")),
+        "GET /rpc/search" => (FN_ANY_USER, get("/rpc/search?filter[q]=alpha")),
         "GET /rpc/list_exceptions" => (FN_ANY_USER, get("/rpc/list_exceptions")),
         "GET /rpc/get_exception_policy" => {
             (FN_VIEW, get("/rpc/get_exception_policy?slug=alpha-app"))
@@ -1688,6 +1692,7 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
         // The REST API.
         "GET /api/v1/openapi.json" | "GET /api/v1/docs" => ([200; 7], get(&endpoint[4..])),
         "GET /api/v1/me" => (API_ANY_USER, api(Method::GET, "/me", None)),
+        "GET /api/v1/search" => (API_ANY_USER, api(Method::GET, "/search?q=alpha", None)),
         "GET /api/v1/me/notifications" => {
             (API_ANY_USER, api(Method::GET, "/me/notifications", None))
         }

@@ -37,6 +37,7 @@ mod report_http;
 mod reviews_http;
 mod risks_http;
 mod rpc_battery;
+mod search_http;
 mod security_http;
 mod signoff_http;
 mod sso_http;

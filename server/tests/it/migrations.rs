@@ -135,6 +135,30 @@ async fn a_first_release_database_upgrades_with_its_data() {
         .await
         .unwrap();
     assert_eq!(project["name"], "Checkout", "{project}");
+    // Migration 27 indexed what was there: its project, items (evidence text too), risk and
+    // comment are found.
+    for (q, kind, title) in [
+        ("payments", "project", "Checkout"),
+        ("ssl+labs", "item", "TLS everywhere"),
+        ("credential", "risk", "Credential leak"),
+        ("vault+migration", "comment", "Comment on Rotate secrets"),
+    ] {
+        let found: serde_json::Value = api(&format!("/search?q={q}"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(found["total"], 1, "{q}: {found}");
+        assert_eq!(found["hits"][0]["kind"], kind);
+        let shown: String = found["hits"][0]["title"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(shown, title);
+    }
     // The frozen review: its own score and verdict, as frozen (format 1, before evidence).
     let review = api("/reviews/1").await.unwrap();
     assert_eq!(review.status(), 200);
