@@ -63,6 +63,8 @@ impl<K: PartialEq, V: Clone> Keyed<K, V> {
 pub struct ProjectMemo {
     /// The portfolio's standing of each project, under (revision, threshold, day).
     pub standings: Keyed<(i64, i32, NaiveDate), Standing>,
+    /// The portfolio's forecast of each project, under (revision, project version, day).
+    pub forecasts: Keyed<(i64, i32, NaiveDate), crate::forecast::Forecast>,
     /// A project's item rows as the pages read them, in checklist order (category, then
     /// position), under its revision.
     pub rows: Keyed<i64, Arc<Vec<ItemScoreRow>>>,
@@ -73,6 +75,8 @@ impl Default for ProjectMemo {
         Self {
             // A few bytes each: every project of a large installation.
             standings: Keyed::new(100_000),
+            // A few hundred bytes each (the reason is a sentence).
+            forecasts: Keyed::new(100_000),
             // About 150 bytes an item: the checklists of the projects viewed most recently.
             rows: Keyed::new(256),
         }

@@ -240,6 +240,32 @@ pub fn review_due(project: &projects::Model, last_review: Option<NaiveDate>) -> 
         .checked_add_days(Days::new(every))
 }
 
+/// The day each of `projects` last had a review finalized (one query of two columns: the
+/// snapshots, hundreds of kilobytes each on a large project, stay unread).
+pub async fn last_final_days(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<HashMap<i32, NaiveDate>, AppError> {
+    use sea_orm::QuerySelect;
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, Option<chrono::DateTime<Utc>>)> = reviews::Entity::find()
+        .select_only()
+        .column(reviews::Column::ProjectId)
+        .column_as(reviews::Column::FinalizedAt.max(), "finalized_at")
+        .filter(reviews::Column::ProjectId.is_in(ids.iter().copied()))
+        .filter(reviews::Column::FinalizedAt.is_not_null())
+        .group_by(reviews::Column::ProjectId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(p, at)| at.map(|at| (p, at.date_naive())))
+        .collect())
+}
+
 /// The outlook of each of `projects` (three queries, whatever their number and size).
 pub async fn outlooks(
     db: &impl ConnectionTrait,
@@ -272,11 +298,7 @@ pub async fn outlooks(
         .order_by_asc(audit_events::Column::Id)
         .all(db)
         .await?;
-    let finals = reviews::Entity::find()
-        .filter(reviews::Column::ProjectId.is_in(ids))
-        .filter(reviews::Column::FinalizedAt.is_not_null())
-        .all(db)
-        .await?;
+    let last_of = last_final_days(db, &ids).await?;
     let mut rows_of: HashMap<i32, Vec<ItemScoreRow>> = HashMap::new();
     for r in rows {
         rows_of.entry(r.project_id).or_default().push(r);
@@ -285,14 +307,6 @@ pub async fn outlooks(
     for e in events {
         if let Some(p) = e.project_id {
             events_of.entry(p).or_default().push(e);
-        }
-    }
-    let mut last_of: HashMap<i32, NaiveDate> = HashMap::new();
-    for r in finals {
-        if let Some(at) = r.finalized_at {
-            let day = at.date_naive();
-            let last = last_of.entry(r.project_id).or_insert(day);
-            *last = (*last).max(day);
         }
     }
     let mut out = HashMap::with_capacity(projects.len());

@@ -9,7 +9,7 @@ use crate::{
     authz,
     entities::{projects, teams},
     error::AppError,
-    projects::model::{MyGap, Portfolio, ProjectSummary, Standing},
+    projects::model::{MyGap, Portfolio, PortfolioQuery, ProjectSummary, Standing},
     teams::model::TeamRole,
 };
 
@@ -128,39 +128,216 @@ async fn my_gaps(
     Ok(gaps)
 }
 
-/// Projects the user can see, by name, each scored and forecast; and the user's open items
-/// across them. Nine queries (six more when some project requires sign-offs), plus two when a
-/// project changed since `memo` last scored it.
+/// Projects a portfolio page shows.
+pub const PER_PAGE: u32 = 50;
+
+/// What the filters and orders read of a project before its page is chosen.
+struct Row<'a> {
+    project: &'a projects::Model,
+    team_name: String,
+    standing: Standing,
+    awaiting: Vec<String>,
+    verdict: crate::scoring::Verdict,
+}
+
+/// What only some orders need, and every shown project: high risks, the change since the last
+/// final review, the forecast.
+#[derive(Default)]
+struct Extras {
+    serious: HashMap<i32, u32>,
+    reviewed: HashMap<i32, Option<u8>>,
+    outlooks: HashMap<i32, crate::forecast::Outlooked>,
+}
+
+impl Extras {
+    async fn of(
+        db: &impl ConnectionTrait,
+        memo: &crate::memo::ProjectMemo,
+        projects: &[&projects::Model],
+        today: chrono::NaiveDate,
+    ) -> Result<Self, AppError> {
+        let ids: Vec<i32> = projects.iter().map(|p| p.id).collect();
+        Ok(Extras {
+            serious: crate::risks::service::serious_counts(db, &ids).await?,
+            reviewed: crate::reviews::service::last_overall(db, &ids).await?,
+            outlooks: outlooks(db, memo, projects, today).await?,
+        })
+    }
+
+    fn since_review(&self, r: &Row) -> Option<i32> {
+        match (
+            r.standing.overall,
+            self.reviewed.get(&r.project.id).copied().flatten(),
+        ) {
+            (Some(now), Some(then)) => Some(i32::from(now) - i32::from(then)),
+            _ => None,
+        }
+    }
+}
+
+/// The outlook of each project: the forecast from the memo while the project's items, settings
+/// and the day are unchanged (it reads every item and a month of status changes), the review
+/// dates always (one query of two columns).
+async fn outlooks(
+    db: &impl ConnectionTrait,
+    memo: &crate::memo::ProjectMemo,
+    projects: &[&projects::Model],
+    today: chrono::NaiveDate,
+) -> Result<HashMap<i32, crate::forecast::Outlooked>, AppError> {
+    let key = |p: &projects::Model| (p.score_revision, p.version, today);
+    let stale: Vec<&projects::Model> = projects
+        .iter()
+        .copied()
+        .filter(|p| memo.forecasts.get(p.id, &key(p)).is_none())
+        .collect();
+    let mut fresh = if stale.is_empty() {
+        HashMap::new()
+    } else {
+        crate::plan::outlooks(db, &stale, today).await?
+    };
+    for p in &stale {
+        if let Some(o) = fresh.get(&p.id) {
+            memo.forecasts.put(p.id, key(p), o.forecast.clone());
+        }
+    }
+    let last = crate::plan::last_final_days(db, &projects.iter().map(|p| p.id).collect::<Vec<_>>())
+        .await?;
+    let mut out = HashMap::with_capacity(projects.len());
+    for p in projects {
+        let forecast = match fresh.remove(&p.id) {
+            Some(o) => o.forecast,
+            None => match memo.forecasts.get(p.id, &key(p)) {
+                Some(f) => f,
+                None => continue,
+            },
+        };
+        let last_review = last.get(&p.id).copied();
+        let due = crate::plan::review_due(p, last_review);
+        out.insert(
+            p.id,
+            crate::forecast::Outlooked {
+                forecast,
+                last_review,
+                review_due: due,
+                review_overdue: due.is_some_and(|d| d < today),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The portfolio's orders, on rows and what some of them need (see [`PortfolioQuery`]);
+/// ties go by name, then slug, so pages never overlap.
+fn order(rows: &mut [Row], extras: &Extras, sort: &str, desc: bool) {
+    use crate::{forecast::Outlook, scoring::Verdict};
+    use std::cmp::{Ordering, Reverse};
+    let rank = |v: Verdict| match v {
+        Verdict::NotReady => 0,
+        Verdict::ReadyWithGaps => 1,
+        Verdict::AwaitingSignOff => 2,
+        Verdict::Ready => 3,
+    };
+    let outlook_key = |r: &Row| {
+        let o = extras.outlooks.get(&r.project.id);
+        let rank = match o.and_then(|o| o.forecast.outlook) {
+            Some(Outlook::Late) => 0,
+            Some(Outlook::AtRisk) => 1,
+            Some(Outlook::OnTrack) => 2,
+            None => 3,
+        };
+        let date = o.and_then(|o| o.forecast.date);
+        (rank, date.is_none(), Reverse(date))
+    };
+    let by = |a: &Row, b: &Row| -> Ordering {
+        match sort {
+            "score" => a
+                .standing
+                .overall
+                .map_or(-1, i16::from)
+                .cmp(&b.standing.overall.map_or(-1, i16::from)),
+            "verdict" => rank(a.verdict).cmp(&rank(b.verdict)),
+            "blocking" => b.standing.blocking_gaps.cmp(&a.standing.blocking_gaps),
+            "overdue" => b.standing.overdue.cmp(&a.standing.overdue),
+            "risks" => {
+                let n = |r: &Row| extras.serious.get(&r.project.id).copied().unwrap_or(0);
+                n(b).cmp(&n(a))
+            }
+            "change" => {
+                let n = |r: &Row| extras.since_review(r).unwrap_or(i32::MAX);
+                n(a).cmp(&n(b))
+            }
+            "team" => a.team_name.cmp(&b.team_name),
+            "forecast" => outlook_key(a).cmp(&outlook_key(b)),
+            _ => Ordering::Equal,
+        }
+    };
+    let name = |r: &Row| (r.project.name.to_lowercase(), r.project.slug.clone());
+    rows.sort_by_cached_key(|r| name(r));
+    rows.sort_by(|a, b| {
+        let o = by(a, b);
+        if desc { o.reverse() } else { o }
+    });
+    if desc
+        && !matches!(
+            sort,
+            "score" | "verdict" | "blocking" | "overdue" | "risks" | "change" | "team" | "forecast"
+        )
+    {
+        rows.reverse();
+    }
+}
+
+/// Whether the row passes the query's filters.
+fn passes(r: &Row, q: &PortfolioQuery, needle: &str) -> bool {
+    let p = r.project;
+    (q.team.is_empty() || q.team == p.team_id.to_string())
+        && match q.tier.as_str() {
+            "" => true,
+            "none" => p.tier_id.is_none(),
+            t => p.tier_id.is_some_and(|id| id.to_string() == t),
+        }
+        && (q.verdict.is_empty() || q.verdict == r.verdict.as_str())
+        && (needle.is_empty()
+            || p.name.to_lowercase().contains(needle)
+            || p.slug.contains(needle)
+            || p.description.to_lowercase().contains(needle))
+}
+
+/// A page of the projects the user can see, each scored and forecast, filtered and ordered by
+/// `query`; and the user's open items across them. The standings of every visible project come
+/// from the memo (read again only for projects changed since), so filtering and ordering by them
+/// costs no rows; high risks, the change since review and the forecast are read for the page
+/// alone, or for all when the order needs them.
 pub async fn portfolio(
     db: &impl ConnectionTrait,
     memo: &crate::memo::ProjectMemo,
     user: &AuthUser,
     today: chrono::NaiveDate,
+    query: &PortfolioQuery,
+    per_page: u32,
 ) -> Result<Portfolio, AppError> {
-    let mut query = projects::Entity::find()
+    if query.q.chars().count() > 200 {
+        return Err(AppError::field("q", "Filter by at most 200 characters."));
+    }
+    let mut find = projects::Entity::find()
         .find_also_related(teams::Entity)
-        .filter(projects::Column::Archived.eq(false))
-        .order_by_asc(projects::Column::Name);
+        .filter(projects::Column::Archived.eq(false));
     if let authz::TeamScope::Only(team_ids) =
         authz::teams_with_at_least(db, user, TeamRole::Viewer).await?
     {
-        query = query.filter(projects::Column::TeamId.is_in(team_ids));
+        find = find.filter(projects::Column::TeamId.is_in(team_ids));
     }
-    let rows = query.all(db).await?;
-    let ids: Vec<i32> = rows.iter().map(|(p, _)| p.id).collect();
-    let serious = crate::risks::service::serious_counts(db, &ids).await?;
-    let reviewed = crate::reviews::service::last_overall(db, &ids).await?;
-    let by_id: HashMap<i32, &projects::Model> = rows.iter().map(|(p, _)| (p.id, p)).collect();
+    let found = find.all(db).await?;
+    let by_id: HashMap<i32, &projects::Model> = found.iter().map(|(p, _)| (p.id, p)).collect();
     let gaps = my_gaps(db, user, &by_id, today).await?;
-    let all: Vec<&projects::Model> = rows.iter().map(|(p, _)| p).collect();
-    let mut outlooks = crate::plan::outlooks(db, &all, today).await?;
+    let all: Vec<&projects::Model> = found.iter().map(|(p, _)| p).collect();
     let mut awaiting = crate::signoff::service::awaiting_many(db, &all, today).await?;
-    let mut known = HashMap::with_capacity(rows.len());
+    let mut known = HashMap::with_capacity(found.len());
     let mut stale = Vec::new();
-    for (p, _) in &rows {
+    for p in &all {
         match memo.standings.get(p.id, &standing_key(p, today)) {
             Some(s) => drop(known.insert(p.id, s)),
-            None => stale.push(p),
+            None => stale.push(*p),
         }
     }
     if !stale.is_empty() {
@@ -169,36 +346,75 @@ pub async fn portfolio(
             known.insert(id, s);
         }
     }
-    let projects = rows
-        .into_iter()
+    let needle = query.q.trim().to_lowercase();
+    let mut rows: Vec<Row> = found
+        .iter()
         .map(|(p, t)| {
-            let s = known[&p.id];
-            let o = outlooks.remove(&p.id);
+            let standing = known[&p.id];
             let awaiting = awaiting.remove(&p.id).unwrap_or_default();
+            Row {
+                project: p,
+                team_name: t.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
+                verdict: crate::signoff::rules::with_signoffs(
+                    standing.verdict,
+                    !awaiting.is_empty(),
+                ),
+                standing,
+                awaiting,
+            }
+        })
+        .filter(|r| passes(r, query, &needle))
+        .collect();
+    let total = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    let needs_all = matches!(query.sort.as_str(), "risks" | "change" | "forecast");
+    let mut extras = if needs_all {
+        let projects: Vec<&projects::Model> = rows.iter().map(|r| r.project).collect();
+        Extras::of(db, memo, &projects, today).await?
+    } else {
+        Extras::default()
+    };
+    order(&mut rows, &extras, &query.sort, query.desc == "1");
+    let page = query.page.max(1);
+    let skip = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+    let shown: Vec<Row> = rows
+        .into_iter()
+        .skip(skip)
+        .take(per_page as usize)
+        .collect();
+    if !needs_all {
+        let projects: Vec<&projects::Model> = shown.iter().map(|r| r.project).collect();
+        extras = Extras::of(db, memo, &projects, today).await?;
+    }
+    let projects = shown
+        .into_iter()
+        .map(|r| {
+            let o = extras.outlooks.remove(&r.project.id);
+            let p = r.project;
             ProjectSummary {
                 outlook: o.as_ref().and_then(|o| o.forecast.outlook),
                 ready_date: o.as_ref().and_then(|o| o.forecast.date),
                 review_overdue: o.as_ref().is_some_and(|o| o.review_overdue),
                 forecast: o.map(|o| o.forecast.reason).unwrap_or_default(),
-                since_review: match (s.overall, reviewed.get(&p.id).copied().flatten()) {
-                    (Some(now), Some(then)) => Some(i32::from(now) - i32::from(then)),
-                    _ => None,
-                },
-                serious_risks: serious.get(&p.id).copied().unwrap_or(0),
-                slug: p.slug,
-                name: p.name,
-                team_name: t.map(|t| t.name).unwrap_or_default(),
-                description: p.description,
-                verdict: crate::signoff::rules::with_signoffs(s.verdict, !awaiting.is_empty()),
-                awaiting,
-                overall: s.overall,
-                blocking_gaps: s.blocking_gaps,
-                overdue: s.overdue,
+                since_review: extras.since_review(&r),
+                serious_risks: extras.serious.get(&p.id).copied().unwrap_or(0),
+                slug: p.slug.clone(),
+                name: p.name.clone(),
+                team_name: r.team_name,
+                description: p.description.clone(),
+                verdict: r.verdict,
+                awaiting: r.awaiting,
+                overall: r.standing.overall,
+                blocking_gaps: r.standing.blocking_gaps,
+                overdue: r.standing.overdue,
             }
         })
         .collect();
     Ok(Portfolio {
         projects,
+        total,
+        visible: u32::try_from(found.len()).unwrap_or(u32::MAX),
+        page,
+        per_page,
         my_gaps: gaps,
     })
 }

@@ -251,13 +251,39 @@ pub async fn reset_two_factor(dbargs: &DbArgs, email: &str) -> Result<(), BoxErr
 }
 
 /// `preflight bench-seed`: see [`crate::bench`].
-pub async fn bench_seed(dbargs: &DbArgs) -> Result<(), BoxError> {
+pub async fn bench_seed(dbargs: &DbArgs, scale: &str) -> Result<(), BoxError> {
     let password = std::env::var("PREFLIGHT_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| "bench-password".to_owned());
     let conn = db::open(&dbargs.resolve_url()?).await?;
     let started = std::time::Instant::now();
+    if scale == "large" {
+        use crate::bench_scale as large;
+        let figures = large::seed(
+            &conn,
+            large::LARGE,
+            &password,
+            chrono::Utc::now().date_naive(),
+        )
+        .await
+        .map_err(describe)?;
+        println!(
+            "seeded in {:.1} s (accounts {:.1} s, content {:.1} s, reviews {:.1} s): {} projects, \
+             {} items ({} in {}), accounts {}…{}",
+            started.elapsed().as_secs_f64(),
+            figures.accounts_s,
+            figures.content_s,
+            figures.reviews_s,
+            large::LARGE.projects,
+            large::LARGE.items,
+            large::LARGE.huge_items,
+            large::HUGE,
+            large::email(1),
+            large::email(large::LARGE.users)
+        );
+        return Ok(());
+    }
     crate::bench::seed(&conn, &password, chrono::Utc::now().date_naive())
         .await
         .map_err(describe)?;

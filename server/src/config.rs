@@ -212,8 +212,14 @@ pub enum Command {
     /// Loads the benchmark data set (what `make bench` measures): 20 accounts
     /// `bench01@example.com`…`bench20@example.com` sharing `PREFLIGHT_PASSWORD` (else
     /// `bench-password`), 199 small projects and `big-service` with 12 categories, 1,000 items in
-    /// every state, 50 risks and 5 final reviews. Meant for an empty database.
-    BenchSeed,
+    /// every state, 50 risks and 5 final reviews. With `--scale large`, a company instead:
+    /// `scale001@example.com`…`scale500@example.com` in 50 teams, 5,000 projects, 1,000,000
+    /// items (`huge-service`: 10,000), 50,000 risks, 20,000 reviews. Meant for an empty database.
+    BenchSeed {
+        /// `small` (the default) or `large`.
+        #[arg(long, default_value = "small", value_parser = ["small", "large"])]
+        scale: String,
+    },
     /// For `make bench`: loads `--people` accounts each holding an overdue item (one team, one
     /// project), builds the day's reminders twice and mails them through the configured SMTP
     /// server; prints the figures as JSON. Meant for an empty database.

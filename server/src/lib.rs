@@ -5,6 +5,7 @@ pub mod api;
 pub mod background;
 pub mod backup;
 pub mod bench;
+pub mod bench_scale;
 pub mod commands;
 pub mod config;
 pub mod db;

@@ -39,7 +39,7 @@ async fn main() -> std::process::ExitCode {
         Command::Backup { to } => commands::backup(&cli.db, &to).await,
         Command::Restore { from } => commands::restore(&cli.db, &from).await,
         Command::Demo => commands::demo(&cli.db).await,
-        Command::BenchSeed => commands::bench_seed(&cli.db).await,
+        Command::BenchSeed { scale } => commands::bench_seed(&cli.db, &scale).await,
         Command::BenchReminders { people } => {
             commands::bench_reminders(&cli.db, &cli.mail, &cli.webhooks, people).await
         }

@@ -8,17 +8,40 @@ use crate::{error::AppError, teams::model::TeamChoice};
 /// Projects the signed-in user can see, with their readiness.
 #[server(prefix = "/rpc", endpoint = "list_projects", input = server_fn::codec::GetUrl)]
 pub async fn list_projects() -> Result<Vec<ProjectSummary>, AppError> {
-    Ok(get_portfolio().await?.projects)
-}
-
-/// The portfolio: visible projects with readiness, and the user's own open items.
-#[server(prefix = "/rpc", endpoint = "get_portfolio", input = server_fn::codec::GetUrl)]
-pub async fn get_portfolio() -> Result<Portfolio, AppError> {
     use crate::state::{app_state, require_user};
     let user = require_user()?;
     let state = app_state()?;
     let today = chrono::Utc::now().date_naive();
-    crate::portfolio::portfolio(&state.db, &state.memo, &user, today).await
+    let all = crate::portfolio::portfolio(
+        &state.db,
+        &state.memo,
+        &user,
+        today,
+        &Default::default(),
+        u32::MAX,
+    )
+    .await?;
+    Ok(all.projects)
+}
+
+/// The portfolio: visible projects with readiness, and the user's own open items.
+#[server(prefix = "/rpc", endpoint = "get_portfolio", input = server_fn::codec::GetUrl)]
+pub async fn get_portfolio(
+    #[server(default)] query: super::model::PortfolioQuery,
+) -> Result<Portfolio, AppError> {
+    use crate::state::{app_state, require_user};
+    let user = require_user()?;
+    let state = app_state()?;
+    let today = chrono::Utc::now().date_naive();
+    crate::portfolio::portfolio(
+        &state.db,
+        &state.memo,
+        &user,
+        today,
+        &query,
+        crate::portfolio::PER_PAGE,
+    )
+    .await
 }
 
 /// One project by slug; `NotFound` when missing or not visible.

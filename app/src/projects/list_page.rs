@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{
     api::{CreateProject, get_portfolio, list_project_teams},
-    model::{MyGap, ProjectSummary},
+    model::{MyGap, PortfolioQuery, ProjectSummary},
 };
 use crate::components::page_action::page_action;
 use crate::components::project_fields::{NameAndSlug, TeamSelect};
@@ -17,24 +17,75 @@ use crate::{
     },
 };
 
-/// `/`: the projects the user can see, and a form to create one.
+/// The portfolio's query from the URL.
+fn query_from_url() -> PortfolioQuery {
+    let query = use_query_map();
+    let q = query.read_untracked();
+    let get = |k: &str| q.get(k).unwrap_or_default();
+    PortfolioQuery {
+        sort: get("sort"),
+        desc: get("desc"),
+        team: get("team"),
+        tier: get("tier"),
+        verdict: get("verdict"),
+        q: get("q"),
+        page: get("page").parse().unwrap_or(1),
+    }
+}
+
+/// The portfolio's URL for `q`.
+fn href(q: &PortfolioQuery) -> String {
+    let mut url = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in [
+        ("sort", &q.sort),
+        ("desc", &q.desc),
+        ("team", &q.team),
+        ("tier", &q.tier),
+        ("verdict", &q.verdict),
+        ("q", &q.q),
+    ] {
+        if !v.is_empty() {
+            url.append_pair(k, v);
+        }
+    }
+    if q.page > 1 {
+        url.append_pair("page", &q.page.to_string());
+    }
+    let query = url.finish();
+    if query.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/?{query}")
+    }
+}
+
+/// `/`: a page of the projects the user can see (ordered, filtered and paged on the server), the
+/// user's gaps, and a form to create a project.
 #[component]
 pub fn PortfolioPage() -> impl IntoView {
     let create = page_action::<CreateProject>();
-    let portfolio = Resource::new(|| (), |_| get_portfolio());
+    let query = query_from_url();
+    let portfolio = {
+        let query = query.clone();
+        Resource::new(|| (), move |_| get_portfolio(query.clone()))
+    };
     // Made here, outside `RequireUser`'s Suspense, which would make (and fetch) them again each
     // time the server walks it.
     let teams = Resource::new(|| (), |_| list_project_teams());
-    let query = use_query_map();
-    let sort = Memo::new(move |_| query.read().get("sort").unwrap_or_default());
+    let team_filter = Resource::new(|| (), |_| crate::teams::api::list_teams());
+    let tiers = Resource::new(|| (), |_| crate::tiers::api::list_tiers());
+    let query = StoredValue::new(query);
     view! {
         <RequireUser>
             <section>
                 <h1>"Projects"</h1>
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
+                        let query = query.get_value();
+                        let team_list = team_filter.await.unwrap_or_default();
+                        let tier_list = tiers.await.unwrap_or_default();
                         match portfolio.await {
-                            Ok(p) if p.projects.is_empty() => {
+                            Ok(p) if p.visible == 0 => {
                                 view! {
                                     <p class="empty">"No projects yet. Create the first one below."</p>
                                 }
@@ -42,7 +93,9 @@ pub fn PortfolioPage() -> impl IntoView {
                             }
                             Ok(p) => {
                                 view! {
-                                    <ProjectTable projects=p.projects sort=sort.get() />
+                                    <Filters query=query.clone() teams=team_list tiers=tier_list />
+                                    <ProjectTable projects=p.projects.clone() query=query.clone() />
+                                    <Pager portfolio=p.clone() query />
                                     <MyGaps gaps=p.my_gaps />
                                 }
                                     .into_any()
@@ -57,53 +110,123 @@ pub fn PortfolioPage() -> impl IntoView {
     }
 }
 
-/// Sorts the portfolio by the `sort` key of the URL (name when unknown).
-fn sort_projects(projects: &mut [ProjectSummary], sort: &str) {
+#[component]
+fn Filters(
+    query: PortfolioQuery,
+    teams: Vec<crate::teams::model::TeamSummary>,
+    tiers: Vec<crate::tiers::model::TierView>,
+) -> impl IntoView {
     use crate::scoring::Verdict;
-    let rank = |v: Verdict| match v {
-        Verdict::NotReady => 0,
-        Verdict::ReadyWithGaps => 1,
-        Verdict::AwaitingSignOff => 2,
-        Verdict::Ready => 3,
+    let option = |value: String, label: String, current: &str| {
+        let selected = current == value;
+        view! { <option value=value selected=selected>{label}</option> }
     };
-    match sort {
-        "score" => projects.sort_by_key(|p| p.overall.map_or(-1, i16::from)),
-        "verdict" => projects.sort_by_key(|p| rank(p.verdict)),
-        "blocking" => projects.sort_by_key(|p| std::cmp::Reverse(p.blocking_gaps)),
-        "overdue" => projects.sort_by_key(|p| std::cmp::Reverse(p.overdue)),
-        "risks" => projects.sort_by_key(|p| std::cmp::Reverse(p.serious_risks)),
-        "change" => projects.sort_by_key(|p| p.since_review.unwrap_or(i32::MAX)),
-        "team" => projects.sort_by(|a, b| a.team_name.cmp(&b.team_name)),
-        // The worst outlook first, then the latest date.
-        "forecast" => projects.sort_by_key(|p| {
-            let rank = match p.outlook {
-                Some(crate::forecast::Outlook::Late) => 0,
-                Some(crate::forecast::Outlook::AtRisk) => 1,
-                Some(crate::forecast::Outlook::OnTrack) => 2,
-                None => 3,
-            };
-            (
-                rank,
-                p.ready_date.is_none(),
-                std::cmp::Reverse(p.ready_date),
-            )
-        }),
-        _ => projects.sort_by_key(|p| p.name.to_lowercase()),
+    view! {
+        <form method="get" action="/" class="filters" role="search" aria-label="Filter projects">
+            <label>
+                "Name"
+                <input type="search" name="q" value=query.q.clone() maxlength="200" />
+            </label>
+            <label>
+                "Team"
+                <select name="team">
+                    {option(String::new(), "Any".into(), &query.team)}
+                    {teams
+                        .into_iter()
+                        .map(|t| option(t.id.to_string(), t.name, &query.team))
+                        .collect_view()}
+                </select>
+            </label>
+            {(!tiers.is_empty())
+                .then(|| {
+                    view! {
+                        <label>
+                            "Tier"
+                            <select name="tier">
+                                {option(String::new(), "Any".into(), &query.tier)}
+                                {option("none".into(), "No tier".into(), &query.tier)}
+                                {tiers
+                                    .into_iter()
+                                    .map(|t| option(t.id.to_string(), t.name, &query.tier))
+                                    .collect_view()}
+                            </select>
+                        </label>
+                    }
+                })}
+            <label>
+                "Verdict"
+                <select name="verdict">
+                    {option(String::new(), "Any".into(), &query.verdict)}
+                    {[
+                        Verdict::NotReady,
+                        Verdict::ReadyWithGaps,
+                        Verdict::AwaitingSignOff,
+                        Verdict::Ready,
+                    ]
+                        .into_iter()
+                        .map(|v| option(v.as_str().into(), v.label().into(), &query.verdict))
+                        .collect_view()}
+                </select>
+            </label>
+            {(!query.sort.is_empty())
+                .then(|| view! { <input type="hidden" name="sort" value=query.sort.clone() /> })}
+            {(!query.desc.is_empty())
+                .then(|| view! { <input type="hidden" name="desc" value=query.desc.clone() /> })}
+            <button type="submit">"Filter"</button>
+        </form>
     }
 }
 
 #[component]
-fn ProjectTable(mut projects: Vec<ProjectSummary>, sort: String) -> impl IntoView {
-    sort_projects(&mut projects, &sort);
+fn Pager(portfolio: crate::projects::model::Portfolio, query: PortfolioQuery) -> impl IntoView {
+    let (page, per_page, total) = (portfolio.page, portfolio.per_page, portfolio.total);
+    let first = (page - 1).saturating_mul(per_page) + 1;
+    let last = first + u32::try_from(portfolio.projects.len()).unwrap_or(0) - 1;
+    let at = |page: u32| {
+        let mut q = query.clone();
+        q.page = page;
+        href(&q)
+    };
+    let shown = if total == 0 {
+        "No project matches these filters.".to_owned()
+    } else {
+        format!("Projects {first}–{last} of {total}")
+    };
+    view! {
+        <nav class="pager" aria-label="Project pages">
+            {(page > 1).then(|| view! { <a href=at(page - 1) rel="prev">"Previous"</a> })}
+            <span role="status">{shown}</span>
+            {(last < total).then(|| view! { <a href=at(page + 1) rel="next">"Next"</a> })}
+        </nav>
+    }
+}
+
+#[component]
+fn ProjectTable(projects: Vec<ProjectSummary>, query: PortfolioQuery) -> impl IntoView {
+    let sort = query.sort.clone();
+    let desc = query.desc == "1";
     let header = move |key: &'static str, label: &'static str, num: bool| {
         let current = sort == key || (sort.is_empty() && key == "name");
+        let mut q = query.clone();
+        q.sort = if key == "name" {
+            String::new()
+        } else {
+            key.to_owned()
+        };
+        q.desc = if current && !desc {
+            "1".into()
+        } else {
+            String::new()
+        };
+        q.page = 1;
+        let state = match (current, desc) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        };
         view! {
-            <th
-                scope="col"
-                class:num=num
-                aria-sort=if current { "ascending" } else { "none" }
-            >
-                <a href=format!("/?sort={key}")>{label}</a>
+            <th scope="col" class:num=num aria-sort=state>
+                <a href=href(&q)>{label}</a>
             </th>
         }
     };

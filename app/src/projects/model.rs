@@ -70,14 +70,44 @@ pub struct MyGap {
     pub overdue: bool,
 }
 
-/// The portfolio: every visible project and the user's own gaps.
+/// One page of the portfolio (the visible projects that pass the filters, in the asked order)
+/// and the user's own gaps.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Portfolio {
-    /// Projects by name.
+    /// This page's projects.
     pub projects: Vec<ProjectSummary>,
+    /// Projects that pass the filters, on every page.
+    pub total: u32,
+    /// Visible projects before filtering.
+    pub visible: u32,
+    /// This page, from 1.
+    pub page: u32,
+    /// Projects a page.
+    pub per_page: u32,
     /// Gaps assigned to the user, by due date (undated last).
     pub my_gaps: Vec<MyGap>,
+}
+
+/// What the portfolio shows: the order (`sort`: name, team, verdict, score, blocking, overdue,
+/// risks, change, forecast; `desc` turns it round), filters and the page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PortfolioQuery {
+    /// The order's key; empty or unknown: name.
+    pub sort: String,
+    /// `1`: the other way round.
+    pub desc: String,
+    /// Only this team (id).
+    pub team: String,
+    /// Only this launch tier (id), or `none`.
+    pub tier: String,
+    /// Only this verdict (`ready`, `ready_with_gaps`, `awaiting_sign_off`, `not_ready`).
+    pub verdict: String,
+    /// Only projects whose name, slug or description contains this text.
+    pub q: String,
+    /// Page, from 1.
+    pub page: u32,
 }
 
 /// A project as shown on its own page.

@@ -323,6 +323,18 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// Page `page` of `total` entries, already sliced.
+    fn sliced(data: Vec<T>, page: u32, per_page: u32, total: u64) -> Self {
+        let next_page = (u64::from(page) * u64::from(per_page) < total).then_some(page + 1);
+        Page {
+            data,
+            page,
+            per_page,
+            total,
+            next_page,
+        }
+    }
+
     /// The `page`th slice of `all` (already in its stable order). Only that slice is taken from
     /// the iterator, so a mapping in it runs for the page's rows alone.
     fn of(

@@ -52,11 +52,19 @@ pub async fn list(
     Reader(user): Reader,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<Page<ProjectSummary>>, ApiError> {
-    let mut projects = app::portfolio::portfolio(&s.app.db, &s.app.memo, &user, today())
-        .await?
-        .projects;
-    projects.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.slug.cmp(&b.slug)));
-    Ok(Json(Page::of(projects, q.page, q.per_page)?))
+    let (page, per_page) = PageQuery::checked(q.page, q.per_page)?;
+    let query = app::projects::model::PortfolioQuery {
+        page,
+        ..Default::default()
+    };
+    let found =
+        app::portfolio::portfolio(&s.app.db, &s.app.memo, &user, today(), &query, per_page).await?;
+    Ok(Json(Page::sliced(
+        found.projects,
+        page,
+        per_page,
+        u64::from(found.total),
+    )))
 }
 
 /// A new project.

@@ -91,3 +91,78 @@ async fn the_bench_data_set_has_the_promised_shape() {
     let c = s.client();
     assert_eq!(s.login(&c, &bench::email(20), PASSWORD).await.status(), 200);
 }
+
+/// The company-scale set, at a hundredth of its size: the same shape (teams, projects dealt
+/// out in turn, every project with categories, risks, one final review and drafts), found by
+/// search, its accounts able to sign in.
+#[tokio::test]
+async fn the_scale_data_set_has_its_shape_at_any_size() {
+    use preflight_server::bench_scale::{self as scale, HUGE, Sizes};
+    let s = TestServer::start().await;
+    let sizes = Sizes {
+        users: 20,
+        teams: 4,
+        projects: 40,
+        items: 6_000,
+        huge_items: 1_000,
+    };
+    let today = chrono::Utc::now().date_naive();
+    scale::seed(&s.db, sizes, PASSWORD, today).await.unwrap();
+    assert_eq!(projects::Entity::find().count(&s.db).await.unwrap(), 40);
+    assert_eq!(items::Entity::find().count(&s.db).await.unwrap(), 6_000);
+    assert_eq!(users::Entity::find().count(&s.db).await.unwrap(), 20);
+    assert_eq!(risks::Entity::find().count(&s.db).await.unwrap(), 400);
+    assert_eq!(reviews::Entity::find().count(&s.db).await.unwrap(), 160);
+    let huge = app::projects::access::find_by_slug(&s.db, HUGE)
+        .await
+        .unwrap();
+    assert_eq!(
+        items::Entity::find()
+            .filter(items::Column::ProjectId.eq(huge.id))
+            .count(&s.db)
+            .await
+            .unwrap(),
+        1_000
+    );
+    // Every project: one final review with its score; its team has ten… here five members.
+    let finals = reviews::Entity::find()
+        .filter(reviews::Column::Status.eq(app::reviews::model::ReviewStatus::Final))
+        .all(&s.db)
+        .await
+        .unwrap();
+    assert_eq!(finals.len(), 40);
+    assert!(
+        finals
+            .iter()
+            .all(|r| r.snapshot.is_some() && r.verdict.is_some())
+    );
+    assert_eq!(team_members::Entity::find().count(&s.db).await.unwrap(), 20);
+
+    // A member signs in with the shared password and finds only their team's projects.
+    let c = s.client();
+    assert_eq!(s.login(&c, &scale::email(2), PASSWORD).await.status(), 200);
+    let found = s
+        .get_json(
+            &c,
+            "/rpc/search?filter[q]=%22rollback+plan%22&filter[kind]=item",
+        )
+        .await;
+    let hits = found["hits"].as_array().unwrap();
+    assert!(!hits.is_empty(), "{found}");
+    let member = s.auth_user(&scale::email(2)).await;
+    let team = app::authz::memberships(&s.db, member.id).await.unwrap()[0].0;
+    for h in hits {
+        let p = app::projects::access::find_by_slug(&s.db, h["project_slug"].as_str().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(p.team_id, team);
+    }
+    // The checklist of the huge project reads like any (the admin sees it).
+    let admin = s.client();
+    assert_eq!(
+        s.login(&admin, &scale::email(1), PASSWORD).await.status(),
+        200
+    );
+    let res = crate::support::read(admin.get(s.url(&format!("/p/{HUGE}/checklist")))).await;
+    assert_eq!(res.status(), 200);
+}

@@ -152,7 +152,7 @@ fn demo_loads_a_team_and_projects_in_every_state_once() {
         assert!(owner.is_admin, "fresh instance: the owner can administer");
         let today = chrono::Utc::now().date_naive();
         let memo = Default::default();
-        let p = app::portfolio::portfolio(&db, &memo, &owner, today)
+        let p = app::portfolio::portfolio(&db, &memo, &owner, today, &Default::default(), 50)
             .await
             .unwrap();
         let verdicts: Vec<&str> = p.projects.iter().map(|p| p.verdict.as_str()).collect();

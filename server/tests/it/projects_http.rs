@@ -174,3 +174,141 @@ async fn another_teams_project_is_not_found_and_cannot_be_created_in() {
     assert_eq!(status, 404);
     assert_eq!(body["kind"], "not_found");
 }
+
+/// The portfolio at more than a page: ordered, filtered and paged on the server; pages never
+/// overlap or skip, filters combine, counts are exact.
+#[tokio::test]
+async fn the_portfolio_pages_orders_and_filters_on_the_server() {
+    use app::projects::service::{NewProject, create};
+    let s = TestServer::start().await;
+    let (c, team) = s.admin_with_team().await;
+    let ada = s.auth_user("ada@example.com").await;
+    let beta = app::teams::service::create_team(&s.db, &ada, "Beta")
+        .await
+        .unwrap();
+    // 70 projects: 60 in Ada's first team, 10 in Beta; every third has an open critical item
+    // (not ready), the rest one done item (ready).
+    for n in 0..70 {
+        let team_id = if n < 60 { team.parse().unwrap() } else { beta };
+        let slug = create(
+            &s.db,
+            &ada,
+            NewProject {
+                name: format!("Svc {n:02}"),
+                slug: String::new(),
+                description: if n % 5 == 0 {
+                    "Payments".into()
+                } else {
+                    String::new()
+                },
+                team_id,
+            },
+        )
+        .await
+        .unwrap();
+        let cat = s
+            .call(&c, "create_category", &[("slug", &slug), ("name", "Ops")])
+            .await
+            .json::<i32>()
+            .await
+            .unwrap()
+            .to_string();
+        let item = s
+            .call(
+                &c,
+                "create_item",
+                &[
+                    ("category_id", &cat),
+                    ("title", "Backups"),
+                    ("priority", "critical"),
+                ],
+            )
+            .await
+            .json::<i32>()
+            .await
+            .unwrap()
+            .to_string();
+        if n % 3 != 0 {
+            s.call_ok(
+                &c,
+                "set_item_status",
+                &[("item_id", &item), ("version", "1"), ("status", "done")],
+            )
+            .await;
+        }
+    }
+    let page = |query: &str| {
+        let path = format!("/rpc/get_portfolio?{query}");
+        let c = c.clone();
+        let s = &s;
+        async move { s.get_json(&c, &path).await }
+    };
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v["projects"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{v}"))
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // By name, two pages of 50 and 20, in order, each project once.
+    let first = page("").await;
+    assert_eq!(first["total"], 70);
+    assert_eq!(first["visible"], 70);
+    let second = page("query[page]=2").await;
+    let mut all = names(&first);
+    all.extend(names(&second));
+    let expected: Vec<String> = (0..70).map(|n| format!("Svc {n:02}")).collect();
+    assert_eq!(all, expected);
+
+    // By verdict, worst first: 24 not ready (every third), then ready; within one verdict by
+    // name, so the pages are stable; turned round, the same list backwards by verdict.
+    let mut by_verdict = names(&page("query[sort]=verdict").await);
+    by_verdict.extend(names(&page("query[sort]=verdict&query[page]=2").await));
+    let not_ready: Vec<String> = (0..70)
+        .filter(|n| n % 3 == 0)
+        .map(|n| format!("Svc {n:02}"))
+        .collect();
+    assert_eq!(by_verdict[..24], not_ready[..]);
+    assert_eq!(by_verdict.len(), 70);
+    let mut dedup = by_verdict.clone();
+    dedup.sort();
+    dedup.dedup();
+    assert_eq!(dedup.len(), 70, "no project on two pages");
+    let desc = page("query[sort]=verdict&query[desc]=1").await;
+    assert_eq!(desc["projects"][0]["verdict"], "ready");
+
+    // Filters combine, and the count is exact.
+    let v = page(&format!(
+        "query[team]={team}&query[verdict]=not_ready&query[q]=payments"
+    ))
+    .await;
+    let expected: Vec<String> = (0..60)
+        .filter(|n| n % 3 == 0 && n % 5 == 0)
+        .map(|n| format!("Svc {n:02}"))
+        .collect();
+    assert_eq!(names(&v), expected);
+    assert_eq!(v["total"], expected.len());
+    let v = page(&format!("query[team]={beta}")).await;
+    assert_eq!(v["total"], 10);
+    assert_eq!(page("query[q]=nothing").await["total"], 0);
+    let too_long = format!("/rpc/get_portfolio?query[q]={}", "x".repeat(300));
+    let (status, body) = error_kind(crate::support::read(c.get(s.url(&too_long))).await).await;
+    assert_eq!(status, 422, "{body}");
+
+    // The page shows its slice, the pager and the filters.
+    let html = s
+        .page(&c, "/?sort=verdict&page=2")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Projects 51–70 of 70"), "{html}");
+    assert!(html.contains(r#"rel="prev""#) && !html.contains(r#"rel="next""#));
+    // A viewer of Beta alone sees Beta's ten.
+    let v = s
+        .member(&c, &beta.to_string(), "vic@example.com", "viewer")
+        .await;
+    assert_eq!(s.get_json(&v, "/rpc/get_portfolio").await["total"], 10);
+}
