@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup build bench reliability
+.PHONY: run test setup build bench bench-scale reliability
 
 setup:
 	@[ -n "$$PREFLIGHT_SETUP_DONE" ] || bash .ci/setup.sh
@@ -23,6 +23,12 @@ test: setup
 ## Speed, size and memory against their budgets (see README): release build, seeded data, wrk.
 bench: build
 	python3 .ci/bench.py
+
+## The same at company scale (5,000 projects, 1,000,000 items; minutes to seed): portfolio,
+## search, the 10,000-item checklist, overview, a write, size and memory, on SQLite and (with
+## DATABASE_URL) PostgreSQL.
+bench-scale: build
+	python3 .ci/bench_scale.py
 
 ## The reliability battery against the release binary: two instances on one PostgreSQL,
 ## PostgreSQL stopped under load, kill -9 and SIGTERM under load, disk full (see README).

@@ -18,10 +18,14 @@ fn today() -> chrono::NaiveDate {
 pub async fn get_checklist(
     slug: String,
     #[server(default)] filter: ItemFilter,
+    /// The part of a long checklist to show (see [`super::model::Window`]).
+    #[server(default)]
+    window: super::model::Window,
 ) -> Result<ChecklistView, AppError> {
     use crate::state::{app_state, require_user};
     let s = app_state()?;
-    super::service::load(&s.db, &s.memo, &require_user()?, &slug, &filter, today()).await
+    let user = require_user()?;
+    super::service::load_window(&s.db, &s.memo, &user, &slug, &filter, window, today()).await
 }
 
 /// The project overview's readiness panel (verdict, category scores, blocking gaps, overdue
@@ -306,12 +310,17 @@ pub async fn checklist_fragments(slug: String, set: String) -> Result<String, Ap
     let s = app_state()?;
     let user = require_user()?;
     let (item_id, _) = parse_row_ref(&set)?;
-    let view = super::service::load(
+    let window = super::model::Window {
+        item: Some(item_id),
+        ..Default::default()
+    };
+    let view = super::service::load_window(
         &s.db,
         &s.memo,
         &user,
         &slug,
         &ItemFilter::default(),
+        window,
         today(),
     )
     .await?;

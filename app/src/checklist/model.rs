@@ -180,6 +180,29 @@ pub struct ItemView {
     pub updated_by: Option<String>,
 }
 
+/// Which part of a long checklist the page shows: when more than [`Window::EXPANDED_MAX`] items
+/// pass the filter, only category `open` is shown, [`Window::PAGE`] items from `from`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Window {
+    /// The open category.
+    #[serde(default)]
+    pub open: Option<i32>,
+    /// The first item shown of it (0-based).
+    #[serde(default)]
+    pub from: u32,
+    /// Only this item, wherever it is (a row re-rendered after a change).
+    #[serde(skip)]
+    pub item: Option<i32>,
+}
+
+impl Window {
+    /// A checklist with up to this many matching items renders whole.
+    pub const EXPANDED_MAX: usize = 1500;
+    /// Items of the open category a page shows.
+    pub const PAGE: usize = 500;
+}
+
 /// Which items the checklist shows; every field comes from the URL query.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -250,6 +273,15 @@ pub struct ChecklistView {
     pub items: Vec<ItemRow>,
     /// Items in all (before filtering).
     pub total_items: usize,
+    /// Items that pass the filter (`items` holds them all unless `collapsed`).
+    pub matched_items: usize,
+    /// Too many items pass to show at once: categories are collapsed, and `items` holds a page
+    /// of the open one only.
+    pub collapsed: bool,
+    /// Items that pass the filter, by category id (every category, also collapsed ones).
+    pub matched: Vec<(i32, u32)>,
+    /// What part is shown when collapsed.
+    pub window: Window,
     /// Team members, for assignee pickers.
     pub members: Vec<Person>,
     /// The whole project's score and verdict.

@@ -14,7 +14,9 @@ use super::{
         DeleteCategory, DeleteItem, MoveCategory, SetCategoryValidFor, SetItemStatus, SetRowStatus,
         UpdateCategory, UpdateItem, get_checklist, get_item,
     },
-    model::{CategoryView, ChecklistView, GapLine, ItemFilter, ItemRow, OverviewView, Person},
+    model::{
+        CategoryView, ChecklistView, GapLine, ItemFilter, ItemRow, OverviewView, Person, Window,
+    },
 };
 use crate::components::loaded::loaded;
 use crate::components::page_action::page_action;
@@ -53,6 +55,18 @@ fn filter_from_query() -> Memo<ItemFilter> {
             overdue: get("overdue"),
             stale: get("stale"),
             q: get("q"),
+        }
+    })
+}
+
+fn window_from_query() -> Memo<Window> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        let q = query.read();
+        Window {
+            open: q.get("open").and_then(|v| v.parse().ok()),
+            from: q.get("from").and_then(|v| v.parse().ok()).unwrap_or(0),
+            item: None,
         }
     })
 }
@@ -175,9 +189,10 @@ pub fn ChecklistPage() -> impl IntoView {
     let actions = Actions::new();
     let slug = slug_param();
     let filter = filter_from_query();
+    let window = window_from_query();
     let data = Resource::new(
-        move || (slug.get(), filter.get()),
-        |(slug, filter)| get_checklist(slug, filter),
+        move || (slug.get(), filter.get(), window.get()),
+        |(slug, filter, window)| get_checklist(slug, filter, window),
     );
     let row_error = actions.row_error();
     // The resource is made here, outside the user check's Suspense: a resource made inside a
@@ -200,8 +215,12 @@ fn ChecklistBody(
 ) -> impl IntoView {
     let edit = view.permissions.can_edit;
     let members = StoredValue::new(view.members.clone());
-    let shown = view.items.len();
+    let shown = view.matched_items;
     let total = view.total_items;
+    let collapsed = view.collapsed;
+    let window = view.window;
+    let matched: HashMap<i32, u32> = view.matched.iter().copied().collect();
+    let query = filter.to_query();
     let slug = view.slug.clone();
     let categories = view.categories.clone();
     // The rows come in category order: split them once, without copies.
@@ -221,6 +240,10 @@ fn ChecklistBody(
             } else {
                 format!("{total} items.")
             }}
+            {collapsed
+                .then_some(
+                    " Too many to show at once: open a category to see its items, 500 at a time.",
+                )}
         </p>
         {edit
             .then(|| {
@@ -259,23 +282,86 @@ fn ChecklistBody(
             .into_iter()
             .map(|c| {
                 let cat_items = by_category.remove(&c.id).unwrap_or_default();
-                let hide = filtered && cat_items.is_empty();
-                (!hide)
+                let count = matched.get(&c.id).copied().unwrap_or(0);
+                let hide = filtered && count == 0;
+                if hide {
+                    return None;
+                }
+                if collapsed && window.open != Some(c.id) {
+                    let href = category_href(&slug, &query, c.id, 0);
+                    return Some(view! { <CollapsedCategory c count href /> }.into_any());
+                }
+                let pager = collapsed
                     .then(|| {
+                        let from = window.from as usize;
+                        let to = from + cat_items.len();
+                        let prev = (from > 0)
+                            .then(|| {
+                                category_href(
+                                    &slug,
+                                    &query,
+                                    c.id,
+                                    from.saturating_sub(Window::PAGE) as u32,
+                                )
+                            });
+                        let next = (to < count as usize)
+                            .then(|| category_href(&slug, &query, c.id, to as u32));
                         view! {
-                            <CategorySection
-                                c
-                                items=cat_items
-                                edit
-                                members
-                                actions
-                                slug=slug.clone()
-                            />
+                            <nav class="pager" aria-label=format!("{} pages", c.name)>
+                                {prev.map(|h| view! { <a href=h rel="prev">"Previous 500"</a> })}
+                                <span>{format!("Items {}–{to} of {count}", from + 1)}</span>
+                                {next.map(|h| view! { <a href=h rel="next">"Next 500"</a> })}
+                            </nav>
                         }
-                    })
+                    });
+                Some(
+                    view! {
+                        <CategorySection
+                            c
+                            items=cat_items
+                            edit
+                            members
+                            actions
+                            slug=slug.clone()
+                        />
+                        {pager}
+                    }
+                        .into_any(),
+                )
             })
             .collect_view()}
         {edit.then(|| view! { <NewCategoryForm slug=slug.clone() action=actions.create_category /> })}
+    }
+}
+
+/// The checklist URL with the filter, category `open` open from item `from`.
+fn category_href(slug: &str, filter_query: &str, open: i32, from: u32) -> String {
+    let mut q = String::from(filter_query);
+    if !q.is_empty() {
+        q.push('&');
+    }
+    q.push_str(&format!("open={open}"));
+    if from > 0 {
+        q.push_str(&format!("&from={from}"));
+    }
+    format!("/p/{slug}/checklist?{q}#category-{open}")
+}
+
+/// A category of a long checklist, closed: its score and how many of its items match.
+#[component]
+fn CollapsedCategory(c: CategoryView, count: u32, href: String) -> impl IntoView {
+    let heading_id = format!("category-{}", c.id);
+    let label_id = heading_id.clone();
+    view! {
+        <section class="category card collapsed" aria-labelledby=label_id>
+            <header class="category-head">
+                <h2 id=heading_id>{c.name.clone()}</h2>
+                <CategoryScore c />
+            </header>
+            <p>
+                <a href=href>{format!("Show its {count} items")}</a>
+            </p>
+        </section>
     }
 }
 

@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::model::{
     CategoryView, ChecklistView, CommentView, GapLine, GateItem, GateView, ItemFilter, ItemRow,
-    ItemView, OverviewView, Person,
+    ItemView, OverviewView, Person, Window,
 };
 use super::rows::{
     ChecklistRow, Filtered, ItemScoreRow, ScoredItem, categories_of, category_facts, gap_state,
@@ -394,13 +394,27 @@ pub async fn load(
     filter: &ItemFilter,
     today: NaiveDate,
 ) -> Result<ChecklistView, AppError> {
+    load_window(db, memo, user, slug, filter, Window::default(), today).await
+}
+
+/// The checklist as [`load`] reads it, a long one windowed (see [`Window`]): the HTML of a page
+/// stays bounded whatever the project's size, and the filters still answer in one request.
+pub async fn load_window(
+    db: &impl ConnectionTrait,
+    memo: &ProjectMemo,
+    user: &AuthUser,
+    slug: &str,
+    filter: &ItemFilter,
+    window: Window,
+    today: NaiveDate,
+) -> Result<ChecklistView, AppError> {
     let l = Loaded::<ItemScoreRow>::read(db, Some(memo), user, slug, today).await?;
     let words = search_words(filter)?;
     let serious_risks = l.serious_risks(db).await?;
     let descriptions = l.descriptions(db, filter).await?;
     let total_items = l.rows.len();
     let names = &l.names;
-    let items = l
+    let passing: Vec<(&ItemScoreRow, Standing)> = l
         .rows
         .iter()
         .filter_map(|i| {
@@ -414,9 +428,37 @@ pub async fn load(
                 (s.overdue, s.stale),
                 user.id,
             )
-            .then(|| item_row(i, names, s))
+            .then_some((i, s))
         })
         .collect();
+    let mut matched: Vec<(i32, u32)> = l.categories.iter().map(|c| (c.id, 0)).collect();
+    for (i, _) in &passing {
+        if let Some(m) = matched.iter_mut().find(|(c, _)| *c == i.category_id) {
+            m.1 += 1;
+        }
+    }
+    let matched_items = passing.len();
+    let collapsed = matched_items > Window::EXPANDED_MAX;
+    let items = if let Some(id) = window.item {
+        passing
+            .into_iter()
+            .filter(|(i, _)| i.id == id)
+            .map(|(i, s)| item_row(i, names, s))
+            .collect()
+    } else if collapsed {
+        passing
+            .into_iter()
+            .filter(|(i, _)| Some(i.category_id) == window.open)
+            .skip(window.from as usize)
+            .take(Window::PAGE)
+            .map(|(i, s)| item_row(i, names, s))
+            .collect()
+    } else {
+        passing
+            .into_iter()
+            .map(|(i, s)| item_row(i, names, s))
+            .collect()
+    };
     Ok(ChecklistView {
         slug: l.project.slug,
         name: l.project.name,
@@ -425,6 +467,10 @@ pub async fn load(
         categories: l.categories,
         items,
         total_items,
+        matched_items,
+        collapsed,
+        matched,
+        window,
         members: l.members,
         score: l.score,
         serious_risks,

@@ -1040,3 +1040,91 @@ async fn a_checklist_page_and_a_rest_item_update_ask_for_the_role_once() {
         );
     }
 }
+
+/// A checklist too long to show at once (here 2,000 items in two categories) collapses its
+/// categories with their counts and shows the open one 500 items at a time; the page stays small,
+/// a filter that narrows it below the limit shows everything again, and a row changed in place
+/// still renders.
+#[tokio::test]
+async fn a_long_checklist_collapses_and_pages_its_open_category() {
+    let s = TestServer::start().await;
+    let c = shop(&s).await;
+    let ops = category(&s, &c, "Ops").await;
+    let sec = category(&s, &c, "Security").await;
+    let project = app::projects::access::find_by_slug(&s.db, "shop")
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    let rows: Vec<app::entities::items::ActiveModel> = (0..2000)
+        .map(|n| app::entities::items::ActiveModel {
+            project_id: Set(project.id),
+            category_id: Set(if n < 1200 { &ops } else { &sec }.parse().unwrap()),
+            title: Set(format!("Check {n:04}")),
+            description: Set(String::new()),
+            priority: Set(if n % 10 == 0 {
+                app::scoring::Priority::Critical
+            } else {
+                app::scoring::Priority::Low
+            }),
+            blocking: Set(false),
+            status: Set(app::scoring::Status::Open),
+            status_reason: Set(String::new()),
+            evidence_url: Set(String::new()),
+            evidence_text: Set(String::new()),
+            position: Set(n),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(250) {
+        app::entities::items::Entity::insert_many(chunk.to_vec())
+            .exec(&s.db)
+            .await
+            .unwrap();
+    }
+    let page = |path: String| {
+        let c = c.clone();
+        let s = &s;
+        async move { s.page(&c, &path).await.text().await.unwrap() }
+    };
+    let rows_in = |html: &str| html.matches("<tr id=\"item-").count();
+
+    // Collapsed: no rows, each category with its count and a link to open it.
+    let html = page("/p/shop/checklist".into()).await;
+    assert_eq!(rows_in(&html), 0, "{html}");
+    assert!(html.contains("Show its 1200 items") && html.contains("Show its 800 items"));
+    assert!(html.len() < 100_000, "{} bytes", html.len());
+
+    // Ops open: its first 500, then the next 500, then the last 200.
+    let html = page(format!("/p/shop/checklist?open={ops}")).await;
+    assert_eq!(rows_in(&html), 500);
+    assert!(html.contains("Check 0000") && !html.contains("Check 0500"));
+    assert!(html.contains("Items 1–500 of 1200") && html.contains("Show its 800 items"));
+    let html = page(format!("/p/shop/checklist?open={ops}&from=1000")).await;
+    assert_eq!(rows_in(&html), 200);
+    assert!(html.contains("Check 1199") && !html.contains(r#"rel="next""#));
+
+    // Critical only: 200 items, every one shown, no category collapsed.
+    let html = page("/p/shop/checklist?priority=critical".into()).await;
+    assert_eq!(rows_in(&html), 200);
+    assert!(html.contains("200 of 2000 items match the filter."));
+    assert!(!html.contains("Show its"));
+
+    // A row far into a collapsed category still re-renders after a change.
+    let id = app::entities::items::Entity::find()
+        .all(&s.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.title == "Check 1999")
+        .unwrap()
+        .id;
+    let res = crate::support::read(
+        c.get(s.url(&format!("/rpc/checklist_fragments?slug=shop&set={id}:1"))),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("Check 1999"));
+}
