@@ -319,18 +319,25 @@ pub async fn portfolio(
     if query.q.chars().count() > 200 {
         return Err(AppError::field("q", "Filter by at most 200 characters."));
     }
-    let mut find = projects::Entity::find()
-        .find_also_related(teams::Entity)
-        .filter(projects::Column::Archived.eq(false));
+    let mut find = projects::Entity::find().filter(projects::Column::Archived.eq(false));
+    let mut team_names = teams::Entity::find();
     if let authz::TeamScope::Only(team_ids) =
         authz::teams_with_at_least(db, user, TeamRole::Viewer).await?
     {
-        find = find.filter(projects::Column::TeamId.is_in(team_ids));
+        find = find.filter(projects::Column::TeamId.is_in(team_ids.clone()));
+        team_names = team_names.filter(teams::Column::Id.is_in(team_ids));
     }
     let found = find.all(db).await?;
-    let by_id: HashMap<i32, &projects::Model> = found.iter().map(|(p, _)| (p.id, p)).collect();
+    // The teams' names apart (a join would repeat them on every project row).
+    let team_names: HashMap<i32, String> = team_names
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    let by_id: HashMap<i32, &projects::Model> = found.iter().map(|p| (p.id, p)).collect();
     let gaps = my_gaps(db, user, &by_id, today).await?;
-    let all: Vec<&projects::Model> = found.iter().map(|(p, _)| p).collect();
+    let all: Vec<&projects::Model> = found.iter().collect();
     let mut awaiting = crate::signoff::service::awaiting_many(db, &all, today).await?;
     let mut known = HashMap::with_capacity(found.len());
     let mut stale = Vec::new();
@@ -349,12 +356,12 @@ pub async fn portfolio(
     let needle = query.q.trim().to_lowercase();
     let mut rows: Vec<Row> = found
         .iter()
-        .map(|(p, t)| {
+        .map(|p| {
             let standing = known[&p.id];
             let awaiting = awaiting.remove(&p.id).unwrap_or_default();
             Row {
                 project: p,
-                team_name: t.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
+                team_name: team_names.get(&p.team_id).cloned().unwrap_or_default(),
                 verdict: crate::signoff::rules::with_signoffs(
                     standing.verdict,
                     !awaiting.is_empty(),

@@ -110,14 +110,28 @@ pub struct OverviewView {
     pub score: ProjectScore,
     /// Open or mitigating risks at high or critical level.
     pub serious_risks: u32,
-    /// Blocking items still open, in progress or accepted past expiry, in checklist order.
+    /// Blocking items still open, in progress or accepted past expiry, in checklist order (the
+    /// first [`OverviewView::LISTED`]).
     pub blocking: Vec<GapLine>,
-    /// Overdue items, in checklist order.
+    /// How many blocking items are gaps in all.
+    pub blocking_total: usize,
+    /// Overdue items, in checklist order (the first [`OverviewView::LISTED`]).
     pub overdue: Vec<GapLine>,
-    /// Done items whose evidence ran out, in checklist order.
+    /// How many items are overdue in all.
+    pub overdue_total: usize,
+    /// Done items whose evidence ran out, in checklist order (the first
+    /// [`OverviewView::LISTED`]).
     pub stale: Vec<GapLine>,
+    /// How many done items went stale in all.
+    pub stale_total: usize,
     /// Open items per assignee ("Unassigned" included), most first, then by name.
     pub by_assignee: Vec<(String, usize)>,
+}
+
+impl OverviewView {
+    /// Items each list of the overview names; the rest are counted and a filter of the
+    /// checklist away (a 10,000-item project has thousands of gaps).
+    pub const LISTED: usize = 25;
 }
 
 /// An item as the API and the item page show it.

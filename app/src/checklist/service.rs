@@ -547,24 +547,36 @@ pub async fn overview(
         due_date: i.due_date,
     };
     let (mut blocking, mut overdue, mut stale) = (Vec::new(), Vec::new(), Vec::new());
-    let mut by_assignee: HashMap<String, usize> = HashMap::new();
+    let (mut blocking_total, mut overdue_total, mut stale_total) = (0, 0, 0);
+    let listed = |list: &mut Vec<GapLine>, total: &mut usize, i: &ItemScoreRow| {
+        *total += 1;
+        if list.len() < OverviewView::LISTED {
+            list.push(line(i));
+        }
+    };
+    let mut by_assignee: HashMap<Option<i32>, usize> = HashMap::new();
     for i in l.rows.iter() {
         if i.facts().is_stale(today) {
-            stale.push(line(i));
+            listed(&mut stale, &mut stale_total, i);
         }
         let (gap, late) = gap_state(i, today);
         if gap {
             if i.blocking {
-                blocking.push(line(i));
+                listed(&mut blocking, &mut blocking_total, i);
             }
-            let name =
-                person(&l.names, i.assignee_id).map_or_else(|| "Unassigned".to_owned(), |p| p.name);
-            *by_assignee.entry(name).or_default() += 1;
+            *by_assignee.entry(i.assignee_id).or_default() += 1;
         }
         if late {
-            overdue.push(line(i));
+            listed(&mut overdue, &mut overdue_total, i);
         }
     }
+    let by_assignee: HashMap<String, usize> = by_assignee
+        .into_iter()
+        .map(|(id, n)| {
+            let name = person(&l.names, id).map_or_else(|| "Unassigned".to_owned(), |p| p.name);
+            (name, n)
+        })
+        .collect();
     let mut by_assignee: Vec<(String, usize)> = by_assignee.into_iter().collect();
     by_assignee.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Ok(OverviewView {
@@ -573,8 +585,11 @@ pub async fn overview(
         score: l.score,
         serious_risks,
         blocking,
+        blocking_total,
         overdue,
+        overdue_total,
         stale,
+        stale_total,
         by_assignee,
     })
 }

@@ -92,7 +92,7 @@ pub fn SearchPage() -> impl IntoView {
                                     Ok(Some(r)) => view! { <Results filter results=r /> }.into_any(),
                                     Ok(None) => view! {
                                         <p class="muted">
-                                            "Words must all appear; a word finds words starting with it; \"quoted words\" appear together; -word leaves out what has it."
+                                            "Words must all appear, as whole words; word* finds words starting with it; \"quoted words\" appear together; -word leaves out what has it."
                                         </p>
                                     }
                                         .into_any(),

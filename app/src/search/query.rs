@@ -1,15 +1,17 @@
 //! What a search box's text means, parsed once into terms, then written as each backend's query
 //! (an FTS5 `MATCH` expression, a PostgreSQL `tsquery`) and used again to highlight the matches.
 //!
-//! The rules: words separated by spaces must all appear; a bare word matches words starting with
-//! it (`deploy` finds "deployment"; one-letter words match whole words only); `"quoted words"`
-//! must appear together in that order; `-word` or `-"words"` must not appear. Letters and digits
+//! The rules: words separated by spaces must all appear, as whole words (no stemming, so
+//! `deploy` does not find "deployment"); `word*` matches words starting with it (`deploy*` finds
+//! "deployment"; two letters at least); `"quoted words"` must appear together in that order;
+//! `-word` or `-"words"` must not appear. Letters and digits
 //! make words; anything else separates them (so `ci.example.com` is the phrase "ci example com"),
 //! as the indexes cut the text. Upper and lower case are the same.
 //!
 //! Parsing here (rather than handing PostgreSQL the text through `websearch_to_tsquery`) keeps
 //! both backends to one grammar: FTS5 has its own, and `websearch_to_tsquery` has no prefix
-//! matching. The words reach the database as letters and digits only, so no text of the user's
+//! matching. Prefixes are asked for, not implied: a prefix of a common word reads the lists of
+//! every word it starts (`check*` took ten times `check` over a million items). The words reach the database as letters and digits only, so no text of the user's
 //! is ever read as query syntax.
 
 use crate::error::AppError;
@@ -24,7 +26,7 @@ pub const MAX_TERMS: usize = 12;
 pub struct Term {
     /// Lower-case words, in order.
     pub words: Vec<String>,
-    /// A bare word of two letters or more: matches words starting with it.
+    /// `word*` (two letters or more): matches words starting with it.
     pub prefix: bool,
 }
 
@@ -76,7 +78,8 @@ pub fn parse(text: &str) -> Result<SearchQuery, AppError> {
         if words.is_empty() {
             continue;
         }
-        let prefix = !quoted && words.len() == 1 && words[0].chars().count() > 1;
+        let prefix =
+            !quoted && chunk.ends_with('*') && words.len() == 1 && words[0].chars().count() > 1;
         let term = Term { words, prefix };
         let list = if negated {
             &mut query.exclude
@@ -165,7 +168,7 @@ mod tests {
 
     #[test]
     fn words_phrases_and_exclusions() {
-        let q = parse(r#"  Deploy "rollback plan" -staging -"load test" a "#).unwrap();
+        let q = parse(r#"  Deploy* "rollback plan" -staging* -"load test" a* "#).unwrap();
         assert_eq!(
             q.include,
             vec![
@@ -195,6 +198,17 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_word_is_whole_a_starred_one_a_prefix() {
+        assert!(!parse("deploy").unwrap().include[0].prefix);
+        assert!(parse("deploy*").unwrap().include[0].prefix);
+        assert!(
+            !parse("d*").unwrap().include[0].prefix,
+            "one letter: whole word"
+        );
+        assert!(!parse("\"deploy*\"").unwrap().include[0].prefix);
+    }
+
+    #[test]
     fn punctuation_separates_words_and_never_reaches_the_query() {
         let q = parse(r#"ci.example.com/runs O'Brien) AND (x* NEAR "unclosed"#).unwrap();
         assert_eq!(q.include[0].words, ["ci", "example", "com", "runs"]);
@@ -217,7 +231,7 @@ mod tests {
 
     #[test]
     fn highlighting_follows_the_same_rules() {
-        let q = parse(r#"deploy "rollback plan" x -staging"#).unwrap();
+        let q = parse(r#"deploy* "rollback plan" x* -staging"#).unwrap();
         assert!(q.matches_word("deployment"));
         assert!(q.matches_word("plan") && q.matches_word("x"));
         assert!(!q.matches_word("xy") && !q.matches_word("staging"));

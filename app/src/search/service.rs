@@ -104,22 +104,25 @@ fn check(user: &AuthUser, f: &SearchFilter) -> Result<Checked, AppError> {
 /// `FROM … WHERE …` of a search: the text match, the filters, and what the user may see (the
 /// same rule as [`crate::authz::can_view_project`]: a member of the project's team, a member of
 /// a reviewer group it names, or a site admin), archived projects left out.
-fn from_where(sql: &mut Sql, user: &AuthUser, c: &Checked, project: &str) {
+fn from_where(sql: &mut Sql, user: &AuthUser, c: &Checked, project: &str, items: bool) {
+    let items_join = if items {
+        " LEFT JOIN items i ON i.id = d.item_id"
+    } else {
+        ""
+    };
     if sql.backend == DbBackend::Postgres {
-        sql.push(
-            " FROM search_docs d JOIN projects p ON p.id = d.project_id \
-             LEFT JOIN items i ON i.id = d.item_id \
-             WHERE d.tsv @@ to_tsquery('simple', ",
-        )
-        .bind(c.query.tsquery())
-        .push(")");
+        sql.push(" FROM search_docs d JOIN projects p ON p.id = d.project_id")
+            .push(items_join)
+            .push(" WHERE d.tsv @@ to_tsquery('simple', ")
+            .bind(c.query.tsquery())
+            .push(")");
     } else {
         sql.push(
             " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid \
-             JOIN projects p ON p.id = d.project_id \
-             LEFT JOIN items i ON i.id = d.item_id \
-             WHERE search_fts MATCH ",
+             JOIN projects p ON p.id = d.project_id",
         )
+        .push(items_join)
+        .push(" WHERE search_fts MATCH ")
         .bind(c.query.fts5());
     }
     sql.push(" AND p.archived = ").bind(false);
@@ -190,7 +193,9 @@ pub async fn search(
 
     let mut count = new();
     count.push("SELECT COUNT(*) AS n FROM (SELECT 1 AS one");
-    from_where(&mut count, user, &checked, project);
+    let item_filter =
+        checked.status.is_some() || checked.priority.is_some() || checked.assignee.is_some();
+    from_where(&mut count, user, &checked, project, item_filter);
     count
         .push(" LIMIT ")
         .bind(i64::from(COUNT_CAP) + 1)
@@ -207,11 +212,17 @@ pub async fn search(
         "SELECT d.kind, d.ref_id, d.item_id, d.title, d.body, p.slug, p.name, \
          i.title AS item_title",
     );
-    from_where(&mut rows, user, &checked, project);
-    rows.push(" ORDER BY d.id DESC LIMIT ")
-        .bind(i64::from(per_page) + 1)
-        .push(" OFFSET ")
-        .bind(i64::from((page - 1) * per_page));
+    from_where(&mut rows, user, &checked, project, true);
+    // Newest text first. On SQLite ordered by the FTS table's own rowid (the document's id), so
+    // FTS5 walks its matches newest first and stops at the page instead of sorting them all.
+    rows.push(if backend == DbBackend::Postgres {
+        " ORDER BY d.id DESC LIMIT "
+    } else {
+        " ORDER BY search_fts.rowid DESC LIMIT "
+    })
+    .bind(i64::from(per_page) + 1)
+    .push(" OFFSET ")
+    .bind(i64::from((page - 1) * per_page));
     let mut hits = Vec::new();
     for row in db.query_all_raw(rows.statement()).await? {
         let kind: String = row.try_get("", "kind")?;
@@ -326,7 +337,7 @@ mod tests {
 
     #[test]
     fn highlights_whole_words_the_query_looks_for() {
-        let q = parse("deploy plan").unwrap();
+        let q = parse("deploy* plan").unwrap();
         let f = highlight("Deployment: no plan, no deploy-ment.", &q);
         let marked: Vec<&str> = f
             .iter()

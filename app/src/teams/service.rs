@@ -4,8 +4,10 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionSession, TransactionTrait, sea_query::Expr,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+    sea_query::Expr,
 };
+use std::collections::HashMap;
 
 use super::model::{MemberView, ProjectLink, TeamChoice, TeamDetail, TeamRole, TeamSummary};
 use crate::{
@@ -53,20 +55,38 @@ pub async fn list_visible(
     let mine = authz::memberships(db, user.id).await?;
     let visible = teams_with_role(db, user, TeamRole::Viewer).await?;
     let ids: Vec<i32> = visible.iter().map(|t| t.id).collect();
-    let members = team_members::Entity::find()
+    // Counted by the database (a site admin's list covers every project of the instance).
+    let members: HashMap<i32, i64> = team_members::Entity::find()
+        .select_only()
+        .column(team_members::Column::TeamId)
+        .column_as(team_members::Column::UserId.count(), "n")
         .filter(team_members::Column::TeamId.is_in(ids.clone()))
+        .group_by(team_members::Column::TeamId)
+        .into_tuple::<(i32, i64)>()
         .all(db)
-        .await?;
-    let projects = projects::Entity::find()
+        .await?
+        .into_iter()
+        .collect();
+    let projects: HashMap<i32, i64> = projects::Entity::find()
+        .select_only()
+        .column(projects::Column::TeamId)
+        .column_as(projects::Column::Id.count(), "n")
         .filter(projects::Column::TeamId.is_in(ids))
+        .group_by(projects::Column::TeamId)
+        .into_tuple::<(i32, i64)>()
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .collect();
+    let count = |m: &HashMap<i32, i64>, id: i32| {
+        u64::try_from(m.get(&id).copied().unwrap_or(0)).unwrap_or(0)
+    };
     Ok(visible
         .into_iter()
         .map(|t| TeamSummary {
             my_role: mine.iter().find(|(id, _)| *id == t.id).map(|(_, r)| *r),
-            members: members.iter().filter(|m| m.team_id == t.id).count() as u64,
-            projects: projects.iter().filter(|p| p.team_id == t.id).count() as u64,
+            members: count(&members, t.id),
+            projects: count(&projects, t.id),
             id: t.id,
             name: t.name,
         })

@@ -20,8 +20,8 @@ use super::{
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// The search: words must all appear (a word also finds words starting with it), `"quoted
-    /// words"` together, `-word` must not appear (at most 200 characters and 12 terms).
+    /// The search: words must all appear as whole words, `word*` finds words starting with it,
+    /// `"quoted words"` together, `-word` must not appear (at most 200 characters and 12 terms).
     #[param(min_length = 1, max_length = 200)]
     pub q: String,
     /// Only projects, items, risks or comments.

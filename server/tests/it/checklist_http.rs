@@ -1066,7 +1066,7 @@ async fn a_long_checklist_collapses_and_pages_its_open_category() {
             } else {
                 app::scoring::Priority::Low
             }),
-            blocking: Set(false),
+            blocking: Set(n % 10 == 0),
             status: Set(app::scoring::Status::Open),
             status_reason: Set(String::new()),
             evidence_url: Set(String::new()),
@@ -1111,6 +1111,12 @@ async fn a_long_checklist_collapses_and_pages_its_open_category() {
     assert_eq!(rows_in(&html), 200);
     assert!(html.contains("200 of 2000 items match the filter."));
     assert!(!html.contains("Show its"));
+
+    // The overview names the first 25 blocking gaps and counts the rest.
+    let html = page("/p/shop".into()).await;
+    assert_eq!(html.matches("/p/shop/items/").count(), 25, "{html}");
+    assert!(html.contains("and 175 more on the checklist"));
+    assert!(html.contains("200 blocking item(s)"));
 
     // A row far into a collapsed category still re-renders after a change.
     let id = app::entities::items::Entity::find()

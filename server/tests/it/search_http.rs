@@ -151,10 +151,13 @@ async fn words_phrases_prefixes_and_exclusions_find_the_same_things_on_both_back
         ),
         (
             // A word finds the words it starts; -word leaves out.
-            "q=roll+-drill+-orders",
+            "q=roll*+-drill+-orders",
             vec![("comment", comment), ("item", "Deploy pipeline ready")],
         ),
         ("q=deploy", vec![("item", "Deploy pipeline ready")]),
+        // Whole words unless asked for a prefix: "deploy" is not "deployment".
+        ("q=deployment+-deploy", vec![]),
+        ("q=deploym*", vec![("item", "Deploy pipeline ready")]),
         // Punctuation cuts words as the index does: the URL's parts are words.
         (
             "q=example.com%2Fruns+42",

@@ -34,12 +34,28 @@ pub fn OverviewPanel(view: OverviewView) -> impl IntoView {
     let slug = view.slug.clone();
     let OverviewView {
         blocking,
+        blocking_total,
         overdue,
-        stale,
+        overdue_total,
+        stale_total,
         by_assignee,
         ..
     } = view.clone();
-    let evidence = evidence_line(&score.evidence, score.overall, stale.len());
+    let evidence = evidence_line(&score.evidence, score.overall, stale_total);
+    // The lists name the first few; the rest are a filter of the checklist away.
+    let more = |shown: usize, total: usize, filter: &str| {
+        (total > shown).then(|| {
+            view! {
+                <p class="muted">
+                    <a href=format!("/p/{slug}/checklist?{filter}")>
+                        {format!("and {} more on the checklist", total - shown)}
+                    </a>
+                </p>
+            }
+        })
+    };
+    let more_blocking = more(blocking.len(), blocking_total, "blocking=yes");
+    let more_overdue = more(overdue.len(), overdue_total, "overdue=yes");
     let reason = match score.verdict {
         Verdict::NotReady => format!(
             "{} blocking item(s) still open or in progress.",
@@ -88,6 +104,7 @@ pub fn OverviewPanel(view: OverviewView) -> impl IntoView {
                         </ul>
                     }
                 })}
+            {more_blocking}
             <p>
                 <a href=format!("/p/{slug}/risks?status=live&sort=")>
                     {format!(
@@ -102,7 +119,7 @@ pub fn OverviewPanel(view: OverviewView) -> impl IntoView {
                     view! {
                         <p class="evidence-mix">
                             {line}
-                            {(!stale.is_empty())
+                            {(stale_total > 0)
                                 .then(|| {
                                     view! {
                                         " "
@@ -184,6 +201,7 @@ pub fn OverviewPanel(view: OverviewView) -> impl IntoView {
                                 })
                                 .collect_view()}
                         </ul>
+                        {more_overdue}
                     }
                         .into_any()
                 }}
