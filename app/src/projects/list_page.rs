@@ -124,7 +124,7 @@ fn Filters(
     view! {
         <form method="get" action="/" class="filters" role="search" aria-label="Filter projects">
             <label>
-                "Name"
+                "Project name contains"
                 <input type="search" name="q" value=query.q.clone() maxlength="200" />
             </label>
             <label>
