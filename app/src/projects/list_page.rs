@@ -124,11 +124,11 @@ fn Filters(
     view! {
         <form method="get" action="/" class="filters" role="search" aria-label="Filter projects">
             <label>
-                "Project name contains"
+                "Filter by project name"
                 <input type="search" name="q" value=query.q.clone() maxlength="200" />
             </label>
             <label>
-                "Team"
+                "Filter by team"
                 <select name="team">
                     {option(String::new(), "Any".into(), &query.team)}
                     {teams
@@ -141,7 +141,7 @@ fn Filters(
                 .then(|| {
                     view! {
                         <label>
-                            "Tier"
+                            "Filter by tier"
                             <select name="tier">
                                 {option(String::new(), "Any".into(), &query.tier)}
                                 {option("none".into(), "No tier".into(), &query.tier)}
@@ -154,7 +154,7 @@ fn Filters(
                     }
                 })}
             <label>
-                "Verdict"
+                "Filter by verdict"
                 <select name="verdict">
                     {option(String::new(), "Any".into(), &query.verdict)}
                     {[
