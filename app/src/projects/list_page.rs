@@ -124,11 +124,11 @@ fn Filters(
     view! {
         <form method="get" action="/" class="filters" role="search" aria-label="Filter projects">
             <label>
-                "Filter by project name"
+                "Project contains"
                 <input type="search" name="q" value=query.q.clone() maxlength="200" />
             </label>
             <label>
-                "Filter by team"
+                "Owned by"
                 <select name="team">
                     {option(String::new(), "Any".into(), &query.team)}
                     {teams
@@ -141,7 +141,7 @@ fn Filters(
                 .then(|| {
                     view! {
                         <label>
-                            "Filter by tier"
+                            "Launch tier"
                             <select name="tier">
                                 {option(String::new(), "Any".into(), &query.tier)}
                                 {option("none".into(), "No tier".into(), &query.tier)}
@@ -154,7 +154,7 @@ fn Filters(
                     }
                 })}
             <label>
-                "Filter by verdict"
+                "Verdict is"
                 <select name="verdict">
                     {option(String::new(), "Any".into(), &query.verdict)}
                     {[
