@@ -42,7 +42,8 @@ pub const LARGE_REVIEWS: usize = 5;
 
 const STATUSES: [Status; 5] = Status::ALL;
 const PRIORITIES: [Priority; 4] = Priority::ALL;
-const CATEGORY_NAMES: [&str; 12] = [
+/// The twelve readiness areas every benchmark project is split into.
+pub const CATEGORY_NAMES: [&str; 12] = [
     "Security",
     "Reliability",
     "Observability",

@@ -63,20 +63,6 @@ pub fn email(n: usize) -> String {
     format!("scale{n:03}@example.com")
 }
 
-const AREAS: [&str; 12] = [
-    "Security",
-    "Reliability",
-    "Observability",
-    "Performance",
-    "Data & backups",
-    "Deployment",
-    "Incident response",
-    "Capacity",
-    "Dependencies",
-    "Compliance",
-    "Documentation",
-    "Cost",
-];
 const VERBS: [&str; 16] = [
     "Verify",
     "Document",
@@ -323,7 +309,7 @@ async fn project(
     .exec(db)
     .await?
     .last_insert_id;
-    let cats: Vec<categories::ActiveModel> = AREAS
+    let cats: Vec<categories::ActiveModel> = crate::bench::CATEGORY_NAMES
         .iter()
         .enumerate()
         .map(|(c, area)| categories::ActiveModel {
