@@ -13,16 +13,30 @@ use crate::{
     teams::model::TeamRole,
 };
 
+/// What the portfolio reads of every visible project: a few columns (reading whole rows of
+/// 5,000 projects cost more than everything else a page does).
+#[derive(Clone, Debug, sea_orm::DerivePartialModel)]
+#[sea_orm(entity = "projects::Entity")]
+struct Listed {
+    id: i32,
+    team_id: i32,
+    name: String,
+    slug: String,
+    threshold: i32,
+    score_revision: i64,
+    tier_id: Option<i32>,
+}
+
 /// What a project's standing is computed from: its items and categories (the revision), its
 /// threshold and the day (acceptances expire, due dates pass).
-fn standing_key(p: &projects::Model, today: chrono::NaiveDate) -> (i64, i32, chrono::NaiveDate) {
+fn standing_key(p: &Listed, today: chrono::NaiveDate) -> (i64, i32, chrono::NaiveDate) {
     (p.score_revision, p.threshold, today)
 }
 
 /// Scores `projects` from their categories and items (two queries).
 async fn standings(
     db: &impl ConnectionTrait,
-    projects: &[&projects::Model],
+    projects: &[&Listed],
     today: chrono::NaiveDate,
 ) -> Result<HashMap<i32, Standing>, AppError> {
     use crate::{
@@ -75,7 +89,7 @@ async fn standings(
 async fn my_gaps(
     db: &impl ConnectionTrait,
     user: &AuthUser,
-    projects: &HashMap<i32, &projects::Model>,
+    projects: &HashMap<i32, &Listed>,
     today: chrono::NaiveDate,
 ) -> Result<Vec<MyGap>, AppError> {
     use crate::{
@@ -133,7 +147,7 @@ pub const PER_PAGE: u32 = 50;
 
 /// What the filters and orders read of a project before its page is chosen.
 struct Row<'a> {
-    project: &'a projects::Model,
+    project: &'a Listed,
     team_name: String,
     standing: Standing,
     awaiting: Vec<String>,
@@ -287,8 +301,8 @@ fn order(rows: &mut [Row], extras: &Extras, sort: &str, desc: bool) {
     }
 }
 
-/// Whether the row passes the query's filters.
-fn passes(r: &Row, q: &PortfolioQuery, needle: &str) -> bool {
+/// Whether the row passes the query's filters (the text, in the query already).
+fn passes(r: &Row, q: &PortfolioQuery) -> bool {
     let p = r.project;
     (q.team.is_empty() || q.team == p.team_id.to_string())
         && match q.tier.as_str() {
@@ -297,10 +311,6 @@ fn passes(r: &Row, q: &PortfolioQuery, needle: &str) -> bool {
             t => p.tier_id.is_some_and(|id| id.to_string() == t),
         }
         && (q.verdict.is_empty() || q.verdict == r.verdict.as_str())
-        && (needle.is_empty()
-            || p.name.to_lowercase().contains(needle)
-            || p.slug.contains(needle)
-            || p.description.to_lowercase().contains(needle))
 }
 
 /// A page of the projects the user can see, each scored and forecast, filtered and ordered by
@@ -327,7 +337,26 @@ pub async fn portfolio(
         find = find.filter(projects::Column::TeamId.is_in(team_ids.clone()));
         team_names = team_names.filter(teams::Column::Id.is_in(team_ids));
     }
-    let found = find.all(db).await?;
+    let needle = query.q.trim().to_lowercase();
+    if !needle.is_empty() {
+        use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+        let escaped: String = needle
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        let like = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
+        let lower = |c: projects::Column| Expr::expr(Func::lower(Expr::col(c)));
+        find = find.filter(
+            sea_orm::Condition::any()
+                .add(lower(projects::Column::Name).like(like()))
+                .add(lower(projects::Column::Slug).like(like()))
+                .add(lower(projects::Column::Description).like(like())),
+        );
+    }
+    let found: Vec<Listed> = find.into_partial_model().all(db).await?;
     // The teams' names apart (a join would repeat them on every project row).
     let team_names: HashMap<i32, String> = team_names
         .all(db)
@@ -335,10 +364,11 @@ pub async fn portfolio(
         .into_iter()
         .map(|t| (t.id, t.name))
         .collect();
-    let by_id: HashMap<i32, &projects::Model> = found.iter().map(|p| (p.id, p)).collect();
+    let by_id: HashMap<i32, &Listed> = found.iter().map(|p| (p.id, p)).collect();
     let gaps = my_gaps(db, user, &by_id, today).await?;
-    let all: Vec<&projects::Model> = found.iter().collect();
-    let mut awaiting = crate::signoff::service::awaiting_many(db, &all, today).await?;
+    let all: Vec<&Listed> = found.iter().collect();
+    let ids: Vec<i32> = found.iter().map(|p| p.id).collect();
+    let mut awaiting = crate::signoff::service::awaiting_by_id(db, &ids, today).await?;
     let mut known = HashMap::with_capacity(found.len());
     let mut stale = Vec::new();
     for p in &all {
@@ -353,7 +383,6 @@ pub async fn portfolio(
             known.insert(id, s);
         }
     }
-    let needle = query.q.trim().to_lowercase();
     let mut rows: Vec<Row> = found
         .iter()
         .map(|p| {
@@ -370,16 +399,24 @@ pub async fn portfolio(
                 awaiting,
             }
         })
-        .filter(|r| passes(r, query, &needle))
+        .filter(|r| passes(r, query))
         .collect();
     let total = u32::try_from(rows.len()).unwrap_or(u32::MAX);
     let needs_all = matches!(query.sort.as_str(), "risks" | "change" | "forecast");
-    let mut extras = if needs_all {
-        let projects: Vec<&projects::Model> = rows.iter().map(|r| r.project).collect();
-        Extras::of(db, memo, &projects, today).await?
-    } else {
-        Extras::default()
+    // Whole rows (for the forecast and the summary) of the projects the order or the page needs.
+    let whole = |rows: &[Row]| {
+        let ids: Vec<i32> = rows.iter().map(|r| r.project.id).collect();
+        projects::Entity::find()
+            .filter(projects::Column::Id.is_in(ids))
+            .all(db)
     };
+    let mut models: HashMap<i32, projects::Model> = HashMap::new();
+    let mut extras = Extras::default();
+    if needs_all {
+        models.extend(whole(&rows).await?.into_iter().map(|p| (p.id, p)));
+        let list: Vec<&projects::Model> = models.values().collect();
+        extras = Extras::of(db, memo, &list, today).await?;
+    }
     order(&mut rows, &extras, &query.sort, query.desc == "1");
     let page = query.page.max(1);
     let skip = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
@@ -389,31 +426,33 @@ pub async fn portfolio(
         .take(per_page as usize)
         .collect();
     if !needs_all {
-        let projects: Vec<&projects::Model> = shown.iter().map(|r| r.project).collect();
-        extras = Extras::of(db, memo, &projects, today).await?;
+        models.extend(whole(&shown).await?.into_iter().map(|p| (p.id, p)));
+        let list: Vec<&projects::Model> = models.values().collect();
+        extras = Extras::of(db, memo, &list, today).await?;
     }
     let projects = shown
         .into_iter()
-        .map(|r| {
+        .filter_map(|r| {
             let o = extras.outlooks.remove(&r.project.id);
-            let p = r.project;
-            ProjectSummary {
+            let since_review = extras.since_review(&r);
+            let p = models.remove(&r.project.id)?;
+            Some(ProjectSummary {
                 outlook: o.as_ref().and_then(|o| o.forecast.outlook),
                 ready_date: o.as_ref().and_then(|o| o.forecast.date),
                 review_overdue: o.as_ref().is_some_and(|o| o.review_overdue),
                 forecast: o.map(|o| o.forecast.reason).unwrap_or_default(),
-                since_review: extras.since_review(&r),
+                since_review,
                 serious_risks: extras.serious.get(&p.id).copied().unwrap_or(0),
-                slug: p.slug.clone(),
-                name: p.name.clone(),
+                slug: p.slug,
+                name: p.name,
                 team_name: r.team_name,
-                description: p.description.clone(),
+                description: p.description,
                 verdict: r.verdict,
                 awaiting: r.awaiting,
                 overall: r.standing.overall,
                 blocking_gaps: r.standing.blocking_gaps,
                 overdue: r.standing.overdue,
-            }
+            })
         })
         .collect();
     Ok(Portfolio {

@@ -182,7 +182,16 @@ pub async fn awaiting_many(
     today: NaiveDate,
 ) -> Result<HashMap<i32, Vec<String>>, AppError> {
     let ids: Vec<i32> = projects.iter().map(|p| p.id).collect();
-    let req = required(db, &ids).await?;
+    awaiting_by_id(db, &ids, today).await
+}
+
+/// [`awaiting_many`] of projects by id.
+pub async fn awaiting_by_id(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    today: NaiveDate,
+) -> Result<HashMap<i32, Vec<String>>, AppError> {
+    let req = required(db, ids).await?;
     if req.is_empty() {
         return Ok(HashMap::new());
     }

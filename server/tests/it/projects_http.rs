@@ -293,6 +293,12 @@ async fn the_portfolio_pages_orders_and_filters_on_the_server() {
     let v = page(&format!("query[team]={beta}")).await;
     assert_eq!(v["total"], 10);
     assert_eq!(page("query[q]=nothing").await["total"], 0);
+    // The text matches name, slug or description, any case; LIKE's wildcards are literal.
+    assert_eq!(page("query[q]=SVC%200").await["total"], 10);
+    assert_eq!(page("query[q]=svc-07").await["total"], 1);
+    assert_eq!(page("query[q]=PAYMENTS").await["total"], 14);
+    assert_eq!(page("query[q]=%25").await["total"], 0);
+    assert_eq!(page("query[q]=Svc_0").await["total"], 0);
     let too_long = format!("/rpc/get_portfolio?query[q]={}", "x".repeat(300));
     let (status, body) = error_kind(crate::support::read(c.get(s.url(&too_long))).await).await;
     assert_eq!(status, 422, "{body}");
