@@ -269,12 +269,13 @@ pub async fn bench_seed(dbargs: &DbArgs, scale: &str) -> Result<(), BoxError> {
         .await
         .map_err(describe)?;
         println!(
-            "seeded in {:.1} s (accounts {:.1} s, content {:.1} s, reviews {:.1} s): {} projects, \
-             {} items ({} in {}), accounts {}…{}",
+            "seeded in {:.1} s (accounts {:.1} s, content {:.1} s, reviews {:.1} s, statistics \
+             {:.1} s): {} projects, {} items ({} in {}), accounts {}…{}",
             started.elapsed().as_secs_f64(),
             figures.accounts_s,
             figures.content_s,
             figures.reviews_s,
+            figures.analyze_s,
             large::LARGE.projects,
             large::LARGE.items,
             large::LARGE.huge_items,

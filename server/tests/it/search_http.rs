@@ -344,6 +344,40 @@ async fn nobody_finds_or_counts_what_they_may_not_see() {
     let v = found(&s, &bob_t, "q=rollback").await;
     assert_eq!(projects(&v), ["vault"]);
     assert_eq!(v["total"], 3);
+    // Past a thousand visible projects the query carries the rule instead of their list: the
+    // same answers.
+    let now = chrono::Utc::now();
+    let fillers: Vec<app::entities::projects::ActiveModel> = (0..1001)
+        .map(|n| app::entities::projects::ActiveModel {
+            team_id: sea_orm::Set(shop.team.parse().unwrap()),
+            name: sea_orm::Set(format!("Filler {n}")),
+            slug: sea_orm::Set(format!("filler-{n}")),
+            description: sea_orm::Set(String::new()),
+            threshold: sea_orm::Set(80),
+            archived: sea_orm::Set(false),
+            evidence_required: sea_orm::Set(false),
+            created_at: sea_orm::Set(now),
+            updated_at: sea_orm::Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in fillers.chunks(200) {
+        sea_orm::EntityTrait::insert_many(chunk.to_vec())
+            .exec(&s.db)
+            .await
+            .unwrap();
+    }
+    let v = found(&s, &val_t, "q=rollback").await;
+    assert_eq!(projects(&v), ["shop"]);
+    assert_eq!(v["total"], 4);
+    let v = found(&s, &val_t, "q=rollback&project=vault").await;
+    assert_eq!(v["total"], 0);
+    let v = found(&s, &val_t, "q=filler").await;
+    assert_eq!(
+        (v["total"].clone(), v["total_capped"].clone()),
+        (1000.into(), true.into())
+    );
+    assert_eq!(found(&s, &bob_t, "q=filler").await["total"], 0);
     // The page answers the same.
     let page = read(val.get(s.url("/search?q=rollback")))
         .await
