@@ -33,6 +33,9 @@ fn standing_key(p: &Listed, today: chrono::NaiveDate) -> (i64, i32, chrono::Naiv
     (p.score_revision, p.threshold, today)
 }
 
+/// How many projects' items [`standings`] reads in one go.
+const STANDINGS_AT_ONCE: usize = 100;
+
 /// Scores `projects` from their categories and items (two queries).
 async fn standings(
     db: &impl ConnectionTrait,
@@ -99,8 +102,9 @@ async fn my_gaps(
     };
     let rows: Vec<ItemScoreRow> =
         items::Entity::find()
+            // By assignee alone (indexed); the projects are chosen below, not in a list of
+            // thousands of parameters.
             .filter(items::Column::AssigneeId.eq(user.id))
-            .filter(items::Column::ProjectId.is_in(projects.keys().copied()))
             // A gap, or an acceptance that may have expired.
             .filter(items::Column::Status.is_in(
                 [Status::Open, Status::InProgress, Status::AcceptedRisk].map(Status::as_str),
@@ -377,8 +381,11 @@ pub async fn portfolio(
             None => stale.push(*p),
         }
     }
-    if !stale.is_empty() {
-        for (id, s) in standings(db, &stale, today).await? {
+    // A hundred projects at a time: the rows read at once stay bounded (all million items of a
+    // cold start at once held gigabytes, which the allocator then kept), and so do the query's
+    // parameters.
+    for chunk in stale.chunks(STANDINGS_AT_ONCE) {
+        for (id, s) in standings(db, chunk, today).await? {
             memo.standings.put(id, standing_key(by_id[&id], today), s);
             known.insert(id, s);
         }

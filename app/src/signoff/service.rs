@@ -185,8 +185,20 @@ pub async fn awaiting_many(
     awaiting_by_id(db, &ids, today).await
 }
 
-/// [`awaiting_many`] of projects by id.
+/// [`awaiting_many`] of projects by id, a thousand at a time (the queries list them).
 pub async fn awaiting_by_id(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    today: NaiveDate,
+) -> Result<HashMap<i32, Vec<String>>, AppError> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(1000) {
+        out.extend(awaiting_of(db, chunk, today).await?);
+    }
+    Ok(out)
+}
+
+async fn awaiting_of(
     db: &impl ConnectionTrait,
     ids: &[i32],
     today: NaiveDate,
