@@ -68,6 +68,9 @@ pub struct ProjectMemo {
     /// A project's item rows as the pages read them, in checklist order (category, then
     /// position), under its revision.
     pub rows: Keyed<i64, Arc<Vec<ItemScoreRow>>>,
+    /// The overview's trend of final reviews, under (revision, the final reviews' ids and
+    /// labels).
+    pub trends: Keyed<(i64, Vec<(i32, String)>), Arc<Vec<crate::reviews::model::TrendPoint>>>,
 }
 
 impl Default for ProjectMemo {
@@ -79,6 +82,8 @@ impl Default for ProjectMemo {
             forecasts: Keyed::new(100_000),
             // About 150 bytes an item: the checklists of the projects viewed most recently.
             rows: Keyed::new(256),
+            // A point per final review, a score per category: a few KB a project.
+            trends: Keyed::new(1_000),
         }
     }
 }

@@ -266,6 +266,56 @@ pub async fn last_final_days(
         .collect())
 }
 
+/// The outlook of each project: the forecast from the memo while the project's items, settings
+/// and the day are unchanged (it reads every item and a month of status changes), the review
+/// dates always (one query of two columns).
+pub async fn remembered_outlooks(
+    db: &impl ConnectionTrait,
+    memo: &crate::memo::ProjectMemo,
+    projects: &[&projects::Model],
+    today: NaiveDate,
+) -> Result<HashMap<i32, Outlooked>, AppError> {
+    let key = |p: &projects::Model| (p.score_revision, p.version, today);
+    let stale: Vec<&projects::Model> = projects
+        .iter()
+        .copied()
+        .filter(|p| memo.forecasts.get(p.id, &key(p)).is_none())
+        .collect();
+    let mut fresh = if stale.is_empty() {
+        HashMap::new()
+    } else {
+        outlooks(db, &stale, today).await?
+    };
+    for p in &stale {
+        if let Some(o) = fresh.get(&p.id) {
+            memo.forecasts.put(p.id, key(p), o.forecast.clone());
+        }
+    }
+    let last = last_final_days(db, &projects.iter().map(|p| p.id).collect::<Vec<_>>()).await?;
+    let mut out = HashMap::with_capacity(projects.len());
+    for p in projects {
+        let forecast = match fresh.remove(&p.id) {
+            Some(o) => o.forecast,
+            None => match memo.forecasts.get(p.id, &key(p)) {
+                Some(f) => f,
+                None => continue,
+            },
+        };
+        let last_review = last.get(&p.id).copied();
+        let due = review_due(p, last_review);
+        out.insert(
+            p.id,
+            Outlooked {
+                forecast,
+                last_review,
+                review_due: due,
+                review_overdue: due.is_some_and(|d| d < today),
+            },
+        );
+    }
+    Ok(out)
+}
+
 /// The outlook of each of `projects` (three queries, whatever their number and size).
 pub async fn outlooks(
     db: &impl ConnectionTrait,
@@ -344,12 +394,13 @@ pub async fn outlooks(
 /// The outlook of project `slug`, for anyone who may see it.
 pub async fn outlook(
     db: &impl ConnectionTrait,
+    memo: &crate::memo::ProjectMemo,
     user: &AuthUser,
     slug: &str,
     today: NaiveDate,
 ) -> Result<Outlooked, AppError> {
     let seen = crate::projects::access::project(db, user, slug).await?;
-    outlooks(db, &[&seen.project], today)
+    remembered_outlooks(db, memo, &[&seen.project], today)
         .await?
         .remove(&seen.project.id)
         .ok_or(AppError::NotFound)

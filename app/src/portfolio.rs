@@ -178,7 +178,7 @@ impl Extras {
         Ok(Extras {
             serious: crate::risks::service::serious_counts(db, &ids).await?,
             reviewed: crate::reviews::service::last_overall(db, &ids).await?,
-            outlooks: outlooks(db, memo, projects, today).await?,
+            outlooks: crate::plan::remembered_outlooks(db, memo, projects, today).await?,
         })
     }
 
@@ -191,57 +191,6 @@ impl Extras {
             _ => None,
         }
     }
-}
-
-/// The outlook of each project: the forecast from the memo while the project's items, settings
-/// and the day are unchanged (it reads every item and a month of status changes), the review
-/// dates always (one query of two columns).
-async fn outlooks(
-    db: &impl ConnectionTrait,
-    memo: &crate::memo::ProjectMemo,
-    projects: &[&projects::Model],
-    today: chrono::NaiveDate,
-) -> Result<HashMap<i32, crate::forecast::Outlooked>, AppError> {
-    let key = |p: &projects::Model| (p.score_revision, p.version, today);
-    let stale: Vec<&projects::Model> = projects
-        .iter()
-        .copied()
-        .filter(|p| memo.forecasts.get(p.id, &key(p)).is_none())
-        .collect();
-    let mut fresh = if stale.is_empty() {
-        HashMap::new()
-    } else {
-        crate::plan::outlooks(db, &stale, today).await?
-    };
-    for p in &stale {
-        if let Some(o) = fresh.get(&p.id) {
-            memo.forecasts.put(p.id, key(p), o.forecast.clone());
-        }
-    }
-    let last = crate::plan::last_final_days(db, &projects.iter().map(|p| p.id).collect::<Vec<_>>())
-        .await?;
-    let mut out = HashMap::with_capacity(projects.len());
-    for p in projects {
-        let forecast = match fresh.remove(&p.id) {
-            Some(o) => o.forecast,
-            None => match memo.forecasts.get(p.id, &key(p)) {
-                Some(f) => f,
-                None => continue,
-            },
-        };
-        let last_review = last.get(&p.id).copied();
-        let due = crate::plan::review_due(p, last_review);
-        out.insert(
-            p.id,
-            crate::forecast::Outlooked {
-                forecast,
-                last_review,
-                review_due: due,
-                review_overdue: due.is_some_and(|d| d < today),
-            },
-        );
-    }
-    Ok(out)
 }
 
 /// The portfolio's orders, on rows and what some of them need (see [`PortfolioQuery`]);

@@ -124,6 +124,14 @@ pub async fn update_project(
 /// overdue.
 #[server(prefix = "/rpc", endpoint = "get_outlook", input = server_fn::codec::GetUrl)]
 pub async fn get_outlook(slug: String) -> Result<crate::forecast::Outlooked, AppError> {
-    use crate::state::{db, require_user};
-    crate::plan::outlook(&db()?, &require_user()?, &slug, crate::clock::today()).await
+    use crate::state::{app_state, require_user};
+    let s = app_state()?;
+    crate::plan::outlook(
+        &s.db,
+        &s.memo,
+        &require_user()?,
+        &slug,
+        crate::clock::today(),
+    )
+    .await
 }

@@ -37,9 +37,9 @@ pub fn ProjectPage() -> impl IntoView {
         move || params.read().get("slug").unwrap_or_default(),
         get_overview,
     );
-    let reviews = Resource::new(
+    let trend = Resource::new(
         move || params.read().get("slug").unwrap_or_default(),
-        crate::reviews::api::get_reviews,
+        crate::reviews::api::get_trend,
     );
     let watch = Resource::new(
         move || params.read().get("slug").unwrap_or_default(),
@@ -91,8 +91,10 @@ pub fn ProjectPage() -> impl IntoView {
                                 </Transition>
                                 <Transition>
                                     {move || Suspend::new(async move {
-                                        reviews.await.ok().filter(|r| !r.trend.is_empty()).map(|r| {
-                                            let change = r.since_last.as_ref().and_then(|d| d.overall_delta);
+                                        let now = readiness.await.ok().and_then(|v| v.score.overall);
+                                        trend.await.ok().filter(|r| !r.trend.is_empty()).map(|r| {
+                                            let then = r.trend.last().and_then(|p| p.overall);
+                                            let change = now.zip(then).map(|(now, then)| i32::from(now) - i32::from(then));
                                             view! {
                                                 <section class="card" aria-labelledby="overview-trend">
                                                     <h2 id="overview-trend">"Scores across final reviews"</h2>

@@ -17,6 +17,14 @@ pub async fn get_reviews(slug: String) -> Result<ReviewsView, AppError> {
     super::service::list(&db()?, &require_user()?, &slug, today()).await
 }
 
+/// The scores of project `slug`'s final reviews, oldest first (the overview's chart).
+#[server(prefix = "/rpc", endpoint = "get_trend", input = server_fn::codec::GetUrl)]
+pub async fn get_trend(slug: String) -> Result<super::model::TrendView, AppError> {
+    use crate::state::{app_state, require_user};
+    let s = app_state()?;
+    super::service::trend_of(&s.db, &s.memo, &require_user()?, &slug).await
+}
+
 /// One review with its snapshot, diff and sign-offs.
 #[server(prefix = "/rpc", endpoint = "get_review", input = server_fn::codec::GetUrl)]
 pub async fn get_review(review_id: i32) -> Result<ReviewView, AppError> {

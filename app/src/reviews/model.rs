@@ -60,6 +60,15 @@ pub struct TrendPoint {
     pub categories: Vec<(String, Option<u8>)>,
 }
 
+/// A project's final reviews' scores, for its overview.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendView {
+    /// Project slug.
+    pub slug: String,
+    /// Final reviews, oldest first.
+    pub trend: Vec<TrendPoint>,
+}
+
 /// Everything `/p/{slug}/reviews` shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

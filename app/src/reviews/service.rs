@@ -12,7 +12,7 @@ use sea_orm::{
 use super::{
     model::{
         LiveDiff, ReviewStatus, ReviewSummary, ReviewView, ReviewsView, SignOff, TrendPoint,
-        next_in_series,
+        TrendView, next_in_series,
     },
     snapshot::{self, LiveCategory, LiveItem, LiveRisk, Snapshot, diff},
 };
@@ -292,7 +292,16 @@ pub async fn list(
         ));
     }
     let live = live_snapshot(db, &project, today).await?;
-    let trend = trend(&scores, &live);
+    let labelled: Vec<(String, SnapshotScores)> = scores
+        .into_iter()
+        .map(|(r, s)| (trend_label(r), s))
+        .collect();
+    let live_order: Vec<(i32, String)> = live
+        .categories
+        .iter()
+        .map(|c| (c.id, c.name.clone()))
+        .collect();
+    let trend = trend(&labelled, live_order);
     let since_last = last.map(|s| diff(&s, &live));
     let reviews = rows
         .iter()
@@ -309,14 +318,22 @@ pub async fn list(
     })
 }
 
-/// Trend points over final reviews, categories in the live order (by id, so renamed ones stay
-/// one line) and named as they are now.
-fn trend(finals: &[(&reviews::Model, SnapshotScores)], live: &Snapshot) -> Vec<TrendPoint> {
-    let mut order: Vec<(i32, String)> = live
-        .categories
-        .iter()
-        .map(|c| (c.id, c.name.clone()))
-        .collect();
+/// A final review's label on the trend: its version label, else its date.
+fn trend_label(r: &reviews::Model) -> String {
+    label_of(&r.version_label, r.review_date)
+}
+
+fn label_of(version_label: &str, review_date: NaiveDate) -> String {
+    if version_label.is_empty() {
+        review_date.format("%Y-%m-%d").to_string()
+    } else {
+        version_label.to_owned()
+    }
+}
+
+/// Trend points over final reviews (label, scores), categories in the live order (`order`: by
+/// id, so renamed ones stay one line; named as they are now), then those only reviews had.
+fn trend(finals: &[(String, SnapshotScores)], mut order: Vec<(i32, String)>) -> Vec<TrendPoint> {
     for (_, s) in finals.iter().rev() {
         for c in &s.categories {
             if !order.iter().any(|(id, _)| *id == c.id) {
@@ -326,12 +343,8 @@ fn trend(finals: &[(&reviews::Model, SnapshotScores)], live: &Snapshot) -> Vec<T
     }
     finals
         .iter()
-        .map(|(r, s)| TrendPoint {
-            label: if r.version_label.is_empty() {
-                r.review_date.format("%Y-%m-%d").to_string()
-            } else {
-                r.version_label.clone()
-            },
+        .map(|(label, s)| TrendPoint {
+            label: label.clone(),
             overall: s.overall,
             categories: order
                 .iter()
@@ -347,6 +360,80 @@ fn trend(finals: &[(&reviews::Model, SnapshotScores)], live: &Snapshot) -> Vec<T
                 .collect(),
         })
         .collect()
+}
+
+/// The trend of project `slug`'s final reviews, for its overview. A final review never changes,
+/// so the points are kept in `memo` under the project's revision (category names and order) and
+/// the final reviews' ids and labels: a view reads those two short lists, not the snapshots.
+pub async fn trend_of(
+    db: &impl ConnectionTrait,
+    memo: &crate::memo::ProjectMemo,
+    user: &AuthUser,
+    slug: &str,
+) -> Result<TrendView, AppError> {
+    use sea_orm::QuerySelect;
+    let project = crate::projects::access::project(db, user, slug)
+        .await?
+        .project;
+    let finals: Vec<(i32, String, NaiveDate)> = reviews::Entity::find()
+        .select_only()
+        .columns([
+            reviews::Column::Id,
+            reviews::Column::VersionLabel,
+            reviews::Column::ReviewDate,
+        ])
+        .filter(reviews::Column::ProjectId.eq(project.id))
+        .filter(reviews::Column::Status.eq(ReviewStatus::Final))
+        .order_by_asc(reviews::Column::FinalizedAt)
+        .order_by_asc(reviews::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let key = (
+        project.score_revision,
+        finals
+            .iter()
+            .map(|(id, label, date)| (*id, label_of(label, *date)))
+            .collect::<Vec<_>>(),
+    );
+    if let Some(trend) = memo.trends.get(project.id, &key) {
+        return Ok(TrendView {
+            slug: project.slug,
+            trend: trend.to_vec(),
+        });
+    }
+    let mut stored: HashMap<i32, reviews::Model> = reviews::Entity::find()
+        .filter(reviews::Column::Id.is_in(key.1.iter().map(|(id, _)| *id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let mut scored = Vec::with_capacity(key.1.len());
+    for (id, label) in &key.1 {
+        // Gone since the list was read: the next view reads again.
+        if let Some(r) = stored.remove(id) {
+            scored.push((label.clone(), read_stored::<SnapshotScores>(&r)?));
+        }
+    }
+    let order: Vec<(i32, String)> = categories::Entity::find()
+        .select_only()
+        .columns([categories::Column::Id, categories::Column::Name])
+        .filter(categories::Column::ProjectId.eq(project.id))
+        .order_by_asc(categories::Column::Position)
+        .order_by_asc(categories::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let trend = trend(&scored, order);
+    if scored.len() == key.1.len() {
+        memo.trends
+            .put(project.id, key, std::sync::Arc::new(trend.clone()));
+    }
+    Ok(TrendView {
+        slug: project.slug,
+        trend,
+    })
 }
 
 async fn review_for(

@@ -945,6 +945,7 @@ async fn row(w: &World, endpoint: &str, n: usize) -> (Row, Req) {
             get(format!("/p/alpha-app/reviews/{}", w.review)),
         ),
         "GET /rpc/get_reviews" => (FN_VIEW, get("/rpc/get_reviews?slug=alpha-app")),
+        "GET /rpc/get_trend" => (FN_VIEW, get("/rpc/get_trend?slug=alpha-app")),
         "GET /rpc/get_review" => (
             FN_VIEW,
             get(format!("/rpc/get_review?review_id={}", w.review)),

@@ -278,6 +278,46 @@ async fn since_last_review_shows_fixes_and_regressions_and_the_portfolio_delta()
         reviews["since_last"]["fixed"][0]["item"]["title"],
         "Backups"
     );
+    // The overview's chart reads the same points without the snapshots, and its change since
+    // the review is the live score's.
+    let trend = s.get_json(&c, "/rpc/get_trend?slug=shop").await;
+    assert_eq!(trend["trend"], reviews["trend"]);
+    let overview = s.page(&c, "/p/shop").await.text().await.unwrap();
+    let change = match now - base {
+        d if d > 0 => format!("+{d} since the last review"),
+        d => format!("{d} since the last review"),
+    };
+    assert!(overview.contains(&change), "{change}: {overview}");
+    // Kept between views, and read again when a category is renamed or a review finalized.
+    let ops =
+        s.get_json(&c, "/rpc/get_checklist?slug=shop").await["categories"][0]["id"].to_string();
+    s.call_ok(
+        &c,
+        "update_category",
+        &[
+            ("category_id", &ops),
+            ("version", "1"),
+            ("name", "Operations"),
+            ("weight", "1"),
+        ],
+    )
+    .await;
+    let trend = s.get_json(&c, "/rpc/get_trend?slug=shop").await;
+    assert_eq!(
+        trend["trend"][0]["categories"][0][0], "Operations",
+        "{trend}"
+    );
+    let second = new_review(&s, &c, "Review 2", "v2").await;
+    finalize(&s, &c, &second).await;
+    let trend = s.get_json(&c, "/rpc/get_trend?slug=shop").await;
+    let labels: Vec<&str> = trend["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["v1", "v2"]);
+    assert_eq!(trend["trend"][1]["overall"], now);
     // The risk table's "previous" column comes from the last final review.
     let register = s.get_json(&c, "/rpc/get_risks?slug=shop").await;
     assert_eq!(
