@@ -67,6 +67,22 @@ fn select_doc(kind: &str, project: &str, item: &str, title: &str, body: &str) ->
     format!("SELECT '{kind}', R.id, {project}, {item}, {title}, {body}")
 }
 
+/// A trigger's statement that indexes the `NEW` row.
+fn insert_doc(kind: &str, project: &str, item: &str, title: &str, body: &str) -> String {
+    let select = select_doc(kind, project, item, title, body).replace("R.", "NEW.");
+    format!("INSERT INTO search_docs (kind, ref_id, project_id, item_id, title, body) {select};")
+}
+
+/// Whether an update changed any of `table`'s indexed columns (`differs`: the backend's
+/// null-safe "not equal").
+fn changed(table: &str, differs: &str) -> String {
+    watched(table)
+        .iter()
+        .map(|c| format!("OLD.{c} {differs} NEW.{c}"))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
 /// Deleting a source row removes its document; an item takes its comments' documents along
 /// (cascades may delete the comments first or after), a project everything in it.
 fn on_delete(kind: &str) -> String {
@@ -174,15 +190,8 @@ async fn sqlite(db: &SchemaManagerConnection<'_>) -> Result<(), DbErr> {
     )
     .await?;
     for (kind, table, project, item, title, body) in SOURCES {
-        let select = select_doc(kind, project, item, title, body).replace("R.", "NEW.");
-        let insert = format!(
-            "INSERT INTO search_docs (kind, ref_id, project_id, item_id, title, body) {select};"
-        );
-        let changed = watched(table)
-            .iter()
-            .map(|c| format!("OLD.{c} IS NOT NEW.{c}"))
-            .collect::<Vec<_>>()
-            .join(" OR ");
+        let insert = insert_doc(kind, project, item, title, body);
+        let changed = changed(table, "IS NOT");
         for sql in [
             format!(
                 "CREATE TRIGGER {table}_search_insert AFTER INSERT ON {table} BEGIN {insert} END"
@@ -218,15 +227,8 @@ async fn postgres(db: &SchemaManagerConnection<'_>) -> Result<(), DbErr> {
     db.execute_unprepared("CREATE INDEX search_docs_tsv ON search_docs USING GIN (tsv)")
         .await?;
     for (kind, table, project, item, title, body) in SOURCES {
-        let select = select_doc(kind, project, item, title, body).replace("R.", "NEW.");
-        let insert = format!(
-            "INSERT INTO search_docs (kind, ref_id, project_id, item_id, title, body) {select};"
-        );
-        let changed = watched(table)
-            .iter()
-            .map(|c| format!("OLD.{c} IS DISTINCT FROM NEW.{c}"))
-            .collect::<Vec<_>>()
-            .join(" OR ");
+        let insert = insert_doc(kind, project, item, title, body);
+        let changed = changed(table, "IS DISTINCT FROM");
         for (op, event, action, when) in [
             ("insert", "INSERT", insert.clone(), String::new()),
             (

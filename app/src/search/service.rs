@@ -1,7 +1,7 @@
 //! Runs a search: one query for the page, one for the (capped) count, each with the user's
 //! visibility as one of its conditions.
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionSession, TransactionTrait, Value};
 
 use super::{
     COUNT_CAP,
@@ -231,8 +231,29 @@ fn from_where(
 }
 
 /// One page of `filter`'s results for `user` (`per_page` hits), newest text first, and how many
-/// match (counted up to [`COUNT_CAP`]). Two queries.
-pub async fn search(
+/// match (counted up to [`COUNT_CAP`]). Three queries: the projects the user may see, the count,
+/// the page.
+pub async fn search<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    user: &AuthUser,
+    filter: &SearchFilter,
+    per_page: u32,
+) -> Result<SearchResults, AppError> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return run(db, user, filter, per_page).await;
+    }
+    // PostgreSQL plans a prepared statement once for any parameters after a few runs, guessing
+    // every text query equally selective: a word in every document then went through the whole
+    // GIN posting list (a page 366 ms instead of 0.2). Custom plans, for these queries only.
+    let txn = db.begin().await?;
+    txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
+        .await?;
+    let found = run(&txn, user, filter, per_page).await?;
+    txn.commit().await?;
+    Ok(found)
+}
+
+async fn run(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     filter: &SearchFilter,
