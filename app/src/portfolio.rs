@@ -34,7 +34,7 @@ fn standing_key(p: &Listed, today: chrono::NaiveDate) -> (i64, i32, chrono::Naiv
 }
 
 /// How many projects' items [`standings`] reads in one go.
-const STANDINGS_AT_ONCE: usize = 100;
+const STANDINGS_AT_ONCE: usize = 25;
 
 /// Scores `projects` from their categories and items (two queries).
 async fn standings(

@@ -265,24 +265,52 @@ async fn due_items(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<usize, DbErr> {
-    let rows = items::Entity::find()
+    use sea_orm::QuerySelect;
+    // Five columns of each item and four of each project: overdue items pile up over the
+    // months, and whole rows of 50,000 of them (with a copy of their project each) held
+    // 250 MB.
+    let rows: Vec<DueRow> = items::Entity::find()
+        .select_only()
+        .columns([
+            items::Column::Id,
+            items::Column::ProjectId,
+            items::Column::AssigneeId,
+            items::Column::Title,
+            items::Column::DueDate,
+        ])
         .filter(items::Column::AssigneeId.is_not_null())
         .filter(items::Column::DueDate.lte(today + Duration::days(DUE_WITHIN_DAYS)))
         .filter(items::Column::Status.is_in([Status::Open, Status::InProgress]))
         .order_by_asc(items::Column::DueDate)
         .order_by_asc(items::Column::Id)
+        .into_model()
         .all(db)
         .await?;
-    let rows = with_projects(db, rows).await?;
+    let ids: BTreeSet<i32> = rows.iter().map(|r| r.project_id).collect();
+    let projects: HashMap<i32, DueProject> = projects::Entity::find()
+        .select_only()
+        .columns([
+            projects::Column::Id,
+            projects::Column::TeamId,
+            projects::Column::Slug,
+            projects::Column::Name,
+        ])
+        .filter(projects::Column::Id.is_in(ids))
+        .into_model()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p: DueProject| (p.id, p))
+        .collect();
     let members = memberships(db).await?;
     let already = told_today(db, "due", today).await?;
-    let mut per_person: BTreeMap<i32, Vec<(items::Model, projects::Model)>> = BTreeMap::new();
-    for (item, project) in rows {
-        let (Some(to), Some(project)) = (item.assignee_id, project) else {
+    let mut per_person: BTreeMap<i32, Vec<(&DueRow, &DueProject)>> = BTreeMap::new();
+    for row in &rows {
+        let (Some(to), Some(project)) = (row.assignee_id, projects.get(&row.project_id)) else {
             continue;
         };
         if members.contains(&(to, project.team_id)) && !already.contains(&to) {
-            per_person.entry(to).or_default().push((item, project));
+            per_person.entry(to).or_default().push((row, project));
         }
     }
     let people = per_person.len();
@@ -303,8 +331,27 @@ async fn due_items(
     Ok(people)
 }
 
+/// What a reminder reads of an item.
+#[derive(sea_orm::FromQueryResult)]
+struct DueRow {
+    id: i32,
+    project_id: i32,
+    assignee_id: Option<i32>,
+    title: String,
+    due_date: Option<NaiveDate>,
+}
+
+/// What a reminder reads of a project.
+#[derive(sea_orm::FromQueryResult)]
+struct DueProject {
+    id: i32,
+    team_id: i32,
+    slug: String,
+    name: String,
+}
+
 /// "2 overdue and 1 due within 3 days: “Backups” (Checkout, overdue since 2026-11-30), …"
-fn due_text(list: &[(items::Model, projects::Model)], today: NaiveDate) -> String {
+fn due_text(list: &[(&DueRow, &DueProject)], today: NaiveDate) -> String {
     let overdue = list
         .iter()
         .filter(|(i, _)| i.due_date.is_some_and(|d| d < today))
