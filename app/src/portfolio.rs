@@ -13,15 +13,14 @@ use crate::{
     teams::model::TeamRole,
 };
 
-/// What the portfolio reads of every visible project: a few columns (reading whole rows of
-/// 5,000 projects cost more than everything else a page does).
+/// What the portfolio reads of every visible project: five numbers, read in name order (whole
+/// rows of 5,000 projects cost more than everything else a page does; their names, as strings,
+/// most of the rest).
 #[derive(Clone, Debug, sea_orm::DerivePartialModel)]
 #[sea_orm(entity = "projects::Entity")]
 struct Listed {
     id: i32,
     team_id: i32,
-    name: String,
-    slug: String,
     threshold: i32,
     score_revision: i64,
     tier_id: Option<i32>,
@@ -100,6 +99,7 @@ async fn my_gaps(
         entities::items,
         scoring::Status,
     };
+    use sea_orm::QuerySelect;
     let rows: Vec<ItemScoreRow> =
         items::Entity::find()
             // By assignee alone (indexed); the projects are chosen below, not in a list of
@@ -114,14 +114,33 @@ async fn my_gaps(
             .into_partial_model()
             .all(db)
             .await?;
+    let rows: Vec<ItemScoreRow> = rows
+        .into_iter()
+        .filter(|i| projects.contains_key(&i.project_id) && gap_state(i, today).0)
+        .collect();
+    // The names of those projects alone.
+    let names: HashMap<i32, (String, String)> = projects::Entity::find()
+        .select_only()
+        .columns([
+            projects::Column::Id,
+            projects::Column::Slug,
+            projects::Column::Name,
+        ])
+        .filter(projects::Column::Id.is_in(rows.iter().map(|i| i.project_id)))
+        .into_tuple::<(i32, String, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, slug, name)| (id, (slug, name)))
+        .collect();
     let mut gaps: Vec<MyGap> = rows
         .into_iter()
         .filter_map(|i| {
-            let (gap, overdue) = gap_state(&i, today);
-            let p = projects.get(&i.project_id).filter(|_| gap)?;
+            let (_, overdue) = gap_state(&i, today);
+            let (slug, name) = names.get(&i.project_id)?;
             Some(MyGap {
-                slug: p.slug.clone(),
-                project: p.name.clone(),
+                slug: slug.clone(),
+                project: name.clone(),
                 item_id: i.id,
                 priority: i.priority,
                 blocking: i.blocking,
@@ -152,7 +171,7 @@ pub const PER_PAGE: u32 = 50;
 /// What the filters and orders read of a project before its page is chosen.
 struct Row<'a> {
     project: &'a Listed,
-    team_name: String,
+    team_name: &'a str,
     standing: Standing,
     awaiting: Vec<String>,
     verdict: crate::scoring::Verdict,
@@ -233,13 +252,12 @@ fn order(rows: &mut [Row], extras: &Extras, sort: &str, desc: bool) {
                 let n = |r: &Row| extras.since_review(r).unwrap_or(i32::MAX);
                 n(a).cmp(&n(b))
             }
-            "team" => a.team_name.cmp(&b.team_name),
+            "team" => a.team_name.cmp(b.team_name),
             "forecast" => outlook_key(a).cmp(&outlook_key(b)),
             _ => Ordering::Equal,
         }
     };
-    let name = |r: &Row| (r.project.name.to_lowercase(), r.project.slug.clone());
-    rows.sort_by_cached_key(|r| name(r));
+    // `rows` come by name (see `portfolio`); a stable sort keeps that order among equals.
     rows.sort_by(|a, b| {
         let o = by(a, b);
         if desc { o.reverse() } else { o }
@@ -309,7 +327,16 @@ pub async fn portfolio(
                 .add(lower(projects::Column::Description).like(like())),
         );
     }
-    let found: Vec<Listed> = find.into_partial_model().all(db).await?;
+    // By lower-cased name, then slug: the order among equals of every other order.
+    let found: Vec<Listed> = find
+        .order_by(
+            sea_orm::sea_query::Func::lower(sea_orm::sea_query::Expr::col(projects::Column::Name)),
+            sea_orm::Order::Asc,
+        )
+        .order_by_asc(projects::Column::Slug)
+        .into_partial_model()
+        .all(db)
+        .await?;
     // The teams' names apart (a join would repeat them on every project row).
     let team_names: HashMap<i32, String> = team_names
         .all(db)
@@ -346,7 +373,7 @@ pub async fn portfolio(
             let awaiting = awaiting.remove(&p.id).unwrap_or_default();
             Row {
                 project: p,
-                team_name: team_names.get(&p.team_id).cloned().unwrap_or_default(),
+                team_name: team_names.get(&p.team_id).map_or("", String::as_str),
                 verdict: crate::signoff::rules::with_signoffs(
                     standing.verdict,
                     !awaiting.is_empty(),
@@ -401,7 +428,7 @@ pub async fn portfolio(
                 serious_risks: extras.serious.get(&p.id).copied().unwrap_or(0),
                 slug: p.slug,
                 name: p.name,
-                team_name: r.team_name,
+                team_name: r.team_name.to_owned(),
                 description: p.description,
                 verdict: r.verdict,
                 awaiting: r.awaiting,

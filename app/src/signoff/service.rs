@@ -191,8 +191,24 @@ pub async fn awaiting_by_id(
     ids: &[i32],
     today: NaiveDate,
 ) -> Result<HashMap<i32, Vec<String>>, AppError> {
+    // Which of them require a group at all: one query of the requirements' table (a row per
+    // project and group) instead of a list of every id.
+    let requiring: std::collections::HashSet<i32> = project_signoff_groups::Entity::find()
+        .select_only()
+        .column(project_signoff_groups::Column::ProjectId)
+        .distinct()
+        .into_tuple::<i32>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let wanted: Vec<i32> = ids
+        .iter()
+        .copied()
+        .filter(|id| requiring.contains(id))
+        .collect();
     let mut out = HashMap::new();
-    for chunk in ids.chunks(1000) {
+    for chunk in wanted.chunks(1000) {
         out.extend(awaiting_of(db, chunk, today).await?);
     }
     Ok(out)
