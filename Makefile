@@ -12,7 +12,7 @@ build: setup
 
 ## Build the release app and serve it on 127.0.0.1:3000 with the SQLite default in ./data.
 run: build
-	./target/release/preflight serve
+	MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} ./target/release/preflight serve
 
 ## Every check CI runs: fmt, the wasm (release) and the server and tests (`ci` profile), clippy
 ## (server and wasm), tests on SQLite and PostgreSQL, browser tests and API fuzzing against

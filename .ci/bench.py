@@ -69,6 +69,8 @@ class Server:
         env = dict(env, PREFLIGHT_ADDR=f"127.0.0.1:{self.port}", PREFLIGHT_METRICS="true",
                    PREFLIGHT_API_RATE_PER_MINUTE="1000000000", LEPTOS_SITE_ROOT=SITE,
                    RUST_LOG="warn")
+        # As the systemd unit, the image and `make run` start it (see deploy/preflight.service).
+        env.setdefault("MALLOC_ARENA_MAX", "2")
         self.log = open(os.path.join(env["PREFLIGHT_DATA_DIR"], "server.log"), "w")
         self.proc = subprocess.Popen([BIN, "serve"], env=env, cwd=ROOT, stdout=self.log,
                                      stderr=subprocess.STDOUT)
