@@ -58,6 +58,9 @@ impl<K: PartialEq, V: Clone> Keyed<K, V> {
     }
 }
 
+/// A trend's key: the project's revision, and each final review's id and label.
+pub type TrendKey = (i64, Vec<(i32, String)>);
+
 /// The memos the server keeps (one per process, in `AppState`).
 #[derive(Debug)]
 pub struct ProjectMemo {
@@ -70,7 +73,7 @@ pub struct ProjectMemo {
     pub rows: Keyed<i64, Arc<Vec<ItemScoreRow>>>,
     /// The overview's trend of final reviews, under (revision, the final reviews' ids and
     /// labels).
-    pub trends: Keyed<(i64, Vec<(i32, String)>), Arc<Vec<crate::reviews::model::TrendPoint>>>,
+    pub trends: Keyed<TrendKey, Arc<Vec<crate::reviews::model::TrendPoint>>>,
 }
 
 impl Default for ProjectMemo {

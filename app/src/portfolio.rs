@@ -284,22 +284,13 @@ fn passes(r: &Row, q: &PortfolioQuery) -> bool {
         && (q.verdict.is_empty() || q.verdict == r.verdict.as_str())
 }
 
-/// A page of the projects the user can see, each scored and forecast, filtered and ordered by
-/// `query`; and the user's open items across them. The standings of every visible project come
-/// from the memo (read again only for projects changed since), so filtering and ordering by them
-/// costs no rows; high risks, the change since review and the forecast are read for the page
-/// alone, or for all when the order needs them.
-pub async fn portfolio(
+/// The projects `user` may see that pass the text filter, as [`Listed`] in name order, and the
+/// names of their teams.
+async fn listed(
     db: &impl ConnectionTrait,
-    memo: &crate::memo::ProjectMemo,
     user: &AuthUser,
-    today: chrono::NaiveDate,
     query: &PortfolioQuery,
-    per_page: u32,
-) -> Result<Portfolio, AppError> {
-    if query.q.chars().count() > 200 {
-        return Err(AppError::field("q", "Filter by at most 200 characters."));
-    }
+) -> Result<(Vec<Listed>, HashMap<i32, String>), AppError> {
     let mut find = projects::Entity::find().filter(projects::Column::Archived.eq(false));
     let mut team_names = teams::Entity::find();
     if let authz::TeamScope::Only(team_ids) =
@@ -344,28 +335,62 @@ pub async fn portfolio(
         .into_iter()
         .map(|t| (t.id, t.name))
         .collect();
-    let by_id: HashMap<i32, &Listed> = found.iter().map(|p| (p.id, p)).collect();
-    let gaps = my_gaps(db, user, &by_id, today).await?;
-    let all: Vec<&Listed> = found.iter().collect();
-    let ids: Vec<i32> = found.iter().map(|p| p.id).collect();
-    let mut awaiting = crate::signoff::service::awaiting_by_id(db, &ids, today).await?;
-    let mut known = HashMap::with_capacity(found.len());
+    Ok((found, team_names))
+}
+
+/// The standings of `all`: from the memo, the others scored and kept.
+async fn remembered_standings(
+    db: &impl ConnectionTrait,
+    memo: &crate::memo::ProjectMemo,
+    all: &[&Listed],
+    today: chrono::NaiveDate,
+) -> Result<HashMap<i32, Standing>, AppError> {
+    let mut known = HashMap::with_capacity(all.len());
     let mut stale = Vec::new();
-    for p in &all {
+    for p in all {
         match memo.standings.get(p.id, &standing_key(p, today)) {
             Some(s) => drop(known.insert(p.id, s)),
             None => stale.push(*p),
         }
     }
-    // A hundred projects at a time: the rows read at once stay bounded (all million items of a
+    // A few projects at a time: the rows read at once stay bounded (all million items of a
     // cold start at once held gigabytes, which the allocator then kept), and so do the query's
     // parameters.
     for chunk in stale.chunks(STANDINGS_AT_ONCE) {
-        for (id, s) in standings(db, chunk, today).await? {
-            memo.standings.put(id, standing_key(by_id[&id], today), s);
-            known.insert(id, s);
+        let scored = standings(db, chunk, today).await?;
+        for p in chunk {
+            if let Some(s) = scored.get(&p.id) {
+                memo.standings.put(p.id, standing_key(p, today), *s);
+                known.insert(p.id, *s);
+            }
         }
     }
+    Ok(known)
+}
+
+/// A page of the projects the user can see, each scored and forecast, filtered and ordered by
+/// `query`; and the user's open items across them. The standings of every visible project come
+/// from the memo (read again only for projects changed since), so filtering and ordering by them
+/// costs no rows; high risks, the change since review and the forecast are read for the page
+/// alone, or for all when the order needs them.
+pub async fn portfolio(
+    db: &impl ConnectionTrait,
+    memo: &crate::memo::ProjectMemo,
+    user: &AuthUser,
+    today: chrono::NaiveDate,
+    query: &PortfolioQuery,
+    per_page: u32,
+) -> Result<Portfolio, AppError> {
+    if query.q.chars().count() > 200 {
+        return Err(AppError::field("q", "Filter by at most 200 characters."));
+    }
+    let (found, team_names) = listed(db, user, query).await?;
+    let by_id: HashMap<i32, &Listed> = found.iter().map(|p| (p.id, p)).collect();
+    let gaps = my_gaps(db, user, &by_id, today).await?;
+    let all: Vec<&Listed> = found.iter().collect();
+    let ids: Vec<i32> = found.iter().map(|p| p.id).collect();
+    let mut awaiting = crate::signoff::service::awaiting_by_id(db, &ids, today).await?;
+    let known = remembered_standings(db, memo, &all, today).await?;
     let mut rows: Vec<Row> = found
         .iter()
         .map(|p| {
